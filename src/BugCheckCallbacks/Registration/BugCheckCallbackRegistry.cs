@@ -1,0 +1,279 @@
+using System.Diagnostics;
+
+namespace BugCheckCallbacks.Registration;
+
+/// <summary>
+/// Represents the kernel's bug-check callback lists: <c>KeRegisterBugCheckReasonCallback</c>,
+/// <c>KeDeregisterBugCheckReasonCallback</c>, <c>KeRegisterBugCheckCallback</c> and <c>KeDeregisterBugCheckCallback</c>
+/// with the kernel's rules, and the dispatch of one reason.
+/// </summary>
+/// <remarks>
+/// Thread-safe. Writers take a lock and publish a new array per reason; readers (<see cref="GetCallbacks"/>,
+/// <see cref="Snapshot"/>, <see cref="Dispatch(BugCheckCallbackReason, ReasonCallbackData?, Span{DispatchResult})"/>)
+/// take no lock and allocate nothing.
+/// </remarks>
+[DebuggerDisplay("{Count} reason callbacks, {ClassicCount} classic, {Order}")]
+public sealed class BugCheckCallbackRegistry
+{
+    private const int ReasonCount = (int)BugCheckCallbackReason.Reserved3 + 1;
+
+    private readonly Lock _gate = new();
+    private readonly BugCheckReasonCallbackRecord[][] _byReason = new BugCheckReasonCallbackRecord[ReasonCount][];
+    private BugCheckCallbackRecord[] _classic = [];
+    private int _count;
+
+    /// <summary>Initializes an empty registry.</summary>
+    /// <param name="order">The order of the callbacks within a reason.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="order"/> is not a defined member.</exception>
+    public BugCheckCallbackRegistry(CallbackOrder order = CallbackOrder.NewestFirst)
+    {
+        Order = order switch
+        {
+            CallbackOrder.NewestFirst or CallbackOrder.OldestFirst => order,
+            _ => throw new ArgumentOutOfRangeException(nameof(order), order, $"{(int)order} is not a defined CallbackOrder."),
+        };
+        for (var i = 0; i < ReasonCount; i++)
+        {
+            _byReason[i] = [];
+        }
+    }
+
+    /// <summary>Gets the order of the callbacks within a reason.</summary>
+    /// <value><see cref="CallbackOrder.NewestFirst"/> unless given to the constructor.</value>
+    public CallbackOrder Order { get; }
+
+    /// <summary>Gets the number of reason records in the lists.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Gets the number of classic records in the list.</summary>
+    public int ClassicCount => Volatile.Read(ref _classic).Length;
+
+    /// <summary>Registers a reason callback (<c>KeRegisterBugCheckReasonCallback</c>).</summary>
+    /// <param name="record">A record in the <see cref="BufferDumpState.Empty"/> state.</param>
+    /// <param name="callback">The routine (<c>CallbackRoutine</c>).</param>
+    /// <param name="reason">The reason to call it for.</param>
+    /// <param name="component">The component name (<c>Component</c>), such as the driver's file name.</param>
+    /// <returns>
+    /// <see langword="true"/> when registered (the record is then <see cref="BufferDumpState.Inserted"/> and first in its
+    /// reason's order under <see cref="CallbackOrder.NewestFirst"/>); <see langword="false"/>, as the kernel returns FALSE,
+    /// when the record is not <see cref="BufferDumpState.Empty"/>.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/>, <paramref name="callback"/> or <paramref name="component"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is <see cref="BugCheckCallbackReason.Invalid"/> or not defined.</exception>
+    public bool Register(BugCheckReasonCallbackRecord record, BugCheckReasonCallback callback, BugCheckCallbackReason reason, string component)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(callback);
+        ArgumentNullException.ThrowIfNull(component);
+        ThrowIfUndefined(reason);
+        if (reason == BugCheckCallbackReason.Invalid)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reason), reason, "KbCallbackInvalid (0) is not a reason a callback can be registered for.");
+        }
+
+        lock (_gate)
+        {
+            if (!record.StateCell.TryRegister())
+            {
+                return false;
+            }
+
+            record.Fill(this, callback, reason, component);
+            ref var list = ref _byReason[(int)reason];
+            Volatile.Write(ref list, Insert(list, record, Order));
+            _count++;
+            return true;
+        }
+    }
+
+    /// <summary>Deregisters a reason callback (<c>KeDeregisterBugCheckReasonCallback</c>); a callback may deregister itself while it runs.</summary>
+    /// <param name="record">The record to remove.</param>
+    /// <returns>
+    /// <see langword="true"/> when removed (the record is then <see cref="BufferDumpState.Empty"/>); <see langword="false"/>
+    /// when the record is not <see cref="BufferDumpState.Inserted"/> in this registry.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/> is null.</exception>
+    public bool Deregister(BugCheckReasonCallbackRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        lock (_gate)
+        {
+            if (record.Owner != this || !record.StateCell.TryDeregister())
+            {
+                return false;
+            }
+
+            ref var list = ref _byReason[(int)record.Reason];
+            Volatile.Write(ref list, Remove(list, record));
+            _count--;
+            return true;
+        }
+    }
+
+    /// <summary>Registers a classic callback (<c>KeRegisterBugCheckCallback</c>).</summary>
+    /// <param name="record">A record in the <see cref="BufferDumpState.Empty"/> state.</param>
+    /// <param name="callback">The routine (<c>CallbackRoutine</c>).</param>
+    /// <param name="buffer">The buffer the routine fills (<c>Buffer</c>, <c>Length</c>); allocate it before the crash.</param>
+    /// <param name="component">The component name (<c>Component</c>).</param>
+    /// <returns><see langword="true"/> when registered; <see langword="false"/> when the record is not <see cref="BufferDumpState.Empty"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/>, <paramref name="callback"/> or <paramref name="component"/> is null.</exception>
+    public bool RegisterClassic(BugCheckCallbackRecord record, BugCheckCallback callback, Memory<byte> buffer, string component)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(callback);
+        ArgumentNullException.ThrowIfNull(component);
+        lock (_gate)
+        {
+            if (!record.StateCell.TryRegister())
+            {
+                return false;
+            }
+
+            record.Fill(this, callback, buffer, component);
+            Volatile.Write(ref _classic, Insert(_classic, record, Order));
+            return true;
+        }
+    }
+
+    /// <summary>Deregisters a classic callback (<c>KeDeregisterBugCheckCallback</c>).</summary>
+    /// <param name="record">The record to remove.</param>
+    /// <returns><see langword="true"/> when removed; <see langword="false"/> when the record is not <see cref="BufferDumpState.Inserted"/> in this registry.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/> is null.</exception>
+    public bool DeregisterClassic(BugCheckCallbackRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        lock (_gate)
+        {
+            if (record.Owner != this || !record.StateCell.TryDeregister())
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _classic, Remove(_classic, record));
+            return true;
+        }
+    }
+
+    /// <summary>Gets the records of <paramref name="reason"/> in dispatch order; lock-free and allocation-free.</summary>
+    /// <param name="reason">A defined reason.</param>
+    /// <returns>An immutable view of the records as they are now.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is not a defined member.</exception>
+    public ReadOnlySpan<BugCheckReasonCallbackRecord> GetCallbacks(BugCheckCallbackReason reason)
+    {
+        ThrowIfUndefined(reason);
+        return Volatile.Read(ref _byReason[(int)reason]);
+    }
+
+    /// <summary>Freezes the lists as they are now, as the kernel does when it stops the other processors.</summary>
+    /// <returns>A snapshot that later registrations do not change.</returns>
+    public RegistrySnapshot Snapshot()
+    {
+        var byReason = new BugCheckReasonCallbackRecord[ReasonCount][];
+        for (var i = 0; i < ReasonCount; i++)
+        {
+            byReason[i] = Volatile.Read(ref _byReason[i]);
+        }
+
+        return new RegistrySnapshot(byReason, Volatile.Read(ref _classic));
+    }
+
+    /// <summary>
+    /// Calls every eligible record of <paramref name="reason"/> once, in order, each inside an exception handler, and
+    /// sets its final state; allocates nothing.
+    /// </summary>
+    /// <param name="reason">A defined reason.</param>
+    /// <param name="data">The reason-specific data passed to every callback, or <see langword="null"/>.</param>
+    /// <param name="results">Receives one result per record called; records past its length are still called.</param>
+    /// <returns>The number of records called.</returns>
+    /// <remarks>
+    /// A record is eligible while it is <see cref="BufferDumpState.Inserted"/>, has this reason and a valid checksum; the
+    /// walk is over the list as it was when the dispatch began, so a record registered by a callback is not called, and
+    /// a record deregistered before its turn is skipped.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is not a defined member.</exception>
+    public int Dispatch(BugCheckCallbackReason reason, ReasonCallbackData? data, Span<DispatchResult> results)
+    {
+        var records = GetCallbacks(reason);
+        var called = 0;
+        foreach (var record in records)
+        {
+            if (!TryBeginCall(record, reason, out var generation, out var callback))
+            {
+                continue;
+            }
+
+            var exception = CallbackInvoker.Invoke(record, callback, reason, data);
+            record.StateCell.EndCall(generation, exception is null ? BufferDumpState.Finished : BufferDumpState.Incomplete);
+            if (called < results.Length)
+            {
+                results[called] = new DispatchResult(record, record.State, exception);
+            }
+
+            called++;
+        }
+
+        return called;
+    }
+
+    /// <summary>Calls every eligible record of <paramref name="reason"/> once and returns what happened to each.</summary>
+    /// <param name="reason">A defined reason.</param>
+    /// <param name="data">The reason-specific data passed to every callback, or <see langword="null"/>.</param>
+    /// <returns>One result per record called, in call order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is not a defined member.</exception>
+    public DispatchResult[] Dispatch(BugCheckCallbackReason reason, ReasonCallbackData? data)
+    {
+        var results = new DispatchResult[GetCallbacks(reason).Length];
+        var called = Dispatch(reason, data, results);
+        return results.AsSpan(0, called).ToArray();
+    }
+
+    /// <summary>Claims <paramref name="record"/> for one call of <paramref name="reason"/> when the kernel would call it.</summary>
+    internal static bool TryBeginCall(BugCheckReasonCallbackRecord record, BugCheckCallbackReason reason, out long generation, out BugCheckReasonCallback callback)
+    {
+        callback = null!;
+        if (record.Reason != reason || !record.IsChecksumValid || !record.StateCell.TryBeginCall(out generation))
+        {
+            generation = 0;
+            return false;
+        }
+
+        callback = record.Callback!;
+        return true;
+    }
+
+    internal static void ThrowIfUndefined(BugCheckCallbackReason reason)
+    {
+        if (!BugCheckReasons.IsDefined(reason))
+        {
+            throw new ArgumentOutOfRangeException(nameof(reason), reason, $"{(int)reason} is not a defined BugCheckCallbackReason (0..9).");
+        }
+    }
+
+    private static T[] Insert<T>(T[] list, T item, CallbackOrder order)
+    {
+        var next = new T[list.Length + 1];
+        if (order == CallbackOrder.NewestFirst)
+        {
+            next[0] = item;
+            list.CopyTo(next, 1);
+        }
+        else
+        {
+            list.CopyTo(next, 0);
+            next[^1] = item;
+        }
+
+        return next;
+    }
+
+    private static T[] Remove<T>(T[] list, T item)
+        where T : class
+    {
+        var index = Array.IndexOf(list, item);
+        Debug.Assert(index >= 0, "An Inserted record owned by this registry is in its list.");
+        var next = new T[list.Length - 1];
+        list.AsSpan(0, index).CopyTo(next);
+        list.AsSpan(index + 1).CopyTo(next.AsSpan(index));
+        return next;
+    }
+}

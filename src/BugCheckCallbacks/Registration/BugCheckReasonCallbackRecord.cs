@@ -1,0 +1,64 @@
+using System.Diagnostics;
+
+namespace BugCheckCallbacks.Registration;
+
+/// <summary>
+/// Represents the bookkeeping of one registered reason callback; the managed twin of
+/// <c>KBUGCHECK_REASON_CALLBACK_RECORD</c> (wdm.h).
+/// </summary>
+/// <remarks>
+/// Creating the record is <c>KeInitializeCallbackRecord</c>: its <see cref="State"/> is
+/// <see cref="BufferDumpState.Empty"/>. Registration fills the other members; they are read-only to callers.
+/// </remarks>
+[DebuggerDisplay("{Reason} {Component,nq} {State}")]
+public sealed class BugCheckReasonCallbackRecord
+{
+    private RecordStateCell _state;
+
+    /// <summary>Initializes a record in the <see cref="BufferDumpState.Empty"/> state (<c>KeInitializeCallbackRecord</c>).</summary>
+    public BugCheckReasonCallbackRecord()
+    {
+    }
+
+    /// <summary>Gets the record's state (<c>State</c>).</summary>
+    public BufferDumpState State => _state.State;
+
+    /// <summary>Gets the reason given at the last registration (<c>Reason</c>); <see cref="BugCheckCallbackReason.Invalid"/> before any.</summary>
+    public BugCheckCallbackReason Reason { get; private set; }
+
+    /// <summary>Gets the component name given at the last registration (<c>Component</c>); <see langword="null"/> before any.</summary>
+    public string? Component { get; private set; }
+
+    /// <summary>Gets the kernel's checksum of the registration: routine + reason + component addresses (<c>Checksum</c>).</summary>
+    public ulong Checksum { get; private set; }
+
+    /// <summary>Gets the simulated address of the callback routine (<c>CallbackRoutine</c>).</summary>
+    public ulong CallbackRoutineAddress { get; private set; }
+
+    /// <summary>Gets the simulated address of the component string (<c>Component</c>, the pointer).</summary>
+    public ulong ComponentAddress { get; private set; }
+
+    internal BugCheckReasonCallback? Callback { get; private set; }
+
+    internal BugCheckCallbackRegistry? Owner { get; private set; }
+
+    internal ref RecordStateCell StateCell => ref _state;
+
+    /// <summary>Whether the stored checksum still matches the registration (the kernel skips a record whose checksum does not).</summary>
+    internal bool IsChecksumValid => Checksum == SimulatedAddresses.Checksum(CallbackRoutineAddress, Reason, ComponentAddress);
+
+    internal void Fill(BugCheckCallbackRegistry owner, BugCheckReasonCallback callback, BugCheckCallbackReason reason, string component)
+    {
+        var (routine, componentAddress) = SimulatedAddresses.Next();
+        Owner = owner;
+        Callback = callback;
+        Reason = reason;
+        Component = component;
+        CallbackRoutineAddress = routine;
+        ComponentAddress = componentAddress;
+        Checksum = SimulatedAddresses.Checksum(routine, reason, componentAddress);
+    }
+
+    /// <summary>Models memory corruption of the record (a stray write over Checksum): the kernel will skip it.</summary>
+    internal void CorruptChecksum() => Checksum = ~Checksum;
+}
