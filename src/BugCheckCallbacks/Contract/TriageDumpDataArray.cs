@@ -71,6 +71,9 @@ public sealed class TriageDumpDataArray
     /// <summary>Gets or sets the name of the component that owns the blocks (<c>ComponentName</c>).</summary>
     public string? ComponentName { get; set; }
 
+    /// <summary>Gets the number of <see cref="AddBlock"/> calls that failed since the last <see cref="Initialize"/>; the verifier reads it.</summary>
+    internal int FailedAdds { get; private set; }
+
     /// <summary>Gets the blocks added so far (<c>Blocks[0..NumBlocksUsed]</c>).</summary>
     public ReadOnlySpan<AddressRange> Blocks => _storage.AsSpan(0, (int)NumBlocksUsed);
 
@@ -87,6 +90,7 @@ public sealed class TriageDumpDataArray
         NumBlocksTotal = CapacityFor(sizeInBytes);
         NumBlocksUsed = 0;
         DataSize = 0;
+        FailedAdds = 0;
         _maxDataSize = MaxMemorySize;
         IsInitialized = true;
         return NtStatus.Success;
@@ -102,6 +106,17 @@ public sealed class TriageDumpDataArray
     /// <see cref="DataSize"/> would pass <see cref="MaxDataSize"/>. On failure the array is unchanged.
     /// </returns>
     public NtStatus AddBlock(ulong address, ulong size)
+    {
+        var status = TryAdd(address, size);
+        if (status != NtStatus.Success)
+        {
+            FailedAdds++;
+        }
+
+        return status;
+    }
+
+    private NtStatus TryAdd(ulong address, ulong size)
     {
         if (!IsInitialized)
         {

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace BugCheckCallbacks.Simulation;
+
+/// <summary>
+/// Represents the report of one simulated bug check: every call in order, the violations, the blobs, the body ranges,
+/// the triage blocks and the final state of every record.
+/// </summary>
+/// <remarks>Serializes to a stable JSON schema (docs/simulation.md) with <see cref="ToJson"/> and back with <see cref="FromJson"/>.</remarks>
+public sealed class BugCheckOutcome
+{
+    /// <summary>Gets the stop code passed to <c>KeBugCheckEx</c>.</summary>
+    public uint BugCheckCode { get; init; }
+
+    /// <summary>Gets the first bug-check parameter.</summary>
+    public ulong BugCheckParameter1 { get; init; }
+
+    /// <summary>Gets the second bug-check parameter.</summary>
+    public ulong BugCheckParameter2 { get; init; }
+
+    /// <summary>Gets the third bug-check parameter.</summary>
+    public ulong BugCheckParameter3 { get; init; }
+
+    /// <summary>Gets the fourth bug-check parameter.</summary>
+    public ulong BugCheckParameter4 { get; init; }
+
+    /// <summary>Gets the stop code shown on screen: the nested one when a callback bug-checked, else <see cref="BugCheckCode"/>.</summary>
+    public uint DisplayedStopCode { get; init; }
+
+    /// <summary>Gets the kind of dump written.</summary>
+    public DumpType DumpType { get; init; }
+
+    /// <summary>Gets the page size in bytes.</summary>
+    public uint PageSize { get; init; }
+
+    /// <summary>Gets every call, in call order.</summary>
+    public IReadOnlyList<CallbackInvocation> Invocations { get; init; } = [];
+
+    /// <summary>Gets every violation, in the order found.</summary>
+    public IReadOnlyList<Violation> Violations { get; init; } = [];
+
+    /// <summary>Gets the secondary-data blobs, in write order.</summary>
+    public IReadOnlyList<SecondaryBlobInfo> Blobs { get; init; } = [];
+
+    /// <summary>Gets the page ranges in the body (AddPages minus RemovePages), in address order.</summary>
+    public IReadOnlyList<PageRange> BodyRanges { get; init; } = [];
+
+    /// <summary>Gets the triage blocks carved into the dump.</summary>
+    public IReadOnlyList<TriageBlockInfo> TriageBlocks { get; init; } = [];
+
+    /// <summary>Gets the final state of every record in the frozen lists, reason callbacks by reason then classic ones.</summary>
+    public IReadOnlyList<RecordOutcome> Records { get; init; } = [];
+
+    /// <summary>Serializes the outcome to indented JSON (source-generated, trimming- and AOT-safe).</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson() => JsonSerializer.Serialize(this, OutcomeJsonContext.Default.BugCheckOutcome);
+
+    /// <summary>Reads an outcome from the JSON that <see cref="ToJson"/> writes.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The outcome.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
+    /// <exception cref="JsonException">The text is not a valid outcome.</exception>
+    public static BugCheckOutcome FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return JsonSerializer.Deserialize(json, OutcomeJsonContext.Default.BugCheckOutcome)
+            ?? throw new JsonException("The JSON is null, not an outcome.");
+    }
+
+    /// <summary>Formats the outcome as plain text: the bug check, the calls, the blobs and the violations.</summary>
+    /// <returns>The text, one item a line.</returns>
+    public string ToText()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(c, $"*** STOP 0x{DisplayedStopCode:X8} (0x{BugCheckParameter1:X}, 0x{BugCheckParameter2:X}, 0x{BugCheckParameter3:X}, 0x{BugCheckParameter4:X})");
+        if (DisplayedStopCode != BugCheckCode)
+        {
+            text.AppendLine(c, $"    (nested: the original bug check was 0x{BugCheckCode:X8})");
+        }
+
+        text.AppendLine(c, $"Dump type {DumpType}, page size {PageSize}, {Invocations.Count} calls, {Violations.Count} violations");
+        text.AppendLine("Calls:");
+        foreach (var call in Invocations)
+        {
+            var what = call.Reason?.ToString() ?? "Classic";
+            var pass = call.Pass != InvocationPass.None ? $" {call.Pass}" : call.IoType is { } io ? $" {io}" : string.Empty;
+            text.AppendLine(c, $"  {call.Sequence,5} {call.Phase,-22} {what}{pass} {call.Component} #{call.RecordIndex} call {call.CallNumber}: {call.BytesProduced} bytes, {call.Duration.TotalMilliseconds:F3} ms, {call.StateAfter}{(call.Faulted ? " (faulted)" : string.Empty)}");
+        }
+
+        text.AppendLine(c, $"Blobs ({Blobs.Count}):");
+        foreach (var blob in Blobs)
+        {
+            text.AppendLine(c, $"  {{{blob.Tag}}} - 0x{blob.Size:X} bytes ({blob.Component}){(blob.IsReadable ? string.Empty : " unreadable: duplicate tag")}");
+        }
+
+        text.AppendLine(c, $"Body ranges ({BodyRanges.Count}):");
+        foreach (var range in BodyRanges)
+        {
+            text.AppendLine(c, $"  {range.Space} 0x{range.Address:X16} {range.PageCount} pages");
+        }
+
+        text.AppendLine(c, $"Triage blocks ({TriageBlocks.Count}):");
+        foreach (var block in TriageBlocks)
+        {
+            text.AppendLine(c, $"  0x{block.Address:X16} 0x{block.Size:X} bytes ({block.Component})");
+        }
+
+        text.AppendLine(c, $"Violations ({Violations.Count}):");
+        foreach (var violation in Violations)
+        {
+            text.AppendLine(c, $"  {violation}");
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,189 @@
+namespace BugCheckCallbacks.Simulation;
+
+internal sealed partial class BugCheckRun
+{
+    /// <summary>The DumpBlob file header that opens the secondary-data region.</summary>
+    internal const uint BlobFileHeaderSize = 0x10;
+
+    /// <summary>The DumpBlob header in front of every blob.</summary>
+    internal const uint BlobHeaderSize = 0x20;
+
+    private readonly List<SecondaryBlobInfo> _blobs = [];
+    private readonly Dictionary<Guid, (BugCheckCallbackReason Reason, int Index)> _tagOwners = [];
+    private SecondaryDumpData? _secondary;
+    private SecondaryDumpDataEx? _multiPart;
+    private ulong _regionUsed = BlobFileHeaderSize;
+    private bool _regionStarted;
+
+    /// <summary>
+    /// SecondaryDumpData: a sizing pass (OutBuffer empty) then a data pass (OutBuffer == InBuffer) over every callback.
+    /// Records stay Inserted between the passes and become Finished after the data pass (a modeling decision).
+    /// </summary>
+    private void RunSecondaryData()
+    {
+        const BugCheckCallbackReason Reason = BugCheckCallbackReason.SecondaryDumpData;
+        var records = _snapshot.GetCallbacks(Reason);
+        if (records.IsEmpty)
+        {
+            return;
+        }
+
+        var data = _secondary ??= new SecondaryDumpData(_options.InBufferSize);
+        for (var i = 0; i < records.Length; i++)
+        {
+            var record = records[i];
+            data.PrepareSizeQuery(MaximumAllowed());
+            if (TryCall(Reason, record, i, data, finishOnReturn: false, out var call))
+            {
+                Log(Site(BugCheckPhase.SecondaryData, Reason, record, i), InvocationPass.Sizing, null, call, data.OutBufferLength, record.State);
+            }
+        }
+
+        for (var i = 0; i < records.Length; i++)
+        {
+            var record = records[i];
+            data.PrepareDataCall(MaximumAllowed());
+            if (!TryCall(Reason, record, i, data, finishOnReturn: false, out var call))
+            {
+                continue;
+            }
+
+            var site = Site(BugCheckPhase.SecondaryData, Reason, record, i);
+            var accepted = call.Exception is null ? CheckBlob(site, data) : null;
+            Log(site, InvocationPass.Data, null, call, accepted?.Length ?? 0, record.State);
+            if (accepted is { } blob)
+            {
+                WriteBlob(site, data.Guid, blob);
+            }
+        }
+
+        FinishReason(Reason);
+    }
+
+    /// <summary>
+    /// SecondaryMultiPartDumpData: the _EX structure, called again while the callback sets ADDITIONAL_DATA; Context is
+    /// kept, Flags are cleared on every entry, each call's output is one blob.
+    /// </summary>
+    private void RunMultiPartData()
+    {
+        const BugCheckCallbackReason Reason = BugCheckCallbackReason.SecondaryMultiPartDumpData;
+        var records = _snapshot.GetCallbacks(Reason);
+        if (records.IsEmpty)
+        {
+            return;
+        }
+
+        var data = _multiPart ??= new SecondaryDumpDataEx(_options.InBufferSize)
+        {
+            DumpType = _header.DumpType,
+            BugCheckCode = _header.BugCheckCode,
+            BugCheckParameter1 = _header.BugCheckParameter1,
+            BugCheckParameter2 = _header.BugCheckParameter2,
+            BugCheckParameter3 = _header.BugCheckParameter3,
+            BugCheckParameter4 = _header.BugCheckParameter4,
+        };
+        for (var i = 0; i < records.Length; i++)
+        {
+            var record = records[i];
+            data.Context = 0;
+            for (var callNumber = 1; ; callNumber++)
+            {
+                data.Flags = SecondaryDataFlags.None;
+                data.PrepareDataCall(MaximumAllowed());
+                if (!TryCall(Reason, record, i, data, finishOnReturn: false, out var call))
+                {
+                    break;
+                }
+
+                var site = Site(BugCheckPhase.SecondaryMultiPartData, Reason, record, i);
+                var accepted = call.Exception is null ? CheckBlob(site, data) : null;
+                Log(site, InvocationPass.None, null, call, accepted?.Length ?? 0, record.State);
+                if (accepted is { } blob)
+                {
+                    WriteBlob(site, data.Guid, blob);
+                }
+
+                if (call.Exception is not null || (data.Flags & SecondaryDataFlags.AdditionalData) == 0)
+                {
+                    break;
+                }
+
+                if (data.OutBufferLength == 0)
+                {
+                    Violate(site, ViolationKind.MultiPartNoProgress, "ADDITIONAL_DATA was set but OutBufferLength is 0.");
+                    break;
+                }
+
+                if (callNumber == _options.RepeatCallBudget)
+                {
+                    Violate(site, ViolationKind.RepeatProtocolNeverEnds, Invariant($"ADDITIONAL_DATA was still set after {callNumber} calls."));
+                    break;
+                }
+            }
+        }
+
+        FinishReason(Reason);
+    }
+
+    /// <summary>What the region has left for one more blob's data, less its header, rounded down to the 8-byte alignment.</summary>
+    private uint MaximumAllowed()
+    {
+        var remaining = _options.SecondaryDataBudget > _regionUsed ? _options.SecondaryDataBudget - _regionUsed : 0;
+        return remaining > BlobHeaderSize ? (uint)((remaining - BlobHeaderSize) & ~7UL) : 0;
+    }
+
+    /// <summary>Applies the data-pass rules; returns the data to write, or null when there is none or it was dropped.</summary>
+    private ReadOnlyMemory<byte>? CheckBlob(CallSite site, SecondaryDumpData data)
+    {
+        var length = data.OutBufferLength;
+        if (length == 0)
+        {
+            return null;
+        }
+
+        if (length > data.MaximumAllowed)
+        {
+            Violate(site, ViolationKind.OutputExceedsMaximumAllowed, Invariant($"OutBufferLength 0x{length:X} exceeds MaximumAllowed 0x{data.MaximumAllowed:X}; the data was dropped."));
+            return null;
+        }
+
+        if (length > data.OutBuffer.Length)
+        {
+            Violate(site, ViolationKind.OutputLengthExceedsBuffer, Invariant($"OutBufferLength 0x{length:X} exceeds the 0x{data.OutBuffer.Length:X} bytes OutBuffer points at; the data was dropped."));
+            return null;
+        }
+
+        if (data.Guid == Guid.Empty)
+        {
+            Violate(site, ViolationKind.MissingGuid, Invariant($"0x{length:X} bytes were returned with an empty Guid; the data was dropped."));
+            return null;
+        }
+
+        return data.OutBuffer[..(int)length];
+    }
+
+    private void WriteBlob(CallSite site, Guid tag, ReadOnlyMemory<byte> data)
+    {
+        var owner = (site.Reason!.Value, site.Index);
+        var readable = _tagOwners.TryAdd(tag, owner);
+        if (!readable && _tagOwners[tag] != owner)
+        {
+            var first = _tagOwners[tag];
+            Violate(site, ViolationKind.DuplicateGuid, Invariant($"Tag {{{tag}}} is already used by {first.Reason} record #{first.Index}; this blob cannot be read back by tag."));
+        }
+
+        if (!_regionStarted)
+        {
+            _regionStarted = true;
+            _streamOffset += BlobFileHeaderSize;
+        }
+
+        _sink.WriteSecondaryBlob(tag, site.Component, data.Span);
+        _blobs.Add(new SecondaryBlobInfo(tag, (uint)data.Length, site.Component, site.Reason.Value, readable));
+        var dataOffset = _streamOffset + BlobHeaderSize;
+        var stored = BlobHeaderSize + (((ulong)data.Length + 7) & ~7UL);
+        _regionUsed += stored;
+        _streamOffset += (long)stored;
+        DumpIoWrite(DumpIoType.SecondaryData, site.Phase, dataOffset, data);
+    }
+}

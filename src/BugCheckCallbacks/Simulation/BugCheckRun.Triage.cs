@@ -1,0 +1,69 @@
+namespace BugCheckCallbacks.Simulation;
+
+internal sealed partial class BugCheckRun
+{
+    private readonly List<TriageBlockInfo> _triageBlocks = [];
+
+    /// <summary>One call per TriageDumpData callback; the blocks of the array it returns are checked and kept.</summary>
+    private void RunTriage()
+    {
+        const BugCheckCallbackReason Reason = BugCheckCallbackReason.TriageDumpData;
+        var data = new TriageDumpData();
+        var records = _snapshot.GetCallbacks(Reason);
+        for (var i = 0; i < records.Length; i++)
+        {
+            var record = records[i];
+            data.DataArray = null;
+            data.Flags = TriageDumpDataFlags.BugCheckActive;
+            data.MaxVirtMemSize = _options.TriageMaxVirtMemSize;
+            data.BugCheckCode = _header.BugCheckCode;
+            data.BugCheckParameter1 = _header.BugCheckParameter1;
+            data.BugCheckParameter2 = _header.BugCheckParameter2;
+            data.BugCheckParameter3 = _header.BugCheckParameter3;
+            data.BugCheckParameter4 = _header.BugCheckParameter4;
+            if (!TryCall(Reason, record, i, data, finishOnReturn: true, out var call))
+            {
+                continue;
+            }
+
+            var site = Site(BugCheckPhase.TriageDumpData, Reason, record, i);
+            var accepted = call.Exception is null && data.DataArray is { } array ? AcceptTriageBlocks(site, array) : 0UL;
+            Log(site, InvocationPass.None, null, call, (long)accepted, record.State);
+        }
+    }
+
+    private ulong AcceptTriageBlocks(CallSite site, TriageDumpDataArray array)
+    {
+        if (array.FailedAdds > 0)
+        {
+            Violate(site, ViolationKind.TriageArrayOverflow, Invariant($"{array.FailedAdds} KeAddTriageDumpDataBlock call(s) failed; the array holds {array.NumBlocksUsed} of {array.NumBlocksTotal} blocks, {array.DataSize} of {array.MaxDataSize} bytes."));
+        }
+
+        var total = 0UL;
+        var overBudget = false;
+        foreach (var block in array.Blocks)
+        {
+            if (!_options.MemoryMap.Contains(AddressSpace.Virtual, block.Address, block.Size))
+            {
+                Violate(site, ViolationKind.RangeOutsideMemoryMap, Invariant($"Triage block 0x{block.Address:X} + 0x{block.Size:X} is not in virtual memory."));
+                continue;
+            }
+
+            if (block.Size > _options.TriageMaxVirtMemSize - total)
+            {
+                overBudget = true;
+                continue;
+            }
+
+            total += block.Size;
+            _triageBlocks.Add(new TriageBlockInfo(site.Component, block.Address, block.Size));
+        }
+
+        if (overBudget)
+        {
+            Violate(site, ViolationKind.TriageBlocksExceedMaxVirtMemSize, Invariant($"The blocks add up to 0x{array.DataSize:X} bytes; MaxVirtMemSize is 0x{_options.TriageMaxVirtMemSize:X}. Blocks past it were dropped."));
+        }
+
+        return total;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using BugCheckCallbacks.Registration;
+
+namespace BugCheckCallbacks.Simulation;
+
+/// <summary>
+/// Represents a simulated Windows kernel: a callback registry and a bug check (<c>KeBugCheckEx</c>) that drives every
+/// reason through its real protocol while a verifier records each contract violation.
+/// </summary>
+/// <remarks>
+/// A kernel bug-checks once, as a real machine does; create a new kernel for the next scenario. A callback that calls
+/// <see cref="KeBugCheckEx"/> during the bug check is a nested bug check: it is contained and reported.
+/// </remarks>
+[DebuggerDisplay("{Callbacks.Count} callbacks, {Options.DumpType} dump, bug-checked: {HasBugChecked}")]
+public sealed class SimulatedKernel
+{
+    private const int Idle = 0;
+    private const int Running = 1;
+    private const int Done = 2;
+
+    private int _status;
+
+    /// <summary>Initializes a kernel with <paramref name="options"/>, or the defaults.</summary>
+    /// <param name="options">The simulation options, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException">The options break one or more rules; the message lists each.</exception>
+    public SimulatedKernel(SimulationOptions? options = null)
+    {
+        Options = options ?? new SimulationOptions();
+        Options.Validate();
+        Callbacks = new BugCheckCallbackRegistry(Options.Order);
+    }
+
+    /// <summary>Gets the options the kernel runs with.</summary>
+    public SimulationOptions Options { get; }
+
+    /// <summary>Gets the callback registry (<c>KeRegisterBugCheckReasonCallback</c> and friends).</summary>
+    public BugCheckCallbackRegistry Callbacks { get; }
+
+    /// <summary>Gets a value indicating whether the kernel has bug-checked.</summary>
+    public bool HasBugChecked => Volatile.Read(ref _status) == Done;
+
+    /// <summary>Bug-checks the simulated machine (<c>KeBugCheckEx</c>) and returns what happened.</summary>
+    /// <param name="bugCheckCode">The stop code.</param>
+    /// <param name="bugCheckParameter1">The first parameter.</param>
+    /// <param name="bugCheckParameter2">The second parameter.</param>
+    /// <param name="bugCheckParameter3">The third parameter.</param>
+    /// <param name="bugCheckParameter4">The fourth parameter.</param>
+    /// <param name="sink">Where the dump goes, or <see langword="null"/> to keep only the outcome.</param>
+    /// <returns>The outcome: every call, every violation, the blobs, ranges and final states.</returns>
+    /// <exception cref="InvalidOperationException">The kernel has already bug-checked.</exception>
+    [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "Named after the kernel routine it models.")]
+    public BugCheckOutcome KeBugCheckEx(
+        uint bugCheckCode,
+        ulong bugCheckParameter1 = 0,
+        ulong bugCheckParameter2 = 0,
+        ulong bugCheckParameter3 = 0,
+        ulong bugCheckParameter4 = 0,
+        IDumpSink? sink = null)
+    {
+        switch (Interlocked.CompareExchange(ref _status, Running, Idle))
+        {
+            case Running:
+                // Called from inside a callback: unwind it; the running bug check records the nested stop code.
+                throw new NestedBugCheckException(bugCheckCode);
+            case Done:
+                throw new InvalidOperationException("The simulated kernel has already bug-checked; create a new SimulatedKernel for another bug check.");
+        }
+
+        try
+        {
+            var header = new DumpHeaderInfo(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4, Options.DumpType, Options.PageSize);
+            return new BugCheckRun(Options, Callbacks.Snapshot(), header, sink ?? DiscardingDumpSink.Instance).Run();
+        }
+        finally
+        {
+            Volatile.Write(ref _status, Done);
+        }
+    }
+
+    private sealed class DiscardingDumpSink : IDumpSink
+    {
+        public static readonly DiscardingDumpSink Instance = new();
+
+        public void WriteHeader(DumpHeaderInfo header)
+        {
+        }
+
+        public void WriteBodyRange(PageRange range, ReadOnlySpan<byte> data)
+        {
+        }
+
+        public void WriteTriageBlock(TriageBlockInfo block, ReadOnlySpan<byte> data)
+        {
+        }
+
+        public void WriteSecondaryBlob(Guid tag, string component, ReadOnlySpan<byte> data)
+        {
+        }
+
+        public void Complete(BugCheckOutcome outcome)
+        {
+        }
+    }
+}

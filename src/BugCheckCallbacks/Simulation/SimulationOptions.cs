@@ -1,0 +1,103 @@
+using BugCheckCallbacks.Registration;
+
+namespace BugCheckCallbacks.Simulation;
+
+/// <summary>Configures a <see cref="SimulatedKernel"/>: the dump it writes, its limits, and the verifier's budgets.</summary>
+/// <remarks>Immutable; every rule is checked at once by <see cref="Validate"/>, which the kernel's constructor calls.</remarks>
+public sealed class SimulationOptions
+{
+    /// <summary>Gets the kind of dump the bug check writes.</summary>
+    /// <value><see cref="DumpType.Automatic"/>, the Windows default (a kernel dump).</value>
+    public DumpType DumpType { get; init; } = DumpType.Automatic;
+
+    /// <summary>Gets the order of the callbacks within a reason.</summary>
+    /// <value><see cref="CallbackOrder.NewestFirst"/>, as Windows does.</value>
+    public CallbackOrder Order { get; init; } = CallbackOrder.NewestFirst;
+
+    /// <summary>Gets the page size in bytes (AddPages/RemovePages counts are in pages).</summary>
+    /// <value>4096.</value>
+    public uint PageSize { get; init; } = 4096;
+
+    /// <summary>Gets the total space of the secondary-data region; each call's <c>MaximumAllowed</c> is what remains of it, less a blob header.</summary>
+    /// <value>4 MiB (0x400000).</value>
+    public uint SecondaryDataBudget { get; init; } = 0x400000;
+
+    /// <summary>Gets the size of the system buffer passed as <c>InBuffer</c>.</summary>
+    /// <value>4096.</value>
+    public int InBufferSize { get; init; } = 4096;
+
+    /// <summary>Gets the <c>MaxVirtMemSize</c> each triage callback receives.</summary>
+    /// <value>1 MiB (0x100000).</value>
+    public uint TriageMaxVirtMemSize { get; init; } = 0x100000;
+
+    /// <summary>Gets the ranges of simulated memory that exist.</summary>
+    /// <value><see cref="SimulatedMemoryMap.Default"/>.</value>
+    public SimulatedMemoryMap MemoryMap { get; init; } = SimulatedMemoryMap.Default;
+
+    /// <summary>Gets the most calls one callback gets in a repeat protocol (AddPages, RemovePages, multi-part) before it is cut off.</summary>
+    /// <value>1024.</value>
+    public int RepeatCallBudget { get; init; } = 1024;
+
+    /// <summary>Gets the longest one call may take before the verifier reports it.</summary>
+    /// <value>250 milliseconds.</value>
+    public TimeSpan CallTimeBudget { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Gets a value indicating whether DumpIo offsets are −1 (sequential writes) instead of stream offsets.</summary>
+    /// <value><see langword="false"/>.</value>
+    public bool SequentialDumpIo { get; init; }
+
+    /// <summary>Gets a value indicating whether the verifier measures each call's managed allocations.</summary>
+    /// <value><see langword="true"/>.</value>
+    public bool DetectAllocations { get; init; } = true;
+
+    /// <summary>Checks every rule and throws one exception that lists all the broken ones.</summary>
+    /// <exception cref="ArgumentException">One or more options are out of range; the message lists each.</exception>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        if (DumpType is DumpType.Invalid or DumpType.Unknown || !Enum.IsDefined(DumpType))
+        {
+            errors.Add($"DumpType {(int)DumpType} is not a dump type the kernel writes (1..7).");
+        }
+
+        if (Order is not (CallbackOrder.NewestFirst or CallbackOrder.OldestFirst))
+        {
+            errors.Add($"Order {(int)Order} is not a defined CallbackOrder.");
+        }
+
+        if (PageSize < 512 || !uint.IsPow2(PageSize) || PageSize > 1 << 20)
+        {
+            errors.Add($"PageSize {PageSize} must be a power of two from 512 to 1048576.");
+        }
+
+        if (InBufferSize is < 0 or > 1 << 20)
+        {
+            errors.Add($"InBufferSize {InBufferSize} must be from 0 to 1048576.");
+        }
+
+        if (TriageMaxVirtMemSize > TriageDumpDataArray.MaxMemorySize)
+        {
+            errors.Add($"TriageMaxVirtMemSize 0x{TriageMaxVirtMemSize:X} must not exceed KE_MAX_TRIAGE_DUMP_DATA_MEMORY_SIZE 0x{TriageDumpDataArray.MaxMemorySize:X}.");
+        }
+
+        if (MemoryMap is null)
+        {
+            errors.Add("MemoryMap must not be null.");
+        }
+
+        if (RepeatCallBudget < 1)
+        {
+            errors.Add($"RepeatCallBudget {RepeatCallBudget} must be at least 1.");
+        }
+
+        if (CallTimeBudget <= TimeSpan.Zero)
+        {
+            errors.Add($"CallTimeBudget {CallTimeBudget} must be positive.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid SimulationOptions: " + string.Join(" ", errors), "options");
+        }
+    }
+}

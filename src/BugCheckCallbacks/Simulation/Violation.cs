@@ -1,0 +1,25 @@
+namespace BugCheckCallbacks.Simulation;
+
+/// <summary>Represents one contract violation found during a simulated bug check.</summary>
+/// <param name="Kind">What was violated.</param>
+/// <param name="Phase">The phase of the call.</param>
+/// <param name="Reason">The reason the callback was registered for, or <see langword="null"/> for a classic callback.</param>
+/// <param name="Component">The component name given at registration.</param>
+/// <param name="RecordIndex">The record's position in its reason's dispatch order (or in the classic list).</param>
+/// <param name="CallNumber">The 1-based number of the call within the record's protocol.</param>
+/// <param name="Detail">What exactly happened, with the values involved.</param>
+public sealed record Violation(
+    ViolationKind Kind,
+    BugCheckPhase Phase,
+    BugCheckCallbackReason? Reason,
+    string Component,
+    int RecordIndex,
+    int CallNumber,
+    string Detail)
+{
+    /// <summary>Gets the stable code of <see cref="Kind"/>, such as <c>BCV0004</c>.</summary>
+    public string Code => VerifierRules.GetCode(Kind);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Code} {Kind} [{Phase}] {Component} #{RecordIndex} call {CallNumber}: {Detail}";
+}
