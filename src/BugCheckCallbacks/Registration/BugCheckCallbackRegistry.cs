@@ -71,18 +71,27 @@ public sealed class BugCheckCallbackRegistry
             throw new ArgumentOutOfRangeException(nameof(reason), reason, "KbCallbackInvalid (0) is not a reason a callback can be registered for.");
         }
 
-        lock (_gate)
+        // The registry's own allocations (a new published array) are not the calling callback's.
+        var ledger = KernelAllocationLedger.Begin();
+        try
         {
-            if (!record.StateCell.TryRegister())
+            lock (_gate)
             {
-                return false;
-            }
+                if (!record.StateCell.TryRegister())
+                {
+                    return false;
+                }
 
-            record.Fill(this, callback, reason, component);
-            ref var list = ref _byReason[(int)reason];
-            Volatile.Write(ref list, Insert(list, record, Order));
-            _count++;
-            return true;
+                record.Fill(this, callback, reason, component);
+                ref var list = ref _byReason[(int)reason];
+                Volatile.Write(ref list, Insert(list, record, Order));
+                _count++;
+                return true;
+            }
+        }
+        finally
+        {
+            KernelAllocationLedger.End(ledger);
         }
     }
 
@@ -96,17 +105,26 @@ public sealed class BugCheckCallbackRegistry
     public bool Deregister(BugCheckReasonCallbackRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        lock (_gate)
+        // The registry's own allocations (a new published array) are not the calling callback's.
+        var ledger = KernelAllocationLedger.Begin();
+        try
         {
-            if (record.Owner != this || !record.StateCell.TryDeregister())
+            lock (_gate)
             {
-                return false;
-            }
+                if (record.Owner != this || !record.StateCell.TryDeregister())
+                {
+                    return false;
+                }
 
-            ref var list = ref _byReason[(int)record.Reason];
-            Volatile.Write(ref list, Remove(list, record));
-            _count--;
-            return true;
+                ref var list = ref _byReason[(int)record.Reason];
+                Volatile.Write(ref list, Remove(list, record));
+                _count--;
+                return true;
+            }
+        }
+        finally
+        {
+            KernelAllocationLedger.End(ledger);
         }
     }
 
@@ -122,16 +140,25 @@ public sealed class BugCheckCallbackRegistry
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(callback);
         ArgumentNullException.ThrowIfNull(component);
-        lock (_gate)
+        // The registry's own allocations (a new published array) are not the calling callback's.
+        var ledger = KernelAllocationLedger.Begin();
+        try
         {
-            if (!record.StateCell.TryRegister())
+            lock (_gate)
             {
-                return false;
-            }
+                if (!record.StateCell.TryRegister())
+                {
+                    return false;
+                }
 
-            record.Fill(this, callback, buffer, component);
-            Volatile.Write(ref _classic, Insert(_classic, record, Order));
-            return true;
+                record.Fill(this, callback, buffer, component);
+                Volatile.Write(ref _classic, Insert(_classic, record, Order));
+                return true;
+            }
+        }
+        finally
+        {
+            KernelAllocationLedger.End(ledger);
         }
     }
 
@@ -142,15 +169,24 @@ public sealed class BugCheckCallbackRegistry
     public bool DeregisterClassic(BugCheckCallbackRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        lock (_gate)
+        // The registry's own allocations (a new published array) are not the calling callback's.
+        var ledger = KernelAllocationLedger.Begin();
+        try
         {
-            if (record.Owner != this || !record.StateCell.TryDeregister())
+            lock (_gate)
             {
-                return false;
-            }
+                if (record.Owner != this || !record.StateCell.TryDeregister())
+                {
+                    return false;
+                }
 
-            Volatile.Write(ref _classic, Remove(_classic, record));
-            return true;
+                Volatile.Write(ref _classic, Remove(_classic, record));
+                return true;
+            }
+        }
+        finally
+        {
+            KernelAllocationLedger.End(ledger);
         }
     }
 

@@ -119,13 +119,14 @@ internal sealed partial class BugCheckRun
 
     private CallProbe BeginProbe() => new(
         _sequence++,
-        _options.DetectAllocations ? GC.GetAllocatedBytesForCurrentThread() : 0,
+        _options.DetectAllocations ? GC.GetAllocatedBytesForCurrentThread() - KernelAllocationLedger.ExcludedBytes : 0,
         Stopwatch.GetTimestamp());
 
     private CallResult EndProbe(CallProbe probe, Exception? exception)
     {
         var duration = Stopwatch.GetElapsedTime(probe.StartTimestamp);
-        var allocated = _options.DetectAllocations ? GC.GetAllocatedBytesForCurrentThread() - probe.AllocatedBefore : 0;
+        // What the registry allocated on the callback's behalf (KernelAllocationLedger) is not charged to the callback.
+        var allocated = _options.DetectAllocations ? GC.GetAllocatedBytesForCurrentThread() - KernelAllocationLedger.ExcludedBytes - probe.AllocatedBefore : 0;
         return new CallResult(probe.Sequence, exception, duration, allocated);
     }
 

@@ -81,8 +81,13 @@ public sealed class SimulatedMemoryMap
             var length = (int)Math.Min((ulong)destination.Length, region.Range.Size - offset);
             var part = destination[..length];
             var content = region.Content.Span;
-            var fromContent = offset < (ulong)content.Length ? Math.Min(length, content.Length - (int)offset) : 0;
-            content.Slice((int)offset, fromContent).CopyTo(part);
+            var fromContent = 0;
+            if (offset < (ulong)content.Length)
+            {
+                fromContent = Math.Min(length, content.Length - (int)offset);
+                content.Slice((int)offset, fromContent).CopyTo(part);
+            }
+
             FillPattern(address + (ulong)fromContent, part[fromContent..]);
             destination = destination[length..];
             address += (ulong)length;

@@ -1,0 +1,160 @@
+using BugCheckCallbacks.Registration;
+using BugCheckCallbacks.Simulation;
+
+namespace BugCheckCallbacks.Tests.Simulation;
+
+public sealed class BugCheckPhaseTests
+{
+    private static readonly Guid s_tag = Guid.Parse("11111111-2222-3333-4444-555555555555");
+
+    [Fact]
+    public void Phases_run_in_the_documented_order()
+    {
+        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = DumpType.Automatic, DetectAllocations = false });
+        kernel.Register(BugCheckCallbackReason.Reserved1, "entry.sys", (_, _, _) => { });
+        kernel.Register(BugCheckCallbackReason.TriageDumpData, "triage.sys", (_, _, _) => { });
+        kernel.Register(BugCheckCallbackReason.AddPages, "add.sys", Callbacks.PageRanges(PageRangeFlags.PhysicalAddress, (0x1000, 1)));
+        kernel.Register(BugCheckCallbackReason.RemovePages, "remove.sys", Callbacks.PageRanges(PageRangeFlags.PhysicalAddress, (0x8000, 1)));
+        kernel.Register(BugCheckCallbackReason.DumpIo, "io.sys", (_, _, _) => { });
+        kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "sec.sys", Callbacks.SecondaryWriter(s_tag, new byte[8]));
+        kernel.Register(BugCheckCallbackReason.SecondaryMultiPartDumpData, "multi.sys", (_, _, _) => { });
+        var classic = new BugCheckCallbackRecord();
+        kernel.Callbacks.RegisterClassic(classic, _ => { }, new byte[4], "classic.sys");
+
+        var outcome = kernel.KeBugCheckEx(0xD1, 1, 2, 3, 4);
+
+        var phases = outcome.Invocations.Select(i => i.Phase).Distinct().ToArray();
+        phases.Should().Equal(
+            BugCheckPhase.Entry, BugCheckPhase.TriageDumpData, BugCheckPhase.AddPages, BugCheckPhase.RemovePages,
+            BugCheckPhase.DumpHeader, BugCheckPhase.DumpBody, BugCheckPhase.SecondaryData, BugCheckPhase.SecondaryMultiPartData,
+            BugCheckPhase.DumpComplete, BugCheckPhase.Classic);
+        outcome.Invocations.Select(i => i.Sequence).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        outcome.Violations.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(DumpType.Automatic, true, true)]
+    [InlineData(DumpType.Triage, true, false)]
+    [InlineData(DumpType.Full, false, true)]
+    [InlineData(DumpType.Summary, false, true)]
+    [InlineData(DumpType.BitmapFull, false, true)]
+    [InlineData(DumpType.BitmapKernel, false, true)]
+    [InlineData(DumpType.Header, false, false)]
+    public void Dump_type_decides_which_protocols_run(DumpType dumpType, bool triage, bool pages)
+    {
+        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = dumpType, DetectAllocations = false });
+        kernel.Register(BugCheckCallbackReason.TriageDumpData, "triage.sys", (_, _, _) => { });
+        kernel.Register(BugCheckCallbackReason.AddPages, "add.sys", Callbacks.PageRanges(PageRangeFlags.PhysicalAddress, (0, 1)));
+        kernel.Register(BugCheckCallbackReason.RemovePages, "remove.sys", Callbacks.PageRanges(PageRangeFlags.PhysicalAddress, (0x5000, 1)));
+        kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "sec.sys", Callbacks.SecondaryWriter(s_tag, new byte[8]));
+
+        var outcome = kernel.KeBugCheckEx(0x1E);
+
+        outcome.Invocations.Any(i => i.Phase == BugCheckPhase.TriageDumpData).Should().Be(triage);
+        outcome.Invocations.Any(i => i.Phase == BugCheckPhase.AddPages).Should().Be(pages);
+        outcome.Invocations.Any(i => i.Phase == BugCheckPhase.RemovePages).Should().Be(pages);
+        outcome.Blobs.Should().ContainSingle("every dump type keeps the secondary data");
+        outcome.DumpType.Should().Be(dumpType);
+    }
+
+    [Fact]
+    public void Entry_callbacks_get_no_data_and_finish()
+    {
+        var kernel = new SimulatedKernel();
+        var sawData = true;
+        var record = kernel.Register(BugCheckCallbackReason.Reserved1, "entry.sys", (reason, _, data) => sawData = data is not null || reason != BugCheckCallbackReason.Reserved1);
+        var outcome = kernel.KeBugCheckEx(0x1);
+        sawData.Should().BeFalse();
+        record.State.Should().Be(BufferDumpState.Finished);
+        outcome.Records.Single(r => r.Reason == BugCheckCallbackReason.Reserved1).Should().Be(new RecordOutcome(BugCheckCallbackReason.Reserved1, "entry.sys", 0, 1, BufferDumpState.Finished));
+    }
+
+    [Theory]
+    [InlineData(BugCheckCallbackReason.Reserved2)]
+    [InlineData(BugCheckCallbackReason.Reserved3)]
+    public void Reserved2_and_Reserved3_are_never_dispatched(BugCheckCallbackReason reason)
+    {
+        var kernel = new SimulatedKernel();
+        var called = false;
+        var record = kernel.Register(reason, "reserved.sys", (_, _, _) => called = true);
+        var outcome = kernel.KeBugCheckEx(0x1);
+        called.Should().BeFalse();
+        record.State.Should().Be(BufferDumpState.Inserted);
+        outcome.Records.Single().Calls.Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(CallbackOrder.NewestFirst, new[] { "b.sys", "a.sys" })]
+    [InlineData(CallbackOrder.OldestFirst, new[] { "a.sys", "b.sys" })]
+    public void Callbacks_of_a_reason_run_in_the_configured_order(CallbackOrder order, string[] expected)
+    {
+        var kernel = new SimulatedKernel(new SimulationOptions { Order = order });
+        kernel.Register(BugCheckCallbackReason.Reserved1, "a.sys", (_, _, _) => { });
+        kernel.Register(BugCheckCallbackReason.Reserved1, "b.sys", (_, _, _) => { });
+        kernel.KeBugCheckEx(0x1).Invocations.Select(i => i.Component).Should().Equal(expected);
+    }
+
+    [Fact]
+    public void Registration_during_the_crash_does_not_take_part()
+    {
+        var kernel = new SimulatedKernel(new SimulationOptions { DetectAllocations = false });
+        var late = new BugCheckReasonCallbackRecord();
+        var lateCalled = false;
+        kernel.Register(BugCheckCallbackReason.Reserved1, "early.sys", (_, _, _) =>
+            kernel.Callbacks.Register(late, (_, _, _) => lateCalled = true, BugCheckCallbackReason.DumpIo, "late.sys"));
+        var outcome = kernel.KeBugCheckEx(0x1);
+        lateCalled.Should().BeFalse();
+        late.State.Should().Be(BufferDumpState.Inserted);
+        outcome.Records.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void A_kernel_bug_checks_once()
+    {
+        var kernel = new SimulatedKernel();
+        kernel.HasBugChecked.Should().BeFalse();
+        kernel.KeBugCheckEx(0x1);
+        kernel.HasBugChecked.Should().BeTrue();
+        var again = () => kernel.KeBugCheckEx(0x2);
+        again.Should().Throw<InvalidOperationException>();
+    }
+
+    [Fact]
+    public void Outcome_carries_the_bug_check()
+    {
+        var outcome = new SimulatedKernel(new SimulationOptions { PageSize = 8192 }).KeBugCheckEx(0xD1, 0x10, 0x2, 0x0, 0xFFFFF80012345678);
+        (outcome.BugCheckCode, outcome.DisplayedStopCode, outcome.BugCheckParameter1, outcome.BugCheckParameter2, outcome.BugCheckParameter3, outcome.BugCheckParameter4, outcome.PageSize)
+            .Should().Be((0xD1u, 0xD1u, 0x10ul, 0x2ul, 0x0ul, 0xFFFFF80012345678ul, 8192u));
+    }
+
+    [Fact]
+    public void Sink_receives_header_body_blobs_and_outcome()
+    {
+        var kernel = new SimulatedKernel(new SimulationOptions { DetectAllocations = false });
+        kernel.Register(BugCheckCallbackReason.AddPages, "add.sys", Callbacks.PageRanges(PageRangeFlags.VirtualAddress, (0xFFFF800000010000, 2)));
+        var payload = "hello"u8.ToArray();
+        kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "sec.sys", Callbacks.SecondaryWriter(s_tag, payload));
+        var sink = new InMemoryDumpSink();
+        var outcome = kernel.KeBugCheckEx(0x50, 1, 2, 3, 4, sink);
+        sink.Header.Should().Be(new DumpHeaderInfo(0x50, 1, 2, 3, 4, DumpType.Automatic, 4096));
+        sink.Body.Should().ContainSingle().Which.Range.Should().Be(new PageRange(AddressSpace.Virtual, 0xFFFF800000010000, 2));
+        sink.Body[0].Data.Should().HaveCount(8192);
+        BitConverter.ToUInt64(sink.Body[0].Data, 8).Should().Be(0xFFFF800000010008);
+        sink.ReadTagged(s_tag).Should().Equal(payload);
+        sink.ReadTagged(Guid.NewGuid()).Should().BeNull();
+        sink.Outcome.Should().BeSameAs(outcome);
+    }
+
+    [Fact]
+    public void Large_body_ranges_reach_the_sink_in_pieces_of_at_most_one_mebibyte()
+    {
+        var kernel = new SimulatedKernel(new SimulationOptions { DetectAllocations = false });
+        kernel.Register(BugCheckCallbackReason.AddPages, "add.sys", Callbacks.PageRanges(PageRangeFlags.PhysicalAddress, (0, 600)));
+        var sink = new InMemoryDumpSink();
+        kernel.KeBugCheckEx(0x1, sink: sink);
+        sink.Body.Select(b => b.Range).Should().Equal(
+            new PageRange(AddressSpace.Physical, 0, 256),
+            new PageRange(AddressSpace.Physical, 0x100000, 256),
+            new PageRange(AddressSpace.Physical, 0x200000, 88));
+    }
+}

@@ -1,0 +1,56 @@
+using BugCheckCallbacks.Registration;
+using BugCheckCallbacks.Simulation;
+
+namespace BugCheckCallbacks.Tests.Simulation;
+
+public sealed class SimulationOptionsTests
+{
+    [Fact]
+    public void Defaults_are_the_documented_ones()
+    {
+        var options = new SimulationOptions();
+        options.DumpType.Should().Be(DumpType.Automatic);
+        options.Order.Should().Be(CallbackOrder.NewestFirst);
+        options.PageSize.Should().Be(4096);
+        options.SecondaryDataBudget.Should().Be(0x400000);
+        options.InBufferSize.Should().Be(4096);
+        options.TriageMaxVirtMemSize.Should().Be(0x100000);
+        options.MemoryMap.Should().BeSameAs(SimulatedMemoryMap.Default);
+        options.RepeatCallBudget.Should().Be(1024);
+        options.CallTimeBudget.Should().Be(TimeSpan.FromMilliseconds(250));
+        options.SequentialDumpIo.Should().BeFalse();
+        options.DetectAllocations.Should().BeTrue();
+        options.Validate();
+    }
+
+    public static TheoryData<string, SimulationOptions> BrokenRules() => new()
+    {
+        { "DumpType", new SimulationOptions { DumpType = DumpType.Invalid } },
+        { "DumpType", new SimulationOptions { DumpType = DumpType.Unknown } },
+        { "DumpType", new SimulationOptions { DumpType = (DumpType)8 } },
+        { "Order", new SimulationOptions { Order = (CallbackOrder)2 } },
+        { "PageSize", new SimulationOptions { PageSize = 3000 } },
+        { "PageSize", new SimulationOptions { PageSize = 256 } },
+        { "InBufferSize", new SimulationOptions { InBufferSize = -1 } },
+        { "TriageMaxVirtMemSize", new SimulationOptions { TriageMaxVirtMemSize = 0x02000001 } },
+        { "MemoryMap", new SimulationOptions { MemoryMap = null! } },
+        { "RepeatCallBudget", new SimulationOptions { RepeatCallBudget = 0 } },
+        { "CallTimeBudget", new SimulationOptions { CallTimeBudget = TimeSpan.Zero } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenRules))]
+    public void Validate_names_the_broken_option(string option, SimulationOptions options)
+    {
+        var act = () => new SimulatedKernel(options);
+        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage($"*{option}*");
+    }
+
+    [Fact]
+    public void Validate_lists_every_broken_rule_at_once()
+    {
+        var options = new SimulationOptions { PageSize = 3, RepeatCallBudget = 0, DumpType = DumpType.Invalid };
+        var act = options.Validate;
+        act.Should().Throw<ArgumentException>().Which.Message.Should().ContainAll("PageSize", "RepeatCallBudget", "DumpType");
+    }
+}
