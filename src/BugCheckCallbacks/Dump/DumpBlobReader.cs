@@ -1,0 +1,178 @@
+using System.Diagnostics;
+
+namespace BugCheckCallbacks.Dump;
+
+/// <summary>
+/// Reads a DumpBlob secondary-data region: lists its tags like the debugger's <c>.enumtag</c> and reads a tag like
+/// <c>IDebugDataSpaces3::ReadTagged</c> (the first block with the tag wins). Works on a bare region cut from any file.
+/// </summary>
+/// <remarks>Listing tags reads only the blob headers. Not thread-safe: the reader moves the stream's position.</remarks>
+[DebuggerDisplay("DumpBlob region, build {BuildNumber}")]
+public sealed class DumpBlobReader : IDisposable
+{
+    private readonly StreamRegion _region;
+    private readonly bool _leaveOpen;
+    private readonly Func<int, string?>? _componentOf;
+    private bool _disposed;
+
+    internal DumpBlobReader(Stream stream, bool leaveOpen, long start, long length, Func<int, string?>? componentOf)
+    {
+        _region = new StreamRegion(stream, start, length);
+        _leaveOpen = leaveOpen;
+        _componentOf = componentOf;
+        Span<byte> header = stackalloc byte[DumpBlob.FileHeaderSize];
+        if (length < DumpBlob.FileHeaderSize)
+        {
+            throw new InvalidDumpException(start, $"The region is {length} bytes, shorter than the 16-byte DumpBlob header.");
+        }
+
+        _region.ReadAt(start, header, "the DumpBlob header");
+        if (!DumpBlob.TryReadFileHeader(header, out var buildNumber))
+        {
+            throw new InvalidDumpException(start, "The region does not start with a DumpBlob header (\"DumpBlob\", HeaderSize 0x10).");
+        }
+
+        BuildNumber = buildNumber;
+    }
+
+    /// <summary>Gets the build number recorded in the region's header.</summary>
+    public uint BuildNumber { get; }
+
+    /// <summary>Opens a file that is a bare DumpBlob region (it starts with <c>"DumpBlob"</c>).</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>A reader that owns the file.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
+    /// <exception cref="InvalidDumpException">The file is not a DumpBlob region.</exception>
+    public static DumpBlobReader Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
+        try
+        {
+            return Open(stream, leaveOpen: false);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens the DumpBlob region that fills <paramref name="stream"/> from its start.</summary>
+    /// <param name="stream">A readable, seekable stream.</param>
+    /// <param name="leaveOpen">Whether to leave <paramref name="stream"/> open when the reader is disposed.</param>
+    /// <returns>The reader.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot read or seek.</exception>
+    /// <exception cref="InvalidDumpException">The stream is not a DumpBlob region.</exception>
+    public static DumpBlobReader Open(Stream stream, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead || !stream.CanSeek)
+        {
+            throw new ArgumentException("The stream must support reading and seeking.", nameof(stream));
+        }
+
+        return new DumpBlobReader(stream, leaveOpen, 0, stream.Length, componentOf: null);
+    }
+
+    /// <summary>Lists the blocks in region order, as <c>.enumtag</c> does, stopping at the first invalid header.</summary>
+    /// <returns>The blocks, read lazily.</returns>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public IEnumerable<DumpTag> EnumerateTags()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Enumerate();
+
+        IEnumerable<DumpTag> Enumerate()
+        {
+            var position = _region.Start + DumpBlob.FileHeaderSize;
+            var header = new byte[DumpBlob.BlobHeaderSize];
+            for (var index = 0; position <= _region.End - DumpBlob.BlobHeaderSize; index++)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                _region.ReadAt(position, header, "a blob header");
+                if (!DumpBlob.TryReadBlobHeader(header, out var blob) || blob.TotalSize > (ulong)(_region.End - position))
+                {
+                    yield break; // the debugger stops at the first invalid header; so do we
+                }
+
+                var dataOffset = position + DumpBlob.BlobHeaderSize + blob.PrePad;
+                yield return new DumpTag(blob.Tag, blob.DataSize, dataOffset, _componentOf?.Invoke(index), KnownTags.GetFriendlyName(blob.Tag));
+                position += (long)blob.TotalSize;
+            }
+        }
+    }
+
+    /// <summary>Reads the first block tagged <paramref name="tag"/> from <paramref name="offset"/> into <paramref name="buffer"/>, like <c>ReadTagged</c>.</summary>
+    /// <param name="tag">The GUID tag.</param>
+    /// <param name="offset">Where to start within the block.</param>
+    /// <param name="buffer">Receives min(buffer length, block size − offset) bytes.</param>
+    /// <param name="bytesRead">The number of bytes copied.</param>
+    /// <param name="totalSize">The block's full size.</param>
+    /// <returns><see langword="true"/> when a block has the tag; otherwise <see langword="false"/> and zeroes.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is past the end of the block.</exception>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public bool TryReadTagged(Guid tag, uint offset, Span<byte> buffer, out int bytesRead, out uint totalSize)
+    {
+        bytesRead = 0;
+        totalSize = 0;
+        if (Find(tag) is not { } block)
+        {
+            return false;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, block.Size);
+        totalSize = block.Size;
+        bytesRead = (int)Math.Min((uint)buffer.Length, block.Size - offset);
+        _region.ReadAt(block.Offset + offset, buffer[..bytesRead], "the tagged data");
+        return true;
+    }
+
+    /// <summary>Reads the first block tagged <paramref name="tag"/> into <paramref name="buffer"/>; a short buffer gets a partial copy.</summary>
+    /// <param name="tag">The GUID tag.</param>
+    /// <param name="buffer">Receives min(buffer length, block size) bytes.</param>
+    /// <param name="totalSize">The block's full size.</param>
+    /// <returns>The number of bytes copied.</returns>
+    /// <exception cref="KeyNotFoundException">No block has the tag.</exception>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public int ReadTagged(Guid tag, Span<byte> buffer, out uint totalSize) =>
+        TryReadTagged(tag, 0, buffer, out var read, out totalSize) ? read : throw new KeyNotFoundException($"No secondary-data block is tagged {{{tag}}}.");
+
+    /// <summary>Opens the first block tagged <paramref name="tag"/> as a read-only stream.</summary>
+    /// <param name="tag">The GUID tag.</param>
+    /// <returns>A stream over the block's data; it reads from this reader's stream.</returns>
+    /// <exception cref="KeyNotFoundException">No block has the tag.</exception>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public Stream OpenTag(Guid tag) =>
+        Find(tag) is { } block
+            ? new RegionStream(_region.Stream, block.Offset, block.Size)
+            : throw new KeyNotFoundException($"No secondary-data block is tagged {{{tag}}}.");
+
+    /// <summary>Releases the stream unless it was opened with leaveOpen.</summary>
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            if (!_leaveOpen)
+            {
+                _region.Stream.Dispose();
+            }
+        }
+    }
+
+    private DumpTag? Find(Guid tag)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        foreach (var block in EnumerateTags())
+        {
+            if (block.Tag == tag)
+            {
+                return block;
+            }
+        }
+
+        return null;
+    }
+}

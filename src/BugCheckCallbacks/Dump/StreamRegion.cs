@@ -1,0 +1,34 @@
+namespace BugCheckCallbacks.Dump;
+
+/// <summary>
+/// Reads a bounded region of a seekable stream, turning every short read into <see cref="InvalidDumpException"/> with
+/// the offset, so corrupt files never surface as another exception type.
+/// </summary>
+internal sealed class StreamRegion(Stream stream, long start, long length)
+{
+    public Stream Stream { get; } = stream;
+
+    public long Start { get; } = start;
+
+    public long Length { get; } = length;
+
+    public long End => Start + Length;
+
+    public void ReadAt(long offset, Span<byte> destination, string what)
+    {
+        if (offset < Start || offset > End - destination.Length)
+        {
+            throw new InvalidDumpException(offset, $"{what} ({destination.Length} bytes) runs past the end of its region at 0x{End:X}.");
+        }
+
+        try
+        {
+            Stream.Position = offset;
+            Stream.ReadExactly(destination);
+        }
+        catch (EndOfStreamException exception)
+        {
+            throw new InvalidDumpException(offset, $"The file ends inside {what}.", exception);
+        }
+    }
+}
