@@ -1,1 +1,3 @@
-return 0;
+using BugCheckCallbacks.Cli;
+
+return BugCheckCli.Run(args, CliContext.ForConsole());

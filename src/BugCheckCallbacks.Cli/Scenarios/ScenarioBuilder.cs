@@ -1,0 +1,202 @@
+using System.Text;
+using BugCheckCallbacks.Registration;
+using BugCheckCallbacks.Simulation;
+
+namespace BugCheckCallbacks.Cli.Scenarios;
+
+/// <summary>
+/// Registers a scenario's scripted callbacks on a kernel. Every buffer a callback uses is allocated here, before the
+/// crash, so a callback without a fault allocates nothing while it runs.
+/// </summary>
+internal static class ScenarioBuilder
+{
+    private const uint NestedStopCode = 0x000000E2; // MANUALLY_INITIATED_CRASH
+    private static object? s_escape;
+
+    public static SimulatedKernel CreateKernel(ScenarioFile scenario, DumpType? dumpType, CallbackOrder? order)
+    {
+        var defaults = new SimulationOptions();
+        var kernel = new SimulatedKernel(new SimulationOptions
+        {
+            DumpType = dumpType ?? scenario.DumpType ?? defaults.DumpType,
+            Order = order ?? scenario.Order ?? defaults.Order,
+            SecondaryDataBudget = scenario.SecondaryDataBudget ?? defaults.SecondaryDataBudget,
+            CallTimeBudget = scenario.CallTimeBudgetMs is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.CallTimeBudget,
+        });
+
+        foreach (var callback in scenario.Callbacks)
+        {
+            if (callback.Reason == "Classic")
+            {
+                var buffer = Fill(new byte[callback.Size ?? 64], callback.Component);
+                kernel.Callbacks.RegisterClassic(new BugCheckCallbackRecord(), ClassicRoutine(kernel, callback), buffer, callback.Component);
+                continue;
+            }
+
+            var reason = Enum.Parse<BugCheckCallbackReason>(callback.Reason);
+            kernel.Callbacks.Register(new BugCheckReasonCallbackRecord(), Routine(kernel, reason, callback), reason, callback.Component);
+        }
+
+        return kernel;
+    }
+
+    private static BugCheckReasonCallback Routine(SimulatedKernel kernel, BugCheckCallbackReason reason, ScenarioCallback script)
+    {
+        var behave = reason switch
+        {
+            BugCheckCallbackReason.SecondaryDumpData => SecondaryData(script),
+            BugCheckCallbackReason.SecondaryMultiPartDumpData => MultiPart(script),
+            BugCheckCallbackReason.AddPages or BugCheckCallbackReason.RemovePages => Pages(script),
+            BugCheckCallbackReason.TriageDumpData => Triage(script),
+            BugCheckCallbackReason.DumpIo => DumpIo(kernel, script),
+            _ => (_, _) => { },
+        };
+
+        var calls = 0;
+        var timeBudget = kernel.Options.CallTimeBudget;
+        return (_, record, data) =>
+        {
+            calls++;
+            switch (script.Fault)
+            {
+                case ScenarioFault.Throw when calls == 1:
+                    throw new InvalidOperationException($"{script.Component} dereferenced a bad pointer.");
+                case ScenarioFault.Allocate:
+                    s_escape = new byte[64];
+                    break;
+                case ScenarioFault.Slow when calls == 1:
+                    Thread.Sleep(timeBudget + TimeSpan.FromMilliseconds(50));
+                    break;
+                case ScenarioFault.NestedBugCheck:
+                    kernel.KeBugCheckEx(NestedStopCode);
+                    break;
+            }
+
+            behave(record, data);
+        };
+    }
+
+    private static Action<BugCheckReasonCallbackRecord, ReasonCallbackData?> SecondaryData(ScenarioCallback script)
+    {
+        var resident = Fill(new byte[script.Size ?? 256], script.Component);
+        var tag = script.Guid ?? Guid.Empty;
+        return (_, data) =>
+        {
+            var d = (SecondaryDumpData)data!;
+            if (d.IsSizeQuery)
+            {
+                d.OutBufferLength = (uint)resident.Length;
+                return;
+            }
+
+            d.Guid = script.Fault == ScenarioFault.NoGuid ? Guid.Empty : tag;
+            if (script.Fault == ScenarioFault.Oversize)
+            {
+                d.OutBufferLength = d.MaximumAllowed + 1;
+                return;
+            }
+
+            d.SetOutput(resident);
+        };
+    }
+
+    private static Action<BugCheckReasonCallbackRecord, ReasonCallbackData?> MultiPart(ScenarioCallback script)
+    {
+        var parts = script.Parts ?? 2;
+        var resident = Fill(new byte[script.Size ?? 256], script.Component);
+        var tag = script.Guid ?? Guid.Empty;
+        return (_, data) =>
+        {
+            var d = (SecondaryDumpDataEx)data!;
+            var part = (int)d.Context;
+            d.Guid = script.Fault == ScenarioFault.NoGuid ? Guid.Empty : tag;
+            resident[0] = (byte)part; // each part is tagged with its number
+            d.SetOutput(script.Fault == ScenarioFault.Oversize ? resident.AsMemory(0, 0) : resident);
+            if (script.Fault == ScenarioFault.Oversize)
+            {
+                d.OutBufferLength = d.MaximumAllowed + 1;
+            }
+
+            d.Context = part + 1;
+            d.Flags = part + 1 < parts || script.Fault == ScenarioFault.NeverEnd ? SecondaryDataFlags.AdditionalData : SecondaryDataFlags.None;
+        };
+    }
+
+    private static Action<BugCheckReasonCallbackRecord, ReasonCallbackData?> Pages(ScenarioCallback script)
+    {
+        var ranges = script.Ranges?.ToArray() ?? [new ScenarioRange { Address = 0, Pages = 1 }];
+        return (_, data) =>
+        {
+            var d = (PageRangeData)data!;
+            var next = (int)(d.Context % ranges.Length);
+            var range = ranges[next];
+            d.Flags = range.Space == AddressSpace.Virtual ? PageRangeFlags.VirtualAddress : PageRangeFlags.PhysicalAddress;
+            if (next + 1 < ranges.Length || script.Fault == ScenarioFault.NeverEnd)
+            {
+                d.Flags |= PageRangeFlags.AdditionalRangesExist;
+            }
+
+            d.Address = range.Address;
+            d.Count = range.Pages;
+            d.Context = d.Context + 1;
+        };
+    }
+
+    private static Action<BugCheckReasonCallbackRecord, ReasonCallbackData?> Triage(ScenarioCallback script)
+    {
+        var blocks = script.Blocks!.ToArray();
+        var size = TriageDumpDataArray.HeaderSize + ((uint)blocks.Length * TriageDumpDataArray.BlockSize);
+        var array = new TriageDumpDataArray(size) { ComponentName = script.Component };
+        return (_, data) =>
+        {
+            array.Initialize(size);
+            foreach (var block in blocks)
+            {
+                array.AddBlock(block.Address, block.Size);
+            }
+
+            ((TriageDumpData)data!).DataArray = array;
+        };
+    }
+
+    private static Action<BugCheckReasonCallbackRecord, ReasonCallbackData?> DumpIo(SimulatedKernel kernel, ScenarioCallback script)
+    {
+        var calls = 0;
+        return (record, _) =>
+        {
+            if (++calls == script.DeregisterOnCall)
+            {
+                kernel.Callbacks.Deregister(record);
+            }
+        };
+    }
+
+    private static BugCheckCallback ClassicRoutine(SimulatedKernel kernel, ScenarioCallback script)
+    {
+        var text = Encoding.ASCII.GetBytes($"{script.Component}: last state");
+        return buffer =>
+        {
+            switch (script.Fault)
+            {
+                case ScenarioFault.Throw:
+                    throw new InvalidOperationException($"{script.Component} faulted in its classic callback.");
+                case ScenarioFault.NestedBugCheck:
+                    kernel.KeBugCheckEx(NestedStopCode);
+                    break;
+            }
+
+            text.AsSpan(0, Math.Min(text.Length, buffer.Length)).CopyTo(buffer);
+        };
+    }
+
+    private static byte[] Fill(byte[] buffer, string component)
+    {
+        var pattern = Encoding.ASCII.GetBytes(component + " ");
+        for (var i = 0; i < buffer.Length; i++)
+        {
+            buffer[i] = pattern[i % pattern.Length];
+        }
+
+        return buffer;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json.Serialization;
+using BugCheckCallbacks.Registration;
+using BugCheckCallbacks.Simulation;
+
+namespace BugCheckCallbacks.Cli.Scenarios;
+
+/// <summary>The JSON scenario format of <c>bugcheck simulate --scenario</c> (docs/cli.md).</summary>
+internal sealed class ScenarioFile
+{
+    public string? Description { get; init; }
+
+    public DumpType? DumpType { get; init; }
+
+    public CallbackOrder? Order { get; init; }
+
+    public ScenarioBugCheck? BugCheck { get; init; }
+
+    public uint? SecondaryDataBudget { get; init; }
+
+    public uint? CallTimeBudgetMs { get; init; }
+
+    public required List<ScenarioCallback> Callbacks { get; init; }
+}
+
+/// <summary>The bug check a scenario raises unless the command line says otherwise.</summary>
+internal sealed class ScenarioBugCheck
+{
+    [JsonConverter(typeof(HexUInt64Converter))]
+    public ulong Code { get; init; }
+
+    [JsonConverter(typeof(HexUInt64ListConverter))]
+    public List<ulong>? Parameters { get; init; }
+}
+
+/// <summary>What a scripted callback does.</summary>
+internal enum ScenarioFault
+{
+    /// <summary>Behave correctly.</summary>
+    None,
+
+    /// <summary>Throw an exception on the first call.</summary>
+    Throw,
+
+    /// <summary>Allocate managed memory on every call.</summary>
+    Allocate,
+
+    /// <summary>Sleep past the time budget on the first call.</summary>
+    Slow,
+
+    /// <summary>Return more secondary data than MaximumAllowed.</summary>
+    Oversize,
+
+    /// <summary>Return secondary data without a GUID.</summary>
+    NoGuid,
+
+    /// <summary>Bug-check from inside the callback.</summary>
+    NestedBugCheck,
+
+    /// <summary>Ask to be called again forever.</summary>
+    NeverEnd,
+}
+
+/// <summary>One scripted callback.</summary>
+internal sealed class ScenarioCallback
+{
+    /// <summary>The reason name (BugCheckCallbackReason), or "Classic" for KeRegisterBugCheckCallback.</summary>
+    public required string Reason { get; init; }
+
+    public required string Component { get; init; }
+
+    public Guid? Guid { get; init; }
+
+    /// <summary>Bytes of secondary data per call (or the classic buffer's size).</summary>
+    public int? Size { get; init; }
+
+    /// <summary>Calls of a multi-part callback.</summary>
+    public int? Parts { get; init; }
+
+    public ScenarioFault Fault { get; init; }
+
+    /// <summary>For a DumpIo callback: deregister itself on its Nth call.</summary>
+    public int? DeregisterOnCall { get; init; }
+
+    public List<ScenarioRange>? Ranges { get; init; }
+
+    public List<ScenarioBlock>? Blocks { get; init; }
+
+    /// <summary>Violation codes this callback is expected to commit (BCV0001…); they do not fail the run.</summary>
+    public List<string>? Expect { get; init; }
+}
+
+/// <summary>An AddPages/RemovePages range.</summary>
+internal sealed class ScenarioRange
+{
+    public AddressSpace Space { get; init; } = AddressSpace.Physical;
+
+    [JsonConverter(typeof(HexUInt64Converter))]
+    public ulong Address { get; init; }
+
+    public ulong Pages { get; init; }
+}
+
+/// <summary>A triage block.</summary>
+internal sealed class ScenarioBlock
+{
+    [JsonConverter(typeof(HexUInt64Converter))]
+    public ulong Address { get; init; }
+
+    public ulong Size { get; init; }
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    RespectNullableAnnotations = true)]
+[JsonSerializable(typeof(ScenarioFile))]
+internal sealed partial class ScenarioJsonContext : JsonSerializerContext;

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using BugCheckCallbacks.Simulation;
+
+namespace BugCheckCallbacks.Cli.Scenarios;
+
+/// <summary>Reads and checks scenario files; every error names the file, and the line or JSON path that is wrong.</summary>
+internal static class ScenarioLoader
+{
+    private const string DefaultResource = "BugCheckCallbacks.Cli.Scenarios.default-scenario.json";
+
+    /// <summary>The built-in scenario's JSON text.</summary>
+    public static string DefaultScenarioJson
+    {
+        get
+        {
+            using var stream = typeof(ScenarioLoader).Assembly.GetManifestResourceStream(DefaultResource)
+                ?? throw new InvalidOperationException($"The embedded resource {DefaultResource} is missing.");
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
+        }
+    }
+
+    public static ScenarioFile LoadDefault() => Parse(DefaultScenarioJson, "(built-in scenario)");
+
+    public static ScenarioFile Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new ScenarioException($"{path}: cannot read the scenario: {exception.Message}", exception);
+        }
+
+        return Parse(text, path);
+    }
+
+    public static ScenarioFile Parse(string json, string source)
+    {
+        ScenarioFile? scenario;
+        try
+        {
+            scenario = JsonSerializer.Deserialize(json, ScenarioJsonContext.Default.ScenarioFile);
+        }
+        catch (JsonException exception)
+        {
+            var where = exception.LineNumber is { } line
+                ? $"line {line + 1}, position {exception.BytePositionInLine + 1}{(exception.Path is { } path ? $" ({path})" : string.Empty)}"
+                : exception.Path ?? "the document";
+            throw new ScenarioException($"{source}: {where}: {FirstSentence(exception.Message)}", exception);
+        }
+
+        if (scenario is null)
+        {
+            throw new ScenarioException($"{source}: the document is null, not a scenario object.");
+        }
+
+        Validate(scenario, source);
+        return scenario;
+    }
+
+    private static void Validate(ScenarioFile scenario, string source)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < scenario.Callbacks.Count; i++)
+        {
+            var callback = scenario.Callbacks[i];
+            var at = $"$.callbacks[{i}]";
+            var isClassic = callback.Reason == "Classic";
+            var reason = BugCheckCallbackReason.Invalid;
+            if (!isClassic && (!Enum.TryParse(callback.Reason, ignoreCase: false, out reason) ||
+                !BugCheckReasons.IsDefined(reason) || reason == BugCheckCallbackReason.Invalid || int.TryParse(callback.Reason, out _)))
+            {
+                errors.Add($"{at}.reason: \"{callback.Reason}\" is not a reason (Reserved1, SecondaryDumpData, DumpIo, AddPages, SecondaryMultiPartDumpData, RemovePages, TriageDumpData, Reserved2, Reserved3) or \"Classic\".");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(callback.Component))
+            {
+                errors.Add($"{at}.component: must not be empty.");
+            }
+
+            if (callback.Size is < 0 or > 64 << 20)
+            {
+                errors.Add($"{at}.size: {callback.Size} must be from 0 to 67108864.");
+            }
+
+            if (callback.Parts is < 1 or > 100_000)
+            {
+                errors.Add($"{at}.parts: {callback.Parts} must be from 1 to 100000.");
+            }
+
+            var needsRanges = reason is BugCheckCallbackReason.AddPages or BugCheckCallbackReason.RemovePages;
+            if (needsRanges && callback.Fault != ScenarioFault.NeverEnd && (callback.Ranges is null || callback.Ranges.Count == 0))
+            {
+                errors.Add($"{at}.ranges: an {reason} callback needs at least one range.");
+            }
+
+            if (reason == BugCheckCallbackReason.TriageDumpData && (callback.Blocks is null || callback.Blocks.Count == 0))
+            {
+                errors.Add($"{at}.blocks: a TriageDumpData callback needs at least one block.");
+            }
+
+            foreach (var code in callback.Expect ?? [])
+            {
+                if (!VerifierRules.All.Any(kind => VerifierRules.GetCode(kind) == code))
+                {
+                    errors.Add($"{at}.expect: \"{code}\" is not a verifier code (BCV0001..BCV{VerifierRules.All.Count:D4}).");
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ScenarioException($"{source}: {string.Join(Environment.NewLine + "  ", errors)}");
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return end > 0 ? message[..end] : message;
+    }
+}
