@@ -74,7 +74,7 @@ internal static class ExtractCommand
             text.Clear().Append(CultureInfo.InvariantCulture, $"{offset:x8}  ");
             for (var i = 0; i < 16; i++)
             {
-                text.Append(i < read ? line[i].ToString("x2", CultureInfo.InvariantCulture) : "  ").Append(i == 7 ? '-' : ' ');
+                text.Append(i < read ? line[i].ToString("x2", CultureInfo.InvariantCulture) : "  ").Append(i == 7 && i + 1 < read ? '-' : ' ');
             }
 
             text.Append(' ');

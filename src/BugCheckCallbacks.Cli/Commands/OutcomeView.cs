@@ -23,7 +23,7 @@ internal static class OutcomeView
             var pass = call.Pass != InvocationPass.None ? call.Pass.ToString() : call.IoType?.ToString() ?? string.Empty;
             calls.AddRow(
                 Cell(call.Sequence), Cell(call.Phase), Cell(call.Reason?.ToString() ?? "Classic"), Cell(pass), Cell(call.Component),
-                Cell(call.CallNumber), Cell(call.BytesProduced), Cell(call.AllocatedBytes),
+                Cell(call.CallNumber), Cell(call.BytesProduced), Cell(call.Faulted ? "-" : call.AllocatedBytes), // a fault's own exception is not charged
                 new Markup(Markup.Escape(call.StateAfter + (call.Faulted ? " (faulted)" : string.Empty)), call.Faulted ? new Style(Color.Red) : Style.Plain));
         }
 
