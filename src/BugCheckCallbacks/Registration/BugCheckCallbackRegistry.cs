@@ -227,7 +227,14 @@ public sealed class BugCheckCallbackRegistry
     /// a record deregistered before its turn is skipped.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is not a defined member.</exception>
-    public int Dispatch(BugCheckCallbackReason reason, ReasonCallbackData? data, Span<DispatchResult> results)
+    public int Dispatch(BugCheckCallbackReason reason, ReasonCallbackData? data, Span<DispatchResult> results) =>
+        DispatchCore(reason, data, results, finish: true);
+
+    /// <summary>
+    /// The dispatch loop. With <paramref name="finish"/> false a record that returns stays Inserted, as in the middle
+    /// of a multi-call protocol (DumpIo sees every write); the benchmarks use that to dispatch the same records repeatedly.
+    /// </summary>
+    internal int DispatchCore(BugCheckCallbackReason reason, ReasonCallbackData? data, Span<DispatchResult> results, bool finish)
     {
         var records = GetCallbacks(reason);
         var called = 0;
@@ -239,7 +246,7 @@ public sealed class BugCheckCallbackRegistry
             }
 
             var exception = CallbackInvoker.Invoke(record, callback, reason, data);
-            record.StateCell.EndCall(generation, exception is null ? BufferDumpState.Finished : BufferDumpState.Incomplete);
+            record.StateCell.EndCall(generation, exception is not null ? BufferDumpState.Incomplete : finish ? BufferDumpState.Finished : null);
             if (called < results.Length)
             {
                 results[called] = new DispatchResult(record, record.State, exception);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace BugCheckCallbacks.Simulation;
 
@@ -116,6 +117,24 @@ public sealed class SimulatedMemoryMap
     private static void FillPattern(ulong address, Span<byte> destination)
     {
         // Every aligned 8-byte word holds its own address: recognizable in a hex dump and checkable by readers.
+        var head = (int)Math.Min((ulong)destination.Length, (8 - (address & 7)) & 7);
+        FillPatternSlow(address, destination[..head]);
+        address += (ulong)head;
+        destination = destination[head..];
+
+        var words = MemoryMarshal.Cast<byte, ulong>(destination);
+        for (var i = 0; i < words.Length; i++)
+        {
+            var value = address + ((ulong)i * 8);
+            words[i] = BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value);
+        }
+
+        var done = words.Length * 8;
+        FillPatternSlow(address + (ulong)done, destination[done..]);
+    }
+
+    private static void FillPatternSlow(ulong address, Span<byte> destination)
+    {
         Span<byte> word = stackalloc byte[8];
         for (var i = 0; i < destination.Length;)
         {

@@ -33,6 +33,22 @@ public sealed class SimulatedMemoryMapTests
         BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(8)).Should().Be(0x10008);
     }
 
+    [Theory]
+    [InlineData(0x10100ul, 64)]
+    [InlineData(0x10103ul, 61)]
+    [InlineData(0x10105ul, 2)]
+    public void Read_fills_every_byte_with_the_pattern_at_any_alignment(ulong address, int length)
+    {
+        var bytes = new byte[length];
+        s_map.Read(AddressSpace.Virtual, address, bytes);
+        for (var i = 0; i < length; i++)
+        {
+            var at = address + (ulong)i;
+            var word = at & ~7UL;
+            bytes[i].Should().Be((byte)(word >> (int)((at - word) * 8)), "byte {0} is byte {1} of the word at 0x{2:X}", i, at - word, word);
+        }
+    }
+
     [Fact]
     public void Read_crosses_adjacent_regions()
     {

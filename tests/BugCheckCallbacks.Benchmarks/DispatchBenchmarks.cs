@@ -1,0 +1,70 @@
+using BenchmarkDotNet.Attributes;
+using BugCheckCallbacks.Registration;
+
+namespace BugCheckCallbacks.Benchmarks;
+
+/// <summary>
+/// Dispatch of one reason to N callbacks against a raw loop over a delegate array doing the same work. Every callback
+/// copies 64 bytes of state into its resident log and bumps a counter, a small but realistic bug-check callback body.
+/// The registry path keeps the records Inserted between dispatches (the DumpIo path), so every iteration calls all N.
+/// </summary>
+[BenchmarkCategory("Dispatch")]
+public class DispatchBenchmarks
+{
+    private readonly DumpIoData _data = new();
+    private BugCheckCallbackRegistry _registry = null!;
+    private BugCheckReasonCallback[] _delegates = null!;
+    private BugCheckReasonCallbackRecord _record = null!;
+    private DispatchResult[] _results = null!;
+    private byte[] _log = null!;
+    private byte[] _state = null!;
+    private long _counter;
+
+    [Params(1, 100, 10_000)]
+    public int N { get; set; }
+
+    [Params(true, false)]
+    public bool WithWork { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _registry = new BugCheckCallbackRegistry();
+        _log = new byte[64 * 64];
+        _state = new byte[64];
+        Random.Shared.NextBytes(_state);
+        BugCheckReasonCallback callback = WithWork ? Work : Empty;
+        _delegates = new BugCheckReasonCallback[N];
+        for (var i = 0; i < N; i++)
+        {
+            _delegates[i] = callback;
+            _registry.Register(new BugCheckReasonCallbackRecord(), callback, BugCheckCallbackReason.DumpIo, "bench.sys");
+        }
+
+        _record = new BugCheckReasonCallbackRecord();
+        _results = new DispatchResult[N];
+    }
+
+    [Benchmark(Baseline = true, Description = "raw delegate loop")]
+    public long RawLoop()
+    {
+        var delegates = _delegates;
+        for (var i = 0; i < delegates.Length; i++)
+        {
+            delegates[i](BugCheckCallbackReason.DumpIo, _record, _data);
+        }
+
+        return _counter;
+    }
+
+    [Benchmark(Description = "registry dispatch")]
+    public int RegistryDispatch() => _registry.DispatchCore(BugCheckCallbackReason.DumpIo, _data, _results, finish: false);
+
+    private void Work(BugCheckCallbackReason reason, BugCheckReasonCallbackRecord record, ReasonCallbackData? data)
+    {
+        var slot = (int)(_counter++ & 63) * 64;
+        _state.AsSpan().CopyTo(_log.AsSpan(slot, 64));
+    }
+
+    private void Empty(BugCheckCallbackReason reason, BugCheckReasonCallbackRecord record, ReasonCallbackData? data) => _counter++;
+}
