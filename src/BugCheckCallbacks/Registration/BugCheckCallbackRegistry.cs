@@ -18,6 +18,7 @@ public sealed class BugCheckCallbackRegistry
     private const int ReasonCount = (int)BugCheckCallbackReason.Reserved3 + 1;
 
     private readonly Lock _gate = new();
+    private readonly Lock[] _dispatchGates = [.. Enumerable.Range(0, ReasonCount).Select(_ => new Lock())];
     private readonly BugCheckReasonCallbackRecord[][] _byReason = new BugCheckReasonCallbackRecord[ReasonCount][];
     private BugCheckCallbackRecord[] _classic = [];
     private int _count;
@@ -227,6 +228,7 @@ public sealed class BugCheckCallbackRegistry
     /// a record deregistered before its turn is skipped.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is not a defined member.</exception>
+    /// <exception cref="InvalidOperationException">A callback of <paramref name="reason"/> dispatches <paramref name="reason"/> again.</exception>
     public int Dispatch(BugCheckCallbackReason reason, ReasonCallbackData? data, Span<DispatchResult> results) =>
         DispatchCore(reason, data, results, finish: true);
 
@@ -237,6 +239,15 @@ public sealed class BugCheckCallbackRegistry
     internal int DispatchCore(BugCheckCallbackReason reason, ReasonCallbackData? data, Span<DispatchResult> results, bool finish)
     {
         var records = GetCallbacks(reason);
+        var gate = _dispatchGates[(int)reason];
+        if (gate.IsHeldByCurrentThread)
+        {
+            throw new InvalidOperationException($"A {reason} callback cannot dispatch {reason} again while it is being called.");
+        }
+
+        // Dispatches of one reason are serialized, as the kernel runs one bug check at a time: a record is never called
+        // twice at once, and the per-call path needs no atomic instruction.
+        using var scope = gate.EnterScope();
         var called = 0;
         foreach (var record in records)
         {
@@ -246,7 +257,11 @@ public sealed class BugCheckCallbackRegistry
             }
 
             var exception = CallbackInvoker.Invoke(record, callback, reason, data);
-            record.StateCell.EndCall(generation, exception is not null ? BufferDumpState.Incomplete : finish ? BufferDumpState.Finished : null);
+            if (exception is not null || finish)
+            {
+                record.StateCell.Finish(generation, exception is null ? BufferDumpState.Finished : BufferDumpState.Incomplete);
+            }
+
             if (called < results.Length)
             {
                 results[called] = new DispatchResult(record, record.State, exception);
@@ -270,13 +285,12 @@ public sealed class BugCheckCallbackRegistry
         return results.AsSpan(0, called).ToArray();
     }
 
-    /// <summary>Claims <paramref name="record"/> for one call of <paramref name="reason"/> when the kernel would call it.</summary>
+    /// <summary>Gets whether the kernel would call <paramref name="record"/> for <paramref name="reason"/> now, and its generation and routine.</summary>
     internal static bool TryBeginCall(BugCheckReasonCallbackRecord record, BugCheckCallbackReason reason, out long generation, out BugCheckReasonCallback callback)
     {
         callback = null!;
-        if (record.Reason != reason || !record.IsChecksumValid || !record.StateCell.TryBeginCall(out generation))
+        if (!record.StateCell.IsCallable(out generation) || record.Reason != reason || !record.IsChecksumValid)
         {
-            generation = 0;
             return false;
         }
 

@@ -1,112 +1,78 @@
-using System.Diagnostics;
-
 namespace BugCheckCallbacks.Registration;
 
 /// <summary>
-/// The atomically updated state of a callback record: the <see cref="BufferDumpState"/>, an "in a call" bit and a
-/// registration generation, packed in one word so that every transition is a single compare-and-swap.
+/// The state of a callback record, safe to read and change from any thread.
 /// </summary>
 /// <remarks>
-/// The record stays <see cref="BufferDumpState.Inserted"/> while it is being called (so it can deregister itself);
-/// the in-call bit keeps two concurrent dispatches from calling it twice, and the generation keeps a dispatch from
-/// finishing a record that was deregistered and registered again during its call.
+/// Two words. <c>_word</c> holds the raw state and a registration generation and changes only by compare-and-swap
+/// (register, deregister, the classic Started path). <c>_mark</c> holds how the current registration's dispatch ended
+/// (Finished or Incomplete) stamped with its generation; the dispatcher publishes it with a plain store, so a call costs
+/// no atomic instruction. The visible state is the mark when it belongs to the current Inserted registration, else the
+/// raw state: a record that deregisters itself during its call stays Empty, and one that registers again is Inserted.
 /// </remarks>
 internal struct RecordStateCell
 {
+    private const int GenerationShift = 8;
     private const long StateMask = 0xFF;
-    private const long InCallBit = 0x100;
-    private const int GenerationShift = 16;
 
-    private long _word;
+    private long _word; // generation << 8 | raw state; generation 0 until the first registration
+    private long _mark; // generation << 8 | final state; 0 never matches a registration
 
-    public readonly BufferDumpState State => (BufferDumpState)(Volatile.Read(in _word) & StateMask);
+    public readonly BufferDumpState State
+    {
+        get
+        {
+            var word = Volatile.Read(in _word);
+            var raw = (BufferDumpState)(word & StateMask);
+            if (raw != BufferDumpState.Inserted)
+            {
+                return raw;
+            }
 
-    public readonly bool IsInCall => (Volatile.Read(in _word) & InCallBit) != 0;
+            var mark = Volatile.Read(in _mark);
+            return mark >> GenerationShift == word >> GenerationShift ? (BufferDumpState)(mark & StateMask) : raw;
+        }
+    }
+
+    /// <summary>Gets the current registration's generation when the record is Inserted and not yet finished; otherwise false.</summary>
+    public readonly bool IsCallable(out long generation)
+    {
+        var word = Volatile.Read(in _word);
+        generation = word >> GenerationShift;
+        return (BufferDumpState)(word & StateMask) == BufferDumpState.Inserted && Volatile.Read(in _mark) >> GenerationShift != generation;
+    }
 
     /// <summary>Moves Empty → Inserted and starts a new generation.</summary>
     public bool TryRegister()
     {
-        while (true)
-        {
-            var word = Volatile.Read(ref _word);
-            if ((BufferDumpState)(word & StateMask) != BufferDumpState.Empty)
-            {
-                return false;
-            }
-
-            var generation = (word >> GenerationShift) + 1;
-            if (Interlocked.CompareExchange(ref _word, (generation << GenerationShift) | (long)BufferDumpState.Inserted, word) == word)
-            {
-                return true;
-            }
-        }
+        var word = Volatile.Read(ref _word);
+        return (BufferDumpState)(word & StateMask) == BufferDumpState.Empty &&
+            Interlocked.CompareExchange(ref _word, (((word >> GenerationShift) + 1) << GenerationShift) | (long)BufferDumpState.Inserted, word) == word;
     }
 
-    /// <summary>Moves Inserted → Empty, keeping the in-call bit (a record may deregister itself during its call).</summary>
-    public bool TryDeregister() => TryMove(BufferDumpState.Inserted, BufferDumpState.Empty, requireNotInCall: false);
-
-    /// <summary>Claims the record for one call when it is Inserted and not already in a call.</summary>
-    public bool TryBeginCall(out long generation)
+    /// <summary>Moves Inserted (and not yet finished) → Empty; a record may deregister itself during its call.</summary>
+    public bool TryDeregister()
     {
-        while (true)
-        {
-            var word = Volatile.Read(ref _word);
-            generation = word >> GenerationShift;
-            if ((BufferDumpState)(word & StateMask) != BufferDumpState.Inserted || (word & InCallBit) != 0)
-            {
-                return false;
-            }
-
-            if (Interlocked.CompareExchange(ref _word, word | InCallBit, word) == word)
-            {
-                return true;
-            }
-        }
+        var word = Volatile.Read(ref _word);
+        return IsCallable(out _) && Interlocked.CompareExchange(ref _word, (word & ~StateMask) | (long)BufferDumpState.Empty, word) == word;
     }
 
-    /// <summary>
-    /// Ends a call begun with <see cref="TryBeginCall"/>: clears the in-call bit and, when <paramref name="finalState"/> is
-    /// given and the record is still the same Inserted registration, sets it.
-    /// </summary>
-    public void EndCall(long generation, BufferDumpState? finalState)
+    /// <summary>Publishes how the call of registration <paramref name="generation"/> ended, unless that registration is gone.</summary>
+    public void Finish(long generation, BufferDumpState finalState)
     {
-        while (true)
+        var word = Volatile.Read(ref _word);
+        if (word >> GenerationShift == generation && (BufferDumpState)(word & StateMask) == BufferDumpState.Inserted)
         {
-            var word = Volatile.Read(ref _word);
-            if (word >> GenerationShift != generation)
-            {
-                return; // deregistered and registered again during the call: that is a new registration, not ours.
-            }
-
-            var state = (BufferDumpState)(word & StateMask);
-            var next = (word & ~(InCallBit | StateMask)) |
-                (long)(finalState is { } final && state == BufferDumpState.Inserted ? final : state);
-            if (Interlocked.CompareExchange(ref _word, next, word) == word)
-            {
-                return;
-            }
+            Volatile.Write(ref _mark, (generation << GenerationShift) | (long)finalState);
         }
     }
 
-    /// <summary>Moves <paramref name="from"/> → <paramref name="to"/> in one step (used for the classic Started/Finished path).</summary>
-    public bool TryMove(BufferDumpState from, BufferDumpState to, bool requireNotInCall = true)
+    /// <summary>Moves the raw state <paramref name="from"/> → <paramref name="to"/> in one step (the classic Started path).</summary>
+    public bool TryMove(BufferDumpState from, BufferDumpState to)
     {
-        Debug.Assert(to != BufferDumpState.Inserted, "Registration goes through TryRegister.");
-        while (true)
-        {
-            var word = Volatile.Read(ref _word);
-            if ((BufferDumpState)(word & StateMask) != from || (requireNotInCall && (word & InCallBit) != 0))
-            {
-                return false;
-            }
-
-            if (Interlocked.CompareExchange(ref _word, (word & ~StateMask) | (long)to, word) == word)
-            {
-                return true;
-            }
-        }
+        var word = Volatile.Read(ref _word);
+        return (from != BufferDumpState.Inserted || IsCallable(out _)) &&
+            (BufferDumpState)(word & StateMask) == from &&
+            Interlocked.CompareExchange(ref _word, (word & ~StateMask) | (long)to, word) == word;
     }
-
-    /// <summary>Gets the registration generation (incremented by every successful register).</summary>
-    public readonly long Generation => Volatile.Read(in _word) >> GenerationShift;
 }

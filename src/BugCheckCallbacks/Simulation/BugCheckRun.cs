@@ -111,8 +111,11 @@ internal sealed partial class BugCheckRun
 
         var probe = BeginProbe();
         call = EndProbe(probe, CallbackInvoker.Invoke(record, callback, reason, data));
-        BufferDumpState? final = call.Exception is not null ? BufferDumpState.Incomplete : finishOnReturn ? BufferDumpState.Finished : null;
-        record.StateCell.EndCall(generation, final);
+        if (call.Exception is not null || finishOnReturn)
+        {
+            record.StateCell.Finish(generation, call.Exception is null ? BufferDumpState.Finished : BufferDumpState.Incomplete);
+        }
+
         _calls[(int)reason][index]++;
         return true;
     }
@@ -169,9 +172,9 @@ internal sealed partial class BugCheckRun
         var records = _snapshot.GetCallbacks(reason);
         for (var i = 0; i < records.Length; i++)
         {
-            if (_calls[(int)reason][i] > 0)
+            if (_calls[(int)reason][i] > 0 && records[i].StateCell.IsCallable(out var generation))
             {
-                records[i].StateCell.TryMove(BufferDumpState.Inserted, BufferDumpState.Finished);
+                records[i].StateCell.Finish(generation, BufferDumpState.Finished);
             }
         }
     }

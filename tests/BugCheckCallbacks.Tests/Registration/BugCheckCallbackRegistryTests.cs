@@ -257,6 +257,22 @@ public sealed class BugCheckCallbackRegistryTests
     }
 
     [Fact]
+    public void A_callback_that_dispatches_its_own_reason_again_is_contained_and_not_called_twice()
+    {
+        var registry = new BugCheckCallbackRegistry();
+        var calls = 0;
+        Exception? inner = null;
+        registry.Register(new BugCheckReasonCallbackRecord(), (reason, _, _) =>
+        {
+            calls++;
+            inner = Record.Exception(() => registry.Dispatch(reason, null));
+        }, BugCheckCallbackReason.DumpIo, "a.sys");
+        registry.Dispatch(BugCheckCallbackReason.DumpIo, null).Single().FinalState.Should().Be(BufferDumpState.Finished);
+        calls.Should().Be(1);
+        inner.Should().BeOfType<InvalidOperationException>();
+    }
+
+    [Fact]
     public void Dispatch_of_an_undefined_reason_throws()
     {
         var act = () => new BugCheckCallbackRegistry().Dispatch((BugCheckCallbackReason)11, null);

@@ -1,0 +1,163 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using BugCheckCallbacks.Cli.Commands;
+using BugCheckCallbacks.Simulation;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace BugCheckCallbacks.Tests.Docs;
+
+/// <summary>Keeps README.md and docs/ honest: every C# sample compiles (and programs run), generated tables are current.</summary>
+public sealed partial class DocumentationTests
+{
+    // What a `dotnet new console` project with ImplicitUsings has, the setting the samples assume.
+    private const string ImplicitUsings = "global using System; global using System.IO; global using System.Linq; global using System.Collections.Generic; global using System.Threading; global using System.Threading.Tasks;";
+
+    private static readonly string s_root = FindRoot();
+    private static readonly CSharpParseOptions s_parseOptions = new(LanguageVersion.Latest);
+
+    public static TheoryData<string, int> Samples()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var file in MarkdownFiles())
+        {
+            var count = CSharpBlock().Count(File.ReadAllText(file));
+            for (var i = 0; i < count; i++)
+            {
+                data.Add(Path.GetRelativePath(s_root, file), i);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void The_documentation_has_samples() => Samples().Count.Should().BeGreaterThanOrEqualTo(3);
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void Every_csharp_sample_compiles_and_programs_run(string file, int index)
+    {
+        var code = CSharpBlock().Matches(File.ReadAllText(Path.Combine(s_root, file)))[index].Groups[1].Value;
+        var isProgram = !code.Contains("public sealed class", StringComparison.Ordinal);
+        var compilation = CSharpCompilation.Create(
+            $"Sample_{Path.GetFileNameWithoutExtension(file)}_{index}",
+            [CSharpSyntaxTree.ParseText(code, s_parseOptions), CSharpSyntaxTree.ParseText(ImplicitUsings, s_parseOptions)],
+            References(),
+            new CSharpCompilationOptions(isProgram ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        using var image = new MemoryStream();
+        var result = compilation.Emit(image);
+        result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString())
+            .Should().BeEmpty($"sample {index} of {file} must compile");
+
+        if (isProgram)
+        {
+            var assembly = Assembly.Load(image.ToArray());
+            var output = new StringWriter();
+            var original = Console.Out;
+            lock (s_consoleGate)
+            {
+                Console.SetOut(output);
+                try
+                {
+                    assembly.EntryPoint!.Invoke(null, [Array.Empty<string>()]);
+                }
+                finally
+                {
+                    Console.SetOut(original);
+                }
+            }
+
+            output.ToString().Should().NotBeEmpty($"sample {index} of {file} prints what it shows");
+        }
+    }
+
+    [Fact]
+    public void README_quick_start_does_what_it_says()
+    {
+        var code = CSharpBlock().Matches(File.ReadAllText(Path.Combine(s_root, "README.md")))[0].Groups[1].Value;
+        code.Should().Contain("kernel.Callbacks.Register(record");
+        Every_csharp_sample_compiles_and_programs_run("README.md", 0);
+    }
+
+    [Fact]
+    public void Contract_reasons_table_is_generated_from_the_metadata() =>
+        Between(File.ReadAllText(Path.Combine(s_root, "docs", "contract.md")), "reasons").Should().Be(ReasonsCommand.Markdown());
+
+    [Fact]
+    public void Verifier_table_is_generated_from_the_rules()
+    {
+        var expected = "| Code | Kind | Meaning |\n|---|---|---|\n" + string.Concat(VerifierRules.All.Select(kind =>
+            $"| {VerifierRules.GetCode(kind)} | `{kind}` | {VerifierRules.GetDescription(kind)} |\n"));
+        Between(File.ReadAllText(Path.Combine(s_root, "docs", "verifier.md")), "violations").Should().Be(expected);
+    }
+
+    [Fact]
+    public void Every_documentation_page_the_index_links_exists()
+    {
+        foreach (var page in new[] { "index.md", "getting-started.md", "contract.md", "simulation.md", "verifier.md", "dump-format.md", "cli.md", "performance.md" })
+        {
+            File.Exists(Path.Combine(s_root, "docs", page)).Should().BeTrue(page);
+        }
+
+        File.Exists(Path.Combine(s_root, "CHANGELOG.md")).Should().BeTrue();
+    }
+
+    private static readonly object s_consoleGate = new();
+
+    private static IEnumerable<string> MarkdownFiles() =>
+        Directory.GetFiles(Path.Combine(s_root, "docs"), "*.md").Prepend(Path.Combine(s_root, "README.md")).Order(StringComparer.Ordinal);
+
+    private static List<MetadataReference> References()
+    {
+        _ = typeof(FluentAssertions.AssertionExtensions);
+        _ = typeof(Xunit.FactAttribute);
+        return AppDomain.CurrentDomain.GetAssemblies()
+            .Where(a => !a.IsDynamic && a.Location.Length > 0)
+            .Select(a => (MetadataReference)MetadataReference.CreateFromFile(a.Location))
+            .Concat(Directory.GetFiles(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "*.dll")
+                .Where(IsManagedAssembly)
+                .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)))
+            .Append(MetadataReference.CreateFromFile(typeof(SimulatedKernel).Assembly.Location))
+            .GroupBy(r => Path.GetFileName(r.Display), StringComparer.OrdinalIgnoreCase)
+            .Select(g => g.First())
+            .ToList();
+    }
+
+    private static bool IsManagedAssembly(string path)
+    {
+        try
+        {
+            AssemblyName.GetAssemblyName(path);
+            return true;
+        }
+        catch (BadImageFormatException)
+        {
+            return false;
+        }
+    }
+
+    private static string Between(string text, string marker)
+    {
+        var begin = $"<!-- {marker}:begin -->\n";
+        var start = text.IndexOf(begin, StringComparison.Ordinal);
+        var end = text.IndexOf($"<!-- {marker}:end -->", StringComparison.Ordinal);
+        start.Should().BeGreaterThan(-1);
+        end.Should().BeGreaterThan(start);
+        return text[(start + begin.Length)..end];
+    }
+
+    private static string FindRoot()
+    {
+        var directory = AppContext.BaseDirectory;
+        while (directory is not null && !File.Exists(Path.Combine(directory, "BugCheckCallbacks.sln")))
+        {
+            directory = Path.GetDirectoryName(directory);
+        }
+
+        return directory ?? throw new InvalidOperationException("The repository root (BugCheckCallbacks.sln) was not found.");
+    }
+
+    [GeneratedRegex("```csharp\\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex CSharpBlock();
+}
