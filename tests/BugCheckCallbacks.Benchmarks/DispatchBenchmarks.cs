@@ -60,6 +60,9 @@ public class DispatchBenchmarks
     [Benchmark(Description = "registry dispatch")]
     public int RegistryDispatch() => _registry.DispatchCore(BugCheckCallbackReason.DumpIo, _data, _results, finish: false);
 
+    [Benchmark(Description = "registry dispatch, no per-record results")]
+    public int RegistryDispatchWithoutResults() => _registry.DispatchCore(BugCheckCallbackReason.DumpIo, _data, [], finish: false);
+
     private void Work(BugCheckCallbackReason reason, BugCheckReasonCallbackRecord record, ReasonCallbackData? data)
     {
         var slot = (int)(_counter++ & 63) * 64;

@@ -46,16 +46,7 @@ public sealed class DumpBlobReader : IDisposable
     public static DumpBlobReader Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
-        try
-        {
-            return Open(stream, leaveOpen: false);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
+        return ReadOnlyFile.Open(path, stream => Open(stream, leaveOpen: false));
     }
 
     /// <summary>Opens the DumpBlob region that fills <paramref name="stream"/> from its start.</summary>

@@ -50,16 +50,7 @@ public sealed class DumpFile : IDisposable
     public static DumpFile Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
-        try
-        {
-            return new DumpFile(stream, leaveOpen: false);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
+        return ReadOnlyFile.Open(path, stream => new DumpFile(stream, leaveOpen: false));
     }
 
     /// <summary>Opens a dump held by a stream.</summary>

@@ -48,13 +48,7 @@ internal sealed partial class BugCheckRun
                 continue;
             }
 
-            var site = Site(BugCheckPhase.SecondaryData, Reason, record, i);
-            var accepted = call.Exception is null ? CheckBlob(site, data) : null;
-            Log(site, InvocationPass.Data, null, call, accepted?.Length ?? 0, record.State);
-            if (accepted is { } blob)
-            {
-                WriteBlob(site, data.Guid, blob);
-            }
+            LogAndWriteBlob(Site(BugCheckPhase.SecondaryData, Reason, record, i), InvocationPass.Data, call, data, record);
         }
 
         FinishReason(Reason);
@@ -96,12 +90,7 @@ internal sealed partial class BugCheckRun
                 }
 
                 var site = Site(BugCheckPhase.SecondaryMultiPartData, Reason, record, i);
-                var accepted = call.Exception is null ? CheckBlob(site, data) : null;
-                Log(site, InvocationPass.None, null, call, accepted?.Length ?? 0, record.State);
-                if (accepted is { } blob)
-                {
-                    WriteBlob(site, data.Guid, blob);
-                }
+                LogAndWriteBlob(site, InvocationPass.None, call, data, record);
 
                 if (call.Exception is not null || (data.Flags & SecondaryDataFlags.AdditionalData) == 0)
                 {
@@ -123,6 +112,17 @@ internal sealed partial class BugCheckRun
         }
 
         FinishReason(Reason);
+    }
+
+    /// <summary>Checks a data call's output, logs the call (before the DumpIo calls the blob triggers), then writes the blob.</summary>
+    private void LogAndWriteBlob(CallSite site, InvocationPass pass, CallResult call, SecondaryDumpData data, Registration.BugCheckReasonCallbackRecord record)
+    {
+        var accepted = call.Exception is null ? CheckBlob(site, data) : null;
+        Log(site, pass, null, call, accepted?.Length ?? 0, record.State);
+        if (accepted is { } blob)
+        {
+            WriteBlob(site, data.Guid, blob);
+        }
     }
 
     /// <summary>What the region has left for one more blob's data, less its header, rounded down to the 8-byte alignment.</summary>
