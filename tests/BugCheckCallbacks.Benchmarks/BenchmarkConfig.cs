@@ -1,16 +1,14 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
-using BenchmarkDotNet.Jobs;
 
 namespace BugCheckCallbacks.Benchmarks;
 
-/// <summary>Memory diagnoser everywhere, ratios against each benchmark's baseline, and a job sized for a 2-core machine.</summary>
+/// <summary>Memory diagnoser everywhere and ratios against each benchmark's baseline; each class names its job (sized for 2 cores).</summary>
 internal sealed class BenchmarkConfig : ManualConfig
 {
     public BenchmarkConfig()
     {
-        AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(12));
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(BaselineRatioColumn.RatioMean);
         WithOptions(ConfigOptions.JoinSummary);

@@ -9,6 +9,7 @@ namespace BugCheckCallbacks.Benchmarks;
 /// The registry path keeps the records Inserted between dispatches (the DumpIo path), so every iteration calls all N.
 /// </summary>
 [BenchmarkCategory("Dispatch")]
+[SimpleJob(warmupCount: 3, iterationCount: 12)]
 public class DispatchBenchmarks
 {
     private readonly DumpIoData _data = new();

@@ -5,6 +5,7 @@ namespace BugCheckCallbacks.Benchmarks;
 
 /// <summary>Register + deregister of one record next to K records already registered for the same reason.</summary>
 [BenchmarkCategory("Registration")]
+[SimpleJob(warmupCount: 3, iterationCount: 12)]
 public class RegistrationBenchmarks
 {
     private static readonly BugCheckReasonCallback s_callback = (_, _, _) => { };

@@ -8,9 +8,9 @@ namespace BugCheckCallbacks.Registration;
 /// with the kernel's rules, and the dispatch of one reason.
 /// </summary>
 /// <remarks>
-/// Thread-safe. Writers take a lock and publish a new array per reason; readers (<see cref="GetCallbacks"/>,
-/// <see cref="Snapshot"/>, <see cref="Dispatch(BugCheckCallbackReason, ReasonCallbackData?, Span{DispatchResult})"/>)
-/// take no lock and allocate nothing.
+/// Thread-safe. Writers take a lock and publish a new array per reason; <see cref="GetCallbacks"/> and
+/// <see cref="Snapshot"/> take no lock and copy nothing. Dispatches of one reason are serialized (the kernel runs one bug
+/// check at a time) by one lock per dispatch; the calls themselves use no atomic instruction and allocate nothing.
 /// </remarks>
 [DebuggerDisplay("{Count} reason callbacks, {ClassicCount} classic, {Order}")]
 public sealed class BugCheckCallbackRegistry
