@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using BugCheckCallbacks.Registration;
 using BugCheckCallbacks.Simulation;
@@ -65,7 +66,13 @@ internal static class ScenarioBuilder
                     s_escape = new byte[64];
                     break;
                 case ScenarioFault.Slow when calls == 1:
-                    Thread.Sleep(timeBudget + TimeSpan.FromMilliseconds(50));
+                    // Spin rather than sleep: Thread.Sleep's first call allocates, which would add a second violation.
+                    var until = Stopwatch.GetTimestamp() + (long)((timeBudget.TotalSeconds + 0.05) * Stopwatch.Frequency);
+                    while (Stopwatch.GetTimestamp() < until)
+                    {
+                        Thread.SpinWait(64);
+                    }
+
                     break;
                 case ScenarioFault.NestedBugCheck:
                     kernel.KeBugCheckEx(NestedStopCode);

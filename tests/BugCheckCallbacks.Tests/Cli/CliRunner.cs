@@ -27,9 +27,9 @@ internal static partial class CliRunner
     public static string TempPath(string extension) => Path.Combine(Path.GetTempPath(), $"bugcheck-test-{Guid.NewGuid():N}{extension}");
 
     /// <summary>Compares output with a committed snapshot; UPDATE_SNAPSHOTS=1 rewrites it instead.</summary>
-    public static void MatchSnapshot(string actual, string name, [System.Runtime.CompilerServices.CallerFilePath] string caller = "")
+    public static void MatchSnapshot(string actual, string name)
     {
-        var path = Path.Combine(Path.GetDirectoryName(caller)!, "Snapshots", name + ".txt");
+        var path = Path.Combine(RepositoryRoot.Path, "tests", "BugCheckCallbacks.Tests", "Cli", "Snapshots", name + ".txt");
         if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1")
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

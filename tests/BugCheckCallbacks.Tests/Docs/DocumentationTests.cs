@@ -13,7 +13,7 @@ public sealed partial class DocumentationTests
     // What a `dotnet new console` project with ImplicitUsings has, the setting the samples assume.
     private const string ImplicitUsings = "global using System; global using System.IO; global using System.Linq; global using System.Collections.Generic; global using System.Threading; global using System.Threading.Tasks;";
 
-    private static readonly string s_root = FindRoot();
+    private static readonly string s_root = RepositoryRoot.Path;
     private static readonly CSharpParseOptions s_parseOptions = new(LanguageVersion.Latest);
 
     public static TheoryData<string, int> Samples()
@@ -145,17 +145,6 @@ public sealed partial class DocumentationTests
         start.Should().BeGreaterThan(-1);
         end.Should().BeGreaterThan(start);
         return text[(start + begin.Length)..end];
-    }
-
-    private static string FindRoot()
-    {
-        var directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Combine(directory, "BugCheckCallbacks.sln")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        return directory ?? throw new InvalidOperationException("The repository root (BugCheckCallbacks.sln) was not found.");
     }
 
     [GeneratedRegex("```csharp\\n(.*?)```", RegexOptions.Singleline)]
