@@ -39,7 +39,8 @@ internal static class ExtractCommand
                 if (parse.GetValue(output) is { } path)
                 {
                     using var target = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-                    data.CopyTo(target);
+                    var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
+                    SimulateCommand.WithProgress(console, "Extracting", report => Copy(data, target, report));
                     context.Error.WriteLine($"{data.Length.ToString(CultureInfo.InvariantCulture)} bytes of {{{guid}}} written to {path}.");
                 }
                 else if (context.IsInteractive)
@@ -56,6 +57,21 @@ internal static class ExtractCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    private static long Copy(Stream source, Stream target, Action<long> report)
+    {
+        var buffer = new byte[1 << 20];
+        long total = 0;
+        int read;
+        while ((read = source.Read(buffer)) > 0)
+        {
+            target.Write(buffer, 0, read);
+            total += read;
+            report(total);
+        }
+
+        return total;
     }
 
     /// <summary>Writes offset, 16 bytes in hex and their ASCII, a line each, like the debugger's <c>db</c>.</summary>

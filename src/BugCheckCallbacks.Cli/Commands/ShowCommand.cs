@@ -42,7 +42,11 @@ internal static class ShowCommand
             }
 
             console.Write(sections);
-            dump.VerifyChecksums();
+            SimulateCommand.WithProgress(console, "Verifying checksums", report =>
+            {
+                dump.VerifyChecksums(new ProgressReporter(report));
+                return 0;
+            });
             console.WriteLine("All section checksums match.");
             console.WriteLine();
 

@@ -258,9 +258,11 @@ public sealed class DumpFile : IDisposable
     }
 
     /// <summary>Reads every section whole and checks its checksum.</summary>
+    /// <param name="progress">Receives the number of bytes checked so far, after every piece of at most 1 MiB.</param>
     /// <exception cref="InvalidDumpException">A section's data does not match its checksum.</exception>
-    public void VerifyChecksums()
+    public void VerifyChecksums(IProgress<long>? progress = null)
     {
+        var checkedBytes = 0L;
         ObjectDisposedException.ThrowIf(_disposed, this);
         var buffer = new byte[Math.Min(1 << 20, Math.Max(1, _sections.Max(s => s.Length)))];
         var hash = new XxHash64();
@@ -273,6 +275,8 @@ public sealed class DumpFile : IDisposable
                 _file.ReadAt(section.Offset + done, piece, $"the {section.Kind} section");
                 hash.Append(piece);
                 done += piece.Length;
+                checkedBytes += piece.Length;
+                progress?.Report(checkedBytes);
             }
 
             if (hash.GetCurrentHashAsUInt64() != section.Checksum)

@@ -1,3 +1,4 @@
+using BugCheckCallbacks.Cli.Commands;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Simulation;
 using BugCheckCallbacks.Tests.Simulation;
@@ -61,7 +62,10 @@ public sealed class DumpFileTests
         }
 
         dump.ReadOutcome().Should().BeEquivalentTo(outcome);
-        dump.VerifyChecksums();
+        var reported = new List<long>();
+        dump.VerifyChecksums(new ProgressReporter(reported.Add));
+        reported.Should().BeInAscendingOrder().And.HaveCountGreaterThan(3);
+        reported[^1].Should().Be(dump.Sections.Sum(s => s.Length), "every byte of every section is checked");
         using var blobs = dump.OpenSecondaryData();
         blobs.BuildNumber.Should().Be(22631);
     }
