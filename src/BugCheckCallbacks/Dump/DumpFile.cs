@@ -79,7 +79,11 @@ public sealed class DumpFile : IDisposable
     /// <summary>Gets the section of <paramref name="kind"/>.</summary>
     /// <param name="kind">The kind.</param>
     /// <returns>The section.</returns>
-    public DumpSection GetSection(DumpSectionKind kind) => _sections.First(section => section.Kind == kind);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined section kind.</exception>
+    public DumpSection GetSection(DumpSectionKind kind) =>
+        kind is >= DumpSectionKind.Body and <= DumpSectionKind.Report
+            ? _sections[(int)kind - 1] // version 1 stores the four kinds in order, checked when the table was read
+            : throw new ArgumentOutOfRangeException(nameof(kind), kind, $"{(int)kind} is not a defined DumpSectionKind (1..4).");
 
     /// <summary>Opens a reader over the secondary-data region (the DumpBlob layout), with blob owners from the report.</summary>
     /// <returns>A reader that shares this file's stream; dispose it or not, the file stays open.</returns>

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace BugCheckCallbacks.Simulation;
 
@@ -124,7 +123,4 @@ internal sealed partial class BugCheckRun
             }
         }
     }
-
-    /// <summary>Decodes the header page's magic (for tests and readers of the raw stream).</summary>
-    internal static string DescribeHeader(ReadOnlySpan<byte> page) => Encoding.ASCII.GetString(page[..8]);
 }

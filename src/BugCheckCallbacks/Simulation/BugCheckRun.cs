@@ -21,6 +21,7 @@ internal sealed partial class BugCheckRun
     private readonly DumpHeaderInfo _header;
     private readonly IDumpSink _sink;
     private readonly int[][] _calls = new int[ReasonCount][];
+    private readonly int[] _classicCalls;
     private readonly List<CallbackInvocation> _invocations = [];
     private readonly List<Violation> _violations = [];
     private readonly DumpIoData _dumpIo = new();
@@ -35,6 +36,7 @@ internal sealed partial class BugCheckRun
         _header = header;
         _sink = sink;
         _displayedStopCode = header.BugCheckCode;
+        _classicCalls = new int[snapshot.ClassicCallbacks.Length];
         for (var reason = 0; reason < ReasonCount; reason++)
         {
             _calls[reason] = new int[snapshot.GetCallbacks((BugCheckCallbackReason)reason).Length];
@@ -94,6 +96,7 @@ internal sealed partial class BugCheckRun
 
             var probe = BeginProbe();
             var call = EndProbe(probe, CallbackInvoker.Invoke(record.Callback!, record.Buffer.Span));
+            _classicCalls[i]++;
             record.StateCell.TryMove(BufferDumpState.Started, call.Exception is null ? BufferDumpState.Finished : BufferDumpState.Incomplete);
             var site = new CallSite(BugCheckPhase.Classic, null, record.Component ?? string.Empty, i, 1);
             Log(site, InvocationPass.None, null, call, record.Length, record.State);
@@ -198,8 +201,7 @@ internal sealed partial class BugCheckRun
         var classic = _snapshot.ClassicCallbacks;
         for (var i = 0; i < classic.Length; i++)
         {
-            var called = _invocations.Exists(call => call.Phase == BugCheckPhase.Classic && call.RecordIndex == i);
-            records.Add(new RecordOutcome(null, classic[i].Component ?? string.Empty, i, called ? 1 : 0, classic[i].State));
+            records.Add(new RecordOutcome(null, classic[i].Component ?? string.Empty, i, _classicCalls[i], classic[i].State));
         }
 
         return new BugCheckOutcome

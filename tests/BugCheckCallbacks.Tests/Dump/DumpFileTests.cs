@@ -98,6 +98,8 @@ public sealed class DumpFileTests
         dump.EnumerateBodyRanges().Should().BeEmpty();
         dump.EnumerateTriageBlocks().Should().BeEmpty();
         dump.GetSection(DumpSectionKind.SecondaryData).Length.Should().Be(16, "an empty region is just its DumpBlob header");
+        var undefined = () => dump.GetSection((DumpSectionKind)5);
+        undefined.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("kind");
         dump.ReadOutcome().DumpType.Should().Be(DumpType.Triage);
     }
 

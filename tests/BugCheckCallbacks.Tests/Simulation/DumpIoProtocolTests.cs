@@ -40,6 +40,25 @@ public sealed class DumpIoProtocolTests
     }
 
     [Fact]
+    public void The_header_write_carries_the_documented_header_page()
+    {
+        var kernel = new SimulatedKernel(new SimulationOptions { PageSize = 8192, DumpType = DumpType.Full });
+        var page = new byte[56];
+        kernel.Register(BugCheckCallbackReason.DumpIo, "io.sys", (_, _, data) =>
+        {
+            var d = (DumpIoData)data!;
+            if (d.Type == DumpIoType.Header)
+            {
+                d.Buffer.Span[..56].CopyTo(page);
+            }
+        });
+        kernel.KeBugCheckEx(0xD1, 1, 2, 3, 4).Violations.Should().BeEmpty();
+        page[..8].Should().Equal("BCSIMHDR"u8.ToArray());
+        (BitConverter.ToUInt32(page, 8), BitConverter.ToUInt32(page, 12), BitConverter.ToUInt64(page, 16), BitConverter.ToUInt64(page, 40), BitConverter.ToInt32(page, 48), BitConverter.ToUInt32(page, 52))
+            .Should().Be((1u, 0xD1u, 1ul, 4ul, (int)DumpType.Full, 8192u));
+    }
+
+    [Fact]
     public void No_secondary_data_means_no_SecondaryData_write() =>
         Writes(new SimulationOptions(), withBlob: false, out _).Select(w => w.Type).Should().NotContain(DumpIoType.SecondaryData);
 
