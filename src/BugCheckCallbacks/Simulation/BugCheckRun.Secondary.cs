@@ -10,8 +10,6 @@ internal sealed partial class BugCheckRun
 
     private readonly List<SecondaryBlobInfo> _blobs = [];
     private readonly Dictionary<Guid, (BugCheckCallbackReason Reason, int Index)> _tagOwners = [];
-    private SecondaryDumpData? _secondary;
-    private SecondaryDumpDataEx? _multiPart;
     private ulong _regionUsed = BlobFileHeaderSize;
     private bool _regionStarted;
 
@@ -28,7 +26,7 @@ internal sealed partial class BugCheckRun
             return;
         }
 
-        var data = _secondary ??= new SecondaryDumpData(_options.InBufferSize);
+        var data = new SecondaryDumpData(_options.InBufferSize);
         for (var i = 0; i < records.Length; i++)
         {
             var record = records[i];
@@ -67,7 +65,7 @@ internal sealed partial class BugCheckRun
             return;
         }
 
-        var data = _multiPart ??= new SecondaryDumpDataEx(_options.InBufferSize)
+        var data = new SecondaryDumpDataEx(_options.InBufferSize)
         {
             DumpType = _header.DumpType,
             BugCheckCode = _header.BugCheckCode,
