@@ -39,7 +39,17 @@ internal sealed partial class BugCheckRun
         _classicCalls = new int[snapshot.ClassicCallbacks.Length];
         for (var reason = 0; reason < ReasonCount; reason++)
         {
-            _calls[reason] = new int[snapshot.GetCallbacks((BugCheckCallbackReason)reason).Length];
+            var records = snapshot.GetCallbacks((BugCheckCallbackReason)reason);
+            _calls[reason] = new int[records.Length];
+            foreach (var record in records)
+            {
+                CallbackPreparation.Prepare(record.Callback!);
+            }
+        }
+
+        foreach (var record in snapshot.ClassicCallbacks)
+        {
+            CallbackPreparation.Prepare(record.Callback!);
         }
     }
 

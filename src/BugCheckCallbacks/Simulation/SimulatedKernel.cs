@@ -70,7 +70,9 @@ public sealed class SimulatedKernel
         try
         {
             var header = new DumpHeaderInfo(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4, Options.DumpType, Options.PageSize);
-            return new BugCheckRun(Options, Callbacks.Snapshot(), header, sink ?? DiscardingDumpSink.Instance).Run();
+            var run = new BugCheckRun(Options, Callbacks.Snapshot(), header, sink ?? DiscardingDumpSink.Instance);
+            using var freeze = Options.DetectAllocations ? GarbageCollectorFreeze.Enter() : default;
+            return run.Run();
         }
         finally
         {

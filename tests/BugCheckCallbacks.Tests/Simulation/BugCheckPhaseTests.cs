@@ -109,6 +109,16 @@ public sealed class BugCheckPhaseTests
     }
 
     [Fact]
+    public void With_allocation_detection_the_bug_check_runs_with_garbage_collection_held_off()
+    {
+        var kernel = new SimulatedKernel();
+        var mode = System.Runtime.GCLatencyMode.Batch;
+        kernel.Register(BugCheckCallbackReason.Reserved1, "probe.sys", (_, _, _) => mode = System.Runtime.GCSettings.LatencyMode);
+        kernel.KeBugCheckEx(0x1).Violations.Should().BeEmpty();
+        mode.Should().Be(System.Runtime.GCLatencyMode.NoGCRegion, "the kernel freezes the other processors; the simulation freezes the GC");
+    }
+
+    [Fact]
     public void A_kernel_bug_checks_once()
     {
         var kernel = new SimulatedKernel();
