@@ -2,6 +2,9 @@ namespace BugCheckCallbacks.Simulation;
 
 internal sealed partial class BugCheckRun
 {
+    // The DumpBlob sizes again (Dump.DumpBlob has them too): data flows Simulation → Dump, never back, and the budget
+    // arithmetic here needs them. A test pins the two pairs together.
+
     /// <summary>The DumpBlob file header that opens the secondary-data region.</summary>
     internal const uint BlobFileHeaderSize = 0x10;
 
