@@ -238,7 +238,7 @@ public sealed class BugCheckCallbackRegistry
     /// </summary>
     internal int DispatchCore(BugCheckCallbackReason reason, ReasonCallbackData? data, Span<DispatchResult> results, bool finish)
     {
-        var records = GetCallbacks(reason);
+        ThrowIfUndefined(reason);
         var gate = _dispatchGates[(int)reason];
         if (gate.IsHeldByCurrentThread)
         {
@@ -248,6 +248,7 @@ public sealed class BugCheckCallbackRegistry
         // Dispatches of one reason are serialized, as the kernel runs one bug check at a time: a record is never called
         // twice at once, and the per-call path needs no atomic instruction.
         using var scope = gate.EnterScope();
+        var records = Volatile.Read(ref _byReason[(int)reason]); // the list as it is when this dispatch begins
         var called = 0;
         foreach (var record in records)
         {
@@ -289,6 +290,7 @@ public sealed class BugCheckCallbackRegistry
     /// <param name="data">The reason-specific data passed to every callback, or <see langword="null"/>.</param>
     /// <returns>One result per record called, in call order.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is not a defined member.</exception>
+    /// <exception cref="InvalidOperationException">A callback of <paramref name="reason"/> dispatches <paramref name="reason"/> again.</exception>
     public DispatchResult[] Dispatch(BugCheckCallbackReason reason, ReasonCallbackData? data)
     {
         var results = new DispatchResult[GetCallbacks(reason).Length];
