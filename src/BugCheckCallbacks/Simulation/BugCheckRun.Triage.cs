@@ -8,19 +8,22 @@ internal sealed partial class BugCheckRun
     private void RunTriage()
     {
         const BugCheckCallbackReason Reason = BugCheckCallbackReason.TriageDumpData;
-        var data = new TriageDumpData();
+        // Only DataArray is the callback's to set; the inputs stay as the kernel wrote them.
+        var data = new TriageDumpData
+        {
+            Flags = TriageDumpDataFlags.BugCheckActive,
+            MaxVirtMemSize = _options.TriageMaxVirtMemSize,
+            BugCheckCode = _header.BugCheckCode,
+            BugCheckParameter1 = _header.BugCheckParameter1,
+            BugCheckParameter2 = _header.BugCheckParameter2,
+            BugCheckParameter3 = _header.BugCheckParameter3,
+            BugCheckParameter4 = _header.BugCheckParameter4,
+        };
         var records = _snapshot.GetCallbacks(Reason);
         for (var i = 0; i < records.Length; i++)
         {
             var record = records[i];
             data.DataArray = null;
-            data.Flags = TriageDumpDataFlags.BugCheckActive;
-            data.MaxVirtMemSize = _options.TriageMaxVirtMemSize;
-            data.BugCheckCode = _header.BugCheckCode;
-            data.BugCheckParameter1 = _header.BugCheckParameter1;
-            data.BugCheckParameter2 = _header.BugCheckParameter2;
-            data.BugCheckParameter3 = _header.BugCheckParameter3;
-            data.BugCheckParameter4 = _header.BugCheckParameter4;
             if (!TryCall(Reason, record, i, data, finishOnReturn: true, out var call))
             {
                 continue;

@@ -149,6 +149,8 @@ internal sealed partial class BugCheckRun
     /// <summary>Records a call and the violations every call can commit (fault, time, allocation).</summary>
     private void Log(CallSite site, InvocationPass pass, DumpIoType? ioType, CallResult call, long bytesProduced, BufferDumpState stateAfter)
     {
+        // Every call is logged when it returns and before anything else is called, so the log is already in call order.
+        Debug.Assert(_invocations.Count == 0 || _invocations[^1].Sequence < call.Sequence, "Calls are logged in call order.");
         _invocations.Add(new CallbackInvocation(
             call.Sequence, site.Phase, site.Reason, pass, ioType, site.Component, site.Index, site.CallNumber,
             call.Duration, bytesProduced, call.AllocatedBytes, stateAfter, call.Exception is not null));
@@ -197,7 +199,6 @@ internal sealed partial class BugCheckRun
 
     private BugCheckOutcome BuildOutcome()
     {
-        _invocations.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         var records = new List<RecordOutcome>();
         for (var reason = 1; reason < ReasonCount; reason++)
         {
