@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace BugCheckCallbacks.Registration;
 
@@ -10,7 +12,7 @@ namespace BugCheckCallbacks.Registration;
 /// <remarks>
 /// Thread-safe. Writers take a lock and publish a new array per reason; <see cref="GetCallbacks"/> and
 /// <see cref="Snapshot"/> take no lock and copy nothing. Dispatches of one reason are serialized (the kernel runs one bug
-/// check at a time) by one lock per dispatch; the calls themselves use no atomic instruction and allocate nothing.
+/// check at a time) by one compare-and-swap per dispatch; the calls themselves use no atomic instruction and allocate nothing.
 /// </remarks>
 [DebuggerDisplay("{Count} reason callbacks, {ClassicCount} classic, {Order}")]
 public sealed class BugCheckCallbackRegistry
@@ -18,7 +20,7 @@ public sealed class BugCheckCallbackRegistry
     private const int ReasonCount = (int)BugCheckCallbackReason.Reserved3 + 1;
 
     private readonly Lock _gate = new();
-    private readonly Lock[] _dispatchGates = [.. Enumerable.Range(0, ReasonCount).Select(_ => new Lock())];
+    private readonly DispatchGate[] _dispatchGates = new DispatchGate[ReasonCount];
     private readonly BugCheckReasonCallbackRecord[][] _byReason = new BugCheckReasonCallbackRecord[ReasonCount][];
     private BugCheckCallbackRecord[] _classic = [];
     private int _count;
@@ -239,50 +241,83 @@ public sealed class BugCheckCallbackRegistry
     internal int DispatchCore(BugCheckCallbackReason reason, ReasonCallbackData? data, Span<DispatchResult> results, bool finish)
     {
         ThrowIfUndefined(reason);
-        var gate = _dispatchGates[(int)reason];
-        if (gate.IsHeldByCurrentThread)
-        {
-            throw new InvalidOperationException($"A {reason} callback cannot dispatch {reason} again while it is being called.");
-        }
 
         // Dispatches of one reason are serialized, as the kernel runs one bug check at a time: a record is never called
         // twice at once, and the per-call path needs no atomic instruction.
-        using var scope = gate.EnterScope();
-        var records = Volatile.Read(ref _byReason[(int)reason]); // the list as it is when this dispatch begins
-        var called = 0;
-        foreach (var record in records)
+        ref var gate = ref _dispatchGates[(int)reason];
+        gate.Enter(reason);
+        try
         {
+            var records = Volatile.Read(ref _byReason[(int)reason]); // the list as it is once this dispatch owns the reason
+            var cursor = default(DispatchCursor);
+            while (cursor.Index < records.Length)
+            {
+                try
+                {
+                    CallFrom(records, reason, data, results, finish, ref cursor);
+                }
+#pragma warning disable CA1031 // Fault containment is the contract: any exception becomes BufferIncomplete.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    var record = records[cursor.Index];
+                    var state = record.StateCell.Finish(cursor.Generation, BufferDumpState.Incomplete);
+                    if ((uint)cursor.Called < (uint)results.Length)
+                    {
+                        results[cursor.Called] = new DispatchResult(record, state, exception);
+                    }
+
+                    cursor.Called++;
+                    cursor.Index++;
+                }
+            }
+
+            var called = cursor.Called;
+            return called;
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Calls the eligible records from <see cref="DispatchCursor.Index"/> on, until the end or until a callback throws;
+    /// the cursor then names the record that threw. The walk is a method of its own, with no exception handler in it,
+    /// because a try inside the loop keeps every loop variable in memory instead of in registers, which cost more than
+    /// the calls themselves; the caller re-enters it after each fault.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CallFrom(
+        BugCheckReasonCallbackRecord[] records,
+        BugCheckCallbackReason reason,
+        ReasonCallbackData? data,
+        Span<DispatchResult> results,
+        bool finish,
+        ref DispatchCursor cursor)
+    {
+        var called = cursor.Called;
+        for (var index = cursor.Index; index < records.Length; index++)
+        {
+            var record = records[index];
             if (!TryBeginCall(record, reason, out var generation, out var callback))
             {
                 continue;
             }
 
-            Exception? exception = null;
-            try
+            cursor = new DispatchCursor(index, called, generation); // what the handler needs if this call throws
+            callback(reason, record, data);
+            var state = finish ? record.StateCell.Finish(generation, BufferDumpState.Finished) : default;
+            if ((uint)called < (uint)results.Length)
             {
-                callback(reason, record, data); // the try is inline: a call through CallbackInvoker cost a frame per record
-            }
-#pragma warning disable CA1031 // Fault containment is the contract: any exception becomes BufferIncomplete.
-            catch (Exception caught)
-#pragma warning restore CA1031
-            {
-                exception = caught;
-            }
-
-            if (exception is not null || finish)
-            {
-                record.StateCell.Finish(generation, exception is null ? BufferDumpState.Finished : BufferDumpState.Incomplete);
-            }
-
-            if (called < results.Length)
-            {
-                results[called] = new DispatchResult(record, record.State, exception);
+                // An unfinished record (finish: false) reports its state as it is now: Inserted, or Empty if it deregistered.
+                results[called] = new DispatchResult(record, finish ? state : record.State, null);
             }
 
             called++;
         }
 
-        return called;
+        cursor = new DispatchCursor(records.Length, called, 0);
     }
 
     /// <summary>Calls every eligible record of <paramref name="reason"/> once and returns what happened to each.</summary>
@@ -315,9 +350,13 @@ public sealed class BugCheckCallbackRegistry
     {
         if (!BugCheckReasons.IsDefined(reason))
         {
-            throw new ArgumentOutOfRangeException(nameof(reason), reason, $"{(int)reason} is not a defined BugCheckCallbackReason (0..9).");
+            ThrowUndefined(reason); // out of line, so the check itself inlines into Dispatch
         }
     }
+
+    [DoesNotReturn]
+    private static void ThrowUndefined(BugCheckCallbackReason reason) =>
+        throw new ArgumentOutOfRangeException(nameof(reason), reason, $"{(int)reason} is not a defined BugCheckCallbackReason (0..9).");
 
     private static T[] Insert<T>(T[] list, T item, CallbackOrder order)
     {

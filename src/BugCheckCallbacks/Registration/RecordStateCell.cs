@@ -58,13 +58,18 @@ internal struct RecordStateCell
     }
 
     /// <summary>Publishes how the call of registration <paramref name="generation"/> ended, unless that registration is gone.</summary>
-    public void Finish(long generation, BufferDumpState finalState)
+    /// <returns>The visible state afterwards: <paramref name="finalState"/>, or the raw state when the registration is gone.</returns>
+    public BufferDumpState Finish(long generation, BufferDumpState finalState)
     {
         var word = Volatile.Read(ref _word);
-        if (word >> GenerationShift == generation && (BufferDumpState)(word & StateMask) == BufferDumpState.Inserted)
+        var raw = (BufferDumpState)(word & StateMask);
+        if (word >> GenerationShift != generation || raw != BufferDumpState.Inserted)
         {
-            Volatile.Write(ref _mark, (generation << GenerationShift) | (long)finalState);
+            return raw; // deregistered during its call (Empty), or registered again since (a new Inserted generation)
         }
+
+        Volatile.Write(ref _mark, (generation << GenerationShift) | (long)finalState);
+        return finalState;
     }
 
     /// <summary>Moves the raw state <paramref name="from"/> → <paramref name="to"/> in one step (the classic Started path).</summary>

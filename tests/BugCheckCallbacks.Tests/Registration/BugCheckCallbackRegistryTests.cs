@@ -161,6 +161,95 @@ public sealed class BugCheckCallbackRegistryTests
         healthyCalled.Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData("F")]
+    [InlineData("FFF")]
+    [InlineData("F.F.")]
+    [InlineData(".FF.")]
+    [InlineData("...F")]
+    public void Dispatch_goes_on_after_every_fault_and_reports_each_record_in_call_order(string pattern)
+    {
+        var registry = new BugCheckCallbackRegistry(CallbackOrder.OldestFirst);
+        var calls = new int[pattern.Length];
+        var records = new BugCheckReasonCallbackRecord[pattern.Length];
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var index = i;
+            var faults = pattern[i] == 'F';
+            records[i] = new BugCheckReasonCallbackRecord();
+            registry.Register(records[i], (_, _, _) =>
+            {
+                calls[index]++;
+                if (faults)
+                {
+                    throw new InvalidOperationException($"fault {index}");
+                }
+            }, BugCheckCallbackReason.SecondaryDumpData, $"{index}.sys");
+        }
+
+        var results = registry.Dispatch(BugCheckCallbackReason.SecondaryDumpData, null);
+
+        calls.Should().AllSatisfy(count => count.Should().Be(1));
+        results.Select(result => result.Record).Should().Equal(records);
+        results.Select(result => result.FinalState).Should().Equal(
+            pattern.Select(c => c == 'F' ? BufferDumpState.Incomplete : BufferDumpState.Finished));
+        results.Select(result => result.Exception?.Message).Should().Equal(
+            pattern.Select((c, i) => c == 'F' ? $"fault {i}" : null));
+    }
+
+    [Fact]
+    public void A_fault_past_the_end_of_a_short_span_is_contained_and_counted()
+    {
+        var registry = new BugCheckCallbackRegistry(CallbackOrder.OldestFirst);
+        var last = new BugCheckReasonCallbackRecord();
+        registry.Register(new BugCheckReasonCallbackRecord(), s_nothing, BugCheckCallbackReason.DumpIo, "a.sys");
+        registry.Register(last, (_, _, _) => throw new InvalidOperationException(), BugCheckCallbackReason.DumpIo, "b.sys");
+        Span<DispatchResult> results = new DispatchResult[1];
+        registry.Dispatch(BugCheckCallbackReason.DumpIo, null, results).Should().Be(2);
+        results[0].FinalState.Should().Be(BufferDumpState.Finished);
+        last.State.Should().Be(BufferDumpState.Incomplete);
+    }
+
+    [Fact]
+    public void A_callback_that_deregisters_itself_and_then_throws_stays_Empty()
+    {
+        var registry = new BugCheckCallbackRegistry();
+        var record = new BugCheckReasonCallbackRecord();
+        var boom = new InvalidOperationException("after deregistering");
+        registry.Register(record, (_, rec, _) =>
+        {
+            registry.Deregister(rec);
+            throw boom;
+        }, BugCheckCallbackReason.DumpIo, "a.sys");
+        registry.Dispatch(BugCheckCallbackReason.DumpIo, null).Should().Equal(new DispatchResult(record, BufferDumpState.Empty, boom));
+        record.State.Should().Be(BufferDumpState.Empty);
+    }
+
+    [Fact]
+    public async Task A_second_thread_dispatching_the_same_reason_waits_for_the_first_and_calls_nothing_twice()
+    {
+        var registry = new BugCheckCallbackRegistry();
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var calls = 0;
+        registry.Register(new BugCheckReasonCallbackRecord(), (_, _, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            entered.Set();
+            release.Wait(TimeSpan.FromSeconds(10));
+        }, BugCheckCallbackReason.DumpIo, "slow.sys");
+
+        var first = Task.Run(() => registry.Dispatch(BugCheckCallbackReason.DumpIo, null).Length);
+        entered.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue();
+        var second = Task.Run(() => registry.Dispatch(BugCheckCallbackReason.DumpIo, null).Length);
+        await Task.Delay(50); // let the second dispatch reach the gate while the first is inside the callback
+        release.Set();
+
+        (await first).Should().Be(1);
+        (await second).Should().Be(0, "the record was Finished by the time the second dispatch got the reason");
+        calls.Should().Be(1);
+    }
+
     [Fact]
     public void Dispatch_calls_a_record_once_then_skips_it()
     {
