@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using BugCheckCallbacks.Registration;
 
@@ -7,6 +8,8 @@ namespace BugCheckCallbacks.Benchmarks;
 /// Dispatch of one reason to N callbacks against a raw loop over a delegate array doing the same work. Every callback
 /// copies 64 bytes of state into its resident log and bumps a counter, a small but realistic bug-check callback body.
 /// The registry path keeps the records Inserted between dispatches (the DumpIo path), so every iteration calls all N.
+/// Both buffers start on a cache line: unaligned, the copy's cost (and so every ratio) changed by half from one
+/// process to the next, with where the arrays happened to land.
 /// </summary>
 [BenchmarkCategory("Dispatch")]
 [SimpleJob(warmupCount: 3, iterationCount: 12)]
@@ -19,6 +22,8 @@ public class DispatchBenchmarks
     private DispatchResult[] _results = null!;
     private byte[] _log = null!;
     private byte[] _state = null!;
+    private int _logStart;
+    private int _stateStart;
     private long _counter;
 
     [Params(1, 100, 10_000)]
@@ -31,9 +36,9 @@ public class DispatchBenchmarks
     public void Setup()
     {
         _registry = new BugCheckCallbackRegistry();
-        _log = new byte[64 * 64];
-        _state = new byte[64];
-        Random.Shared.NextBytes(_state);
+        (_log, _logStart) = CacheLineAligned(64 * 64);
+        (_state, _stateStart) = CacheLineAligned(64);
+        Random.Shared.NextBytes(_state.AsSpan(_stateStart, 64));
         BugCheckReasonCallback callback = WithWork ? Work : Empty;
         _delegates = new BugCheckReasonCallback[N];
         for (var i = 0; i < N; i++)
@@ -67,7 +72,14 @@ public class DispatchBenchmarks
     private void Work(BugCheckCallbackReason reason, BugCheckReasonCallbackRecord record, ReasonCallbackData? data)
     {
         var slot = (int)(_counter++ & 63) * 64;
-        _state.AsSpan().CopyTo(_log.AsSpan(slot, 64));
+        _state.AsSpan(_stateStart, 64).CopyTo(_log.AsSpan(_logStart + slot, 64));
+    }
+
+    private static (byte[] Array, int Start) CacheLineAligned(int length)
+    {
+        var array = GC.AllocateArray<byte>(length + 63, pinned: true); // pinned, so the alignment holds
+        var misalignment = (int)(Marshal.UnsafeAddrOfPinnedArrayElement(array, 0) & 63);
+        return (array, (64 - misalignment) & 63);
     }
 
     private void Empty(BugCheckCallbackReason reason, BugCheckReasonCallbackRecord record, ReasonCallbackData? data) => _counter++;
