@@ -6,7 +6,8 @@ namespace BugCheckCallbacks.Benchmarks;
 
 /// <summary>
 /// Dispatch of one reason to N callbacks against a raw loop over a delegate array doing the same work. Every callback
-/// copies 64 bytes of state into its resident log and bumps a counter, a small but realistic bug-check callback body.
+/// bumps a counter and copies <see cref="Body"/> bytes of state into its resident log: nothing, 64 bytes (a small
+/// but realistic bug-check callback) or 1 KiB (a secondary-data callback handing over a page-sized record).
 /// The registry path keeps the records Inserted between dispatches (the DumpIo path), so every iteration calls all N.
 /// Both buffers start on a cache line: unaligned, the copy's cost (and so every ratio) changed by half from one
 /// process to the next, with where the arrays happened to land.
@@ -29,17 +30,17 @@ public class DispatchBenchmarks
     [Params(1, 100, 10_000)]
     public int N { get; set; }
 
-    [Params(true, false)]
-    public bool WithWork { get; set; }
+    [Params(0, 64, 1024)]
+    public int Body { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
         _registry = new BugCheckCallbackRegistry();
-        (_log, _logStart) = CacheLineAligned(64 * 64);
-        (_state, _stateStart) = CacheLineAligned(64);
-        Random.Shared.NextBytes(_state.AsSpan(_stateStart, 64));
-        BugCheckReasonCallback callback = WithWork ? Work : Empty;
+        (_log, _logStart) = CacheLineAligned(64 * Body);
+        (_state, _stateStart) = CacheLineAligned(Body);
+        Random.Shared.NextBytes(_state.AsSpan(_stateStart, Body));
+        BugCheckReasonCallback callback = Body > 0 ? Work : Empty;
         _delegates = new BugCheckReasonCallback[N];
         for (var i = 0; i < N; i++)
         {
@@ -71,8 +72,8 @@ public class DispatchBenchmarks
 
     private void Work(BugCheckCallbackReason reason, BugCheckReasonCallbackRecord record, ReasonCallbackData? data)
     {
-        var slot = (int)(_counter++ & 63) * 64;
-        _state.AsSpan(_stateStart, 64).CopyTo(_log.AsSpan(_logStart + slot, 64));
+        var slot = (int)(_counter++ & 63) * Body;
+        _state.AsSpan(_stateStart, Body).CopyTo(_log.AsSpan(_logStart + slot, Body));
     }
 
     private static (byte[] Array, int Start) CacheLineAligned(int length)
