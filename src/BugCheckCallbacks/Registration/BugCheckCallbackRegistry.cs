@@ -272,8 +272,7 @@ public sealed class BugCheckCallbackRegistry
                 }
             }
 
-            var called = cursor.Called;
-            return called;
+            return cursor.Called;
         }
         finally
         {

@@ -7,8 +7,8 @@ namespace BugCheckCallbacks.Registration;
 /// and a plain store to leave.
 /// </summary>
 /// <remarks>
-/// A <see cref="Lock"/> did the same job for about twice the cost: it also tracks recursion and waiters, and its exit is
-/// an interlocked operation too. Contention here means two threads dispatching one reason at once, which the kernel
+/// A <see cref="Lock"/> did the same job at a higher price (it also tracks recursion and waiters): a dispatch of one
+/// record with no results took 20.6 ns with it and 13.0 ns with this gate (docs/performance.md). Contention here means two threads dispatching one reason at once, which the kernel
 /// never does (one bug check at a time), so waiting only needs to be correct, not fast.
 /// </remarks>
 internal struct DispatchGate
