@@ -5,7 +5,7 @@ using BugCheckCallbacks.Dump;
 
 namespace BugCheckCallbacks.Cli;
 
-/// <summary>The <c>bugcheck</c> command line: simulate, enumtag, extract, show, reasons.</summary>
+/// <summary>The <c>bugcheck</c> command line: simulate, enumtag, extract, show, db, reasons.</summary>
 internal static class BugCheckCli
 {
     public static readonly Option<bool> NoColor = new("--no-color")
@@ -22,6 +22,7 @@ internal static class BugCheckCli
         root.Subcommands.Add(EnumTagCommand.Create(context));
         root.Subcommands.Add(ExtractCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
+        root.Subcommands.Add(DbCommand.Create(context));
         root.Subcommands.Add(ReasonsCommand.Create(context));
 
         var parse = root.Parse(args);

@@ -9,7 +9,7 @@ internal static class ExtractCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("FILE") { Description = "A .bcdump file, or any file that is a bare DumpBlob region." };
+        var file = new Argument<string>("FILE") { Description = "An x64 kernel dump (types 1, 5, 6), or any file that is a bare DumpBlob region." };
         var tag = new Option<string>("--tag") { Description = "The GUID tag of the block (the first block with it is extracted).", Required = true };
         var output = new Option<string?>("--out") { Description = "Write the data to this file instead of stdout." };
         var command = new Command("extract", "Write the data of a secondary-data tag to a file or to stdout.");
@@ -23,11 +23,11 @@ internal static class ExtractCommand
                 throw new UsageException($"--tag \"{parse.GetValue(tag)}\" is not a GUID.");
             }
 
-            using var source = DumpSource.Open(parse.GetValue(file)!);
+            using var source = DumpSource.Open(parse.GetValue(file)!, context.Error);
             Stream data;
             try
             {
-                data = source.Blobs.OpenTag(guid);
+                data = source.Blobs?.OpenTag(guid) ?? throw new KeyNotFoundException($"No secondary-data block is tagged {{{guid}}}: the dump has no secondary-data region.");
             }
             catch (KeyNotFoundException exception)
             {

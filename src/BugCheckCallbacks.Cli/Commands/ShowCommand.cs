@@ -1,73 +1,118 @@
 using System.CommandLine;
-using Spectre.Console;
+using System.Globalization;
 using BugCheckCallbacks.Dump;
+using Spectre.Console;
 
 namespace BugCheckCallbacks.Cli.Commands;
 
-/// <summary><c>bugcheck show FILE</c>: header, sections, body ranges, triage blocks and the recorded outcome.</summary>
+/// <summary><c>bugcheck show FILE</c>: the dump header, physical memory, stored pages, tags, and the outcome report beside it.</summary>
 internal static class ShowCommand
 {
+    private const int MaxRunsShown = 16;
+
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("FILE") { Description = "A .bcdump file." };
-        var json = new Option<bool>("--json") { Description = "Print the recorded outcome as JSON." };
-        var command = new Command("show", "Show a dump file: header, sections, body ranges, triage blocks and the recorded outcome.");
+        var file = new Argument<string>("FILE") { Description = "An x64 kernel dump (types 1, 5, 6)." };
+        var json = new Option<bool>("--json") { Description = "Print the outcome report found beside the dump as JSON." };
+        var command = new Command("show", "Show a kernel dump: header, physical memory runs, stored pages, secondary-data tags, and the outcome report written beside a simulated dump.");
         command.Arguments.Add(file);
         command.Options.Add(json);
         command.SetAction(parse => BugCheckCli.Guard(context, () =>
         {
-            using var dump = DumpFile.Open(parse.GetValue(file)!);
+            var path = parse.GetValue(file)!;
+            using var source = DumpSource.Open(path, context.Error);
+            var dump = source.Dump ?? throw new UsageException($"{path} is a bare DumpBlob region, not a kernel dump: use 'bugcheck enumtag' to list its tags.");
             if (parse.GetValue(json))
             {
-                context.Out.WriteLine(dump.ReadOutcome().ToJson());
+                var report = source.Report ?? throw new UsageException($"No outcome report beside the dump: {OutcomeReport.PathFor(path)} does not exist.");
+                context.Out.WriteLine(report.ToJson());
                 return ExitCodes.Ok;
             }
 
             var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
-            var header = dump.Header;
-            var headerTable = OutcomeView.Table("Field", "Value");
-            headerTable.AddRow(OutcomeView.Cell("Format version"), OutcomeView.Cell(header.FormatVersion));
-            headerTable.AddRow(OutcomeView.Cell("Bug-check code"), OutcomeView.Cell($"0x{header.BugCheckCode:X8}"));
-            headerTable.AddRow(OutcomeView.Cell("Displayed stop code"), OutcomeView.Cell($"0x{header.DisplayedStopCode:X8}"));
-            headerTable.AddRow(OutcomeView.Cell("Parameters"), OutcomeView.Cell($"0x{header.BugCheckParameter1:X}, 0x{header.BugCheckParameter2:X}, 0x{header.BugCheckParameter3:X}, 0x{header.BugCheckParameter4:X}"));
-            headerTable.AddRow(OutcomeView.Cell("Dump type"), OutcomeView.Cell(header.DumpType));
-            headerTable.AddRow(OutcomeView.Cell("Page size"), OutcomeView.Cell(header.PageSize));
-            headerTable.AddRow(OutcomeView.Cell("File length"), OutcomeView.Cell(header.FileLength));
-            console.Write(headerTable);
-
-            var sections = OutcomeView.Table("Section", "Offset", "Length", "XxHash64");
-            foreach (var section in dump.Sections)
+            WriteHeader(console, dump);
+            WriteMemory(console, dump);
+            var tags = OutcomeView.Table("Tag", "Name", "Size", "Offset", "Component");
+            foreach (var tag in source.Tags)
             {
-                sections.AddRow(OutcomeView.Cell(section.Kind), OutcomeView.Cell($"0x{section.Offset:X}"), OutcomeView.Cell(section.Length), OutcomeView.Cell($"{section.Checksum:X16}"));
+                tags.AddRow(OutcomeView.Cell($"{{{tag.Tag}}}"), OutcomeView.Cell(tag.FriendlyName ?? string.Empty), OutcomeView.Cell($"0x{tag.Size:X}"), OutcomeView.Cell($"0x{tag.Offset:X}"), OutcomeView.Cell(tag.Component ?? string.Empty));
             }
 
-            console.Write(sections);
-            SimulateCommand.WithProgress(console, "Verifying checksums", report =>
+            console.WriteLine(dump.HasSecondaryData
+                ? $"Secondary data: DumpBlob region at 0x{dump.SecondaryDataOffset:X}, build {source.Blobs!.BuildNumber}."
+                : "Secondary data: none (no DumpBlob header follows the body).");
+            if (dump.HasSecondaryData)
             {
-                dump.VerifyChecksums(new ProgressReporter(report));
-                return 0;
-            });
-            console.WriteLine("All section checksums match.");
-            console.WriteLine();
-
-            var body = OutcomeView.Table("Space", "Address", "Pages", "File offset");
-            foreach (var range in dump.EnumerateBodyRanges())
-            {
-                body.AddRow(OutcomeView.Cell(range.Range.Space), OutcomeView.Cell($"0x{range.Range.Address:X16}"), OutcomeView.Cell(range.Range.PageCount), OutcomeView.Cell($"0x{range.DataOffset:X}"));
+                console.Write(tags);
             }
 
-            console.Write(body);
-            var triage = OutcomeView.Table("Component", "Address", "Size", "File offset");
-            foreach (var block in dump.EnumerateTriageBlocks())
+            if (source.Report is { } outcome)
             {
-                triage.AddRow(OutcomeView.Cell(block.Block.Component), OutcomeView.Cell($"0x{block.Block.Address:X16}"), OutcomeView.Cell($"0x{block.Block.Size:X}"), OutcomeView.Cell($"0x{block.DataOffset:X}"));
+                console.WriteLine($"Outcome report ({OutcomeReport.PathFor(path)}):");
+                OutcomeView.Render(console, outcome);
+            }
+            else
+            {
+                console.WriteLine("No outcome report beside the dump.");
             }
 
-            console.Write(triage);
-            console.WriteLine("Recorded outcome:");
-            OutcomeView.Render(console, dump.ReadOutcome());
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    private static void WriteHeader(IAnsiConsole console, DumpFile dump)
+    {
+        var h = dump.Header;
+        var c = CultureInfo.InvariantCulture;
+        var table = OutcomeView.Table("Field", "Value");
+        void Row(string field, string value) => table.AddRow(OutcomeView.Cell(field), OutcomeView.Cell(value));
+        Row("DumpType", string.Create(c, $"{h.DumpType} ({dump.Layout})"));
+        Row("Version", string.Create(c, $"{h.MajorVersion:X}.{h.MinorVersion} (build {h.MinorVersion})"));
+        Row("BugCheckCode", string.Create(c, $"0x{h.BugCheckCode:X8}"));
+        Row("Parameters", string.Create(c, $"0x{h.BugCheckParameter1:X}, 0x{h.BugCheckParameter2:X}, 0x{h.BugCheckParameter3:X}, 0x{h.BugCheckParameter4:X}"));
+        Row("DirectoryTableBase", string.Create(c, $"0x{h.DirectoryTableBase:X}"));
+        Row("MachineImageType", string.Create(c, $"0x{h.MachineImageType:X}"));
+        Row("NumberProcessors", h.NumberProcessors.ToString(c));
+        Row("SystemTime", h.SystemTimeUtc?.ToString("u", c) ?? string.Create(c, $"0x{h.SystemTime:X} (not a valid FILETIME)"));
+        Row("Comment", h.Comment);
+        Row("RequiredDumpSpace", string.Create(c, $"0x{h.RequiredDumpSpace:X}"));
+        Row("File length", string.Create(c, $"0x{dump.Length:X}"));
+        console.Write(table);
+    }
+
+    private static void WriteMemory(IAnsiConsole console, DumpFile dump)
+    {
+        var h = dump.Header;
+        var runs = OutcomeView.Table("BasePage", "PageCount");
+        foreach (var run in h.PhysicalMemoryRuns)
+        {
+            runs.AddRow(OutcomeView.Cell($"0x{run.BasePage:X}"), OutcomeView.Cell($"0x{run.PageCount:X}"));
+        }
+
+        console.WriteLine($"Physical memory: {h.PhysicalMemoryRuns.Count} run(s), 0x{h.NumberOfPages:X} pages.");
+        console.Write(runs);
+
+        var stored = OutcomeView.Table("First page", "Pages", "Physical address");
+        var shown = 0;
+        var more = 0;
+        foreach (var run in dump.EnumerateStoredRuns())
+        {
+            if (shown++ < MaxRunsShown)
+            {
+                stored.AddRow(OutcomeView.Cell($"0x{run.BasePage:X}"), OutcomeView.Cell($"0x{run.PageCount:X}"), OutcomeView.Cell($"0x{run.BasePage << 12:X}"));
+            }
+            else
+            {
+                more++;
+            }
+        }
+
+        console.WriteLine($"Stored pages: 0x{dump.StoredPageCount:X}, body ends at 0x{dump.BodyEnd:X}.");
+        console.Write(stored);
+        if (more > 0)
+        {
+            console.WriteLine($"... and {more} more run(s) of stored pages.");
+        }
     }
 }

@@ -19,7 +19,7 @@ internal static class SimulateCommand
             .ToArray();
         var dumpType = new Option<DumpType?>("--dump-type") { Description = "Full, Summary, Header, Triage, BitmapFull, BitmapKernel or Automatic; default: the scenario's, else Automatic." };
         var order = new Option<CallbackOrder?>("--order") { Description = "NewestFirst (Windows) or OldestFirst (ReactOS)." };
-        var output = new Option<string>("--out") { Description = "The dump file to write.", DefaultValueFactory = _ => "crash.bcdump" };
+        var output = new Option<string>("--out") { Description = "The x64 kernel dump to write; the outcome report goes beside it (crash.dmp → crash.outcome.json).", DefaultValueFactory = _ => "crash.dmp" };
         var scenario = new Option<string?>("--scenario") { Description = "A JSON scenario file (docs/cli.md); default: the built-in scenario." };
         var json = new Option<bool>("--json") { Description = "Print the outcome as JSON instead of tables." };
 
@@ -62,6 +62,9 @@ internal static class SimulateCommand
                 bytes = writer.BytesWritten;
             }
 
+            var reportPath = OutcomeReport.PathFor(outPath);
+            File.WriteAllText(reportPath, outcome.ToJson());
+
             var unexpected = Judge(script, outcome, out var missing);
             if (parse.GetValue(json))
             {
@@ -71,6 +74,7 @@ internal static class SimulateCommand
             {
                 OutcomeView.Render(console, outcome);
                 console.WriteLine($"Dump written to {outPath} ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes).");
+                console.WriteLine($"Outcome report written to {reportPath}.");
                 foreach (var expectation in missing)
                 {
                     console.WriteLine($"Expected but not seen: {expectation}");
@@ -125,33 +129,15 @@ internal static class SimulateCommand
         return result;
     }
 
-    /// <summary>Passes everything to the file writer and reports the bytes written so far.</summary>
+    /// <summary>Passes every write to the file writer and reports the bytes written so far.</summary>
     private sealed class ProgressSink(DumpFileWriter writer, Action<long> report) : IDumpSink
     {
-        public void WriteHeader(DumpHeaderInfo header) => writer.WriteHeader(header);
-
-        public void WriteBodyRange(PageRange range, ReadOnlySpan<byte> data)
+        public void Write(long offset, ReadOnlySpan<byte> data)
         {
-            writer.WriteBodyRange(range, data);
+            writer.Write(offset, data);
             report(writer.BytesWritten);
         }
 
-        public void WriteTriageBlock(TriageBlockInfo block, ReadOnlySpan<byte> data)
-        {
-            writer.WriteTriageBlock(block, data);
-            report(writer.BytesWritten);
-        }
-
-        public void WriteSecondaryBlob(Guid tag, string component, ReadOnlySpan<byte> data)
-        {
-            writer.WriteSecondaryBlob(tag, component, data);
-            report(writer.BytesWritten);
-        }
-
-        public void Complete(BugCheckOutcome outcome)
-        {
-            writer.Complete(outcome);
-            report(writer.BytesWritten);
-        }
+        public void Complete() => writer.Complete();
     }
 }

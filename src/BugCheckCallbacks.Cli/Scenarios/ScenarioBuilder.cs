@@ -23,6 +23,7 @@ internal static class ScenarioBuilder
             Order = order ?? scenario.Order ?? defaults.Order,
             SecondaryDataBudget = scenario.SecondaryDataBudget ?? defaults.SecondaryDataBudget,
             CallTimeBudget = scenario.CallTimeBudgetMs is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.CallTimeBudget,
+            MemoryMap = MemoryMap(scenario.Memory),
         });
 
         foreach (var callback in scenario.Callbacks)
@@ -39,6 +40,31 @@ internal static class ScenarioBuilder
         }
 
         return kernel;
+    }
+
+    /// <summary>The default map plus the scenario's regions; a region the map refuses is a scenario error.</summary>
+    private static SimulatedMemoryMap MemoryMap(List<ScenarioMemory>? memory)
+    {
+        if (memory is null || memory.Count == 0)
+        {
+            return SimulatedMemoryMap.Default;
+        }
+
+        var regions = SimulatedMemoryMap.Default.Regions.ToList();
+        regions.AddRange(memory.Select(m => new MemoryRegion(m.Space, new AddressRange(m.Address, m.Size), Encoding.ASCII.GetBytes(m.Text ?? string.Empty))));
+        try
+        {
+            return new SimulatedMemoryMap(regions);
+        }
+        catch (ArgumentException exception)
+        {
+            var defaults = SimulatedMemoryMap.Default.Regions.Count;
+            var message = System.Text.RegularExpressions.Regex.Replace(
+                exception.Message.Replace($" (Parameter '{exception.ParamName}')", string.Empty, StringComparison.Ordinal),
+                @"regions\[(\d+)\]",
+                match => int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) is var i && i >= defaults ? $"$.memory[{i - defaults}]" : $"the default memory map's region {i}");
+            throw new ScenarioException($"$.memory: {message}", exception);
+        }
     }
 
     private static BugCheckReasonCallback Routine(SimulatedKernel kernel, BugCheckCallbackReason reason, ScenarioCallback script)
@@ -131,7 +157,7 @@ internal static class ScenarioBuilder
 
     private static Action<BugCheckReasonCallbackRecord, ReasonCallbackData?> Pages(ScenarioCallback script)
     {
-        var ranges = script.Ranges?.ToArray() ?? [new ScenarioRange { Address = 0, Pages = 1 }];
+        var ranges = script.Ranges?.ToArray() ?? [new ScenarioRange { Address = 0x100000, Pages = 1 }];
         return (_, data) =>
         {
             var d = (PageRangeData)data!;

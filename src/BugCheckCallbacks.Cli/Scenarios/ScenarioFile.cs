@@ -19,6 +19,9 @@ internal sealed class ScenarioFile
 
     public uint? CallTimeBudgetMs { get; init; }
 
+    /// <summary>Memory regions added to the default memory map: drivers' buffers (virtual) or more physical memory.</summary>
+    public List<ScenarioMemory>? Memory { get; init; }
+
     public required List<ScenarioCallback> Callbacks { get; init; }
 }
 
@@ -98,6 +101,21 @@ internal sealed class ScenarioRange
     public ulong Address { get; init; }
 
     public ulong Pages { get; init; }
+}
+
+/// <summary>A region of simulated memory a scenario declares, with its first bytes.</summary>
+internal sealed class ScenarioMemory
+{
+    public AddressSpace Space { get; init; } = AddressSpace.Virtual;
+
+    [JsonConverter(typeof(HexUInt64Converter))]
+    public ulong Address { get; init; }
+
+    [JsonConverter(typeof(HexUInt64Converter))]
+    public ulong Size { get; init; }
+
+    /// <summary>ASCII text at the start of the region; the rest holds the address pattern.</summary>
+    public string? Text { get; init; }
 }
 
 /// <summary>A triage block.</summary>

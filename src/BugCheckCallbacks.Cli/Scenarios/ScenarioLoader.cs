@@ -112,6 +112,19 @@ internal static class ScenarioLoader
             }
         }
 
+        for (var i = 0; i < (scenario.Memory?.Count ?? 0); i++)
+        {
+            var memory = scenario.Memory![i];
+            if (memory is null)
+            {
+                errors.Add($"$.memory[{i}]: must be an object, not null.");
+            }
+            else if ((ulong)(memory.Text?.Length ?? 0) > memory.Size || memory.Text?.Any(c => c > 0x7E || (c < 0x20 && c is not ('\n' or '\r' or '\t'))) == true)
+            {
+                errors.Add($"$.memory[{i}].text: must be printable ASCII and no longer than size (0x{memory.Size:X} bytes).");
+            }
+        }
+
         if (errors.Count > 0)
         {
             throw new ScenarioException($"{source}: {string.Join(Environment.NewLine + "  ", errors)}");

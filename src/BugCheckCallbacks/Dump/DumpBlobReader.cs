@@ -12,14 +12,12 @@ public sealed class DumpBlobReader : IDisposable
 {
     private readonly StreamRegion _region;
     private readonly bool _leaveOpen;
-    private readonly Func<int, string?>? _componentOf;
     private bool _disposed;
 
-    internal DumpBlobReader(Stream stream, bool leaveOpen, long start, long length, Func<int, string?>? componentOf)
+    internal DumpBlobReader(Stream stream, bool leaveOpen, long start, long length)
     {
         _region = new StreamRegion(stream, start, length);
         _leaveOpen = leaveOpen;
-        _componentOf = componentOf;
         Span<byte> header = stackalloc byte[DumpBlob.FileHeaderSize];
         if (length < DumpBlob.FileHeaderSize)
         {
@@ -64,7 +62,7 @@ public sealed class DumpBlobReader : IDisposable
             throw new ArgumentException("The stream must support reading and seeking.", nameof(stream));
         }
 
-        return new DumpBlobReader(stream, leaveOpen, 0, stream.Length, componentOf: null);
+        return new DumpBlobReader(stream, leaveOpen, 0, stream.Length);
     }
 
     /// <summary>Lists the blocks in region order, as <c>.enumtag</c> does, stopping at the first invalid header.</summary>
@@ -79,7 +77,7 @@ public sealed class DumpBlobReader : IDisposable
         {
             var position = _region.Start + DumpBlob.FileHeaderSize;
             var header = new byte[DumpBlob.BlobHeaderSize];
-            for (var index = 0; position <= _region.End - DumpBlob.BlobHeaderSize; index++)
+            while (position <= _region.End - DumpBlob.BlobHeaderSize)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 _region.ReadAt(position, header, "a blob header");
@@ -89,7 +87,7 @@ public sealed class DumpBlobReader : IDisposable
                 }
 
                 var dataOffset = position + DumpBlob.BlobHeaderSize + blob.PrePad;
-                yield return new DumpTag(blob.Tag, blob.DataSize, dataOffset, _componentOf?.Invoke(index), KnownTags.GetFriendlyName(blob.Tag));
+                yield return new DumpTag(blob.Tag, blob.DataSize, dataOffset, Component: null, KnownTags.GetFriendlyName(blob.Tag));
                 position += (long)blob.TotalSize;
             }
         }
@@ -137,7 +135,7 @@ public sealed class DumpBlobReader : IDisposable
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
     public Stream OpenTag(Guid tag) =>
         Find(tag) is { } block
-            ? new RegionStream(_region.Stream, block.Offset, block.Size)
+            ? new RegionStream(_region, block.Offset, block.Size)
             : throw new KeyNotFoundException($"No secondary-data block is tagged {{{tag}}}.");
 
     /// <summary>Releases the stream unless it was opened with leaveOpen.</summary>

@@ -1,30 +1,45 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.IO.Hashing;
+using System.Numerics;
 using System.Text;
-using System.Text.Json;
-using BugCheckCallbacks.Simulation;
 
 namespace BugCheckCallbacks.Dump;
 
 /// <summary>
-/// Reads a .bcdump file written by <see cref="DumpFileWriter"/>: the header and section table at open, everything else
-/// lazily — secondary-data tags (like <c>.enumtag</c>), tagged data (like <c>ReadTagged</c>), body ranges, triage blocks
-/// and the outcome report.
+/// Reads an x64 Windows kernel dump (MEMORY.DMP) from any writer — this library's simulated kernel, Windows, QEMU:
+/// the <c>DUMP_HEADER64</c>, physical pages by address, virtual memory through the dump's own page tables, and the
+/// secondary-data region, whose tags it lists like the debugger's <c>.enumtag</c> and reads like <c>ReadTagged</c>.
 /// </summary>
 /// <remarks>
-/// Opening checks the magic, version, header and section-table checksums and that the file is complete; every number
-/// read from the file is checked against the file's size before it sizes anything. Section checksums are checked when a
-/// section is read whole (<see cref="ReadOutcome"/>, <see cref="VerifyChecksums"/>). Not thread-safe.
+/// <para>
+/// Run-based (<c>DumpType</c> 1) and bitmap (5 and 6) dumps are read; any other type is rejected with its number and
+/// name. Opening reads the header and, for bitmap dumps, the bitmap; everything else is read on demand.
+/// </para>
+/// <para>
+/// Every number read from the file is checked against the file's length before it sizes a read or an allocation, and
+/// every short read becomes <see cref="InvalidDumpException"/> with the offset: a corrupt or hostile file never yields
+/// another exception type. The file is read, never memory-mapped. Not thread-safe: use one reader per thread.
+/// </para>
 /// </remarks>
-[DebuggerDisplay("STOP 0x{Header.BugCheckCode,h} {Header.DumpType} dump")]
+[DebuggerDisplay("STOP 0x{Header.BugCheckCode,h}, {Layout} dump, {StoredPageCount} pages")]
 public sealed class DumpFile : IDisposable
 {
+    private const int PageSize = (int)X64Paging.PageSize;
+    private const int PageShift = X64Paging.PageShift;
+    private const int TranslationCacheLimit = 1 << 16;
+    private const int TableCacheLimit = 256;
+    private const ulong NotMapped = ulong.MaxValue;
+
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
     private readonly StreamRegion _file;
-    private readonly DumpSection[] _sections;
-    private BugCheckOutcome? _outcome;
+    private readonly long[] _runFirstPageIndex = []; // run-based: index of each run's first page in the body
+    private readonly ulong[] _bitmap = []; // bitmap dumps: bit n = page frame n is stored
+    private readonly long[] _rank = []; // bitmap dumps: set bits before each block of 64 words
+    private readonly long _firstPageOffset;
+    private Dictionary<ulong, ulong>? _translations; // virtual page → physical page, or NotMapped
+    private Dictionary<ulong, ulong[]>? _tables; // page-table frame → its 512 entries
+    private (long Offset, bool Searched) _region = (-1, false);
     private bool _disposed;
 
     private DumpFile(Stream stream, bool leaveOpen)
@@ -32,34 +47,71 @@ public sealed class DumpFile : IDisposable
         _stream = stream;
         _leaveOpen = leaveOpen;
         _file = new StreamRegion(stream, 0, stream.Length);
-        Header = ReadHeader(out var tableOffset, out var sectionCount);
-        _sections = ReadSectionTable(tableOffset, sectionCount);
+        Span<byte> header = new byte[DumpHeader64.Size];
+        if (_file.Length < DumpHeader64.Size)
+        {
+            throw new InvalidDumpException(0, $"The file is {_file.Length} bytes, shorter than the 0x{DumpHeader64.Size:X}-byte DUMP_HEADER64.");
+        }
+
+        _file.ReadAt(0, header, "the DUMP_HEADER64");
+        Header = ReadHeader(header);
+        if (Header.DumpType == DumpHeader64.DumpTypeFull)
+        {
+            Layout = DumpBodyLayout.RunBased;
+            _runFirstPageIndex = RunIndexes(Header.PhysicalMemoryRuns);
+            _firstPageOffset = DumpHeader64.Size;
+            StoredPageCount = Header.NumberOfPages;
+            var bodyBytes = (long)Header.NumberOfPages * PageSize; // NumberOfPages < 2^40: checked with the runs
+            if (bodyBytes > _file.Length - DumpHeader64.Size)
+            {
+                throw new InvalidDumpException(DumpHeader64.NumberOfPages, $"NumberOfPages 0x{Header.NumberOfPages:X} needs 0x{bodyBytes:X} bytes of pages after the header; the file has 0x{_file.Length - DumpHeader64.Size:X}.");
+            }
+        }
+        else
+        {
+            (Layout, _firstPageOffset, StoredPageCount, _bitmap, _rank) = ReadBitmap();
+        }
+
+        BodyEnd = _firstPageOffset + ((long)StoredPageCount * PageSize);
+        if (Header.RequiredDumpSpace > _file.Length)
+        {
+            throw new InvalidDumpException(DumpHeader64.RequiredDumpSpace, $"RequiredDumpSpace 0x{Header.RequiredDumpSpace:X} is past the end of the 0x{_file.Length:X}-byte file: it is truncated.");
+        }
     }
 
-    /// <summary>Gets the file header.</summary>
+    /// <summary>Gets the header fields.</summary>
     public DumpFileHeader Header { get; }
 
-    /// <summary>Gets the sections, in file order.</summary>
-    public IReadOnlyList<DumpSection> Sections => _sections;
+    /// <summary>Gets how the body stores physical pages.</summary>
+    public DumpBodyLayout Layout { get; }
 
-    /// <summary>Opens a dump file.</summary>
+    /// <summary>Gets the number of physical pages the body stores.</summary>
+    public ulong StoredPageCount { get; }
+
+    /// <summary>Gets the file offset just past the last stored page, where the secondary-data region starts.</summary>
+    public long BodyEnd { get; }
+
+    /// <summary>Gets the file's length in bytes.</summary>
+    public long Length => _file.Length;
+
+    /// <summary>Opens a kernel dump file.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The reader; it owns the file.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
-    /// <exception cref="InvalidDumpException">The file is not a valid, complete dump.</exception>
+    /// <exception cref="InvalidDumpException">The file is not an x64 kernel dump of a readable type, or is corrupt.</exception>
     public static DumpFile Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         return ReadOnlyFile.Open(path, stream => new DumpFile(stream, leaveOpen: false));
     }
 
-    /// <summary>Opens a dump held by a stream.</summary>
-    /// <param name="stream">A readable, seekable stream positioned anywhere; the dump starts at offset 0.</param>
+    /// <summary>Opens a kernel dump held by a stream; the dump starts at the stream's offset 0.</summary>
+    /// <param name="stream">A readable, seekable stream.</param>
     /// <param name="leaveOpen">Whether to leave <paramref name="stream"/> open when the reader is disposed.</param>
     /// <returns>The reader.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="stream"/> cannot read or seek.</exception>
-    /// <exception cref="InvalidDumpException">The stream does not hold a valid, complete dump.</exception>
+    /// <exception cref="InvalidDumpException">The stream does not hold an x64 kernel dump of a readable type, or it is corrupt.</exception>
     public static DumpFile Open(Stream stream, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -68,36 +120,197 @@ public sealed class DumpFile : IDisposable
             throw new ArgumentException("The stream must support reading and seeking.", nameof(stream));
         }
 
-        return new DumpFile(stream, leaveOpen);
+        try
+        {
+            return new DumpFile(stream, leaveOpen);
+        }
+        catch when (!leaveOpen)
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Gets a value indicating whether <paramref name="start"/> begins with the .bcdump magic.</summary>
+    /// <summary>Gets a value indicating whether <paramref name="start"/> begins like an x64 kernel dump (<c>"PAGEDU64"</c>).</summary>
     /// <param name="start">The first bytes of a file.</param>
-    /// <returns><see langword="true"/> for a .bcdump file.</returns>
-    public static bool HasMagic(ReadOnlySpan<byte> start) => start.StartsWith(DumpFileFormat.Magic);
+    /// <returns><see langword="true"/> for an x64 kernel dump header.</returns>
+    public static bool HasSignature(ReadOnlySpan<byte> start) =>
+        start.StartsWith(DumpHeader64.Page) && start[4..].StartsWith(DumpHeader64.ValidDump64);
 
-    /// <summary>Gets the section of <paramref name="kind"/>.</summary>
-    /// <param name="kind">The kind.</param>
-    /// <returns>The section.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined section kind.</exception>
-    public DumpSection GetSection(DumpSectionKind kind) =>
-        kind is >= DumpSectionKind.Body and <= DumpSectionKind.Report
-            ? _sections[(int)kind - 1] // version 1 stores the four kinds in order, checked when the table was read
-            : throw new ArgumentOutOfRangeException(nameof(kind), kind, $"{(int)kind} is not a defined DumpSectionKind (1..4).");
-
-    /// <summary>Opens a reader over the secondary-data region (the DumpBlob layout), with blob owners from the report.</summary>
-    /// <returns>A reader that shares this file's stream; dispose it or not, the file stays open.</returns>
-    /// <exception cref="InvalidDumpException">The region is not a valid DumpBlob region.</exception>
-    public DumpBlobReader OpenSecondaryData()
+    /// <summary>Gets a value indicating whether the body stores physical page <paramref name="pageFrame"/>.</summary>
+    /// <param name="pageFrame">The page frame number (physical address / 0x1000).</param>
+    /// <returns><see langword="true"/> when the page can be read.</returns>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public bool ContainsPage(ulong pageFrame)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var section = GetSection(DumpSectionKind.SecondaryData);
-        return new DumpBlobReader(_stream, leaveOpen: true, section.Offset, section.Length, ComponentOfBlob);
+        return PageOffset(pageFrame) >= 0;
     }
 
-    /// <summary>Lists the secondary-data blocks like <c>.enumtag</c>: tag, size, offset, owner component and friendly name.</summary>
-    /// <returns>The blocks, read lazily (headers only).</returns>
-    public IEnumerable<DumpTag> EnumerateTags() => OpenSecondaryData().EnumerateTags();
+    /// <summary>Lists the stored physical pages as runs of consecutive page frames, ascending.</summary>
+    /// <returns>The runs, computed lazily from the header (run-based) or the bitmap.</returns>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public IEnumerable<PhysicalMemoryRun> EnumerateStoredRuns()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Layout == DumpBodyLayout.RunBased ? Header.PhysicalMemoryRuns.Where(r => r.PageCount > 0) : BitmapRuns();
+
+        IEnumerable<PhysicalMemoryRun> BitmapRuns()
+        {
+            ulong? start = null;
+            for (var frame = 0UL; frame < (ulong)_bitmap.Length * 64; frame++)
+            {
+                var set = (_bitmap[frame >> 6] & (1UL << (int)(frame & 63))) != 0;
+                if (set && start is null)
+                {
+                    start = frame;
+                }
+                else if (!set && start is { } first)
+                {
+                    yield return new PhysicalMemoryRun(first, frame - first);
+                    start = null;
+                }
+
+                if (!set && start is null && (frame & 63) == 0 && _bitmap[frame >> 6] == 0)
+                {
+                    frame += 63; // skip an empty word
+                }
+            }
+
+            if (start is { } last)
+            {
+                yield return new PhysicalMemoryRun(last, ((ulong)_bitmap.Length * 64) - last);
+            }
+        }
+    }
+
+    /// <summary>Reads physical memory, stopping at the first page the dump does not store.</summary>
+    /// <param name="address">The physical address.</param>
+    /// <param name="destination">Receives the bytes.</param>
+    /// <returns>The number of bytes read: less than the destination's length when a page is missing.</returns>
+    /// <exception cref="InvalidDumpException">The file ends inside a stored page.</exception>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public int ReadPhysical(ulong address, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var done = 0;
+        while (done < destination.Length)
+        {
+            var offset = PageOffset(address >> PageShift);
+            if (offset < 0)
+            {
+                break;
+            }
+
+            var within = (int)(address & (PageSize - 1));
+            var length = Math.Min(destination.Length - done, PageSize - within);
+            _file.ReadAt(offset + within, destination.Slice(done, length), "a physical page");
+            done += length;
+            address += (ulong)length;
+            if (address == 0)
+            {
+                break; // the top of the address space
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>Translates a virtual address through the dump's page tables, rooted at <see cref="DumpFileHeader.DirectoryTableBase"/>.</summary>
+    /// <param name="virtualAddress">The virtual address.</param>
+    /// <param name="physicalAddress">The physical address it maps to.</param>
+    /// <returns><see langword="true"/> when every table on the way is stored and present (4 KiB, 2 MiB and 1 GiB pages).</returns>
+    /// <exception cref="InvalidDumpException">The file ends inside a stored page-table page.</exception>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public bool TryTranslate(ulong virtualAddress, out ulong physicalAddress)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        physicalAddress = 0;
+        if (!X64Paging.IsCanonical(virtualAddress))
+        {
+            return false;
+        }
+
+        _translations ??= [];
+        var page = virtualAddress >> PageShift;
+        if (!_translations.TryGetValue(page, out var frame))
+        {
+            frame = Walk(virtualAddress);
+            if (_translations.Count >= TranslationCacheLimit)
+            {
+                _translations.Clear();
+            }
+
+            _translations[page] = frame;
+        }
+
+        if (frame == NotMapped)
+        {
+            return false;
+        }
+
+        physicalAddress = (frame << PageShift) | (virtualAddress & (PageSize - 1));
+        return true;
+    }
+
+    /// <summary>Reads virtual memory through the page tables, stopping at the first page that is not mapped or not stored.</summary>
+    /// <param name="address">The virtual address.</param>
+    /// <param name="destination">Receives the bytes.</param>
+    /// <returns>The number of bytes read: less than the destination's length when a page cannot be read.</returns>
+    /// <exception cref="InvalidDumpException">The file ends inside a stored page.</exception>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public int ReadVirtual(ulong address, Span<byte> destination)
+    {
+        var done = 0;
+        while (done < destination.Length && TryTranslate(address, out var physical))
+        {
+            var length = Math.Min(destination.Length - done, PageSize - (int)(address & (PageSize - 1)));
+            var read = ReadPhysical(physical, destination.Slice(done, length));
+            done += read;
+            if (read < length)
+            {
+                break;
+            }
+
+            address += (ulong)length;
+            if (address == 0)
+            {
+                break;
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>Gets a value indicating whether the dump has a secondary-data region (a DumpBlob header after the body).</summary>
+    /// <exception cref="InvalidDumpException">The file ends inside the region's search range.</exception>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public bool HasSecondaryData => FindRegion() >= 0;
+
+    /// <summary>Gets the file offset of the secondary-data region's DumpBlob header, or −1 when there is none.</summary>
+    /// <exception cref="InvalidDumpException">The file ends inside the region's search range.</exception>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public long SecondaryDataOffset => FindRegion();
+
+    /// <summary>Opens a reader over the secondary-data region, from its DumpBlob header to <c>RequiredDumpSpace</c>.</summary>
+    /// <returns>A reader that shares this file's stream; dispose it or not, the file stays open.</returns>
+    /// <exception cref="InvalidOperationException">The dump has no secondary-data region (see <see cref="HasSecondaryData"/>).</exception>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public DumpBlobReader OpenSecondaryData()
+    {
+        var start = FindRegion();
+        if (start < 0)
+        {
+            throw new InvalidOperationException("The dump has no secondary-data region: no DumpBlob header follows the body.");
+        }
+
+        return new DumpBlobReader(_stream, leaveOpen: true, start, Header.RequiredDumpSpace - start);
+    }
+
+    /// <summary>Lists the secondary-data blocks like <c>.enumtag</c>: tag, size, file offset and friendly name.</summary>
+    /// <returns>The blocks in file order, read lazily (headers only); none when there is no region.</returns>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public IEnumerable<DumpTag> EnumerateTags() => HasSecondaryData ? OpenSecondaryData().EnumerateTags() : [];
 
     /// <summary>Reads the first block tagged <paramref name="tag"/> into <paramref name="buffer"/> (<c>ReadTagged</c>).</summary>
     /// <param name="tag">The GUID tag.</param>
@@ -105,7 +318,9 @@ public sealed class DumpFile : IDisposable
     /// <param name="totalSize">The block's full size.</param>
     /// <returns>The number of bytes copied.</returns>
     /// <exception cref="KeyNotFoundException">No block has the tag.</exception>
-    public int ReadTagged(Guid tag, Span<byte> buffer, out uint totalSize) => OpenSecondaryData().ReadTagged(tag, buffer, out totalSize);
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public int ReadTagged(Guid tag, Span<byte> buffer, out uint totalSize) =>
+        TryReadTagged(tag, 0, buffer, out var read, out totalSize) ? read : throw new KeyNotFoundException($"No secondary-data block is tagged {{{tag}}}.");
 
     /// <summary>Reads the first block tagged <paramref name="tag"/> from <paramref name="offset"/> (<c>ReadTagged</c> with an offset).</summary>
     /// <param name="tag">The GUID tag.</param>
@@ -115,180 +330,25 @@ public sealed class DumpFile : IDisposable
     /// <param name="totalSize">The block's full size.</param>
     /// <returns><see langword="true"/> when a block has the tag.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is past the end of the block.</exception>
-    public bool TryReadTagged(Guid tag, uint offset, Span<byte> buffer, out int bytesRead, out uint totalSize) =>
-        OpenSecondaryData().TryReadTagged(tag, offset, buffer, out bytesRead, out totalSize);
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public bool TryReadTagged(Guid tag, uint offset, Span<byte> buffer, out int bytesRead, out uint totalSize)
+    {
+        if (HasSecondaryData)
+        {
+            return OpenSecondaryData().TryReadTagged(tag, offset, buffer, out bytesRead, out totalSize);
+        }
+
+        (bytesRead, totalSize) = (0, 0);
+        return false;
+    }
 
     /// <summary>Opens the first block tagged <paramref name="tag"/> as a read-only stream.</summary>
     /// <param name="tag">The GUID tag.</param>
     /// <returns>A stream over the block's data.</returns>
     /// <exception cref="KeyNotFoundException">No block has the tag.</exception>
-    public Stream OpenTag(Guid tag) => OpenSecondaryData().OpenTag(tag);
-
-    /// <summary>Lists the page runs of the body, reading only their entry headers.</summary>
-    /// <returns>The runs, read lazily.</returns>
-    public IEnumerable<DumpBodyRange> EnumerateBodyRanges()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var section = GetSection(DumpSectionKind.Body);
-        return Enumerate();
-
-        IEnumerable<DumpBodyRange> Enumerate()
-        {
-            var region = new StreamRegion(_stream, section.Offset, section.Length);
-            var entry = new byte[DumpFileFormat.BodyEntrySize];
-            for (var position = region.Start; position < region.End;)
-            {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                region.ReadAt(position, entry, "a body entry");
-                var space = BinaryPrimitives.ReadInt32LittleEndian(entry);
-                var address = BinaryPrimitives.ReadUInt64LittleEndian(entry.AsSpan(8));
-                var pages = BinaryPrimitives.ReadUInt64LittleEndian(entry.AsSpan(16));
-                var dataOffset = position + DumpFileFormat.BodyEntrySize;
-                if (space is not ((int)AddressSpace.Virtual or (int)AddressSpace.Physical))
-                {
-                    throw new InvalidDumpException(position, $"The body entry's address space {space} is not 0 (virtual) or 1 (physical).");
-                }
-
-                if (pages == 0 || pages > (ulong)(region.End - dataOffset) / Header.PageSize)
-                {
-                    throw new InvalidDumpException(position, $"The body entry claims {pages} pages; the section has room for {(region.End - dataOffset) / Header.PageSize}.");
-                }
-
-                var length = (long)(pages * Header.PageSize);
-                yield return new DumpBodyRange(new PageRange((AddressSpace)space, address, pages), dataOffset, length);
-                position = dataOffset + length;
-            }
-        }
-    }
-
-    /// <summary>Lists the triage blocks, reading only their entry headers and owner names.</summary>
-    /// <returns>The blocks (large blocks come in pieces of at most 1 MiB), read lazily.</returns>
-    public IEnumerable<DumpTriageBlock> EnumerateTriageBlocks()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var section = GetSection(DumpSectionKind.Triage);
-        return Enumerate();
-
-        IEnumerable<DumpTriageBlock> Enumerate()
-        {
-            var region = new StreamRegion(_stream, section.Offset, section.Length);
-            var entry = new byte[DumpFileFormat.TriageEntrySize];
-            for (var position = region.Start; position < region.End;)
-            {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                region.ReadAt(position, entry, "a triage entry");
-                var address = BinaryPrimitives.ReadUInt64LittleEndian(entry);
-                var size = BinaryPrimitives.ReadUInt64LittleEndian(entry.AsSpan(8));
-                var nameLength = BinaryPrimitives.ReadInt32LittleEndian(entry.AsSpan(16));
-                var namePosition = position + DumpFileFormat.TriageEntrySize;
-                if (nameLength is < 0 or > DumpFileFormat.MaxComponentBytes || nameLength > region.End - namePosition)
-                {
-                    throw new InvalidDumpException(position, $"The triage entry's component name length {nameLength} is out of range.");
-                }
-
-                var name = new byte[nameLength];
-                region.ReadAt(namePosition, name, "a triage component name");
-                var dataOffset = namePosition + DumpFileFormat.Align8(nameLength);
-                if (size == 0 || size > (ulong)Math.Max(0, region.End - dataOffset))
-                {
-                    throw new InvalidDumpException(position, $"The triage entry claims 0x{size:X} bytes; the section has 0x{Math.Max(0, region.End - dataOffset):X} left.");
-                }
-
-                string component;
-                try
-                {
-                    component = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(name);
-                }
-                catch (DecoderFallbackException exception)
-                {
-                    throw new InvalidDumpException(namePosition, "The triage component name is not valid UTF-8.", exception);
-                }
-
-                yield return new DumpTriageBlock(new TriageBlockInfo(component, address, size), dataOffset);
-                position = dataOffset + DumpFileFormat.Align8((long)size);
-            }
-        }
-    }
-
-    /// <summary>Opens the bytes of a body run as a read-only stream.</summary>
-    /// <param name="range">A run from <see cref="EnumerateBodyRanges"/>.</param>
-    /// <returns>The stream.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="range"/> is null.</exception>
-    public Stream OpenBodyRange(DumpBodyRange range)
-    {
-        ArgumentNullException.ThrowIfNull(range);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return new RegionStream(_stream, range.DataOffset, range.DataLength);
-    }
-
-    /// <summary>Opens the bytes of a triage block as a read-only stream.</summary>
-    /// <param name="block">A block from <see cref="EnumerateTriageBlocks"/>.</param>
-    /// <returns>The stream.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="block"/> is null.</exception>
-    public Stream OpenTriageBlock(DumpTriageBlock block)
-    {
-        ArgumentNullException.ThrowIfNull(block);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return new RegionStream(_stream, block.DataOffset, (long)block.Block.Size);
-    }
-
-    /// <summary>Reads the recorded outcome report, checking the report section's checksum.</summary>
-    /// <returns>The outcome of the simulated bug check.</returns>
-    /// <exception cref="InvalidDumpException">The report is corrupt.</exception>
-    public BugCheckOutcome ReadOutcome()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_outcome is not null)
-        {
-            return _outcome;
-        }
-
-        var section = GetSection(DumpSectionKind.Report);
-        var bytes = new byte[section.Length]; // bounded by the file's length, checked when the table was read
-        _file.ReadAt(section.Offset, bytes, "the report");
-        if (XxHash64.HashToUInt64(bytes) != section.Checksum)
-        {
-            throw new InvalidDumpException(section.Offset, "The report section's checksum does not match its data.");
-        }
-
-        try
-        {
-            return _outcome = BugCheckOutcome.FromJson(Encoding.UTF8.GetString(bytes));
-        }
-        catch (JsonException exception)
-        {
-            throw new InvalidDumpException(section.Offset, $"The report is not a valid outcome: {exception.Message}", exception);
-        }
-    }
-
-    /// <summary>Reads every section whole and checks its checksum.</summary>
-    /// <param name="progress">Receives the number of bytes checked so far, after every piece of at most 1 MiB.</param>
-    /// <exception cref="InvalidDumpException">A section's data does not match its checksum.</exception>
-    public void VerifyChecksums(IProgress<long>? progress = null)
-    {
-        var checkedBytes = 0L;
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var buffer = new byte[Math.Min(1 << 20, Math.Max(1, _sections.Max(s => s.Length)))];
-        var hash = new XxHash64();
-        foreach (var section in _sections)
-        {
-            hash.Reset();
-            for (var done = 0L; done < section.Length;)
-            {
-                var piece = buffer.AsSpan(0, (int)Math.Min(buffer.Length, section.Length - done));
-                _file.ReadAt(section.Offset + done, piece, $"the {section.Kind} section");
-                hash.Append(piece);
-                done += piece.Length;
-                checkedBytes += piece.Length;
-                progress?.Report(checkedBytes);
-            }
-
-            if (hash.GetCurrentHashAsUInt64() != section.Checksum)
-            {
-                throw new InvalidDumpException(section.Offset, $"The {section.Kind} section's checksum does not match its data.");
-            }
-        }
-    }
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public Stream OpenTag(Guid tag) =>
+        HasSecondaryData ? OpenSecondaryData().OpenTag(tag) : throw new KeyNotFoundException($"No secondary-data block is tagged {{{tag}}}.");
 
     /// <summary>Releases the stream unless it was opened with leaveOpen.</summary>
     public void Dispose()
@@ -303,137 +363,328 @@ public sealed class DumpFile : IDisposable
         }
     }
 
-    private string? ComponentOfBlob(int index)
+    private static DumpFileHeader ReadHeader(ReadOnlySpan<byte> header)
     {
-        try
+        if (!header.StartsWith(DumpHeader64.Page))
         {
-            var blobs = ReadOutcome().Blobs;
-            return index < blobs.Count ? blobs[index].Component : null;
-        }
-        catch (InvalidDumpException)
-        {
-            return null; // the tags stay readable when only the report is damaged
-        }
-    }
-
-    private DumpFileHeader ReadHeader(out long tableOffset, out int sectionCount)
-    {
-        if (_file.Length < DumpFileFormat.HeaderSize)
-        {
-            throw new InvalidDumpException(0, $"The file is {_file.Length} bytes, shorter than the 0x{DumpFileFormat.HeaderSize:X}-byte header.");
+            throw new InvalidDumpException(DumpHeader64.Signature, "The file does not start with \"PAGE\": it is not a Windows kernel dump.");
         }
 
-        Span<byte> header = stackalloc byte[DumpFileFormat.HeaderSize];
-        _file.ReadAt(0, header, "the header");
-        if (!HasMagic(header))
+        var validDump = header.Slice(DumpHeader64.ValidDump, 4);
+        if (validDump.SequenceEqual(DumpHeader64.ValidDump32))
         {
-            throw new InvalidDumpException(0, "The file does not start with the magic \"BCCBDUMP\" (an incomplete dump has a zero header).");
+            throw new InvalidDumpException(DumpHeader64.ValidDump, "ValidDump is \"DUMP\": a 32-bit kernel dump. Only x64 dumps (\"DU64\") are read.");
         }
 
-        var version = BinaryPrimitives.ReadUInt32LittleEndian(header[0x08..]);
-        if (version != DumpFileFormat.Version)
+        if (!validDump.SequenceEqual(DumpHeader64.ValidDump64))
         {
-            throw new InvalidDumpException(0x08, $"Format version {version} is not supported (expected {DumpFileFormat.Version}).");
+            throw new InvalidDumpException(DumpHeader64.ValidDump, $"ValidDump is {Ascii(validDump)}; an x64 kernel dump has \"DU64\".");
         }
 
-        var headerSize = BinaryPrimitives.ReadUInt32LittleEndian(header[0x0C..]);
-        if (headerSize != DumpFileFormat.HeaderSize)
+        var dumpType = U32(header, DumpHeader64.DumpType);
+        if (dumpType is not (DumpHeader64.DumpTypeFull or DumpHeader64.DumpTypeBitmap or DumpHeader64.DumpTypeLiveKernelBitmap))
         {
-            throw new InvalidDumpException(0x0C, $"HeaderSize is 0x{headerSize:X}, expected 0x{DumpFileFormat.HeaderSize:X}.");
+            throw new InvalidDumpException(DumpHeader64.DumpType, $"DumpType {dumpType} ({DumpTypeName(dumpType)}) is not read: only 1 (full), 5 (bitmap) and 6 (live kernel bitmap) have a public layout.");
         }
 
-        if (XxHash64.HashToUInt64(header[..DumpFileFormat.HeaderChecksumOffset]) != BinaryPrimitives.ReadUInt64LittleEndian(header[DumpFileFormat.HeaderChecksumOffset..]))
+        var runCount = U32(header, DumpHeader64.PhysicalMemoryBlock);
+        if (runCount > DumpHeader64.MaxRuns)
         {
-            throw new InvalidDumpException(DumpFileFormat.HeaderChecksumOffset, "The header checksum does not match the header.");
+            throw new InvalidDumpException(DumpHeader64.PhysicalMemoryBlock, $"NumberOfRuns is {runCount}; the header has room for at most {DumpHeader64.MaxRuns}.");
         }
 
-        var fileLength = BinaryPrimitives.ReadInt64LittleEndian(header[0x50..]);
-        if (fileLength != _file.Length)
+        var runs = new PhysicalMemoryRun[runCount];
+        var pages = 0UL;
+        for (var i = 0; i < runs.Length; i++)
         {
-            throw new InvalidDumpException(0x50, $"The header records a {fileLength}-byte file; the file is {_file.Length} bytes (truncated or extended).");
-        }
-
-        var pageSize = BinaryPrimitives.ReadUInt32LittleEndian(header[0x3C..]);
-        if (pageSize < 512 || !uint.IsPow2(pageSize))
-        {
-            throw new InvalidDumpException(0x3C, $"PageSize {pageSize} is not a power of two of at least 512.");
-        }
-
-        var dumpType = BinaryPrimitives.ReadInt32LittleEndian(header[0x38..]);
-        if (!Enum.IsDefined((DumpType)dumpType))
-        {
-            throw new InvalidDumpException(0x38, $"DumpType {dumpType} is not defined.");
-        }
-
-        sectionCount = (int)BinaryPrimitives.ReadUInt32LittleEndian(header[0x40..]);
-        tableOffset = BinaryPrimitives.ReadInt64LittleEndian(header[0x48..]);
-        if (sectionCount != DumpFileFormat.SectionCount)
-        {
-            throw new InvalidDumpException(0x40, $"SectionCount is {sectionCount}; version 1 has {DumpFileFormat.SectionCount}.");
-        }
-
-        if (tableOffset < DumpFileFormat.HeaderSize || tableOffset > _file.Length - ((sectionCount * DumpFileFormat.SectionTableEntrySize) + 8))
-        {
-            throw new InvalidDumpException(0x48, $"The section table offset 0x{tableOffset:X} is outside the file.");
-        }
-
-        return new DumpFileHeader(
-            version,
-            BinaryPrimitives.ReadUInt32LittleEndian(header[0x10..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(header[0x14..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(header[0x18..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(header[0x20..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(header[0x28..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(header[0x30..]),
-            (DumpType)dumpType,
-            pageSize,
-            fileLength);
-    }
-
-    private DumpSection[] ReadSectionTable(long tableOffset, int sectionCount)
-    {
-        var table = new byte[(sectionCount * DumpFileFormat.SectionTableEntrySize) + 8];
-        _file.ReadAt(tableOffset, table, "the section table");
-        var entries = table.AsSpan(0, table.Length - 8);
-        if (XxHash64.HashToUInt64(entries) != BinaryPrimitives.ReadUInt64LittleEndian(table.AsSpan(entries.Length)))
-        {
-            throw new InvalidDumpException(tableOffset + entries.Length, "The section table checksum does not match the table.");
-        }
-
-        var sections = new DumpSection[sectionCount];
-        var previousEnd = (long)DumpFileFormat.HeaderSize;
-        Span<byte> prefix = stackalloc byte[DumpFileFormat.SectionPrefixSize];
-        for (var i = 0; i < sectionCount; i++)
-        {
-            var entry = entries.Slice(i * DumpFileFormat.SectionTableEntrySize, DumpFileFormat.SectionTableEntrySize);
-            var at = tableOffset + (i * DumpFileFormat.SectionTableEntrySize);
-            var kind = (DumpSectionKind)BinaryPrimitives.ReadInt32LittleEndian(entry);
-            var offset = BinaryPrimitives.ReadInt64LittleEndian(entry[8..]);
-            var length = BinaryPrimitives.ReadInt64LittleEndian(entry[16..]);
-            var checksum = BinaryPrimitives.ReadUInt64LittleEndian(entry[24..]);
-            if (kind != (DumpSectionKind)(i + 1))
+            var at = DumpHeader64.RunsOffset + (i * DumpHeader64.RunSize);
+            var run = new PhysicalMemoryRun(U64(header, at), U64(header, at + 8));
+            const ulong FrameLimit = X64Paging.PhysicalAddressLimit >> PageShift;
+            if (run.BasePage > FrameLimit || run.PageCount > FrameLimit - run.BasePage)
             {
-                throw new InvalidDumpException(at, $"Section {i} is of kind {(int)kind}; version 1 stores kinds 1..4 in order.");
+                throw new InvalidDumpException(at, $"Run {i} (BasePage 0x{run.BasePage:X}, 0x{run.PageCount:X} pages) goes past the 52-bit physical address space.");
             }
 
-            if (offset - DumpFileFormat.SectionPrefixSize < previousEnd || length < 0 || length > tableOffset - offset)
+            if (i > 0 && run.BasePage < runs[i - 1].EndPage)
             {
-                throw new InvalidDumpException(at, $"The {kind} section (0x{offset:X}, 0x{length:X} bytes) overlaps another or runs past the section table.");
+                throw new InvalidDumpException(at, $"Run {i} starts at page 0x{run.BasePage:X}, before the end of run {i - 1} (0x{runs[i - 1].EndPage:X}): runs must ascend without overlapping.");
             }
 
-            _file.ReadAt(offset - DumpFileFormat.SectionPrefixSize, prefix, $"the {kind} section prefix");
-            if (BinaryPrimitives.ReadInt32LittleEndian(prefix) != (int)kind ||
-                BinaryPrimitives.ReadInt32LittleEndian(prefix[4..]) != 0 ||
-                BinaryPrimitives.ReadInt64LittleEndian(prefix[8..]) != length ||
-                BinaryPrimitives.ReadUInt64LittleEndian(prefix[16..]) != checksum)
-            {
-                throw new InvalidDumpException(offset - DumpFileFormat.SectionPrefixSize, $"The {kind} section prefix does not match the section table.");
-            }
-
-            sections[i] = new DumpSection(kind, offset, length, checksum);
-            previousEnd = offset + length;
+            runs[i] = run;
+            pages += run.PageCount;
         }
 
-        return sections;
+        var numberOfPages = U64(header, DumpHeader64.NumberOfPages);
+        if (numberOfPages != pages)
+        {
+            throw new InvalidDumpException(DumpHeader64.NumberOfPages, $"NumberOfPages is 0x{numberOfPages:X}; the runs hold 0x{pages:X}.");
+        }
+
+        var comment = header.Slice(DumpHeader64.Comment, DumpHeader64.CommentSize);
+        var commentLength = comment.IndexOf((byte)0) is var nul and >= 0 ? nul : comment.Length;
+        return new DumpFileHeader
+        {
+            MajorVersion = U32(header, DumpHeader64.MajorVersion),
+            MinorVersion = U32(header, DumpHeader64.MinorVersion),
+            DirectoryTableBase = U64(header, DumpHeader64.DirectoryTableBase),
+            PfnDataBase = U64(header, DumpHeader64.PfnDataBase),
+            PsLoadedModuleList = U64(header, DumpHeader64.PsLoadedModuleList),
+            PsActiveProcessHead = U64(header, DumpHeader64.PsActiveProcessHead),
+            MachineImageType = U32(header, DumpHeader64.MachineImageType),
+            NumberProcessors = U32(header, DumpHeader64.NumberProcessors),
+            BugCheckCode = U32(header, DumpHeader64.BugCheckCode),
+            BugCheckParameter1 = U64(header, DumpHeader64.BugCheckParameter1),
+            BugCheckParameter2 = U64(header, DumpHeader64.BugCheckParameter1 + 8),
+            BugCheckParameter3 = U64(header, DumpHeader64.BugCheckParameter1 + 16),
+            BugCheckParameter4 = U64(header, DumpHeader64.BugCheckParameter1 + 24),
+            KdDebuggerDataBlock = U64(header, DumpHeader64.KdDebuggerDataBlock),
+            PhysicalMemoryRuns = runs,
+            NumberOfPages = numberOfPages,
+            DumpType = dumpType,
+            RequiredDumpSpace = (long)U64(header, DumpHeader64.RequiredDumpSpace),
+            SystemTime = (long)U64(header, DumpHeader64.SystemTime),
+            Comment = string.Create(commentLength, comment[..commentLength].ToArray(), static (chars, bytes) => { for (var i = 0; i < bytes.Length; i++) { chars[i] = bytes[i] is >= 0x20 and < 0x7F ? (char)bytes[i] : '?'; } }),
+            SystemUpTime = (long)U64(header, DumpHeader64.SystemUpTime),
+            MiniDumpFields = U32(header, DumpHeader64.MiniDumpFields),
+            SecondaryDataState = U32(header, DumpHeader64.SecondaryDataState),
+            ProductType = U32(header, DumpHeader64.ProductType),
+            SuiteMask = U32(header, DumpHeader64.SuiteMask),
+            WriterStatus = U32(header, DumpHeader64.WriterStatus),
+        };
     }
+
+    private (DumpBodyLayout Layout, long FirstPage, ulong Pages, ulong[] Bitmap, long[] Rank) ReadBitmap()
+    {
+        const int At = DumpHeader64.BitmapHeaderOffset;
+        Span<byte> header = stackalloc byte[DumpHeader64.BitmapHeaderSize];
+        _file.ReadAt(At, header, "the bitmap header");
+        var signature = header[..4];
+        var layout = signature.SequenceEqual(DumpHeader64.KernelBitmapSignature) ? DumpBodyLayout.KernelBitmap
+            : signature.SequenceEqual(DumpHeader64.CompleteBitmapSignature) ? DumpBodyLayout.CompleteBitmap
+            : throw new InvalidDumpException(At, $"The bitmap header's signature is {Ascii(signature)}; a bitmap dump has \"SDMP\" (kernel) or \"FDMP\" (complete).");
+        if (!header.Slice(4, 4).SequenceEqual(DumpHeader64.BitmapValidDump))
+        {
+            throw new InvalidDumpException(At + 4, $"The bitmap header's ValidDump is {Ascii(header.Slice(4, 4))}; a bitmap dump has \"DUMP\".");
+        }
+
+        var bits = U64(header, DumpHeader64.BitmapBits);
+        var room = (ulong)(_file.Length - At - DumpHeader64.BitmapHeaderSize);
+        if (bits / 8 > room || (bits + 7) / 8 > room)
+        {
+            throw new InvalidDumpException(At + DumpHeader64.BitmapBits, $"The bitmap claims 0x{bits:X} bits; the file has room for 0x{room * 8:X}.");
+        }
+
+        var bitmapBytes = (long)((bits + 7) / 8);
+        var firstPage = U64(header, DumpHeader64.BitmapFirstPage);
+        var bitmapEnd = (ulong)(At + DumpHeader64.BitmapHeaderSize + bitmapBytes);
+        if (firstPage < bitmapEnd || firstPage > (ulong)_file.Length)
+        {
+            throw new InvalidDumpException(At + DumpHeader64.BitmapFirstPage, $"FirstPage 0x{firstPage:X} is not between the end of the bitmap (0x{bitmapEnd:X}) and the end of the file (0x{_file.Length:X}).");
+        }
+
+        var present = U64(header, DumpHeader64.BitmapPresentPages);
+        if (present > ((ulong)_file.Length - firstPage) / PageSize)
+        {
+            throw new InvalidDumpException(At + DumpHeader64.BitmapPresentPages, $"The bitmap header counts 0x{present:X} pages; the file has room for 0x{((ulong)_file.Length - firstPage) / PageSize:X} after FirstPage 0x{firstPage:X}.");
+        }
+
+        var bytes = new byte[(bitmapBytes + 7) & ~7L]; // no larger than the file: checked above
+        _file.ReadAt(At + DumpHeader64.BitmapHeaderSize, bytes.AsSpan(0, (int)bitmapBytes), "the bitmap");
+        var words = new ulong[bytes.Length / 8];
+        for (var i = 0; i < words.Length; i++)
+        {
+            words[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(i * 8));
+        }
+
+        if (bits % 64 != 0)
+        {
+            words[^1] &= (1UL << (int)(bits % 64)) - 1; // bits past the count are not pages
+        }
+
+        var rank = new long[(words.Length + 63) / 64];
+        var set = 0L;
+        for (var i = 0; i < words.Length; i++)
+        {
+            if (i % 64 == 0)
+            {
+                rank[i / 64] = set;
+            }
+
+            set += BitOperations.PopCount(words[i]);
+        }
+
+        if ((ulong)set != present)
+        {
+            throw new InvalidDumpException(At + DumpHeader64.BitmapPresentPages, $"The bitmap header counts 0x{present:X} pages; the bitmap has 0x{set:X} bits set.");
+        }
+
+        return (layout, (long)firstPage, present, words, rank);
+    }
+
+    private static long[] RunIndexes(IReadOnlyList<PhysicalMemoryRun> runs)
+    {
+        var indexes = new long[runs.Count];
+        var next = 0L;
+        for (var i = 0; i < runs.Count; i++)
+        {
+            indexes[i] = next;
+            next += (long)runs[i].PageCount;
+        }
+
+        return indexes;
+    }
+
+    /// <summary>The file offset of stored page <paramref name="frame"/>, or −1 when the body does not store it.</summary>
+    private long PageOffset(ulong frame)
+    {
+        if (Layout == DumpBodyLayout.RunBased)
+        {
+            var runs = Header.PhysicalMemoryRuns;
+            int low = 0, high = runs.Count;
+            while (low < high)
+            {
+                var middle = (low + high) >>> 1;
+                if (runs[middle].EndPage <= frame)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            return low < runs.Count && runs[low].BasePage <= frame
+                ? _firstPageOffset + ((_runFirstPageIndex[low] + (long)(frame - runs[low].BasePage)) * PageSize)
+                : -1;
+        }
+
+        var word = frame >> 6;
+        if (word >= (ulong)_bitmap.Length || (_bitmap[word] & (1UL << (int)(frame & 63))) == 0)
+        {
+            return -1;
+        }
+
+        var before = _rank[word / 64];
+        for (var i = word & ~63UL; i < word; i++)
+        {
+            before += BitOperations.PopCount(_bitmap[i]);
+        }
+
+        before += BitOperations.PopCount(_bitmap[word] & ((1UL << (int)(frame & 63)) - 1));
+        return _firstPageOffset + (before * PageSize);
+    }
+
+    /// <summary>Walks the four levels from the DTB; returns the physical page, or <see cref="NotMapped"/>.</summary>
+    private ulong Walk(ulong virtualAddress)
+    {
+        var table = Header.DirectoryTableBase & X64Paging.FrameMask;
+        for (var level = 4; level >= 1; level--)
+        {
+            if (ReadEntry(table >> PageShift, X64Paging.IndexAt(virtualAddress, level)) is not { } entry || (entry & X64Paging.PresentBit) == 0)
+            {
+                return NotMapped;
+            }
+
+            if (level is 3 or 2 && (entry & X64Paging.LargePageBit) != 0)
+            {
+                var pageBits = PageShift + (9 * (level - 1)); // 1 GiB or 2 MiB
+                var baseAddress = entry & X64Paging.FrameMask & ~((1UL << pageBits) - 1);
+                return (baseAddress | (virtualAddress & ((1UL << pageBits) - 1))) >> PageShift;
+            }
+
+            table = entry & X64Paging.FrameMask;
+        }
+
+        return table >> PageShift;
+    }
+
+    private ulong? ReadEntry(ulong frame, int index)
+    {
+        _tables ??= [];
+        if (!_tables.TryGetValue(frame, out var entries))
+        {
+            var offset = PageOffset(frame);
+            if (offset < 0)
+            {
+                return null;
+            }
+
+            Span<byte> page = stackalloc byte[PageSize];
+            _file.ReadAt(offset, page, "a page-table page");
+            entries = new ulong[X64Paging.EntriesPerTable];
+            for (var i = 0; i < entries.Length; i++)
+            {
+                entries[i] = BinaryPrimitives.ReadUInt64LittleEndian(page[(i * 8)..]);
+            }
+
+            if (_tables.Count >= TableCacheLimit)
+            {
+                _tables.Clear();
+            }
+
+            _tables[frame] = entries;
+        }
+
+        return entries[index];
+    }
+
+    /// <summary>Finds the DumpBlob header: right after the body, else on the first 8-byte boundary before <c>RequiredDumpSpace</c>.</summary>
+    private long FindRegion()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_region.Searched)
+        {
+            return _region.Offset;
+        }
+
+        var end = Header.RequiredDumpSpace;
+        var found = -1L;
+        Span<byte> window = new byte[64 * 1024];
+        for (var start = (BodyEnd + 7) & ~7L; start <= end - DumpBlob.FileHeaderSize && found < 0;)
+        {
+            var length = (int)Math.Min(window.Length, end - start);
+            _file.ReadAt(start, window[..length], "the secondary-data region");
+            for (var at = 0; at <= length - DumpBlob.FileHeaderSize; at += DumpBlob.Alignment)
+            {
+                if (DumpBlob.TryReadFileHeader(window[at..length], out _))
+                {
+                    found = start + at;
+                    break;
+                }
+            }
+
+            start += length - DumpBlob.FileHeaderSize + DumpBlob.Alignment; // headers may straddle two windows
+        }
+
+        _region = (found, true);
+        return found;
+    }
+
+    private static uint U32(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt32LittleEndian(bytes[offset..]);
+
+    private static ulong U64(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt64LittleEndian(bytes[offset..]);
+
+    private static string Ascii(ReadOnlySpan<byte> bytes)
+    {
+        var text = new StringBuilder(bytes.Length + 2).Append('"');
+        foreach (var b in bytes)
+        {
+            text.Append(b is >= 0x20 and < 0x7F ? (char)b : '.');
+        }
+
+        return text.Append('"').ToString();
+    }
+
+    private static string DumpTypeName(uint dumpType) => dumpType switch
+    {
+        2 => "summary",
+        3 => "header only",
+        4 => "triage",
+        7 => "automatic",
+        8 => "kernel memory, RDMP",
+        9 => "kernel and user memory, RDMP",
+        10 => "complete memory, RDMP",
+        _ => "not a dump type",
+    };
 }

@@ -5,7 +5,8 @@ internal static class ReadOnlyFile
 {
     public static T Open<T>(string path, Func<FileStream, T> reader)
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
+        // Unbuffered: every read is a positional read of exactly the bytes asked for (see StreamRegion).
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.RandomAccess);
         try
         {
             return reader(stream);

@@ -1,7 +1,7 @@
 namespace BugCheckCallbacks.Dump;
 
 /// <summary>A read-only, seekable view of <c>[offset, offset + length)</c> of another stream.</summary>
-internal sealed class RegionStream(Stream inner, long offset, long length) : Stream
+internal sealed class RegionStream(StreamRegion file, long offset, long length) : Stream
 {
     private long _position;
 
@@ -34,15 +34,9 @@ internal sealed class RegionStream(Stream inner, long offset, long length) : Str
         }
 
         var toRead = (int)Math.Min(buffer.Length, remaining);
-        inner.Position = offset + _position;
-        var read = inner.Read(buffer[..toRead]);
-        if (read == 0)
-        {
-            throw new InvalidDumpException(offset + _position, "The file ends inside a data block.");
-        }
-
-        _position += read;
-        return read;
+        file.ReadAt(offset + _position, buffer[..toRead], "a data block");
+        _position += toRead;
+        return toRead;
     }
 
     public override long Seek(long offset, SeekOrigin origin)

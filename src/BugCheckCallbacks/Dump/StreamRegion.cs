@@ -4,6 +4,7 @@ namespace BugCheckCallbacks.Dump;
 /// Reads a bounded region of a seekable stream, turning every short read into <see cref="InvalidDumpException"/> with
 /// the offset, so corrupt files never surface as another exception type.
 /// </summary>
+/// <remarks>A <see cref="FileStream"/> is read with positional reads (<see cref="RandomAccess"/>): no seek, no buffer.</remarks>
 internal sealed class StreamRegion(Stream stream, long start, long length)
 {
     public Stream Stream { get; } = stream;
@@ -23,8 +24,24 @@ internal sealed class StreamRegion(Stream stream, long start, long length)
 
         try
         {
-            Stream.Position = offset;
-            Stream.ReadExactly(destination);
+            if (Stream is FileStream file)
+            {
+                for (var done = 0; done < destination.Length;)
+                {
+                    var read = RandomAccess.Read(file.SafeFileHandle, destination[done..], offset + done);
+                    if (read == 0)
+                    {
+                        throw new EndOfStreamException();
+                    }
+
+                    done += read;
+                }
+            }
+            else
+            {
+                Stream.Position = offset;
+                Stream.ReadExactly(destination);
+            }
         }
         catch (EndOfStreamException exception)
         {

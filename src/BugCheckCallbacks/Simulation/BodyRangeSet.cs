@@ -1,72 +1,41 @@
 namespace BugCheckCallbacks.Simulation;
 
-/// <summary>The page ranges of the dump body: AddPages adds, RemovePages subtracts; kept sorted and merged per address space.</summary>
+/// <summary>
+/// What the AddPages and RemovePages callbacks named, per address space, in pages. Ranges are only collected during
+/// the protocols and combined once at the end, so n ranges cost O(n log n) whatever their order.
+/// </summary>
 internal sealed class BodyRangeSet
 {
     private static readonly AddressSpace[] s_spaceOrder = [AddressSpace.Virtual, AddressSpace.Physical];
 
-    // Per space: sorted, disjoint, non-adjacent [start, end) page numbers.
-    private readonly List<(ulong Start, ulong End)>[] _spaces = [[], []];
+    private readonly List<(ulong Start, ulong End)>[] _added = [[], []];
+    private readonly List<(ulong Start, ulong End)>[] _removed = [[], []];
 
-    public void Add(AddressSpace space, ulong firstPage, ulong pageCount)
-    {
-        var list = _spaces[(int)space];
-        var start = firstPage;
-        var end = firstPage + pageCount;
-        var i = 0;
-        while (i < list.Count && list[i].End < start)
-        {
-            i++;
-        }
+    public void Add(AddressSpace space, ulong firstPage, ulong pageCount) => _added[(int)space].Add((firstPage, firstPage + pageCount));
 
-        while (i < list.Count && list[i].Start <= end)
-        {
-            start = Math.Min(start, list[i].Start);
-            end = Math.Max(end, list[i].End);
-            list.RemoveAt(i);
-        }
+    public void Remove(AddressSpace space, ulong firstPage, ulong pageCount) => _removed[(int)space].Add((firstPage, firstPage + pageCount));
 
-        list.Insert(i, (start, end));
-    }
-
-    public void Remove(AddressSpace space, ulong firstPage, ulong pageCount)
-    {
-        var list = _spaces[(int)space];
-        var start = firstPage;
-        var end = firstPage + pageCount;
-        for (var i = 0; i < list.Count; i++)
-        {
-            var (s, e) = list[i];
-            if (e <= start || s >= end)
-            {
-                continue;
-            }
-
-            list.RemoveAt(i);
-            if (e > end)
-            {
-                list.Insert(i, (end, e));
-            }
-
-            if (s < start)
-            {
-                list.Insert(i, (s, start));
-                i++;
-            }
-
-            i--;
-        }
-    }
-
-    /// <summary>The ranges in address order, virtual space first.</summary>
+    /// <summary>The added pages less the removed ones, in address order, virtual space first.</summary>
     public IEnumerable<PageRange> Ranges(uint pageSize)
     {
         foreach (var space in s_spaceOrder)
         {
-            foreach (var (start, end) in _spaces[(int)space])
+            var ranges = PageRanges.Subtract(PageRanges.Normalize(_added[(int)space]), PageRanges.Normalize(_removed[(int)space]));
+            foreach (var (start, end) in ranges)
             {
                 yield return new PageRange(space, start * pageSize, end - start);
             }
+        }
+    }
+
+    /// <summary>Appends the page frames of the added (or removed) pages, virtual pages through the page tables.</summary>
+    public void AddFrames(SimulatedMemoryMap map, bool removed, List<(ulong Start, ulong End)> frames)
+    {
+        var source = removed ? _removed : _added;
+        frames.AddRange(source[(int)AddressSpace.Physical]);
+        foreach (var (start, end) in source[(int)AddressSpace.Virtual])
+        {
+            map.AddFramesOfVirtualPages(start, end - start, frames);
         }
     }
 }

@@ -1,114 +1,127 @@
-using System.Buffers.Binary;
+using BugCheckCallbacks.Dump;
 
 namespace BugCheckCallbacks.Simulation;
 
-internal sealed partial class BugCheckRun
+internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSource
 {
-    /// <summary>The magic at the start of the simulated kernel's raw header page.</summary>
-    internal static ReadOnlySpan<byte> HeaderMagic => "BCSIMHDR"u8;
+    private const uint VerNtWorkstation = 1; // winnt.h VER_NT_WORKSTATION
+    private const uint SuiteTerminalSingleUser = 0x110; // winnt.h VER_SUITE_TERMINAL | VER_SUITE_SINGLEUSERTS
 
-    private byte[]? _chunk;
+    private KernelDumpWriter? _writer;
+    private BugCheckPhase _writePhase;
 
-    private byte[] Chunk => _chunk ??= new byte[ChunkBytes];
+    /// <summary>Gets how the dump written for <paramref name="dumpType"/> stores its pages (docs/dump-format.md).</summary>
+    internal static DumpBodyLayout LayoutOf(DumpType dumpType) => dumpType switch
+    {
+        DumpType.Full => DumpBodyLayout.RunBased,
+        DumpType.BitmapFull => DumpBodyLayout.CompleteBitmap,
+        _ => DumpBodyLayout.KernelBitmap, // Summary, BitmapKernel, Automatic; and Triage, Header (no public layout)
+    };
 
-    /// <summary>The header page: the first write of the raw dump stream, seen by DumpIo as <see cref="DumpIoType.Header"/>.</summary>
+    /// <summary>
+    /// The header: the first write, seen by DumpIo as <see cref="DumpIoType.Header"/>. The dump is laid out here, once the
+    /// page protocols have said which pages it holds; nothing is laid out when neither a sink nor a DumpIo callback reads it.
+    /// </summary>
     private void WriteHeader()
     {
-        var page = new byte[_options.PageSize];
-        var span = page.AsSpan();
-        HeaderMagic.CopyTo(span);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], 1);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[12..], _header.BugCheckCode);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[16..], _header.BugCheckParameter1);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[24..], _header.BugCheckParameter2);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[32..], _header.BugCheckParameter3);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[40..], _header.BugCheckParameter4);
-        BinaryPrimitives.WriteInt32LittleEndian(span[48..], (int)_header.DumpType);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[52..], _header.PageSize);
-        _sink.WriteHeader(_header);
-        DumpIoWrite(DumpIoType.Header, BugCheckPhase.DumpHeader, _streamOffset, page);
-        _streamOffset += page.Length;
+        _bodyRanges.AddRange(_body.Ranges(SimulatedMemoryMap.PageSize));
+        if (_sink is null && _snapshot.GetCallbacks(BugCheckCallbackReason.DumpIo).IsEmpty)
+        {
+            return;
+        }
+
+        _writer = new KernelDumpWriter(BuildHeader(), LayoutOf(_request.DumpType), StoredFrames(), this, this);
+        _writePhase = BugCheckPhase.DumpHeader;
+        _writer.WriteHeader();
+    }
+
+    /// <summary>The body, in pieces of at most 1 MiB: a run-based dump's pages, or a bitmap dump's bitmap then pages.</summary>
+    private void WriteBody()
+    {
+        _writePhase = BugCheckPhase.DumpBody;
+        _writer?.WriteBody();
     }
 
     /// <summary>
-    /// The body: a descriptor of the page runs and triage blocks (so there is always at least one body write), then the
-    /// pages of every run and the bytes of every triage block, in pieces of at most <see cref="ChunkBytes"/>.
+    /// The header again when there is secondary data (its final <c>RequiredDumpSpace</c>), then DumpIo
+    /// <see cref="DumpIoType.Complete"/> once, with no buffer; then every DumpIo record that was called is Finished.
     /// </summary>
-    private void WriteBody()
-    {
-        _bodyRanges.AddRange(_body.Ranges(_options.PageSize));
-        var descriptor = BuildBodyDescriptor();
-        DumpIoWrite(DumpIoType.Body, BugCheckPhase.DumpBody, _streamOffset, descriptor);
-        _streamOffset += descriptor.Length;
-
-        var pageSize = (ulong)_options.PageSize;
-        var pagesPerChunk = (ulong)ChunkBytes / pageSize;
-        foreach (var range in _bodyRanges)
-        {
-            for (var done = 0UL; done < range.PageCount;)
-            {
-                var pages = Math.Min(pagesPerChunk, range.PageCount - done);
-                var address = range.Address + (done * pageSize);
-                var length = (int)(pages * pageSize);
-                var piece = Chunk.AsMemory(0, length);
-                _options.MemoryMap.Read(range.Space, address, piece.Span);
-                _sink.WriteBodyRange(new PageRange(range.Space, address, pages), piece.Span);
-                DumpIoWrite(DumpIoType.Body, BugCheckPhase.DumpBody, _streamOffset, piece);
-                _streamOffset += length;
-                done += pages;
-            }
-        }
-
-        foreach (var block in _triageBlocks)
-        {
-            for (var done = 0UL; done < block.Size;)
-            {
-                var length = (int)Math.Min((ulong)ChunkBytes, block.Size - done);
-                var piece = Chunk.AsMemory(0, length);
-                _options.MemoryMap.Read(AddressSpace.Virtual, block.Address + done, piece.Span);
-                _sink.WriteTriageBlock(block with { Address = block.Address + done, Size = (ulong)length }, piece.Span);
-                DumpIoWrite(DumpIoType.Body, BugCheckPhase.DumpBody, _streamOffset, piece);
-                _streamOffset += length;
-                done += (ulong)length;
-            }
-        }
-    }
-
-    private byte[] BuildBodyDescriptor()
-    {
-        // u32 run count, u32 triage count, then runs (u32 space, u32 pad, u64 address, u64 pages) and triage blocks
-        // (u64 address, u64 size).
-        var descriptor = new byte[8 + (_bodyRanges.Count * 24) + (_triageBlocks.Count * 16)];
-        var span = descriptor.AsSpan();
-        BinaryPrimitives.WriteInt32LittleEndian(span, _bodyRanges.Count);
-        BinaryPrimitives.WriteInt32LittleEndian(span[4..], _triageBlocks.Count);
-        var at = 8;
-        foreach (var range in _bodyRanges)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(span[at..], (int)range.Space);
-            BinaryPrimitives.WriteUInt64LittleEndian(span[(at + 8)..], range.Address);
-            BinaryPrimitives.WriteUInt64LittleEndian(span[(at + 16)..], range.PageCount);
-            at += 24;
-        }
-
-        foreach (var block in _triageBlocks)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(span[at..], block.Address);
-            BinaryPrimitives.WriteUInt64LittleEndian(span[(at + 8)..], block.Size);
-            at += 16;
-        }
-
-        return descriptor;
-    }
-
-    /// <summary>DumpIo <see cref="DumpIoType.Complete"/>: once, with no buffer; then every DumpIo record that was called is Finished.</summary>
     private void CompleteDump()
     {
-        DumpIoWrite(DumpIoType.Complete, BugCheckPhase.DumpComplete, _streamOffset, ReadOnlyMemory<byte>.Empty);
+        _writePhase = BugCheckPhase.DumpComplete;
+        _writer?.Finish();
+        DumpIoWrite(DumpIoType.Complete, BugCheckPhase.DumpComplete, _writer?.Length ?? 0, ReadOnlyMemory<byte>.Empty);
+        _sink?.Complete();
         FinishReason(BugCheckCallbackReason.DumpIo);
     }
 
-    /// <summary>Shows one write of the raw dump stream to every DumpIo callback.</summary>
+    /// <summary>Which page frames the body stores for this dump type (docs/dump-format.md has the table).</summary>
+    private (ulong Start, ulong End)[] StoredFrames()
+    {
+        var map = _options.MemoryMap;
+        var frames = new List<(ulong Start, ulong End)>();
+        switch (_request.DumpType)
+        {
+            case DumpType.Full or DumpType.BitmapFull:
+                map.AddAllFrames(frames);
+                break;
+            case DumpType.Header:
+                break;
+            case DumpType.Triage:
+                map.AddPageTableFrames(frames);
+                foreach (var block in _triageBlocks)
+                {
+                    var first = block.Address / SimulatedMemoryMap.PageSize;
+                    var last = (block.Address + block.Size - 1) / SimulatedMemoryMap.PageSize;
+                    map.AddFramesOfVirtualPages(first, last - first + 1, frames);
+                }
+
+                break;
+            default:
+                map.AddPageTableFrames(frames);
+                map.AddMappedFrames(frames);
+                _body.AddFrames(map, removed: false, frames);
+                break;
+        }
+
+        var removed = new List<(ulong Start, ulong End)>();
+        _body.AddFrames(map, removed: true, removed);
+        return PageRanges.Subtract(PageRanges.Normalize(frames), PageRanges.Normalize(removed));
+    }
+
+    private DumpFileHeader BuildHeader()
+    {
+        var map = _options.MemoryMap;
+        return new DumpFileHeader
+        {
+            MinorVersion = _options.BuildNumber,
+            DirectoryTableBase = map.DirectoryTableBase,
+            NumberProcessors = _options.NumberOfProcessors,
+            BugCheckCode = _request.BugCheckCode,
+            BugCheckParameter1 = _request.BugCheckParameter1,
+            BugCheckParameter2 = _request.BugCheckParameter2,
+            BugCheckParameter3 = _request.BugCheckParameter3,
+            BugCheckParameter4 = _request.BugCheckParameter4,
+            PhysicalMemoryRuns = map.PhysicalMemoryRuns,
+            NumberOfPages = map.PhysicalPageCount,
+            DumpType = LayoutOf(_request.DumpType) == DumpBodyLayout.RunBased ? 1u : 5u,
+            SystemTime = _options.SystemTime.ToFileTime(),
+            Comment = $"BugCheckCallbacks simulated {_request.DumpType} dump",
+            ProductType = VerNtWorkstation,
+            SuiteMask = SuiteTerminalSingleUser,
+        };
+    }
+
+    /// <summary>One write of the dump: to the sink, then to every DumpIo callback.</summary>
+    void IDumpWriteTarget.Write(DumpIoType type, long offset, ReadOnlyMemory<byte> bytes)
+    {
+        _sink?.Write(offset, bytes.Span);
+        DumpIoWrite(type, _writePhase, offset, bytes);
+    }
+
+    void IPhysicalPageSource.ReadPage(ulong frame, Span<byte> page) => _options.MemoryMap.ReadPage(frame, page);
+
+    /// <summary>Shows one write of the dump to every DumpIo callback.</summary>
     private void DumpIoWrite(DumpIoType type, BugCheckPhase phase, long offset, ReadOnlyMemory<byte> buffer)
     {
         const BugCheckCallbackReason Reason = BugCheckCallbackReason.DumpIo;

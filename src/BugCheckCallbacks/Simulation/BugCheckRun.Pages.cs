@@ -16,7 +16,7 @@ internal sealed partial class BugCheckRun
         for (var i = 0; i < records.Length; i++)
         {
             var record = records[i];
-            data.PrepareFirstCall(_header.BugCheckCode);
+            data.PrepareFirstCall(_request.BugCheckCode);
             for (var callNumber = 1; ; callNumber++)
             {
                 if (callNumber > 1)
@@ -69,7 +69,7 @@ internal sealed partial class BugCheckRun
         }
 
         // The kernel writes whole pages: the page holding Address is the first one.
-        var pageSize = (ulong)_options.PageSize;
+        var pageSize = (ulong)SimulatedMemoryMap.PageSize;
         var firstPage = data.Address / pageSize;
         if (data.Count > ulong.MaxValue / pageSize || !_options.MemoryMap.Contains(addressSpace, firstPage * pageSize, data.Count * pageSize))
         {

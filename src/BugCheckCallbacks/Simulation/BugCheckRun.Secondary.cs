@@ -1,20 +1,15 @@
+using BugCheckCallbacks.Dump;
+
 namespace BugCheckCallbacks.Simulation;
 
 internal sealed partial class BugCheckRun
 {
-    // The DumpBlob sizes again (Dump.DumpBlob has them too): data flows Simulation → Dump, never back, and the budget
-    // arithmetic here needs them. A test pins the two pairs together.
-
-    /// <summary>The DumpBlob file header that opens the secondary-data region.</summary>
-    internal const uint BlobFileHeaderSize = 0x10;
-
-    /// <summary>The DumpBlob header in front of every blob.</summary>
-    internal const uint BlobHeaderSize = 0x20;
+    private const uint BlobFileHeaderSize = DumpBlob.FileHeaderSize;
+    private const uint BlobHeaderSize = DumpBlob.BlobHeaderSize;
 
     private readonly List<SecondaryBlobInfo> _blobs = [];
     private readonly Dictionary<Guid, (BugCheckCallbackReason Reason, int Index)> _tagOwners = [];
     private ulong _regionUsed = BlobFileHeaderSize;
-    private bool _regionStarted;
 
     /// <summary>
     /// SecondaryDumpData: a sizing pass (OutBuffer empty) then a data pass (OutBuffer == InBuffer) over every callback.
@@ -70,12 +65,12 @@ internal sealed partial class BugCheckRun
 
         var data = new SecondaryDumpDataEx(_options.InBufferSize)
         {
-            DumpType = _header.DumpType,
-            BugCheckCode = _header.BugCheckCode,
-            BugCheckParameter1 = _header.BugCheckParameter1,
-            BugCheckParameter2 = _header.BugCheckParameter2,
-            BugCheckParameter3 = _header.BugCheckParameter3,
-            BugCheckParameter4 = _header.BugCheckParameter4,
+            DumpType = _request.DumpType,
+            BugCheckCode = _request.BugCheckCode,
+            BugCheckParameter1 = _request.BugCheckParameter1,
+            BugCheckParameter2 = _request.BugCheckParameter2,
+            BugCheckParameter3 = _request.BugCheckParameter3,
+            BugCheckParameter4 = _request.BugCheckParameter4,
         };
         for (var i = 0; i < records.Length; i++)
         {
@@ -173,18 +168,9 @@ internal sealed partial class BugCheckRun
             Violate(site, ViolationKind.DuplicateGuid, Invariant($"Tag {{{tag}}} is already used by {first.Reason} record #{first.Index}; this blob cannot be read back by tag."));
         }
 
-        if (!_regionStarted)
-        {
-            _regionStarted = true;
-            _streamOffset += BlobFileHeaderSize;
-        }
-
-        _sink.WriteSecondaryBlob(tag, site.Component, data.Span);
         _blobs.Add(new SecondaryBlobInfo(tag, (uint)data.Length, site.Component, site.Reason.Value, readable));
-        var dataOffset = _streamOffset + BlobHeaderSize;
-        var stored = BlobHeaderSize + (((ulong)data.Length + 7) & ~7UL);
-        _regionUsed += stored;
-        _streamOffset += (long)stored;
-        DumpIoWrite(DumpIoType.SecondaryData, site.Phase, dataOffset, data);
+        _regionUsed += BlobHeaderSize + (((ulong)data.Length + 7) & ~7UL);
+        _writePhase = site.Phase;
+        _writer?.WriteBlob(tag, data.Span);
     }
 }

@@ -13,11 +13,11 @@ internal sealed partial class BugCheckRun
         {
             Flags = TriageDumpDataFlags.BugCheckActive,
             MaxVirtMemSize = _options.TriageMaxVirtMemSize,
-            BugCheckCode = _header.BugCheckCode,
-            BugCheckParameter1 = _header.BugCheckParameter1,
-            BugCheckParameter2 = _header.BugCheckParameter2,
-            BugCheckParameter3 = _header.BugCheckParameter3,
-            BugCheckParameter4 = _header.BugCheckParameter4,
+            BugCheckCode = _request.BugCheckCode,
+            BugCheckParameter1 = _request.BugCheckParameter1,
+            BugCheckParameter2 = _request.BugCheckParameter2,
+            BugCheckParameter3 = _request.BugCheckParameter3,
+            BugCheckParameter4 = _request.BugCheckParameter4,
         };
         var records = _snapshot.GetCallbacks(Reason);
         for (var i = 0; i < records.Length; i++)

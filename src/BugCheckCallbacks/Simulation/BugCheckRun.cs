@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Registration;
 
 namespace BugCheckCallbacks.Simulation;
@@ -11,31 +12,27 @@ namespace BugCheckCallbacks.Simulation;
 /// </summary>
 internal sealed partial class BugCheckRun
 {
-    /// <summary>The largest piece of body or triage data handed to the sink and to DumpIo at once.</summary>
-    internal const int ChunkBytes = 1 << 20;
-
     private const int ReasonCount = (int)BugCheckCallbackReason.Reserved3 + 1;
 
     private readonly SimulationOptions _options;
     private readonly RegistrySnapshot _snapshot;
-    private readonly DumpHeaderInfo _header;
-    private readonly IDumpSink _sink;
+    private readonly BugCheckRequest _request;
+    private readonly IDumpSink? _sink;
     private readonly int[][] _calls = new int[ReasonCount][];
     private readonly int[] _classicCalls;
     private readonly List<CallbackInvocation> _invocations = [];
     private readonly List<Violation> _violations = [];
     private readonly DumpIoData _dumpIo = new();
     private int _sequence;
-    private long _streamOffset;
     private uint _displayedStopCode;
 
-    public BugCheckRun(SimulationOptions options, RegistrySnapshot snapshot, DumpHeaderInfo header, IDumpSink sink)
+    public BugCheckRun(SimulationOptions options, RegistrySnapshot snapshot, BugCheckRequest request, IDumpSink? sink)
     {
         _options = options;
         _snapshot = snapshot;
-        _header = header;
+        _request = request;
         _sink = sink;
-        _displayedStopCode = header.BugCheckCode;
+        _displayedStopCode = request.BugCheckCode;
         _classicCalls = new int[snapshot.ClassicCallbacks.Length];
         for (var reason = 0; reason < ReasonCount; reason++)
         {
@@ -75,9 +72,7 @@ internal sealed partial class BugCheckRun
         CompleteDump();
         RunClassic();
 
-        var outcome = BuildOutcome();
-        _sink.Complete(outcome);
-        return outcome;
+        return BuildOutcome();
     }
 
     private void RunEntry()
@@ -217,14 +212,14 @@ internal sealed partial class BugCheckRun
 
         return new BugCheckOutcome
         {
-            BugCheckCode = _header.BugCheckCode,
-            BugCheckParameter1 = _header.BugCheckParameter1,
-            BugCheckParameter2 = _header.BugCheckParameter2,
-            BugCheckParameter3 = _header.BugCheckParameter3,
-            BugCheckParameter4 = _header.BugCheckParameter4,
+            BugCheckCode = _request.BugCheckCode,
+            BugCheckParameter1 = _request.BugCheckParameter1,
+            BugCheckParameter2 = _request.BugCheckParameter2,
+            BugCheckParameter3 = _request.BugCheckParameter3,
+            BugCheckParameter4 = _request.BugCheckParameter4,
             DisplayedStopCode = _displayedStopCode,
-            DumpType = _header.DumpType,
-            PageSize = _header.PageSize,
+            DumpType = _request.DumpType,
+            PageSize = SimulatedMemoryMap.PageSize,
             Invocations = _invocations.ToArray(),
             Violations = _violations.ToArray(),
             Blobs = _blobs.ToArray(),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Registration;
 
 namespace BugCheckCallbacks.Simulation;
@@ -46,7 +47,7 @@ public sealed class SimulatedKernel
     /// <param name="bugCheckParameter2">The second parameter.</param>
     /// <param name="bugCheckParameter3">The third parameter.</param>
     /// <param name="bugCheckParameter4">The fourth parameter.</param>
-    /// <param name="sink">Where the dump goes, or <see langword="null"/> to keep only the outcome.</param>
+    /// <param name="sink">Where the x64 kernel dump goes (<see cref="DumpFileWriter"/>, <see cref="InMemoryDumpSink"/>), or <see langword="null"/> to keep only the outcome.</param>
     /// <returns>The outcome: every call, every violation, the blobs, ranges and final states.</returns>
     /// <exception cref="InvalidOperationException">The kernel has already bug-checked.</exception>
     [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "Named after the kernel routine it models.")]
@@ -69,39 +70,14 @@ public sealed class SimulatedKernel
 
         try
         {
-            var header = new DumpHeaderInfo(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4, Options.DumpType, Options.PageSize);
-            var run = new BugCheckRun(Options, Callbacks.Snapshot(), header, sink ?? DiscardingDumpSink.Instance);
+            var request = new BugCheckRequest(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4, Options.DumpType);
+            var run = new BugCheckRun(Options, Callbacks.Snapshot(), request, sink);
             using var freeze = Options.DetectAllocations ? GarbageCollectorFreeze.Enter() : default;
             return run.Run();
         }
         finally
         {
             Volatile.Write(ref _status, Done);
-        }
-    }
-
-    private sealed class DiscardingDumpSink : IDumpSink
-    {
-        public static readonly DiscardingDumpSink Instance = new();
-
-        public void WriteHeader(DumpHeaderInfo header)
-        {
-        }
-
-        public void WriteBodyRange(PageRange range, ReadOnlySpan<byte> data)
-        {
-        }
-
-        public void WriteTriageBlock(TriageBlockInfo block, ReadOnlySpan<byte> data)
-        {
-        }
-
-        public void WriteSecondaryBlob(Guid tag, string component, ReadOnlySpan<byte> data)
-        {
-        }
-
-        public void Complete(BugCheckOutcome outcome)
-        {
         }
     }
 }

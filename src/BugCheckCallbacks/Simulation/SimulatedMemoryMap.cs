@@ -1,70 +1,195 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
+using BugCheckCallbacks.Dump;
 
 namespace BugCheckCallbacks.Simulation;
 
 /// <summary>
-/// Represents which virtual and physical ranges exist in the simulated machine and what they hold, so that AddPages,
-/// RemovePages and triage ranges can be checked and their pages written.
+/// Represents the simulated machine's memory: its physical memory runs, the kernel virtual regions mapped onto them by
+/// real x64 4-level page tables stored in that physical memory, and what every page holds.
 /// </summary>
+/// <remarks>
+/// <para>
+/// The layout is deterministic (docs/simulation.md): page frames are taken from the top of physical memory downward,
+/// first one for the PML4 (<see cref="DirectoryTableBase"/>), then the PDPTs, page directories and page tables in
+/// address order, then the frames that back each virtual region, region by region in address order.
+/// </para>
+/// <para>
+/// Page contents: a page-table page holds its entries (present, writable, accessed, dirty; 4 KiB pages only); a page that
+/// backs a virtual page holds the region's content, and past it every 8-byte little-endian word holds its own
+/// <em>virtual</em> address; any other page holds its physical region's content, and past it every word holds its own
+/// physical address. So any reader can check a page it reads.
+/// </para>
+/// </remarks>
+[DebuggerDisplay("{PhysicalMemoryRuns.Count} physical runs, {_virtual.Length} virtual regions, DTB 0x{DirectoryTableBase,h}")]
 public sealed class SimulatedMemoryMap
 {
-    /// <summary>The default map: kernel space 0xFFFF8000_00000000 and up, and 16 GiB of physical memory from 0.</summary>
-    public static SimulatedMemoryMap Default { get; } = new(
-    [
-        new MemoryRegion(AddressSpace.Virtual, new AddressRange(0xFFFF800000000000, 0x0000800000000000)),
-        new MemoryRegion(AddressSpace.Physical, new AddressRange(0, 0x400000000)),
-    ]);
+    /// <summary>The page size of the simulated x64 machine.</summary>
+    public const uint PageSize = X64Paging.PageSize;
+
+    /// <summary>The most physical memory runs a dump header can describe (<c>PHYSICAL_MEMORY_DESCRIPTOR64</c> has room for 42).</summary>
+    public const int MaxPhysicalRuns = 42;
+
+    private const int PageShift = X64Paging.PageShift;
 
     private readonly MemoryRegion[] _regions;
+    private readonly MemoryRegion[] _physical; // sorted by address
+    private readonly MemoryRegion[] _virtual; // sorted by address
+    private readonly VirtualExtent[] _byVirtualPage; // sorted by virtual page
+    private readonly VirtualExtent[] _byFrame; // sorted by frame
+    private readonly Dictionary<ulong, ulong> _tableFrameByKey = [];
+    private readonly Dictionary<ulong, ulong> _tableKeyByFrame = [];
+    private readonly PhysicalMemoryRun[] _runs;
 
-    /// <summary>Initializes a map from its regions.</summary>
-    /// <param name="regions">The ranges that exist; they must not wrap the address space or overlap within one space.</param>
+    /// <summary>Initializes a map from its regions and lays out its page tables.</summary>
+    /// <param name="regions">
+    /// The physical regions (the machine's physical memory runs, at most 42) and the virtual regions (mapped by the page
+    /// tables); every region is page-aligned, canonical and does not overlap another of its space.
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="regions"/> or one of its items is null.</exception>
-    /// <exception cref="ArgumentException">A region is empty, wraps, overlaps another, has an undefined space, or has more content than size.</exception>
+    /// <exception cref="ArgumentException">
+    /// A region is empty, not page-aligned, wraps, overlaps another, has an undefined space or more content than size; a
+    /// virtual region is not canonical; there is no physical region, more than 42, or one past 2^52; or physical memory
+    /// is too small for the page tables and the frames of the virtual regions.
+    /// </exception>
     public SimulatedMemoryMap(IEnumerable<MemoryRegion> regions)
     {
         ArgumentNullException.ThrowIfNull(regions);
-        var list = regions.ToArray();
-        for (var i = 0; i < list.Length; i++)
+        _regions = regions.ToArray();
+        var physical = new List<(MemoryRegion Region, int Index)>();
+        var virtualRegions = new List<(MemoryRegion Region, int Index)>();
+        for (var i = 0; i < _regions.Length; i++)
         {
-            var region = list[i] ?? throw new ArgumentNullException(nameof(regions), $"regions[{i}] is null.");
-            if (region.Space is not (AddressSpace.Virtual or AddressSpace.Physical))
-            {
-                throw new ArgumentException($"regions[{i}].Space {(int)region.Space} is not a defined AddressSpace.", nameof(regions));
-            }
+            var region = _regions[i] ?? throw new ArgumentNullException(nameof(regions), $"regions[{i}] is null.");
+            CheckRegion(region, i, nameof(regions));
+            (region.Space == AddressSpace.Physical ? physical : virtualRegions).Add((region, i));
+        }
 
-            if (region.Range.Size == 0 || region.Range.Size - 1 > ulong.MaxValue - region.Range.Address)
-            {
-                throw new ArgumentException($"regions[{i}] (0x{region.Range.Address:X}, 0x{region.Range.Size:X} bytes) is empty or wraps the address space.", nameof(regions));
-            }
+        if (physical.Count is 0 or > MaxPhysicalRuns)
+        {
+            throw new ArgumentException($"The map has {physical.Count} physical regions; a dump header describes from 1 to {MaxPhysicalRuns} physical memory runs.", nameof(regions));
+        }
 
-            if ((ulong)region.Content.Length > region.Range.Size)
-            {
-                throw new ArgumentException($"regions[{i}] has {region.Content.Length} bytes of content for a {region.Range.Size}-byte range.", nameof(regions));
-            }
+        _physical = SortAndCheckOverlaps(physical, nameof(regions));
+        _virtual = SortAndCheckOverlaps(virtualRegions, nameof(regions));
+        _runs = Array.ConvertAll(_physical, r => new PhysicalMemoryRun(r.Range.Address >> PageShift, r.Range.Size >> PageShift));
 
-            for (var j = 0; j < i; j++)
+        var allocator = new FrameAllocator(_runs);
+        var neededFrames = 1UL; // the PML4
+        foreach (var region in _virtual)
+        {
+            neededFrames = SaturatingAdd(neededFrames, region.Range.Size >> PageShift);
+        }
+
+        for (var level = 3; level >= 1; level--)
+        {
+            ForEachTableIndex(_virtual, level, () => neededFrames = SaturatingAdd(neededFrames, 1), stopWhen: () => neededFrames > allocator.FreeFrames);
+        }
+
+        if (neededFrames > allocator.FreeFrames)
+        {
+            throw new ArgumentException($"The virtual regions need more page frames (page tables included) than physical memory has (0x{allocator.FreeFrames:X}).", nameof(regions));
+        }
+
+        foreach (var key in TableKeys(_virtual))
+        {
+            var frame = allocator.TakeOne();
+            _tableFrameByKey.Add(key, frame);
+            _tableKeyByFrame.Add(frame, key);
+        }
+
+        var extents = new List<VirtualExtent>(_virtual.Length);
+        for (var i = 0; i < _virtual.Length; i++)
+        {
+            var page = _virtual[i].Range.Address >> PageShift;
+            foreach (var (frame, count) in allocator.Take(_virtual[i].Range.Size >> PageShift))
             {
-                if (list[j].Space == region.Space && Overlaps(list[j].Range, region.Range))
-                {
-                    throw new ArgumentException($"regions[{i}] overlaps regions[{j}] in {region.Space} space.", nameof(regions));
-                }
+                extents.Add(new VirtualExtent(page, frame, count, i));
+                page += count;
             }
         }
 
-        _regions = list;
+        _byVirtualPage = extents.ToArray();
+        _byFrame = extents.OrderBy(e => e.Frame).ToArray();
+        DirectoryTableBase = _tableFrameByKey[TableKey(4, 0)] << PageShift;
     }
 
-    /// <summary>Gets the regions of the map.</summary>
+    /// <summary>
+    /// Gets the default map: 64 MiB of physical memory in two runs (pages 0x1–0x9E and 0x100–0x3FFF, a hole below 1 MiB as
+    /// on a PC) and 4 MiB of kernel virtual memory at 0xFFFF8000_00000000.
+    /// </summary>
+    public static SimulatedMemoryMap Default { get; } = new(
+    [
+        new MemoryRegion(AddressSpace.Physical, new AddressRange(0x1000, 0x9E000)),
+        new MemoryRegion(AddressSpace.Physical, new AddressRange(0x100000, 0x3F00000)),
+        new MemoryRegion(AddressSpace.Virtual, new AddressRange(0xFFFF800000000000, 0x400000)),
+    ]);
+
+    /// <summary>Gets the regions of the map, as given.</summary>
     public IReadOnlyList<MemoryRegion> Regions => _regions;
 
-    /// <summary>Gets a value indicating whether every byte of [<paramref name="address"/>, +<paramref name="length"/>) exists in one region.</summary>
+    /// <summary>Gets the physical memory runs, in ascending order: the physical regions as the dump header describes them.</summary>
+    public IReadOnlyList<PhysicalMemoryRun> PhysicalMemoryRuns => _runs;
+
+    /// <summary>Gets the physical address of the PML4, the root of the page tables (the dump header's <c>DirectoryTableBase</c>).</summary>
+    public ulong DirectoryTableBase { get; }
+
+    /// <summary>Gets the number of page-table pages (PML4, PDPTs, page directories and page tables).</summary>
+    public int PageTablePageCount => _tableFrameByKey.Count;
+
+    /// <summary>Gets the highest physical page frame number plus one.</summary>
+    internal ulong PhysicalPageLimit => _runs[^1].EndPage;
+
+    /// <summary>Gets the total number of physical pages.</summary>
+    internal ulong PhysicalPageCount => _runs.Aggregate(0UL, (sum, run) => sum + run.PageCount);
+
+    /// <summary>Gets a value indicating whether every byte of [<paramref name="address"/>, +<paramref name="length"/>) exists.</summary>
     /// <param name="space">The address space.</param>
     /// <param name="address">The first address.</param>
     /// <param name="length">The length in bytes; zero is never contained.</param>
-    /// <returns><see langword="true"/> when one region holds the whole range.</returns>
-    public bool Contains(AddressSpace space, ulong address, ulong length) => Find(space, address, length) is not null;
+    /// <returns><see langword="true"/> when regions of <paramref name="space"/> hold the whole range (adjacent regions may share it).</returns>
+    public bool Contains(AddressSpace space, ulong address, ulong length)
+    {
+        if (length == 0 || length - 1 > ulong.MaxValue - address)
+        {
+            return false;
+        }
+
+        var regions = space == AddressSpace.Physical ? _physical : _virtual;
+        var end = address + length - 1; // inclusive: the range may end at the top of the address space
+        for (var i = FindRegion(regions, address); i >= 0 && i < regions.Length; i++)
+        {
+            var regionLast = regions[i].Range.Address + regions[i].Range.Size - 1;
+            if (end <= regionLast)
+            {
+                return true;
+            }
+
+            if (i + 1 >= regions.Length || regions[i + 1].Range.Address != regionLast + 1)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Translates a virtual address through the page tables, as a processor would.</summary>
+    /// <param name="virtualAddress">The virtual address.</param>
+    /// <param name="physicalAddress">The physical address it maps to.</param>
+    /// <returns><see langword="true"/> when a virtual region maps the address.</returns>
+    public bool TryTranslate(ulong virtualAddress, out ulong physicalAddress)
+    {
+        if (FindExtent(virtualAddress >> PageShift) is { } extent)
+        {
+            physicalAddress = ((extent.Frame + ((virtualAddress >> PageShift) - extent.VirtualPage)) << PageShift) | (virtualAddress & (PageSize - 1));
+            return true;
+        }
+
+        physicalAddress = 0;
+        return false;
+    }
 
     /// <summary>Reads simulated memory into <paramref name="destination"/>.</summary>
     /// <param name="space">The address space.</param>
@@ -73,45 +198,253 @@ public sealed class SimulatedMemoryMap
     /// <exception cref="ArgumentOutOfRangeException">Part of the range is not in the map.</exception>
     public void Read(AddressSpace space, ulong address, Span<byte> destination)
     {
-        // A range may run across adjacent regions (merged AddPages ranges do): read region by region.
+        Span<byte> page = stackalloc byte[(int)PageSize];
         while (!destination.IsEmpty)
         {
-            var region = Find(space, address, 1)
-                ?? throw new ArgumentOutOfRangeException(nameof(address), $"{space} 0x{address:X} is not in the memory map.");
-            var offset = address - region.Range.Address;
-            var length = (int)Math.Min((ulong)destination.Length, region.Range.Size - offset);
-            var part = destination[..length];
-            var content = region.Content.Span;
-            var fromContent = 0;
-            if (offset < (ulong)content.Length)
+            ulong physicalAddress;
+            if (space == AddressSpace.Virtual)
             {
-                fromContent = Math.Min(length, content.Length - (int)offset);
-                content.Slice((int)offset, fromContent).CopyTo(part);
+                if (!TryTranslate(address, out physicalAddress))
+                {
+                    throw new ArgumentOutOfRangeException(nameof(address), $"Virtual 0x{address:X} is not mapped.");
+                }
+            }
+            else
+            {
+                physicalAddress = address;
+                if (!Contains(AddressSpace.Physical, address, 1))
+                {
+                    throw new ArgumentOutOfRangeException(nameof(address), $"Physical 0x{address:X} is not in the memory map.");
+                }
             }
 
-            FillPattern(address + (ulong)fromContent, part[fromContent..]);
+            var within = (int)(address & (PageSize - 1));
+            var length = Math.Min(destination.Length, (int)PageSize - within);
+            ReadPage(physicalAddress >> PageShift, page);
+            page.Slice(within, length).CopyTo(destination);
             destination = destination[length..];
             address += (ulong)length;
         }
     }
 
-    private MemoryRegion? Find(AddressSpace space, ulong address, ulong length)
+    /// <summary>Fills <paramref name="page"/> with the content of physical page <paramref name="frame"/>, which must exist.</summary>
+    internal void ReadPage(ulong frame, Span<byte> page)
     {
-        if (length == 0 || length - 1 > ulong.MaxValue - address)
+        Debug.Assert(page.Length == PageSize, "One whole page.");
+        if (_tableKeyByFrame.TryGetValue(frame, out var key))
         {
-            return null;
+            WriteTable(key, MemoryMarshal.Cast<byte, ulong>(page));
+            return;
         }
 
-        foreach (var region in _regions)
+        if (FindFrame(frame) is { } extent)
         {
-            if (region.Space == space && address >= region.Range.Address && length <= region.Range.Size &&
-                address - region.Range.Address <= region.Range.Size - length)
+            var region = _virtual[extent.Region];
+            var virtualAddress = (extent.VirtualPage + (frame - extent.Frame)) << PageShift;
+            Fill(region, virtualAddress - region.Range.Address, virtualAddress, page);
+            return;
+        }
+
+        var index = FindRegion(_physical, frame << PageShift);
+        Debug.Assert(index >= 0, "The frame exists.");
+        var physical = _physical[index];
+        Fill(physical, (frame << PageShift) - physical.Range.Address, frame << PageShift, page);
+    }
+
+    /// <summary>Appends every page frame the page tables use, as single-frame ranges.</summary>
+    internal void AddPageTableFrames(List<(ulong Start, ulong End)> frames)
+    {
+        foreach (var frame in _tableKeyByFrame.Keys)
+        {
+            frames.Add((frame, frame + 1));
+        }
+    }
+
+    /// <summary>Appends the frames that back the virtual pages [<paramref name="firstPage"/>, +<paramref name="pageCount"/>) that are mapped.</summary>
+    internal void AddFramesOfVirtualPages(ulong firstPage, ulong pageCount, List<(ulong Start, ulong End)> frames)
+    {
+        var end = firstPage + pageCount;
+        var i = LowerBound(_byVirtualPage, firstPage, static e => e.VirtualPage + e.Count - 1);
+        for (; i < _byVirtualPage.Length && _byVirtualPage[i].VirtualPage < end; i++)
+        {
+            var extent = _byVirtualPage[i];
+            var from = Math.Max(firstPage, extent.VirtualPage);
+            var to = Math.Min(end, extent.VirtualPage + extent.Count);
+            frames.Add((extent.Frame + (from - extent.VirtualPage), extent.Frame + (to - extent.VirtualPage)));
+        }
+    }
+
+    /// <summary>Appends the frames that back every virtual region.</summary>
+    internal void AddMappedFrames(List<(ulong Start, ulong End)> frames)
+    {
+        foreach (var extent in _byFrame)
+        {
+            frames.Add((extent.Frame, extent.Frame + extent.Count));
+        }
+    }
+
+    /// <summary>Appends every physical page.</summary>
+    internal void AddAllFrames(List<(ulong Start, ulong End)> frames)
+    {
+        foreach (var run in _runs)
+        {
+            frames.Add((run.BasePage, run.EndPage));
+        }
+    }
+
+    private static ulong TableKey(int level, ulong index) => ((ulong)level << 56) | index;
+
+    /// <summary>The tables every virtual region needs, PML4 first, then by level and address.</summary>
+    private static List<ulong> TableKeys(MemoryRegion[] regions)
+    {
+        var keys = new List<ulong> { TableKey(4, 0) };
+        for (var level = 3; level >= 1; level--)
+        {
+            var current = level;
+            ForEachTableIndex(regions, level, index => keys.Add(TableKey(current, index)));
+        }
+
+        return keys;
+    }
+
+    /// <summary>Calls <paramref name="action"/> once for each distinct level-<paramref name="level"/> table index the regions need, ascending.</summary>
+    private static void ForEachTableIndex(MemoryRegion[] regions, int level, Action<ulong> action, Func<bool>? stopWhen = null)
+    {
+        var shift = PageShift + (9 * level); // a level-n table covers 2^shift bytes
+        var previous = (ulong?)null;
+        foreach (var region in regions) // sorted and disjoint, so the indexes come out ascending
+        {
+            var first = (region.Range.Address & 0x0000_FFFF_FFFF_FFFF) >> shift;
+            var last = ((region.Range.Address + region.Range.Size - 1) & 0x0000_FFFF_FFFF_FFFF) >> shift;
+            for (var index = previous is { } p && first <= p ? p + 1 : first; index <= last; index++)
             {
-                return region;
+                action(index);
+                previous = index;
+                if (stopWhen?.Invoke() == true)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void ForEachTableIndex(MemoryRegion[] regions, int level, Action action, Func<bool> stopWhen) =>
+        ForEachTableIndex(regions, level, _ => action(), stopWhen);
+
+    private static ulong SaturatingAdd(ulong a, ulong b) => a > ulong.MaxValue - b ? ulong.MaxValue : a + b;
+
+    private void WriteTable(ulong key, Span<ulong> entries)
+    {
+        var level = (int)(key >> 56);
+        var index = key & ((1UL << 56) - 1);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var child = (index << 9) | (uint)i;
+            ulong? frame = level > 1
+                ? (_tableFrameByKey.TryGetValue(TableKey(level - 1, child), out var table) ? table : null)
+                : FindExtent(X64Paging.Canonical(child << PageShift) >> PageShift) is { } extent
+                    ? extent.Frame + ((X64Paging.Canonical(child << PageShift) >> PageShift) - extent.VirtualPage)
+                    : null;
+            var entry = frame is { } f ? (f << PageShift) | X64Paging.EntryFlags : 0;
+            entries[i] = BitConverter.IsLittleEndian ? entry : BinaryPrimitives.ReverseEndianness(entry);
+        }
+    }
+
+    private static void Fill(MemoryRegion region, ulong offset, ulong address, Span<byte> page)
+    {
+        var content = region.Content.Span;
+        var fromContent = offset < (ulong)content.Length ? Math.Min(page.Length, content.Length - (int)offset) : 0;
+        content.Slice((int)Math.Min(offset, (ulong)content.Length), fromContent).CopyTo(page);
+        FillPattern(address + (ulong)fromContent, page[fromContent..]);
+    }
+
+    private VirtualExtent? FindExtent(ulong virtualPage)
+    {
+        var i = LowerBound(_byVirtualPage, virtualPage, static e => e.VirtualPage + e.Count - 1);
+        return i < _byVirtualPage.Length && _byVirtualPage[i].VirtualPage <= virtualPage ? _byVirtualPage[i] : null;
+    }
+
+    private VirtualExtent? FindFrame(ulong frame)
+    {
+        var i = LowerBound(_byFrame, frame, static e => e.Frame + e.Count - 1);
+        return i < _byFrame.Length && _byFrame[i].Frame <= frame ? _byFrame[i] : null;
+    }
+
+    /// <summary>The index of the first item whose inclusive last value is at or past <paramref name="value"/>.</summary>
+    private static int LowerBound<T>(T[] items, ulong value, Func<T, ulong> last)
+    {
+        int low = 0, high = items.Length;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (last(items[middle]) < value)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
             }
         }
 
-        return null;
+        return low;
+    }
+
+    /// <summary>The index of the region holding <paramref name="address"/>, or −1.</summary>
+    private static int FindRegion(MemoryRegion[] regions, ulong address)
+    {
+        var i = LowerBound(regions, address, static r => r.Range.Address + (r.Range.Size - 1));
+        return i < regions.Length && regions[i].Range.Address <= address ? i : -1;
+    }
+
+    private static void CheckRegion(MemoryRegion region, int i, string paramName)
+    {
+        if (region.Space is not (AddressSpace.Virtual or AddressSpace.Physical))
+        {
+            throw new ArgumentException($"regions[{i}].Space {(int)region.Space} is not a defined AddressSpace.", paramName);
+        }
+
+        var (address, size) = (region.Range.Address, region.Range.Size);
+        if (size == 0 || size - 1 > ulong.MaxValue - address)
+        {
+            throw new ArgumentException($"regions[{i}] (0x{address:X}, 0x{size:X} bytes) is empty or wraps the address space.", paramName);
+        }
+
+        if ((address | size) % PageSize != 0)
+        {
+            throw new ArgumentException($"regions[{i}] (0x{address:X}, 0x{size:X} bytes) is not page-aligned: address and size must be multiples of 0x{PageSize:X}.", paramName);
+        }
+
+        if ((ulong)region.Content.Length > size)
+        {
+            throw new ArgumentException($"regions[{i}] has {region.Content.Length} bytes of content for a {size}-byte range.", paramName);
+        }
+
+        var last = address + size - 1;
+        if (region.Space == AddressSpace.Physical && last >= X64Paging.PhysicalAddressLimit)
+        {
+            throw new ArgumentException($"regions[{i}] ends at 0x{last:X}; x64 physical addresses stop below 2^52 (0x{X64Paging.PhysicalAddressLimit:X}).", paramName);
+        }
+
+        if (region.Space == AddressSpace.Virtual && !(X64Paging.IsCanonical(address) && X64Paging.IsCanonical(last) && (address >> 63) == (last >> 63)))
+        {
+            throw new ArgumentException($"regions[{i}] (0x{address:X}..0x{last:X}) is not canonical: it must lie below 0x0000800000000000 or from 0xFFFF800000000000.", paramName);
+        }
+    }
+
+    private static MemoryRegion[] SortAndCheckOverlaps(List<(MemoryRegion Region, int Index)> regions, string paramName)
+    {
+        regions.Sort((a, b) => a.Region.Range.Address.CompareTo(b.Region.Range.Address));
+        for (var i = 1; i < regions.Count; i++)
+        {
+            var (previous, current) = (regions[i - 1], regions[i]);
+            if (current.Region.Range.Address - previous.Region.Range.Address < previous.Region.Range.Size)
+            {
+                throw new ArgumentException($"regions[{current.Index}] overlaps regions[{previous.Index}] in {current.Region.Space} space.", paramName);
+            }
+        }
+
+        return regions.ConvertAll(r => r.Region).ToArray();
     }
 
     private static void FillPattern(ulong address, Span<byte> destination)
@@ -148,6 +481,39 @@ public sealed class SimulatedMemoryMap
         }
     }
 
-    private static bool Overlaps(AddressRange a, AddressRange b) =>
-        a.Address - b.Address < b.Size || b.Address - a.Address < a.Size;
+    /// <summary>Virtual pages [VirtualPage, +Count) are backed by frames [Frame, +Count) and belong to virtual region Region.</summary>
+    private readonly record struct VirtualExtent(ulong VirtualPage, ulong Frame, ulong Count, int Region);
+
+    /// <summary>Hands out page frames from the top of physical memory downward.</summary>
+    private sealed class FrameAllocator(PhysicalMemoryRun[] runs)
+    {
+        private int _run = runs.Length - 1;
+        private ulong _next = runs[^1].EndPage;
+
+        public ulong FreeFrames => runs.Aggregate(0UL, (sum, run) => sum + run.PageCount);
+
+        public ulong TakeOne() => Take(1).Single().Frame;
+
+        public List<(ulong Frame, ulong Count)> Take(ulong count)
+        {
+            var extents = new List<(ulong, ulong)>(1);
+            while (count > 0)
+            {
+                var available = _next - runs[_run].BasePage;
+                if (available == 0)
+                {
+                    _run--; // the constructor checked that there are enough frames
+                    _next = runs[_run].EndPage;
+                    continue;
+                }
+
+                var take = Math.Min(count, available);
+                _next -= take;
+                extents.Add((_next, take));
+                count -= take;
+            }
+
+            return extents;
+        }
+    }
 }

@@ -14,10 +14,6 @@ public sealed class SimulationOptions
     /// <value><see cref="CallbackOrder.NewestFirst"/>, as Windows does.</value>
     public CallbackOrder Order { get; init; } = CallbackOrder.NewestFirst;
 
-    /// <summary>Gets the page size in bytes (AddPages/RemovePages counts are in pages).</summary>
-    /// <value>4096.</value>
-    public uint PageSize { get; init; } = 4096;
-
     /// <summary>Gets the total space of the secondary-data region; each call's <c>MaximumAllowed</c> is what remains of it, less a blob header.</summary>
     /// <value>4 MiB (0x400000).</value>
     public uint SecondaryDataBudget { get; init; } = 0x400000;
@@ -30,7 +26,19 @@ public sealed class SimulationOptions
     /// <value>1 MiB (0x100000).</value>
     public uint TriageMaxVirtMemSize { get; init; } = 0x100000;
 
-    /// <summary>Gets the ranges of simulated memory that exist.</summary>
+    /// <summary>Gets the Windows build number the dump header records (<c>MinorVersion</c>) and the DumpBlob header repeats.</summary>
+    /// <value>26100 (Windows 11 24H2).</value>
+    public uint BuildNumber { get; init; } = 26100;
+
+    /// <summary>Gets the number of processors the dump header records.</summary>
+    /// <value>4.</value>
+    public uint NumberOfProcessors { get; init; } = 4;
+
+    /// <summary>Gets the time of the crash the dump header records; a fixed default keeps dumps byte-for-byte reproducible.</summary>
+    /// <value>2026-01-01T00:00:00Z.</value>
+    public DateTimeOffset SystemTime { get; init; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Gets the simulated machine's memory: physical runs, mapped virtual regions and their contents.</summary>
     /// <value><see cref="SimulatedMemoryMap.Default"/>.</value>
     public SimulatedMemoryMap MemoryMap { get; init; } = SimulatedMemoryMap.Default;
 
@@ -69,9 +77,14 @@ public sealed class SimulationOptions
             errors.Add($"Order {(int)Order} is not a defined CallbackOrder.");
         }
 
-        if (PageSize < 512 || !uint.IsPow2(PageSize) || PageSize > 1 << 20)
+        if (NumberOfProcessors is 0 or > 2048)
         {
-            errors.Add($"PageSize {PageSize} must be a power of two from 512 to 1048576.");
+            errors.Add($"NumberOfProcessors {NumberOfProcessors} must be from 1 to 2048.");
+        }
+
+        if (SystemTime < DateTimeOffset.FromFileTime(0))
+        {
+            errors.Add($"SystemTime {SystemTime:O} must not be before 1601-01-01 (a FILETIME).");
         }
 
         if (InBufferSize is < 0 or > 1 << 20)

@@ -42,7 +42,9 @@ internal static partial class CliRunner
 
     /// <summary>Hides what differs between runs: file names and byte counts of written files.</summary>
     public static string Scrub(string text, string path) =>
-        ByteCount().Replace(text.Replace(path, "<dump>", StringComparison.Ordinal), "(<n> bytes)");
+        ByteCount().Replace(
+            text.Replace(BugCheckCallbacks.Cli.Commands.OutcomeReport.PathFor(path), "<report>", StringComparison.Ordinal).Replace(path, "<dump>", StringComparison.Ordinal),
+            "(<n> bytes)");
 
     [GeneratedRegex(@"\([0-9,]+ bytes\)")]
     private static partial Regex ByteCount();

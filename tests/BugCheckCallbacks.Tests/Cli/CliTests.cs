@@ -29,10 +29,11 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Simulate_runs_the_built_in_scenario_writes_the_dump_and_exits_0()
     {
-        var path = Temp(".bcdump");
+        var path = Temp(".dmp");
         var result = CliRunner.Run("simulate", "--out", path);
         result.Exit.Should().Be(0, result.Error);
         CliRunner.MatchSnapshot(CliRunner.Scrub(result.Out, path), "simulate-default");
+        File.Exists(OutcomeReport.PathFor(path)).Should().BeTrue("the outcome report goes beside the dump");
         using var dump = DumpFile.Open(path);
         dump.Header.BugCheckCode.Should().Be(0xD1);
         dump.EnumerateTags().Should().HaveCount(4);
@@ -41,7 +42,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Simulate_options_override_the_scenario()
     {
-        var path = Temp(".bcdump");
+        var path = Temp(".dmp");
         var result = CliRunner.Run("simulate", "--out", path, "--code", "0x9F", "--param1", "3", "--param4", "0xffff`f800`0000`1000", "--dump-type", "Full", "--order", "OldestFirst", "--json");
         result.Exit.Should().Be(0, result.Error);
         using var json = JsonDocument.Parse(result.Out);
@@ -111,7 +112,8 @@ public sealed class CliTests : IDisposable
         var dump = SimulatedDump();
         var result = CliRunner.Run("show", dump);
         result.Exit.Should().Be(0, result.Error);
-        result.Out.Should().Contain("0x000000D1").And.Contain("All section checksums match.").And.Contain("Recorded outcome:").And.Contain("BCV0004");
+        result.Out.Should().Contain("0x000000D1").And.Contain("5 (KernelBitmap)").And.Contain("Stored pages: 0x").And.Contain("DumpBlob region at 0x")
+            .And.Contain("Outcome report (").And.Contain("BCV0004").And.Contain("storport.sys");
         var json = CliRunner.Run("show", dump, "--json");
         json.Exit.Should().Be(0);
         BugCheckOutcomeJson(json.Out).Blobs.Should().HaveCount(4);
@@ -121,7 +123,7 @@ public sealed class CliTests : IDisposable
     public void Simulate_exits_1_on_a_violation_the_scenario_does_not_expect()
     {
         var scenario = Scenario("""{ "callbacks": [ { "reason": "DumpIo", "component": "bad.sys", "fault": "Allocate" } ] }""");
-        var result = CliRunner.Run("simulate", "--scenario", scenario, "--out", Temp(".bcdump"));
+        var result = CliRunner.Run("simulate", "--scenario", scenario, "--out", Temp(".dmp"));
         result.Exit.Should().Be(1);
         result.Out.Should().Contain("BCV0003").And.Contain("unexpected violation(s)");
     }
@@ -130,7 +132,7 @@ public sealed class CliTests : IDisposable
     public void Simulate_exits_1_when_an_expected_violation_does_not_happen()
     {
         var scenario = Scenario("""{ "callbacks": [ { "reason": "Reserved1", "component": "fine.sys", "expect": ["BCV0001"] } ] }""");
-        var result = CliRunner.Run("simulate", "--scenario", scenario, "--out", Temp(".bcdump"));
+        var result = CliRunner.Run("simulate", "--scenario", scenario, "--out", Temp(".dmp"));
         result.Exit.Should().Be(1);
         result.Out.Should().Contain("Expected but not seen: BCV0001 from fine.sys");
     }
@@ -144,7 +146,7 @@ public sealed class CliTests : IDisposable
     [InlineData("""{ "callbacks": [ { "reason": "TriageDumpData", "component": "t.sys", "blocks": [ { "address": "0x1000", "size": 16 } ], "expect": ["BCV0010"] } ], "dumpType": "Triage" }""")]
     public void Scripted_faults_commit_their_violations(string json)
     {
-        var result = CliRunner.Run("simulate", "--scenario", Scenario(json), "--out", Temp(".bcdump"));
+        var result = CliRunner.Run("simulate", "--scenario", Scenario(json), "--out", Temp(".dmp"));
         result.Exit.Should().Be(0, result.Out + result.Error);
     }
 
@@ -155,8 +157,8 @@ public sealed class CliTests : IDisposable
         { ["simulate", "--code", "0x100000000"], "does not fit in 32 bits" },
         { ["simulate", "--dump-type", "Huge"], "Huge" },
         { ["simulate", "--scenario", "/nonexistent/scenario.json"], "cannot read the scenario" },
-        { ["enumtag", "/nonexistent/file.bcdump"], "file.bcdump" },
-        { ["extract", "/nonexistent/file.bcdump"], "--tag" },
+        { ["enumtag", "/nonexistent/file.dmp"], "file.dmp" },
+        { ["extract", "/nonexistent/file.dmp"], "--tag" },
         { [], "Required command" },
     };
 
@@ -202,7 +204,7 @@ public sealed class CliTests : IDisposable
     public void A_bad_scenario_names_the_line_or_field_that_is_wrong(string json, string where)
     {
         var path = Scenario(json);
-        var result = CliRunner.Run("simulate", "--scenario", path, "--out", Temp(".bcdump"));
+        var result = CliRunner.Run("simulate", "--scenario", path, "--out", Temp(".dmp"));
         result.Exit.Should().Be(2, result.Out);
         result.Error.Should().Contain(path).And.Contain(where);
     }
@@ -214,7 +216,7 @@ public sealed class CliTests : IDisposable
         File.WriteAllText(path, "hello, this is not a dump");
         var result = CliRunner.Run("enumtag", path);
         result.Exit.Should().Be(3);
-        result.Error.Should().Contain("neither a .bcdump file");
+        result.Error.Should().Contain("neither an x64 kernel dump");
     }
 
     [Fact]
@@ -236,6 +238,7 @@ public sealed class CliTests : IDisposable
     [InlineData("enumtag")]
     [InlineData("extract")]
     [InlineData("show")]
+    [InlineData("db")]
     [InlineData("reasons")]
     public void Every_command_has_help(string command)
     {
@@ -253,11 +256,102 @@ public sealed class CliTests : IDisposable
         result.Out.Should().Contain("| 9 | `KbCallbackReserved3` |");
     }
 
+    [Fact]
+    public void Show_without_a_report_beside_the_dump_says_so()
+    {
+        var dump = SimulatedDump();
+        File.Delete(OutcomeReport.PathFor(dump));
+        var result = CliRunner.Run("show", dump);
+        result.Exit.Should().Be(0, result.Error);
+        result.Out.Should().Contain("No outcome report beside the dump.");
+        var json = CliRunner.Run("show", dump, "--json");
+        (json.Exit, json.Error.Contains("No outcome report", StringComparison.Ordinal)).Should().Be((2, true));
+        var tags = CliRunner.Run("enumtag", dump);
+        tags.Out.Should().NotContain("storport.sys", "only the report knows which component wrote a blob");
+    }
+
+    [Fact]
+    public void A_broken_report_beside_the_dump_is_a_warning_not_an_error()
+    {
+        var dump = SimulatedDump();
+        File.WriteAllText(OutcomeReport.PathFor(dump), "{ not json");
+        var result = CliRunner.Run("enumtag", dump);
+        result.Exit.Should().Be(0);
+        result.Error.Should().StartWith("warning: ").And.Contain("is not a readable outcome report");
+    }
+
+    [Fact]
+    public void Db_prints_virtual_memory_like_the_debugger()
+    {
+        var dump = SimulatedDump();
+        var result = CliRunner.Run("db", dump, "0xFFFF800000400000", "--length", "0x20");
+        result.Exit.Should().Be(0, result.Error);
+        result.Out.Should().Be(
+            "ffff8000`00400000  74 72 69 61 67 65 2e 73-79 73 3a 20 6c 61 73 74  triage.sys: last\n" +
+            "ffff8000`00400010  20 72 65 71 75 65 73 74-20 30 78 32 41 2c 20 71   request 0x2A, q\n");
+        var pattern = CliRunner.Run("db", dump, "0xffff8000`00200008", "--length", "8");
+        pattern.Out.Should().StartWith("ffff8000`00200008  08 00 20 00 00 80 ff ff", "an added page holds its own address");
+    }
+
+    [Fact]
+    public void Db_reads_physical_memory_and_marks_what_the_dump_lacks()
+    {
+        var dump = SimulatedDump();
+        var result = CliRunner.Run("db", dump, "0x100ff8", "--physical", "--length", "0x10");
+        result.Exit.Should().Be(0, result.Error);
+        result.Out.Should().Be("00000000`00100ff8  f8 0f 10 00 00 00 00 00-00 10 10 00 00 00 00 00  ................\n");
+        var removed = CliRunner.Run("db", dump, "0x104000", "--physical", "--length", "4");
+        removed.Out.Should().Be("00000000`00104000  ?? ?? ?? ??                                      ????\n", "RemovePages removed 0x104000");
+        removed.Error.Should().Contain("Physical 0x104000..0x104003 is not in the dump");
+        var unmapped = CliRunner.Run("db", dump, "0xFFFF800000FF0000", "--length", "1");
+        unmapped.Error.Should().Contain("not mapped, or its pages are not stored");
+    }
+
+    [Theory]
+    [InlineData("xyz", null, "ADDRESS \"xyz\" is not a number")]
+    [InlineData("0x1000", "0", "--length \"0\" must be a number from 1 to 0x100000")]
+    [InlineData("0x1000", "0x100001", "--length \"0x100001\"")]
+    [InlineData("0xFFFFFFFFFFFFFFFF", "2", "runs past the end of the address space")]
+    public void Db_rejects_bad_numbers_with_exit_2(string address, string? length, string message)
+    {
+        var dump = SimulatedDump();
+        var args = length is null ? new[] { "db", dump, address } : ["db", dump, address, "--length", length];
+        var result = CliRunner.Run(args);
+        result.Exit.Should().Be(2);
+        result.Error.Should().Contain(message);
+    }
+
+    [Fact]
+    public void A_scenario_can_declare_driver_memory_that_lands_in_the_dump()
+    {
+        var scenario = Scenario("""
+            { "memory": [ { "space": "Virtual", "address": "0xFFFF800010000000", "size": "0x2000", "text": "ring buffer" } ],
+              "callbacks": [ { "reason": "AddPages", "component": "a.sys", "ranges": [ { "space": "Virtual", "address": "0xFFFF800010000000", "pages": 2 } ] } ] }
+            """);
+        var dump = Temp(".dmp");
+        CliRunner.Run("simulate", "--scenario", scenario, "--out", dump).Exit.Should().Be(0);
+        var result = CliRunner.Run("db", dump, "0xFFFF800010000000", "--length", "0x10");
+        result.Out.Should().Contain("ring buffer");
+    }
+
+    [Theory]
+    [InlineData("""{ "memory": [ { "space": "Virtual", "address": "0xFFFF800000001000", "size": "0x1000" } ], "callbacks": [] }""", "$.memory[0] overlaps the default memory map's region 2")]
+    [InlineData("""{ "memory": [ { "space": "Virtual", "address": "0x123", "size": "0x1000" } ], "callbacks": [] }""", "$.memory[0]")]
+    [InlineData("""{ "memory": [ { "space": "Virtual", "address": "0x10000", "size": "0x1000", "text": "\u0001" } ], "callbacks": [] }""", "$.memory[0].text")]
+    [InlineData("""{ "memory": [ null ], "callbacks": [] }""", "$.memory[0]")]
+    public void A_bad_memory_region_is_a_scenario_error(string json, string message)
+    {
+        var result = CliRunner.Run("simulate", "--scenario", Scenario(json), "--out", Temp(".dmp"));
+        result.Exit.Should().Be(2, result.Out);
+        result.Error.Should().Contain(message);
+        result.Error.Should().NotContain("   at ");
+    }
+
     private static BugCheckCallbacks.Simulation.BugCheckOutcome BugCheckOutcomeJson(string json) => BugCheckCallbacks.Simulation.BugCheckOutcome.FromJson(json);
 
     private string SimulatedDump()
     {
-        var path = Temp(".bcdump");
+        var path = Temp(".dmp");
         CliRunner.Run("simulate", "--out", path).Exit.Should().Be(0);
         return path;
     }
@@ -273,6 +367,7 @@ public sealed class CliTests : IDisposable
     {
         var path = CliRunner.TempPath(extension);
         _files.Add(path);
+        _files.Add(OutcomeReport.PathFor(path));
         return path;
     }
 }

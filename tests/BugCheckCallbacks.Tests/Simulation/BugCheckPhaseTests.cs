@@ -1,3 +1,5 @@
+using BugCheckCallbacks.Dump;
+using BugCheckCallbacks.Tests.Dump;
 using BugCheckCallbacks.Registration;
 using BugCheckCallbacks.Simulation;
 
@@ -132,39 +134,48 @@ public sealed class BugCheckPhaseTests
     [Fact]
     public void Outcome_carries_the_bug_check()
     {
-        var outcome = new SimulatedKernel(new SimulationOptions { PageSize = 8192 }).KeBugCheckEx(0xD1, 0x10, 0x2, 0x0, 0xFFFFF80012345678);
+        var outcome = new SimulatedKernel().KeBugCheckEx(0xD1, 0x10, 0x2, 0x0, 0xFFFFF80012345678);
         (outcome.BugCheckCode, outcome.DisplayedStopCode, outcome.BugCheckParameter1, outcome.BugCheckParameter2, outcome.BugCheckParameter3, outcome.BugCheckParameter4, outcome.PageSize)
-            .Should().Be((0xD1u, 0xD1u, 0x10ul, 0x2ul, 0x0ul, 0xFFFFF80012345678ul, 8192u));
+            .Should().Be((0xD1u, 0xD1u, 0x10ul, 0x2ul, 0x0ul, 0xFFFFF80012345678ul, 4096u));
     }
 
     [Fact]
-    public void Sink_receives_header_body_blobs_and_outcome()
+    public void Sink_receives_a_complete_kernel_dump_of_the_bug_check()
     {
         var kernel = new SimulatedKernel(new SimulationOptions { DetectAllocations = false });
-        kernel.Register(BugCheckCallbackReason.AddPages, "add.sys", Callbacks.PageRanges(PageRangeFlags.VirtualAddress, (0xFFFF800000010000, 2)));
+        kernel.Register(BugCheckCallbackReason.AddPages, "add.sys", Callbacks.PageRanges(PageRangeFlags.PhysicalAddress, (0x200000, 2)));
         var payload = "hello"u8.ToArray();
         kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "sec.sys", Callbacks.SecondaryWriter(s_tag, payload));
         var sink = new InMemoryDumpSink();
-        var outcome = kernel.KeBugCheckEx(0x50, 1, 2, 3, 4, sink);
-        sink.Header.Should().Be(new DumpHeaderInfo(0x50, 1, 2, 3, 4, DumpType.Automatic, 4096));
-        sink.Body.Should().ContainSingle().Which.Range.Should().Be(new PageRange(AddressSpace.Virtual, 0xFFFF800000010000, 2));
-        sink.Body[0].Data.Should().HaveCount(8192);
-        BitConverter.ToUInt64(sink.Body[0].Data, 8).Should().Be(0xFFFF800000010008);
+        kernel.KeBugCheckEx(0x50, 1, 2, 3, 4, sink);
+        sink.IsCompleted.Should().BeTrue();
+        using var dump = sink.Open();
+        (dump.Header.BugCheckCode, dump.Header.BugCheckParameter1, dump.Header.BugCheckParameter4, dump.Header.RequiredDumpSpace).Should().Be((0x50u, 1ul, 4ul, sink.Length));
+        dump.ContainsPage(0x200).Should().BeTrue("AddPages added it");
+        dump.ContainsPage(0x202).Should().BeFalse();
         sink.ReadTagged(s_tag).Should().Equal(payload);
         sink.ReadTagged(Guid.NewGuid()).Should().BeNull();
-        sink.Outcome.Should().BeSameAs(outcome);
     }
 
     [Fact]
-    public void Large_body_ranges_reach_the_sink_in_pieces_of_at_most_one_mebibyte()
+    public void Writes_reach_the_sink_in_pieces_of_at_most_one_mebibyte_in_file_order()
     {
-        var kernel = new SimulatedKernel(new SimulationOptions { DetectAllocations = false });
-        kernel.Register(BugCheckCallbackReason.AddPages, "add.sys", Callbacks.PageRanges(PageRangeFlags.PhysicalAddress, (0, 600)));
-        var sink = new InMemoryDumpSink();
+        var kernel = new SimulatedKernel(new SimulationOptions { DetectAllocations = false, DumpType = DumpType.BitmapFull });
+        var sink = new RecordingSink();
         kernel.KeBugCheckEx(0x1, sink: sink);
-        sink.Body.Select(b => b.Range).Should().Equal(
-            new PageRange(AddressSpace.Physical, 0, 256),
-            new PageRange(AddressSpace.Physical, 0x100000, 256),
-            new PageRange(AddressSpace.Physical, 0x200000, 88));
+        sink.Writes.Should().OnlyContain(w => w.Length <= 1 << 20);
+        sink.Writes.Select(w => w.Offset).Should().BeInAscendingOrder();
+        sink.Writes.Zip(sink.Writes.Skip(1)).Should().OnlyContain(p => p.First.Offset + p.First.Length == p.Second.Offset, "the body follows the header without gaps");
+    }
+
+    private sealed class RecordingSink : IDumpSink
+    {
+        public List<(long Offset, int Length)> Writes { get; } = [];
+
+        public void Write(long offset, ReadOnlySpan<byte> data) => Writes.Add((offset, data.Length));
+
+        public void Complete()
+        {
+        }
     }
 }

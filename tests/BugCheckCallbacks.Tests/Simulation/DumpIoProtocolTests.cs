@@ -1,3 +1,4 @@
+using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Simulation;
 
 namespace BugCheckCallbacks.Tests.Simulation;
@@ -26,36 +27,70 @@ public sealed class DumpIoProtocolTests
     }
 
     [Fact]
-    public void Writes_come_as_header_body_secondary_data_then_one_complete()
+    public void Writes_come_as_header_body_secondary_data_the_final_header_then_one_complete()
     {
         var writes = Writes(new SimulationOptions(), withBlob: true, out var outcome);
-        writes.Select(w => w.Type).Should().Equal(DumpIoType.Header, DumpIoType.Body, DumpIoType.Body, DumpIoType.SecondaryData, DumpIoType.Complete);
-        writes[0].Should().Be((DumpIoType.Header, 0L, 4096u, 4096));
-        writes[1].Offset.Should().Be(4096, "the body follows the header page");
-        writes[2].Should().Be((DumpIoType.Body, 4096L + writes[1].Length, 8192u, 8192));
-        writes[3].Should().Be((DumpIoType.SecondaryData, 4096L + writes[1].Length + 8192 + 0x10 + 0x20, 12u, 12));
-        (writes[4].Length, writes[4].BufferLength).Should().Be((0u, 0));
+        var types = writes.Select(w => w.Type).ToArray();
+        types[0].Should().Be(DumpIoType.Header);
+        types[^3..].Should().Equal(DumpIoType.SecondaryData, DumpIoType.Header, DumpIoType.Complete);
+        types[1..^3].Should().OnlyContain(t => t == DumpIoType.Body).And.HaveCount(6, "the bitmap page, then 1,031 pages in pieces of 1 MiB");
+        writes[0].Should().Be((DumpIoType.Header, 0L, 0x2000u, 0x2000));
+        var body = writes[1..^3];
+        body[0].Offset.Should().Be(0x2000, "the body follows the header");
+        body.Zip(body.Skip(1)).Should().OnlyContain(p => p.First.Offset + p.First.Length == p.Second.Offset);
+        var bodyEnd = body[^1].Offset + body[^1].Length;
+        writes[^3].Should().Be((DumpIoType.SecondaryData, bodyEnd, 0x40u, 0x40), "the region header, the blob header and 12 bytes padded to 16");
+        writes[^2].Should().Be((DumpIoType.Header, 0L, 0x2000u, 0x2000), "the header again, with the final RequiredDumpSpace");
+        writes[^1].Should().Be((DumpIoType.Complete, bodyEnd + 0x40, 0u, 0));
         outcome.Violations.Should().BeEmpty();
         outcome.Invocations.Where(i => i.Reason == BugCheckCallbackReason.DumpIo).Select(i => i.IoType).Should().Equal(writes.Select(w => (DumpIoType?)w.Type));
     }
 
     [Fact]
-    public void The_header_write_carries_the_documented_header_page()
+    public void The_header_write_carries_the_DUMP_HEADER64()
     {
-        var kernel = new SimulatedKernel(new SimulationOptions { PageSize = 8192, DumpType = DumpType.Full });
-        var page = new byte[56];
+        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = DumpType.Full });
+        var header = new byte[0x2000];
         kernel.Register(BugCheckCallbackReason.DumpIo, "io.sys", (_, _, data) =>
         {
             var d = (DumpIoData)data!;
             if (d.Type == DumpIoType.Header)
             {
-                d.Buffer.Span[..56].CopyTo(page);
+                d.Buffer.Span.CopyTo(header);
             }
         });
         kernel.KeBugCheckEx(0xD1, 1, 2, 3, 4).Violations.Should().BeEmpty();
-        page[..8].Should().Equal("BCSIMHDR"u8.ToArray());
-        (BitConverter.ToUInt32(page, 8), BitConverter.ToUInt32(page, 12), BitConverter.ToUInt64(page, 16), BitConverter.ToUInt64(page, 40), BitConverter.ToInt32(page, 48), BitConverter.ToUInt32(page, 52))
-            .Should().Be((1u, 0xD1u, 1ul, 4ul, (int)DumpType.Full, 8192u));
+        header[..8].Should().Equal("PAGEDU64"u8.ToArray());
+        (BitConverter.ToUInt32(header, 0x38), BitConverter.ToUInt64(header, 0x40), BitConverter.ToUInt64(header, 0x58), BitConverter.ToUInt32(header, 0xF98), BitConverter.ToUInt64(header, 0x10))
+            .Should().Be((0xD1u, 1ul, 4ul, 1u, SimulatedMemoryMap.Default.DirectoryTableBase));
+    }
+
+    [Theory]
+    [InlineData(DumpType.Full)]
+    [InlineData(DumpType.Summary)]
+    [InlineData(DumpType.Header)]
+    [InlineData(DumpType.Triage)]
+    [InlineData(DumpType.BitmapFull)]
+    [InlineData(DumpType.BitmapKernel)]
+    [InlineData(DumpType.Automatic)]
+    public void A_DumpIo_callback_that_mirrors_every_write_reproduces_the_file_byte_for_byte(DumpType dumpType)
+    {
+        // Allocation detection off: a complete dump puts 64 MiB into the in-memory sink, past the 16 MiB no-GC budget.
+        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = dumpType, DetectAllocations = false });
+        var mirror = new byte[80 << 20]; // the driver's resident mirror, allocated before the crash
+        var mirrored = 0L;
+        kernel.Register(BugCheckCallbackReason.DumpIo, "mirror.sys", (_, _, data) =>
+        {
+            var d = (DumpIoData)data!;
+            d.Buffer.Span.CopyTo(mirror.AsSpan((int)d.Offset));
+            mirrored = Math.Max(mirrored, d.Offset + d.BufferLength);
+        });
+        kernel.Register(BugCheckCallbackReason.AddPages, "add.sys", Callbacks.PageRanges(PageRangeFlags.PhysicalAddress, (0x10000, 3)));
+        kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "sec.sys", Callbacks.SecondaryWriter(s_tag, new byte[4097]));
+        var sink = new InMemoryDumpSink();
+        kernel.KeBugCheckEx(0x1, sink: sink).Violations.Should().BeEmpty();
+        mirrored.Should().Be(sink.Length);
+        mirror.AsSpan(0, (int)mirrored).SequenceEqual(sink.ToArray()).Should().BeTrue();
     }
 
     [Fact]
@@ -89,7 +124,7 @@ public sealed class DumpIoProtocolTests
         var states = new List<BufferDumpState>(8);
         var record = kernel.Register(BugCheckCallbackReason.DumpIo, "watch.sys", (_, rec, _) => states.Add(rec.State));
         kernel.KeBugCheckEx(0x1);
-        states.Should().OnlyContain(s => s == BufferDumpState.Inserted).And.HaveCount(3);
+        states.Should().OnlyContain(s => s == BufferDumpState.Inserted).And.HaveCount(8, "one header write, the bitmap page and five 1 MiB pieces of pages, then Complete");
         record.State.Should().Be(BufferDumpState.Finished);
     }
 }

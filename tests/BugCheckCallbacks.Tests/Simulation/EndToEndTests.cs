@@ -1,3 +1,5 @@
+using BugCheckCallbacks.Dump;
+using BugCheckCallbacks.Tests.Dump;
 using System.Text.Json;
 using BugCheckCallbacks.Registration;
 using BugCheckCallbacks.Simulation;
@@ -9,7 +11,7 @@ public sealed class EndToEndTests
 {
     private static readonly Guid s_storageTag = Guid.Parse("5a5a5a5a-1000-4000-8000-000000000001");
     private static readonly Guid s_ringTag = Guid.Parse("5a5a5a5a-1000-4000-8000-000000000002");
-    private const ulong TriageVa = 0xFFFF800000400000;
+    private const ulong TriageVa = 0xFFFF800000300000;
 
     internal static (SimulatedKernel Kernel, byte[] StorageLog, byte[][] Ring, byte[] ClassicBuffer) BuildScenario()
     {
@@ -68,7 +70,7 @@ public sealed class EndToEndTests
         outcome.Blobs.Select(b => (b.Tag, b.Size, b.Component)).Should().Equal(
             (s_storageTag, 6000u, "storport.sys"), (s_ringTag, 8u, "ndis.sys"), (s_ringTag, 8u, "ndis.sys"));
         sink.ReadTagged(s_storageTag).Should().Equal(storageLog);
-        sink.Blobs.Where(b => b.Tag == s_ringTag).Select(b => b.Data).Should().BeEquivalentTo(ring, o => o.WithStrictOrdering());
+        sink.Blobs().Where(b => b.Tag == s_ringTag).Select(b => b.Data).Should().BeEquivalentTo(ring, o => o.WithStrictOrdering());
         classicBuffer[..7].Should().Equal("classic"u8.ToArray());
 
         outcome.Records.Select(r => (r.Component, r.Calls, r.FinalState)).Should().BeEquivalentTo(new[]

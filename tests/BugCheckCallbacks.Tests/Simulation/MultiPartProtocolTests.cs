@@ -1,3 +1,5 @@
+using BugCheckCallbacks.Dump;
+using BugCheckCallbacks.Tests.Dump;
 using BugCheckCallbacks.Simulation;
 
 namespace BugCheckCallbacks.Tests.Simulation;
@@ -25,7 +27,7 @@ public sealed class MultiPartProtocolTests
         var sink = new InMemoryDumpSink();
         var outcome = kernel.KeBugCheckEx(0xEF, 1, 2, 3, 4, sink);
         seen.Should().Equal((0, SecondaryDataFlags.None, DumpType.Full, 0xEFu, 4ul), (1, SecondaryDataFlags.None, DumpType.Full, 0xEFu, 4ul), (2, SecondaryDataFlags.None, DumpType.Full, 0xEFu, 4ul));
-        sink.Blobs.Select(b => b.Data).Should().BeEquivalentTo(ring, options => options.WithStrictOrdering());
+        sink.Blobs().Select(b => b.Data).Should().BeEquivalentTo(ring, options => options.WithStrictOrdering());
         outcome.Blobs.Select(b => b.IsReadable).Should().Equal(true, false, false);
         outcome.Violations.Should().BeEmpty("parts of one callback may share their tag");
     }

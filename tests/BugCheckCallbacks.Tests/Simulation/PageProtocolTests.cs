@@ -24,7 +24,7 @@ public sealed class PageProtocolTests
             seen[calls] = (d.Context, d.Flags, d.BugCheckCode);
             d.Context = 0x1000 + calls;
             d.Flags = PageRangeFlags.PhysicalAddress | (calls < 2 ? PageRangeFlags.AdditionalRangesExist : 0);
-            d.Address = (ulong)calls * 0x1000;
+            d.Address = (ulong)(calls + 1) * 0x1000;
             d.Count = 1;
             calls++;
         });
@@ -152,6 +152,7 @@ public sealed class PageProtocolTests
             calls++;
             var d = (PageRangeData)data!;
             d.Flags = PageRangeFlags.PhysicalAddress | PageRangeFlags.AdditionalRangesExist;
+            d.Address = 0x1000;
             d.Count = 1;
             kernel.Callbacks.Deregister(rec);
         });

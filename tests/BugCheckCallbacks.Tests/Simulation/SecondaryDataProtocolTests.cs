@@ -1,3 +1,5 @@
+using BugCheckCallbacks.Dump;
+using BugCheckCallbacks.Tests.Dump;
 using BugCheckCallbacks.Registration;
 using BugCheckCallbacks.Simulation;
 

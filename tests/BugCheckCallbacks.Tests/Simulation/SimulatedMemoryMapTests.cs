@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Simulation;
 
 namespace BugCheckCallbacks.Tests.Simulation;
@@ -9,18 +10,21 @@ public sealed class SimulatedMemoryMapTests
     [
         new MemoryRegion(AddressSpace.Virtual, new AddressRange(0x10000, 0x2000), new byte[] { 1, 2, 3, 4 }),
         new MemoryRegion(AddressSpace.Virtual, new AddressRange(0x12000, 0x1000)),
-        new MemoryRegion(AddressSpace.Physical, new AddressRange(0, 0x1000)),
+        new MemoryRegion(AddressSpace.Physical, new AddressRange(0, 0x10000)),
+        new MemoryRegion(AddressSpace.Physical, new AddressRange(0x10000, 0x10000)),
     ]);
 
     [Theory]
     [InlineData(AddressSpace.Virtual, 0x10000ul, 0x2000ul, true)]
-    [InlineData(AddressSpace.Virtual, 0x10000ul, 0x2001ul, false)]
+    [InlineData(AddressSpace.Virtual, 0x10000ul, 0x3000ul, true)]
+    [InlineData(AddressSpace.Virtual, 0x10000ul, 0x3001ul, false)]
     [InlineData(AddressSpace.Virtual, 0xFFFFul, 0x10ul, false)]
     [InlineData(AddressSpace.Virtual, 0x10000ul, 0ul, false)]
     [InlineData(AddressSpace.Physical, 0x800ul, 0x800ul, true)]
-    [InlineData(AddressSpace.Physical, 0x10000ul, 0x10ul, false)]
+    [InlineData(AddressSpace.Physical, 0xF000ul, 0x2000ul, true)]
+    [InlineData(AddressSpace.Physical, 0x1F000ul, 0x1001ul, false)]
     [InlineData(AddressSpace.Virtual, 0xFFFFFFFFFFFFFFF0ul, 0x20ul, false)]
-    public void Contains_requires_the_whole_range_in_one_region(AddressSpace space, ulong address, ulong length, bool expected) =>
+    public void Contains_requires_every_byte_in_regions_of_the_space(AddressSpace space, ulong address, ulong length, bool expected) =>
         s_map.Contains(space, address, length).Should().Be(expected);
 
     [Fact]
@@ -59,28 +63,105 @@ public sealed class SimulatedMemoryMapTests
     }
 
     [Fact]
-    public void Read_outside_the_map_throws()
+    public void A_physical_page_that_backs_a_virtual_page_holds_the_virtual_content()
     {
-        var act = () => s_map.Read(AddressSpace.Physical, 0xFF8, new byte[16]);
+        s_map.TryTranslate(0x11008, out var physical).Should().BeTrue();
+        var bytes = new byte[8];
+        s_map.Read(AddressSpace.Physical, physical, bytes);
+        BinaryPrimitives.ReadUInt64LittleEndian(bytes).Should().Be(0x11008);
+        s_map.Read(AddressSpace.Physical, 0x1008, bytes);
+        BinaryPrimitives.ReadUInt64LittleEndian(bytes).Should().Be(0x1008, "a page no virtual page uses holds its physical address");
+    }
+
+    [Theory]
+    [InlineData(AddressSpace.Physical, 0x20000ul)]
+    [InlineData(AddressSpace.Virtual, 0x13000ul)]
+    [InlineData(AddressSpace.Virtual, 0xFFFF800000000000ul)]
+    public void Read_outside_the_map_throws(AddressSpace space, ulong address)
+    {
+        var act = () => s_map.Read(space, address - 8, new byte[16]);
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("address");
     }
 
-    public static TheoryData<MemoryRegion[]> BadMaps() => new()
+    [Fact]
+    public void The_default_map_is_64_MiB_of_physical_memory_in_two_runs_and_4_MiB_of_kernel_memory()
     {
-        new[] { new MemoryRegion(AddressSpace.Virtual, new AddressRange(0, 0)) },
-        new[] { new MemoryRegion(AddressSpace.Virtual, new AddressRange(ulong.MaxValue, 2)) },
-        new[] { new MemoryRegion(AddressSpace.Virtual, new AddressRange(0, 2), new byte[3]) },
-        new[] { new MemoryRegion((AddressSpace)5, new AddressRange(0, 2)) },
-        new[] { new MemoryRegion(AddressSpace.Virtual, new AddressRange(0, 0x100)), new MemoryRegion(AddressSpace.Virtual, new AddressRange(0xFF, 0x100)) },
-        new[] { new MemoryRegion(AddressSpace.Virtual, new AddressRange(0x100, 0x100)), new MemoryRegion(AddressSpace.Virtual, new AddressRange(0, 0x101)) },
+        var map = SimulatedMemoryMap.Default;
+        map.PhysicalMemoryRuns.Should().Equal(new PhysicalMemoryRun(1, 0x9E), new PhysicalMemoryRun(0x100, 0x3F00));
+        map.PageTablePageCount.Should().Be(5, "a PML4, a PDPT, a page directory and two page tables map 4 MiB");
+        map.DirectoryTableBase.Should().Be(0x3FFF000, "the PML4 takes the highest page");
+        map.Contains(AddressSpace.Virtual, 0xFFFF800000000000, 0x400000).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Page_tables_are_real_x64_tables_in_physical_memory()
+    {
+        const ulong Va = 0xFFFF800000123456;
+        var entry = new byte[8];
+        var table = s_defaultDtb;
+        foreach (var level in new[] { 4, 3, 2, 1 })
+        {
+            var index = (Va >> (12 + (9 * (level - 1)))) & 0x1FF;
+            SimulatedMemoryMap.Default.Read(AddressSpace.Physical, table + (index * 8), entry);
+            var value = BinaryPrimitives.ReadUInt64LittleEndian(entry);
+            (value & 0xFFF).Should().Be(0x63, "level {0}: present, writable, accessed, dirty, not a large page", level);
+            table = value & 0x000F_FFFF_FFFF_F000;
+        }
+
+        SimulatedMemoryMap.Default.TryTranslate(Va, out var physical).Should().BeTrue();
+        (table | (Va & 0xFFF)).Should().Be(physical);
+    }
+
+    [Fact]
+    public void Frames_come_from_the_top_of_physical_memory_tables_first()
+    {
+        var frames = new List<(ulong Start, ulong End)>();
+        s_map.AddPageTableFrames(frames);
+        frames.Select(f => f.Start).Should().BeEquivalentTo(new ulong[] { 0x1F, 0x1E, 0x1D, 0x1C }, "PML4, PDPT, page directory, page table");
+        s_map.DirectoryTableBase.Should().Be(0x1F000);
+        frames.Clear();
+        s_map.AddMappedFrames(frames);
+        frames.Should().Equal([(0x19UL, 0x1AUL), (0x1AUL, 0x1CUL)], "the three virtual pages take the next three frames down, region by region");
+    }
+
+    [Fact]
+    public void A_hundred_thousand_scattered_regions_each_get_their_page_table()
+    {
+        var regions = new List<MemoryRegion> { new(AddressSpace.Physical, new AddressRange(0x1000, 0x40000000)) };
+        for (var i = 0UL; i < 100_000; i++)
+        {
+            regions.Add(new MemoryRegion(AddressSpace.Virtual, new AddressRange(0xFFFF800000000000 + (i * 0x200000), 0x1000)));
+        }
+
+        var map = new SimulatedMemoryMap(regions);
+        map.PageTablePageCount.Should().Be(1 + 1 + 196 + 100_000, "one page table per 2 MiB region, one directory per 1 GiB");
+        map.TryTranslate(0xFFFF800000000000 + (99_999UL * 0x200000) + 0x10, out _).Should().BeTrue();
+    }
+
+    public static TheoryData<MemoryRegion[], string> BadMaps() => new()
+    {
+        { [Physical(0, 0x10000), new(AddressSpace.Virtual, new AddressRange(0, 0))], "empty" },
+        { [Physical(0, 0x10000), new(AddressSpace.Virtual, new AddressRange(ulong.MaxValue - 0xFFF, 0x2000))], "wraps" },
+        { [Physical(0, 0x10000), new(AddressSpace.Virtual, new AddressRange(0, 0x1000), new byte[0x1001])], "content" },
+        { [Physical(0, 0x10000), new((AddressSpace)5, new AddressRange(0, 0x1000))], "AddressSpace" },
+        { [Physical(0, 0x10000), new(AddressSpace.Virtual, new AddressRange(0x100, 0x1000))], "page-aligned" },
+        { [Physical(0, 0x10000), new(AddressSpace.Virtual, new AddressRange(0, 0x1800))], "page-aligned" },
+        { [Physical(0, 0x10000), new(AddressSpace.Virtual, new AddressRange(0, 0x2000)), new(AddressSpace.Virtual, new AddressRange(0x1000, 0x1000))], "overlaps" },
+        { [Physical(0, 0x10000), new(AddressSpace.Virtual, new AddressRange(0x0000_7FFF_FFFF_F000, 0x2000))], "canonical" },
+        { [Physical(0, 0x10000), new(AddressSpace.Virtual, new AddressRange(0x0000_8000_0000_0000, 0x1000))], "canonical" },
+        { [new(AddressSpace.Virtual, new AddressRange(0, 0x1000))], "physical" },
+        { Enumerable.Range(0, 43).Select(i => Physical((ulong)i * 0x2000, 0x1000)).ToArray(), "42" },
+        { [Physical(0x000F_FFFF_FFFF_F000, 0x2000)], "2^52" },
+        { [Physical(0, 0x4000), new(AddressSpace.Virtual, new AddressRange(0, 0x1000))], "page frames" },
+        { [Physical(0, 0x10000), new(AddressSpace.Virtual, new AddressRange(0xFFFF800000000000, 0x0000800000000000))], "page frames" },
     };
 
     [Theory]
     [MemberData(nameof(BadMaps))]
-    public void Constructor_rejects_bad_regions(MemoryRegion[] regions)
+    public void Constructor_rejects_bad_regions(MemoryRegion[] regions, string reason)
     {
         var act = () => new SimulatedMemoryMap(regions);
-        act.Should().Throw<ArgumentException>().WithParameterName("regions");
+        act.Should().Throw<ArgumentException>().WithParameterName("regions").WithMessage($"*{reason}*");
     }
 
     [Fact]
@@ -94,6 +175,10 @@ public sealed class SimulatedMemoryMapTests
 
     [Fact]
     public void Same_range_in_both_spaces_does_not_overlap() =>
-        new SimulatedMemoryMap([new(AddressSpace.Virtual, new AddressRange(0, 0x1000)), new(AddressSpace.Physical, new AddressRange(0, 0x1000))])
+        new SimulatedMemoryMap([new(AddressSpace.Virtual, new AddressRange(0, 0x1000)), Physical(0, 0x10000)])
             .Regions.Should().HaveCount(2);
+
+    private static readonly ulong s_defaultDtb = SimulatedMemoryMap.Default.DirectoryTableBase;
+
+    private static MemoryRegion Physical(ulong address, ulong size) => new(AddressSpace.Physical, new AddressRange(address, size));
 }

@@ -11,7 +11,9 @@ public sealed class SimulationOptionsTests
         var options = new SimulationOptions();
         options.DumpType.Should().Be(DumpType.Automatic);
         options.Order.Should().Be(CallbackOrder.NewestFirst);
-        options.PageSize.Should().Be(4096);
+        options.BuildNumber.Should().Be(26100);
+        options.NumberOfProcessors.Should().Be(4);
+        options.SystemTime.Should().Be(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         options.SecondaryDataBudget.Should().Be(0x400000);
         options.InBufferSize.Should().Be(4096);
         options.TriageMaxVirtMemSize.Should().Be(0x100000);
@@ -29,8 +31,9 @@ public sealed class SimulationOptionsTests
         { "DumpType", new SimulationOptions { DumpType = DumpType.Unknown } },
         { "DumpType", new SimulationOptions { DumpType = (DumpType)8 } },
         { "Order", new SimulationOptions { Order = (CallbackOrder)2 } },
-        { "PageSize", new SimulationOptions { PageSize = 3000 } },
-        { "PageSize", new SimulationOptions { PageSize = 256 } },
+        { "NumberOfProcessors", new SimulationOptions { NumberOfProcessors = 0 } },
+        { "NumberOfProcessors", new SimulationOptions { NumberOfProcessors = 2049 } },
+        { "SystemTime", new SimulationOptions { SystemTime = new DateTimeOffset(1600, 12, 31, 0, 0, 0, TimeSpan.Zero) } },
         { "InBufferSize", new SimulationOptions { InBufferSize = -1 } },
         { "TriageMaxVirtMemSize", new SimulationOptions { TriageMaxVirtMemSize = 0x02000001 } },
         { "MemoryMap", new SimulationOptions { MemoryMap = null! } },
@@ -49,8 +52,8 @@ public sealed class SimulationOptionsTests
     [Fact]
     public void Validate_lists_every_broken_rule_at_once()
     {
-        var options = new SimulationOptions { PageSize = 3, RepeatCallBudget = 0, DumpType = DumpType.Invalid };
+        var options = new SimulationOptions { NumberOfProcessors = 0, RepeatCallBudget = 0, DumpType = DumpType.Invalid };
         var act = options.Validate;
-        act.Should().Throw<ArgumentException>().Which.Message.Should().ContainAll("PageSize", "RepeatCallBudget", "DumpType");
+        act.Should().Throw<ArgumentException>().Which.Message.Should().ContainAll("NumberOfProcessors", "RepeatCallBudget", "DumpType");
     }
 }

@@ -1,3 +1,5 @@
+using BugCheckCallbacks.Dump;
+using BugCheckCallbacks.Tests.Dump;
 using BugCheckCallbacks.Simulation;
 
 namespace BugCheckCallbacks.Tests.Simulation;
@@ -29,8 +31,8 @@ public sealed class TriageProtocolTests
         var outcome = kernel.KeBugCheckEx(0x139, 3, 4, 5, 6, sink);
         fields.Should().Be((TriageDumpDataFlags.BugCheckActive, 0x100000u, 0x139u, 3ul, 4ul, 5ul, 6ul));
         outcome.TriageBlocks.Should().Equal(new TriageBlockInfo("triage.sys", Kva, 0x100), new TriageBlockInfo("triage.sys", Kva + 0x1000, 0x20));
-        sink.TriageBlocks.Should().HaveCount(2);
-        BitConverter.ToUInt64(sink.TriageBlocks[0].Data, 8).Should().Be(Kva + 8);
+        BitConverter.ToUInt64(sink.ReadVirtual(Kva, 0x100), 8).Should().Be(Kva + 8, "the triage dump holds the block's page and the page tables that map it");
+        BitConverter.ToUInt64(sink.ReadVirtual(Kva + 0x1000, 0x20), 0).Should().Be(Kva + 0x1000);
         outcome.Invocations.Single().BytesProduced.Should().Be(0x120);
         outcome.Violations.Should().BeEmpty();
         seen.Should().NotBeNull();

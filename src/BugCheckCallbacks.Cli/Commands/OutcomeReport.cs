@@ -1,0 +1,31 @@
+using System.Text.Json;
+using BugCheckCallbacks.Simulation;
+
+namespace BugCheckCallbacks.Cli.Commands;
+
+/// <summary>The outcome report <c>simulate</c> writes beside the dump: <c>crash.dmp</c> → <c>crash.outcome.json</c>.</summary>
+internal static class OutcomeReport
+{
+    public static string PathFor(string dumpPath) => Path.ChangeExtension(dumpPath, ".outcome.json");
+
+    /// <summary>Reads the report beside <paramref name="dumpPath"/>; null when there is none, a message when it is unreadable.</summary>
+    public static BugCheckOutcome? TryLoad(string dumpPath, out string? problem)
+    {
+        problem = null;
+        var path = PathFor(dumpPath);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return BugCheckOutcome.FromJson(File.ReadAllText(path));
+        }
+        catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException)
+        {
+            problem = $"{path} is not a readable outcome report: {exception.Message}";
+            return null;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace BugCheckCallbacks.Dump;
+
+/// <summary>Specifies how the body of an x64 kernel dump stores physical pages (docs/dump-format.md).</summary>
+public enum DumpBodyLayout
+{
+    /// <summary>
+    /// A run-based complete dump (<c>DumpType</c> 1): every page of every physical memory run follows the header, run
+    /// after run.
+    /// </summary>
+    RunBased = 1,
+
+    /// <summary>A bitmap dump of kernel memory: a bitmap header signed <c>"SDMP"</c> marks which pages follow.</summary>
+    KernelBitmap = 2,
+
+    /// <summary>A bitmap dump of complete memory: a bitmap header signed <c>"FDMP"</c> marks which pages follow.</summary>
+    CompleteBitmap = 3,
+}

@@ -1,0 +1,255 @@
+namespace BugCheckCallbacks.Dump;
+
+/// <summary>
+/// Lays out an x64 kernel dump and emits it as writes of at most 1 MiB, in file order: the 0x2000-byte
+/// <c>DUMP_HEADER64</c>; the body (run-based, or a bitmap header, the bitmap and the stored pages); the secondary-data
+/// region in the DumpBlob layout; then, when the region is not empty, the header again with the final
+/// <c>RequiredDumpSpace</c>. It takes bytes, never callbacks. Memory use is two fixed buffers whatever the dump's size.
+/// </summary>
+internal sealed class KernelDumpWriter
+{
+    public const int ChunkBytes = 1 << 20;
+    private const int PageSize = (int)X64Paging.PageSize;
+    private const int PagesPerChunk = ChunkBytes / PageSize;
+
+    private readonly DumpFileHeader _header;
+    private readonly DumpBodyLayout _layout;
+    private readonly (ulong Start, ulong End)[] _frames;
+    private readonly IPhysicalPageSource _pages;
+    private readonly IDumpWriteTarget _target;
+    private readonly uint _buildNumber;
+    private static readonly byte[] s_zeros = new byte[DumpBlob.Alignment];
+
+    private readonly byte[] _chunk = new byte[ChunkBytes];
+    private readonly ulong _bitmapBits;
+    private readonly long _firstPage;
+    private long _regionEnd;
+
+    /// <param name="header">Every header field but <c>RequiredDumpSpace</c>, which the writer computes.</param>
+    /// <param name="layout">How the body stores pages.</param>
+    /// <param name="frames">The stored page frames: sorted, disjoint, non-adjacent [Start, End) ranges within the runs.</param>
+    /// <param name="pages">The content of every stored frame.</param>
+    /// <param name="target">Where the writes go.</param>
+    public KernelDumpWriter(DumpFileHeader header, DumpBodyLayout layout, (ulong Start, ulong End)[] frames, IPhysicalPageSource pages, IDumpWriteTarget target)
+    {
+        _header = header;
+        _layout = layout;
+        _frames = frames;
+        _pages = pages;
+        _target = target;
+        _buildNumber = header.MinorVersion;
+        StoredPages = frames.Aggregate(0UL, (sum, range) => sum + (range.End - range.Start));
+        if (layout == DumpBodyLayout.RunBased)
+        {
+            _firstPage = DumpHeader64.Size;
+            BodyEnd = _firstPage + ((long)header.NumberOfPages * PageSize);
+        }
+        else
+        {
+            var pageLimit = header.PhysicalMemoryRuns.Count == 0 ? 0 : header.PhysicalMemoryRuns[^1].EndPage;
+            _bitmapBits = (pageLimit + 31) & ~31UL; // both readers agree on a multiple of 32 bits
+            _firstPage = AlignToPage(DumpHeader64.BitmapHeaderOffset + DumpHeader64.BitmapHeaderSize + (long)(_bitmapBits / 8));
+            BodyEnd = _firstPage + ((long)StoredPages * PageSize);
+        }
+
+        _regionEnd = BodyEnd;
+    }
+
+    /// <summary>Gets the file offset just past the body, where the secondary-data region starts.</summary>
+    public long BodyEnd { get; }
+
+    /// <summary>Gets the number of pages the body stores (for a run-based dump, the pages that are not zero-filled).</summary>
+    public ulong StoredPages { get; }
+
+    /// <summary>Gets the file length so far: the body's end, plus the region once a blob was written.</summary>
+    public long Length => _regionEnd;
+
+    /// <summary>Writes the header, with <c>RequiredDumpSpace</c> covering the header and the body.</summary>
+    public void WriteHeader() => EmitHeader(BodyEnd);
+
+    /// <summary>Writes the body: every stored page (run-based: every page of every run, zeros where not stored).</summary>
+    public void WriteBody()
+    {
+        if (_layout == DumpBodyLayout.RunBased)
+        {
+            WriteRunBasedPages();
+        }
+        else
+        {
+            WriteBitmap();
+            WriteStoredPages();
+        }
+    }
+
+    /// <summary>Appends one blob to the secondary-data region (the region's 16-byte header goes before the first).</summary>
+    public void WriteBlob(Guid tag, ReadOnlySpan<byte> data)
+    {
+        var offset = _regionEnd;
+        var used = 0;
+        if (offset == BodyEnd)
+        {
+            DumpBlob.WriteFileHeader(_chunk, _buildNumber);
+            used = DumpBlob.FileHeaderSize;
+        }
+
+        var postPad = DumpBlob.WriteBlobHeader(_chunk.AsSpan(used), tag, (uint)data.Length);
+        used += DumpBlob.BlobHeaderSize;
+        Append(DumpIoType.SecondaryData, data, ref offset, ref used);
+        Append(DumpIoType.SecondaryData, s_zeros.AsSpan(0, postPad), ref offset, ref used);
+        Emit(DumpIoType.SecondaryData, ref offset, used);
+        _regionEnd = offset;
+    }
+
+    /// <summary>Writes the header again when the region grew, so that <c>RequiredDumpSpace</c> is the file's size.</summary>
+    public void Finish()
+    {
+        if (_regionEnd != BodyEnd)
+        {
+            EmitHeader(_regionEnd);
+        }
+    }
+
+    private void EmitHeader(long requiredDumpSpace)
+    {
+        DumpHeader64.Write(_header with { RequiredDumpSpace = requiredDumpSpace }, _chunk);
+        var offset = 0L;
+        Emit(DumpIoType.Header, ref offset, DumpHeader64.Size);
+    }
+
+    private void WriteRunBasedPages()
+    {
+        var offset = _firstPage;
+        var next = 0; // the first stored range that may hold the frames being written
+        foreach (var run in _header.PhysicalMemoryRuns)
+        {
+            for (var frame = run.BasePage; frame < run.EndPage;)
+            {
+                var count = (int)Math.Min(PagesPerChunk, run.EndPage - frame);
+                for (var i = 0; i < count; i++, frame++)
+                {
+                    var page = _chunk.AsSpan(i * PageSize, PageSize);
+                    while (next < _frames.Length && _frames[next].End <= frame)
+                    {
+                        next++;
+                    }
+
+                    if (next < _frames.Length && _frames[next].Start <= frame)
+                    {
+                        _pages.ReadPage(frame, page);
+                    }
+                    else
+                    {
+                        page.Clear(); // a removed page: the run-based layout has a slot for it, so it is zero
+                    }
+                }
+
+                Emit(DumpIoType.Body, ref offset, count * PageSize);
+            }
+        }
+    }
+
+    /// <summary>Writes [0x2000, first page): the bitmap header, the bitmap, and zeros up to the page boundary.</summary>
+    private void WriteBitmap()
+    {
+        const long Area = DumpHeader64.BitmapHeaderOffset;
+        const int HeaderSize = DumpHeader64.BitmapHeaderSize;
+        Span<byte> header = stackalloc byte[HeaderSize];
+        DumpHeader64.WriteBitmapHeader(header, _layout, (ulong)_firstPage, StoredPages, _bitmapBits);
+        var bitmapEnd = HeaderSize + (long)(_bitmapBits / 8); // relative to the area
+        var next = 0;
+        for (var offset = Area; offset < _firstPage;)
+        {
+            var length = (int)Math.Min(ChunkBytes, _firstPage - offset);
+            var piece = _chunk.AsSpan(0, length);
+            piece.Clear();
+            var at = offset - Area;
+            if (at < HeaderSize)
+            {
+                var part = header[(int)at..];
+                part[..Math.Min(part.Length, length)].CopyTo(piece);
+            }
+
+            var from = Math.Max(at, HeaderSize);
+            var to = Math.Min(at + length, bitmapEnd);
+            if (from < to)
+            {
+                FillBitmap(piece.Slice((int)(from - at), (int)(to - from)), (ulong)(from - HeaderSize) * 8, ref next);
+            }
+
+            Emit(DumpIoType.Body, ref offset, length);
+        }
+    }
+
+    /// <summary>Sets the bits of the stored frames that fall in [<paramref name="firstBit"/>, + 8 × length).</summary>
+    private void FillBitmap(Span<byte> bitmap, ulong firstBit, ref int next)
+    {
+        bitmap.Clear();
+        var endBit = firstBit + ((ulong)bitmap.Length * 8);
+        while (next < _frames.Length && _frames[next].Start < endBit)
+        {
+            var from = Math.Max(_frames[next].Start, firstBit) - firstBit;
+            var to = Math.Min(_frames[next].End, endBit) - firstBit;
+            for (var bit = from; bit < to; bit++)
+            {
+                bitmap[(int)(bit >> 3)] |= (byte)(1 << (int)(bit & 7));
+            }
+
+            if (_frames[next].End > endBit)
+            {
+                break; // the range goes on in the next piece
+            }
+
+            next++;
+        }
+    }
+
+    private void WriteStoredPages()
+    {
+        var offset = _firstPage;
+        var used = 0;
+        foreach (var (start, end) in _frames)
+        {
+            for (var frame = start; frame < end; frame++)
+            {
+                _pages.ReadPage(frame, _chunk.AsSpan(used, PageSize));
+                used += PageSize;
+                if (used == ChunkBytes)
+                {
+                    Emit(DumpIoType.Body, ref offset, used);
+                    used = 0;
+                }
+            }
+        }
+
+        if (used > 0)
+        {
+            Emit(DumpIoType.Body, ref offset, used);
+        }
+    }
+
+    private void Emit(DumpIoType type, ref long offset, int length)
+    {
+        _target.Write(type, offset, _chunk.AsMemory(0, length));
+        offset += length;
+    }
+
+    /// <summary>Copies <paramref name="bytes"/> into the chunk after <paramref name="used"/> bytes, emitting each full chunk.</summary>
+    private void Append(DumpIoType type, ReadOnlySpan<byte> bytes, ref long offset, ref int used)
+    {
+        while (!bytes.IsEmpty)
+        {
+            if (used == ChunkBytes)
+            {
+                Emit(type, ref offset, used);
+                used = 0;
+            }
+
+            var take = Math.Min(bytes.Length, ChunkBytes - used);
+            bytes[..take].CopyTo(_chunk.AsSpan(used));
+            used += take;
+            bytes = bytes[take..];
+        }
+    }
+
+    private static long AlignToPage(long value) => (value + (PageSize - 1)) & ~(long)(PageSize - 1);
+}
