@@ -388,9 +388,9 @@ public sealed class DumpFile : IDisposable
         }
 
         var runCount = U32(header, DumpHeader64.PhysicalMemoryBlock);
-        if (runCount > DumpHeader64.MaxRuns)
+        if (runCount > DumpHeader64.MaxRunsRead)
         {
-            throw new InvalidDumpException(DumpHeader64.PhysicalMemoryBlock, $"NumberOfRuns is {runCount}; the header has room for at most {DumpHeader64.MaxRuns}.");
+            throw new InvalidDumpException(DumpHeader64.PhysicalMemoryBlock, $"NumberOfRuns is {runCount}; the header has room for at most {DumpHeader64.MaxRunsRead}.");
         }
 
         var runs = new PhysicalMemoryRun[runCount];

@@ -10,7 +10,15 @@ namespace BugCheckCallbacks.Dump;
 internal static class DumpHeader64
 {
     public const int Size = 0x2000;
+
+    /// <summary>The runs the 700-byte PhysicalMemoryBlockBuffer holds whole; the writer writes no more.</summary>
     public const int MaxRuns = 42;
+
+    /// <summary>
+    /// The runs a reader accepts: QEMU declares room for 43 (its WinDumpPhyMemDesc64), the last one reaching into the
+    /// 4 bytes of padding before the CONTEXT record at 0x348.
+    /// </summary>
+    public const int MaxRunsRead = 43;
     public const int RunsOffset = PhysicalMemoryBlock + 0x10;
     public const int RunSize = 0x10;
 

@@ -255,6 +255,49 @@ public sealed class DumpFileTests
     }
 
     [Fact]
+    public void A_hundred_thousand_added_pages_and_tags_round_trip()
+    {
+        const int N = 100_000;
+        var kernel = new SimulatedKernel(new SimulationOptions
+        {
+            DumpType = DumpType.BitmapKernel,
+            RepeatCallBudget = N,
+            SecondaryDataBudget = 8 << 20,
+            DetectAllocations = false,
+            MemoryMap = new SimulatedMemoryMap([new MemoryRegion(AddressSpace.Physical, new AddressRange(0, 1UL << 30))]),
+        });
+        kernel.Register(BugCheckCallbackReason.AddPages, "scatter.sys", (_, _, data) =>
+        {
+            var d = (PageRangeData)data!;
+            var i = (ulong)d.Context;
+            d.Flags = PageRangeFlags.PhysicalAddress | (i + 1 < N ? PageRangeFlags.AdditionalRangesExist : 0);
+            d.Address = (((i * 7919) % 0x3FFF0) + 1) << 12; // every page once, in no order
+            d.Count = 1;
+            d.Context = (nint)(i + 1);
+        });
+        var part = new byte[8];
+        kernel.Register(BugCheckCallbackReason.SecondaryMultiPartDumpData, "many.sys", (_, _, data) =>
+        {
+            var d = (SecondaryDumpDataEx)data!;
+            BinaryPrimitives.WriteInt64LittleEndian(part, d.Context);
+            d.Guid = new Guid((int)d.Context + 1, 0, 0, new byte[8]);
+            d.SetOutput(part);
+            d.Context++;
+            d.Flags = d.Context < N ? SecondaryDataFlags.AdditionalData : SecondaryDataFlags.None;
+        });
+        var sink = new InMemoryDumpSink();
+        kernel.KeBugCheckEx(0x1, sink: sink).Violations.Should().BeEmpty();
+        using var dump = sink.Open();
+        dump.StoredPageCount.Should().Be(N + 1UL, "the added pages and the PML4");
+        dump.ContainsPage(((99_999UL * 7919) % 0x3FFF0) + 1).Should().BeTrue();
+        var tags = dump.EnumerateTags().ToArray();
+        tags.Should().HaveCount(N);
+        var buffer = new byte[8];
+        dump.ReadTagged(new Guid(N, 0, 0, new byte[8]), buffer, out _).Should().Be(8);
+        BinaryPrimitives.ReadInt64LittleEndian(buffer).Should().Be(N - 1);
+    }
+
+    [Fact]
     public void A_dump_without_secondary_data_has_no_region()
     {
         var file = new InMemoryDumpSink();
@@ -347,7 +390,7 @@ public sealed class DumpFileTests
         { "DumpType 4 (triage)", 0xF98, f => f[0xF98] = 4 },
         { "DumpType 8 (kernel memory, RDMP)", 0xF98, f => f[0xF98] = 8 },
         { "DumpType 2 (summary)", 0xF98, f => f[0xF98] = 2 },
-        { "NumberOfRuns is 43", 0x88, f => f[0x88] = 43 },
+        { "NumberOfRuns is 44; the header has room for at most 43", 0x88, f => f[0x88] = 44 },
         { "NumberOfRuns is 4294967295", 0x88, f => BinaryPrimitives.WriteUInt32LittleEndian(f.AsSpan(0x88), uint.MaxValue) },
         { "NumberOfPages is 0x3F9F", 0x90, f => f[0x90]++ },
         { "before the end of run 0", 0xA8, f => BinaryPrimitives.WriteUInt64LittleEndian(f.AsSpan(0xA8), 0x50) },

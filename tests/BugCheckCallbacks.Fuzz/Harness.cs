@@ -1,0 +1,72 @@
+using BugCheckCallbacks.Dump;
+
+namespace BugCheckCallbacks.Fuzz;
+
+/// <summary>Runs one input through every reader entry point; only <see cref="InvalidDumpException"/> is an expected failure.</summary>
+internal static class Harness
+{
+    private const int Limit = 256;
+
+    /// <summary>Reads <paramref name="input"/> as a kernel dump and as a bare region; says which of the two read without InvalidDumpException.</summary>
+    public static (bool Dump, bool Region) ReadEverything(byte[] input)
+    {
+        bool dump;
+        try
+        {
+            ReadAsKernelDump(input);
+            dump = true;
+        }
+        catch (InvalidDumpException)
+        {
+            dump = false;
+        }
+
+        return (dump, ReadAsRegion(input));
+    }
+
+    private static void ReadAsKernelDump(byte[] input)
+    {
+        using var dump = DumpFile.Open(new MemoryStream(input, writable: false));
+        _ = (dump.Header, dump.Layout, dump.StoredPageCount, dump.BodyEnd);
+        var page = new byte[0x1000];
+        foreach (var run in dump.EnumerateStoredRuns().Take(Limit))
+        {
+            dump.ContainsPage(run.BasePage);
+            dump.ReadPhysical((run.BasePage << 12) + 0xFF0, page);
+            dump.ReadPhysical(run.EndPage << 12, page);
+        }
+
+        foreach (var address in new[] { Seeds.KernelBase, Seeds.KernelBase + 0x1FF8, 0x7FF000000000UL, dump.Header.BugCheckParameter4, 0x0000800000000000UL })
+        {
+            dump.TryTranslate(address, out _);
+            dump.ReadVirtual(address, page);
+        }
+
+        ReadTags(dump.EnumerateTags(), (tag, buffer) => dump.TryReadTagged(tag, 0, buffer, out _, out _), dump.OpenTag);
+    }
+
+    private static bool ReadAsRegion(byte[] input)
+    {
+        try
+        {
+            using var region = DumpBlobReader.Open(new MemoryStream(input, writable: false));
+            ReadTags(region.EnumerateTags(), (tag, buffer) => region.TryReadTagged(tag, 0, buffer, out _, out _), region.OpenTag);
+            return true;
+        }
+        catch (InvalidDumpException)
+        {
+            return false;
+        }
+    }
+
+    private static void ReadTags(IEnumerable<DumpTag> tags, Func<Guid, byte[], bool> read, Func<Guid, Stream> open)
+    {
+        var buffer = new byte[0x100];
+        foreach (var tag in tags.Take(Limit))
+        {
+            read(tag.Tag, buffer);
+            using var stream = open(tag.Tag);
+            stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using BugCheckCallbacks.Fuzz;
+
+// Fuzzes every dump reader entry point with mutated dumps: `dotnet run -c Release -- [iterations] [seed] [failures folder]`.
+// Prints the figures docs/reliability.md reports and exits 1 when any input throws anything but InvalidDumpException,
+// allocates more than its length plus the fixed bound, or takes longer than 100 ms.
+var c = CultureInfo.InvariantCulture;
+var iterations = args.Length > 0 ? long.Parse(args[0], c) : 1_000_000;
+var seed = args.Length > 1 ? int.Parse(args[1], c) : 20261126;
+var failures = args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), "bugcheck-fuzz-failures");
+const long AllocationBound = 256 << 10; // fixed per-input bound over the input's length: buffers and caches of the reader
+const double SlowMilliseconds = 100;
+
+var seeds = Seeds.Create();
+var mutator = new Mutator(new Random(seed), seeds);
+var exceptions = new Dictionary<string, long>();
+long slow = 0, overAllocated = 0, readDumps = 0, readRegions = 0, maxExtraBytes = long.MinValue, totalBytes = 0;
+var maxTime = TimeSpan.Zero;
+var total = Stopwatch.StartNew();
+for (var i = 0L; i < iterations; i++)
+{
+    var input = mutator.Next(out var from);
+    totalBytes += input.Length;
+    var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+    var started = Stopwatch.GetTimestamp();
+    string? failure = null;
+    try
+    {
+        var (dump, region) = Harness.ReadEverything(input);
+        readDumps += dump ? 1 : 0;
+        readRegions += region ? 1 : 0;
+    }
+    catch (Exception exception)
+    {
+        failure = exception.GetType().FullName!;
+        exceptions[failure] = exceptions.GetValueOrDefault(failure) + 1;
+    }
+
+    var elapsed = Stopwatch.GetElapsedTime(started);
+    var extra = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore - input.Length;
+    maxExtraBytes = Math.Max(maxExtraBytes, extra);
+    maxTime = elapsed > maxTime ? elapsed : maxTime;
+    slow += elapsed.TotalMilliseconds > SlowMilliseconds ? 1 : 0;
+    overAllocated += extra > AllocationBound ? 1 : 0;
+    if (failure is not null || extra > AllocationBound)
+    {
+        Directory.CreateDirectory(failures);
+        File.WriteAllBytes(Path.Combine(failures, string.Create(c, $"input-{i}-{from.Replace(' ', '-')}.bin")), input);
+    }
+}
+
+total.Stop();
+Console.WriteLine(string.Create(c, $"inputs: {iterations:N0} from {seeds.Count} seeds ({string.Join(", ", seeds.Select(s => $"{s.Name} {s.Bytes.Length:N0} B"))}), random seed {seed}"));
+Console.WriteLine(string.Create(c, $"time: {total.Elapsed.TotalSeconds:F1} s in all, {total.Elapsed.TotalMicroseconds / iterations:F1} µs per input, slowest {maxTime.TotalMilliseconds:F2} ms; inputs over {SlowMilliseconds} ms: {slow}"));
+Console.WriteLine(string.Create(c, $"allocation: at most {maxExtraBytes:N0} bytes over the input's length (bound {AllocationBound:N0}); inputs over the bound: {overAllocated}; mean input {totalBytes / Math.Max(1, iterations):N0} bytes"));
+Console.WriteLine(string.Create(c, $"answers: {readDumps:N0} inputs read as a kernel dump and {readRegions:N0} as a DumpBlob region; the rest gave InvalidDumpException"));
+Console.WriteLine(exceptions.Count == 0 ? "exceptions other than InvalidDumpException: none" : "exceptions other than InvalidDumpException:");
+foreach (var (type, count) in exceptions.OrderByDescending(e => e.Value))
+{
+    Console.WriteLine(string.Create(c, $"  {type}: {count:N0}"));
+}
+
+if (exceptions.Count > 0 || overAllocated > 0 || slow > 0)
+{
+    Console.WriteLine($"failing inputs saved under {failures}");
+    return 1;
+}
+
+return 0;
