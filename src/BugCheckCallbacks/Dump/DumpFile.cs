@@ -219,7 +219,10 @@ public sealed class DumpFile : IDisposable
     /// <summary>Translates a virtual address through the dump's page tables, rooted at <see cref="DumpFileHeader.DirectoryTableBase"/>.</summary>
     /// <param name="virtualAddress">The virtual address.</param>
     /// <param name="physicalAddress">The physical address it maps to.</param>
-    /// <returns><see langword="true"/> when every table on the way is stored and present (4 KiB, 2 MiB and 1 GiB pages).</returns>
+    /// <returns>
+    /// <see langword="true"/> when every table on the way is stored and every entry valid: present, or a Windows transition
+    /// entry (4 KiB, 2 MiB and 1 GiB pages).
+    /// </returns>
     /// <exception cref="InvalidDumpException">The file ends inside a stored page-table page.</exception>
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
     public bool TryTranslate(ulong virtualAddress, out ulong physicalAddress)
@@ -581,7 +584,7 @@ public sealed class DumpFile : IDisposable
         var table = Header.DirectoryTableBase & X64Paging.FrameMask;
         for (var level = 4; level >= 1; level--)
         {
-            if (ReadEntry(table >> PageShift, X64Paging.IndexAt(virtualAddress, level)) is not { } entry || (entry & X64Paging.PresentBit) == 0)
+            if (ReadEntry(table >> PageShift, X64Paging.IndexAt(virtualAddress, level)) is not { } entry || !X64Paging.IsValid(entry))
             {
                 return NotMapped;
             }

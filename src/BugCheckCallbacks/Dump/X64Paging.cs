@@ -15,6 +15,10 @@ internal static class X64Paging
     public const ulong DirtyBit = 1UL << 6;
     public const ulong LargePageBit = 1UL << 7;
 
+    /// <summary>Windows' software bits in a not-present entry: prototype (10) and transition (11), per Windows Internals.</summary>
+    public const ulong PrototypeBit = 1UL << 10;
+    public const ulong TransitionBit = 1UL << 11;
+
     /// <summary>Bits 12..51 of an entry: the physical address of the next table or of the page.</summary>
     public const ulong FrameMask = 0x000F_FFFF_FFFF_F000;
 
@@ -23,6 +27,12 @@ internal static class X64Paging
 
     /// <summary>What the simulated machine sets in every entry it writes: present, writable, accessed, dirty.</summary>
     public const ulong EntryFlags = PresentBit | WritableBit | AccessedBit | DirtyBit;
+
+    /// <summary>
+    /// Gets whether an entry leads to a page in memory: present, or a Windows transition entry (not present, transition
+    /// set, prototype clear) whose frame still holds the page — the rule Volatility 3's Windows layers apply.
+    /// </summary>
+    public static bool IsValid(ulong entry) => (entry & PresentBit) != 0 || (entry & (TransitionBit | PrototypeBit)) == TransitionBit;
 
     /// <summary>Gets whether <paramref name="address"/> is canonical: bits 63..47 all equal.</summary>
     public static bool IsCanonical(ulong address) => address < 0x0000_8000_0000_0000 || address >= 0xFFFF_8000_0000_0000;

@@ -229,6 +229,18 @@ public sealed class DumpFileTests
         dump.TryTranslate(0x0000_0000_C000_0000, out _).Should().BeFalse("PDPT entry 3 is not present");
     }
 
+    [Theory]
+    [InlineData(0x7000ul | 0x800, true)] // transition: not present, bit 11 set, bit 10 clear; the frame still holds the page
+    [InlineData(0x7000ul | 0xC00, false)] // prototype: the entry points elsewhere
+    [InlineData(0x7000ul, false)] // not present
+    public void A_Windows_transition_entry_translates_like_Volatility_reads_it(ulong pte, bool valid)
+    {
+        var file = HandMadeDump(8, (0, 0x1000 | 0x63), (0x1000, 0x2000 | 0x63), (0x2000, 0x3000 | 0x63), (0x3000, pte));
+        using var dump = Open(file);
+        dump.TryTranslate(0x10, out var pa).Should().Be(valid);
+        pa.Should().Be(valid ? 0x7010ul : 0);
+    }
+
     [Fact]
     public void Tags_read_like_enumtag_and_ReadTagged()
     {
@@ -295,6 +307,19 @@ public sealed class DumpFileTests
         var buffer = new byte[8];
         dump.ReadTagged(new Guid(N, 0, 0, new byte[8]), buffer, out _).Should().Be(8);
         BinaryPrimitives.ReadInt64LittleEndian(buffer).Should().Be(N - 1);
+    }
+
+    [Fact]
+    public void Listing_tags_reads_only_the_header_the_bitmap_and_the_region()
+    {
+        var (file, _) = Write(DumpType.BitmapFull);
+        using var counting = new CountingStream(file);
+        using var dump = DumpFile.Open(counting, leaveOpen: true);
+        dump.EnumerateTags().Should().HaveCount(3);
+        var bitmapArea = dump.BodyEnd - ((long)dump.StoredPageCount * 0x1000) - 0x2000;
+        var region = dump.Header.RequiredDumpSpace - dump.BodyEnd;
+        counting.BytesRead.Should().BeLessThanOrEqualTo(0x2000 + bitmapArea + (2 * region), "the region's headers are read again when listing");
+        counting.BytesRead.Should().BeLessThan(file.Length / 100, "not one page of the 64 MiB of pages is read");
     }
 
     [Fact]
@@ -507,5 +532,20 @@ public sealed class DumpFileTests
         }
 
         return file;
+    }
+
+    /// <summary>A read-only stream over bytes that counts what is read.</summary>
+    private sealed class CountingStream(byte[] bytes) : MemoryStream(bytes, writable: false)
+    {
+        public long BytesRead { get; private set; }
+
+        public override int Read(Span<byte> buffer)
+        {
+            var read = base.Read(buffer);
+            BytesRead += read;
+            return read;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
     }
 }
