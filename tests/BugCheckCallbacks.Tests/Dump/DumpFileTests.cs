@@ -7,6 +7,7 @@ using BugCheckCallbacks.Tests.Simulation;
 
 namespace BugCheckCallbacks.Tests.Dump;
 
+[Collection(LargeDumps.Name)]
 public sealed class DumpFileTests
 {
     internal const ulong Kva = 0xFFFF800000000000;
@@ -535,17 +536,39 @@ public sealed class DumpFileTests
     }
 
     /// <summary>A read-only stream over bytes that counts what is read.</summary>
-    private sealed class CountingStream(byte[] bytes) : MemoryStream(bytes, writable: false)
+    private sealed class CountingStream(byte[] bytes) : Stream
     {
+        private readonly MemoryStream _inner = new(bytes, writable: false);
+
         public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => _inner.Length;
+
+        public override long Position { get => _inner.Position; set => _inner.Position = value; }
 
         public override int Read(Span<byte> buffer)
         {
-            var read = base.Read(buffer);
+            var read = _inner.Read(buffer);
             BytesRead += read;
             return read;
         }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override long Seek(long offset, SeekOrigin origin) => _inner.Seek(offset, origin);
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

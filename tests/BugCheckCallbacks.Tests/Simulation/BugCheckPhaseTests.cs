@@ -5,6 +5,7 @@ using BugCheckCallbacks.Simulation;
 
 namespace BugCheckCallbacks.Tests.Simulation;
 
+[Collection(LargeDumps.Name)]
 public sealed class BugCheckPhaseTests
 {
     private static readonly Guid s_tag = Guid.Parse("11111111-2222-3333-4444-555555555555");

@@ -3,6 +3,7 @@ using BugCheckCallbacks.Simulation;
 
 namespace BugCheckCallbacks.Tests.Simulation;
 
+[Collection(LargeDumps.Name)]
 public sealed class DumpIoProtocolTests
 {
     private static readonly Guid s_tag = Guid.Parse("d0d0d0d0-0000-0000-0000-000000000000");
@@ -49,7 +50,7 @@ public sealed class DumpIoProtocolTests
     [Fact]
     public void The_header_write_carries_the_DUMP_HEADER64()
     {
-        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = DumpType.Full });
+        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = DumpType.Full, MemoryMap = Dump.DumpFileTests.TinyMachine });
         var header = new byte[0x2000];
         kernel.Register(BugCheckCallbackReason.DumpIo, "io.sys", (_, _, data) =>
         {
@@ -62,7 +63,7 @@ public sealed class DumpIoProtocolTests
         kernel.KeBugCheckEx(0xD1, 1, 2, 3, 4).Violations.Should().BeEmpty();
         header[..8].Should().Equal("PAGEDU64"u8.ToArray());
         (BitConverter.ToUInt32(header, 0x38), BitConverter.ToUInt64(header, 0x40), BitConverter.ToUInt64(header, 0x58), BitConverter.ToUInt32(header, 0xF98), BitConverter.ToUInt64(header, 0x10))
-            .Should().Be((0xD1u, 1ul, 4ul, 1u, SimulatedMemoryMap.Default.DirectoryTableBase));
+            .Should().Be((0xD1u, 1ul, 4ul, 1u, Dump.DumpFileTests.TinyMachine.DirectoryTableBase));
     }
 
     [Theory]
