@@ -1,11 +1,15 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using BugCheckCallbacks.Cli.Commands;
 using BugCheckCallbacks.Cli.Scenarios;
 using BugCheckCallbacks.Dump;
 
 namespace BugCheckCallbacks.Cli;
 
-/// <summary>The <c>bugcheck</c> command line: simulate, enumtag, extract, show, db, reasons.</summary>
+/// <summary>The <c>bugcheck</c> command line: simulate, enumtag, extract, show, db, reasons, scenario.</summary>
 internal static class BugCheckCli
 {
     public static readonly Option<bool> NoColor = new("--no-color")
@@ -14,59 +18,174 @@ internal static class BugCheckCli
         Recursive = true,
     };
 
+    public static readonly Option<bool> Quiet = new("--quiet", "-q")
+    {
+        Description = "Print nothing on standard output but the data asked for (extract's bytes); errors still go to standard error and the exit code says the rest.",
+        Recursive = true,
+    };
+
+    /// <summary>The examples each command's --help shows.</summary>
+    public static readonly Dictionary<Command, string[]> Examples = [];
+
+    private static readonly string[] s_exitCodes =
+    [
+        "0  success; for simulate, every violation was one the scenario expects",
+        "1  simulate: a violation the scenario does not expect, or an expected one missing",
+        "2  bad usage: an option, argument, number, GUID, scenario or path that is not valid",
+        "3  a file that is not a valid dump or DumpBlob region (corrupt or truncated)",
+        "4  internal error: a bug in bugcheck; the message says what failed",
+    ];
+
+    public static Option<bool> JsonOption(string description = "Print one JSON document (docs/cli.md, \"JSON output\") instead of tables.") =>
+        new("--json") { Description = description };
+
     public static int Run(string[] args, CliContext context)
     {
-        var root = new RootCommand("Simulate Windows bug-check reason callbacks and read the dumps they leave behind.");
+        var root = new RootCommand("Simulate Windows bug-check reason callbacks and read the x64 kernel dumps they leave behind.");
         root.Options.Add(NoColor);
+        root.Options.Add(Quiet);
         root.Subcommands.Add(SimulateCommand.Create(context));
         root.Subcommands.Add(EnumTagCommand.Create(context));
         root.Subcommands.Add(ExtractCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
         root.Subcommands.Add(DbCommand.Create(context));
         root.Subcommands.Add(ReasonsCommand.Create(context));
+        root.Subcommands.Add(ScenarioCommand.Create(context));
+        Examples[root] = ["bugcheck simulate", "bugcheck enumtag crash.dmp", "bugcheck db crash.dmp ffff8000`00400000"];
+        CustomizeHelp(root);
 
         var parse = root.Parse(args);
-        var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error };
+        context.Quiet = parse.GetValue(Quiet);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
             {
-                context.Error.WriteLine(error.Message);
+                context.Error.WriteLine($"error: {error.Message}");
             }
 
             context.Error.WriteLine("Run 'bugcheck --help' for usage.");
             return ExitCodes.Usage;
         }
 
-        return parse.Invoke(configuration);
+        var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
+        return Guard(context, () => parse.Invoke(configuration));
     }
 
-    /// <summary>Runs a command body, turning the failures users can cause into messages and exit codes.</summary>
+    /// <summary>Runs a command body, turning every failure into one message on standard error and an exit code: never a stack trace.</summary>
     public static int Guard(CliContext context, Func<int> body)
     {
         try
         {
             return body();
         }
-        catch (InvalidDumpException exception)
+        catch (Exception exception) when (ExitCodeOf(exception) is { } code)
         {
             context.Error.WriteLine($"error: {exception.Message}");
-            return ExitCodes.InvalidDump;
+            return code;
         }
-        catch (ScenarioException exception)
+        catch (Exception exception)
         {
-            context.Error.WriteLine($"error: {exception.Message}");
-            return ExitCodes.Usage;
+            context.Error.WriteLine($"error: internal error ({exception.GetType().Name}): {exception.Message} This is a bug in bugcheck.");
+            return ExitCodes.InternalError;
         }
-        catch (UsageException exception)
+    }
+
+    /// <summary>The exit code of a failure a user can cause, or null for a bug.</summary>
+    public static int? ExitCodeOf(Exception exception) => exception switch
+    {
+        InvalidDumpException => ExitCodes.InvalidDump,
+        ScenarioException or UsageException => ExitCodes.Usage,
+        FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException => ExitCodes.Usage,
+        _ => null,
+    };
+
+    public static void WriteJson<T>(CliContext context, T document, JsonTypeInfo<T> type)
+    {
+        if (!context.Quiet)
         {
-            context.Error.WriteLine($"error: {exception.Message}");
-            return ExitCodes.Usage;
+            context.Out.WriteLine(JsonSerializer.Serialize(document, type));
         }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+    }
+
+    /// <summary>Checks that <paramref name="path"/> is a file that exists.</summary>
+    public static string ExistingFile(string path, string what = "<file>")
+    {
+        if (Directory.Exists(path))
         {
-            context.Error.WriteLine($"error: {exception.Message}");
-            return ExitCodes.Usage;
+            throw new UsageException($"{what} \"{path}\" is a directory, not a file.");
+        }
+
+        return File.Exists(path) ? path : throw new UsageException($"{what} \"{path}\" does not exist.");
+    }
+
+    /// <summary>Checks, before any work, that <paramref name="path"/> can be created: not a directory, in a folder that exists.</summary>
+    public static string WritableFile(string option, string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new UsageException($"{option} \"{path}\" is a directory; give a file path.");
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        return folder is null || Directory.Exists(folder) ? path : throw new UsageException($"{option} \"{path}\": the folder \"{folder}\" does not exist.");
+    }
+
+    /// <summary>Creates <paramref name="path"/> for writing, or says in one line why it cannot be.</summary>
+    public static FileStream CreateFile(string option, string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
+        }
+        catch (UnauthorizedAccessException exception)
+        {
+            throw new UsageException($"{option} \"{path}\" cannot be written: access is denied.", exception);
+        }
+        catch (IOException exception)
+        {
+            throw new UsageException($"{option} \"{path}\" cannot be written: {exception.Message}", exception);
+        }
+    }
+
+    private static void CustomizeHelp(RootCommand root)
+    {
+        var help = root.Options.OfType<HelpOption>().Single();
+        help.Action = new HelpWithExamples((HelpAction)help.Action!);
+    }
+
+    private static void WriteExamplesAndExitCodes(Command command, TextWriter output)
+    {
+        if (Examples.TryGetValue(command, out var examples))
+        {
+            output.WriteLine("Examples:");
+            foreach (var example in examples)
+            {
+                output.WriteLine($"  {example}");
+            }
+
+            output.WriteLine();
+        }
+
+        output.WriteLine("Exit codes:");
+        foreach (var line in s_exitCodes)
+        {
+            output.WriteLine($"  {line}");
+        }
+
+        output.WriteLine();
+        output.WriteLine($"Numbers are read as WinDbg reads them: {NumberText.Forms}.");
+    }
+
+    /// <summary>The standard help, then the command's examples, the exit codes and the number forms.</summary>
+    private sealed class HelpWithExamples(HelpAction standard) : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            var exit = standard.Invoke(parseResult);
+            WriteExamplesAndExitCodes(parseResult.CommandResult.Command, parseResult.InvocationConfiguration.Output);
+            return exit;
         }
     }
 }

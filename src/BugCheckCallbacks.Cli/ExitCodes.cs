@@ -9,9 +9,12 @@ internal static class ExitCodes
     /// <summary>The simulated crash found unexpected violations (or missed expected ones).</summary>
     public const int Violations = 1;
 
-    /// <summary>Bad usage: unknown option, bad number, unreadable or invalid scenario, missing file or tag.</summary>
+    /// <summary>Bad usage: unknown option, bad number, GUID or path, unreadable or invalid scenario, missing file or tag.</summary>
     public const int Usage = 2;
 
     /// <summary>The file is not a valid dump or DumpBlob region.</summary>
     public const int InvalidDump = 3;
+
+    /// <summary>A bug in bugcheck: an exception no input should cause; one message, no stack trace.</summary>
+    public const int InternalError = 4;
 }

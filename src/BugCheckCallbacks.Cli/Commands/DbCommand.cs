@@ -13,28 +13,29 @@ internal static class DbCommand
 
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("FILE") { Description = "An x64 kernel dump (types 1, 5, 6)." };
-        var address = new Argument<string>("ADDRESS") { Description = "The address: hex with 0x, decimal, WinDbg's ffff8000`00200000 form." };
-        var length = new Option<string?>("--length") { Description = "How many bytes (default 0x80, at most 0x100000)." };
+        var file = new Argument<string>("file") { Description = "An x64 kernel dump (types 1, 5, 6)." };
+        var address = new Argument<string>("address") { Description = $"The address, a number as WinDbg reads it: {NumberText.Forms}." };
+        var length = new Option<string?>("--length") { Description = "How many bytes, a number as WinDbg reads it (hex by default).", HelpName = "n", DefaultValueFactory = _ => "80" };
+        var json = BugCheckCli.JsonOption();
         var physical = new Option<bool>("--physical") { Description = "ADDRESS is physical (like !db); default: virtual, through the dump's page tables." };
         var command = new Command("db", "Print memory from a dump as hex bytes and ASCII, by virtual or physical address; ?? marks bytes the dump does not hold.");
         command.Arguments.Add(file);
         command.Arguments.Add(address);
         command.Options.Add(length);
         command.Options.Add(physical);
+        command.Options.Add(json);
+        BugCheckCli.Examples[command] = ["bugcheck db crash.dmp ffff8000`00400000", "bugcheck db crash.dmp 100000 --physical --length 0n64"];
         command.SetAction(parse => BugCheckCli.Guard(context, () =>
         {
-            var start = NumberText.TryParse(parse.GetValue(address), out var a) ? a
-                : throw new UsageException($"ADDRESS \"{parse.GetValue(address)}\" is not a number (hex with 0x, decimal, or ffff8000`00200000).");
-            var count = parse.GetValue(length) is { } text
-                ? NumberText.TryParse(text, out var n) && n is > 0 and <= MaxLength ? n : throw new UsageException($"--length \"{text}\" must be a number from 1 to 0x{MaxLength:X}.")
-                : 0x80;
+            var start = NumberText.Parse("<address>", parse.GetValue(address)!);
+            var count = NumberText.Parse("--length", parse.GetValue(length)!, MaxLength, min: 1);
             if (count - 1 > ulong.MaxValue - start)
             {
-                throw new UsageException($"ADDRESS 0x{start:X} plus --length 0x{count:X} runs past the end of the address space.");
+                throw new UsageException($"<address> 0x{start:X} plus --length 0x{count:X} runs past the end of the address space (0xFFFFFFFFFFFFFFFF).");
             }
 
-            using var dump = DumpFile.Open(parse.GetValue(file)!);
+            var path = BugCheckCli.ExistingFile(parse.GetValue(file)!);
+            using var dump = DumpFile.Open(path);
             var bytes = new byte[count];
             var readable = new bool[count];
             var isPhysical = parse.GetValue(physical);
@@ -49,8 +50,18 @@ internal static class DbCommand
                 done += (ulong)piece;
             }
 
-            Write(context.Out, start, bytes, readable);
-            if (!readable.Contains(true))
+            var isMissing = !readable.Contains(true);
+            if (parse.GetValue(json))
+            {
+                var data = string.Concat(bytes.Select((b, i) => readable[i] ? b.ToString("x2", CultureInfo.InvariantCulture) : "??"));
+                BugCheckCli.WriteJson(context, new JsonDbDocument(CliJson.SchemaVersion, "db", path, isPhysical ? "physical" : "virtual", CliJson.Hex(start), bytes.Length, data, readable.Count(r => r)), CliJsonContext.Default.JsonDbDocument);
+            }
+            else if (!context.Quiet)
+            {
+                Write(context.Out, start, bytes, readable);
+            }
+
+            if (isMissing)
             {
                 context.Error.WriteLine($"{(isPhysical ? "Physical" : "Virtual")} 0x{start:X}..0x{start + count - 1:X} is not in the dump{(isPhysical ? string.Empty : " (not mapped, or its pages are not stored)")}.");
             }

@@ -3,37 +3,72 @@ using Spectre.Console;
 
 namespace BugCheckCallbacks.Cli.Commands;
 
-/// <summary><c>bugcheck enumtag FILE</c>: the debugger's <c>.enumtag</c> for a kernel dump or a bare DumpBlob region.</summary>
+/// <summary><c>bugcheck enumtag FILE...</c>: the debugger's <c>.enumtag</c> for kernel dumps and bare DumpBlob regions.</summary>
 internal static class EnumTagCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("FILE") { Description = "An x64 kernel dump (types 1, 5, 6), or any file that is a bare DumpBlob region." };
-        var command = new Command("enumtag", "List the secondary-data tags: GUID, friendly name, size, file offset and, from the outcome report beside a simulated dump, the owner.");
-        command.Arguments.Add(file);
+        var files = new Argument<string[]>("file") { Description = "x64 kernel dumps (types 1, 5, 6) or bare DumpBlob regions; several files or a pattern (*.dmp).", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("enumtag", "List the secondary-data tags of each file: GUID, friendly name, size, file offset and, from the outcome report beside a simulated dump, the owner.");
+        command.Arguments.Add(files);
+        var json = BugCheckCli.JsonOption();
+        command.Options.Add(json);
+        BugCheckCli.Examples[command] = ["bugcheck enumtag crash.dmp", "bugcheck enumtag *.dmp --json | jq '.files[].tags[].tag'"];
         command.SetAction(parse => BugCheckCli.Guard(context, () =>
         {
-            var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
-            using var source = DumpSource.Open(parse.GetValue(file)!, context.Error);
-            if (source.Blobs is null)
+            var paths = DumpFiles.Expand(parse.GetValue(files)!);
+            if (parse.GetValue(json))
             {
-                console.WriteLine("No secondary-data region: no DumpBlob header follows the dump's body.");
+                var entries = new JsonTagsFile[paths.Count];
+                var exit = DumpFiles.Run(context, paths, (index, path, file) =>
+                {
+                    try
+                    {
+                        using var source = DumpSource.Open(path, file.Error);
+                        entries[index] = new JsonTagsFile(path, source.Dump is null ? "DumpBlob region" : "kernel dump", source.Blobs?.BuildNumber, source.Tags.Select(CliJson.Tag).ToList(), null);
+                        return ExitCodes.Ok;
+                    }
+                    catch (Exception exception) when (BugCheckCli.ExitCodeOf(exception) is { } code)
+                    {
+                        entries[index] = new JsonTagsFile(path, null, null, null, new JsonError(code, exception.Message));
+                        throw;
+                    }
+                });
+                BugCheckCli.WriteJson(context, new JsonTagsDocument(CliJson.SchemaVersion, "enumtag", [.. entries]), CliJsonContext.Default.JsonTagsDocument);
+                return exit;
+            }
+
+            return DumpFiles.Run(context, paths, (_, path, file) =>
+            {
+                using var source = DumpSource.Open(path, file.Error);
+                if (file.Quiet)
+                {
+                    _ = source.Tags.Count(); // still read every header: the exit code says whether the file is valid
+                    return ExitCodes.Ok;
+                }
+
+                var console = file.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
+                if (paths.Count > 1)
+                {
+                    console.WriteLine($"== {path}");
+                }
+
+                if (source.Blobs is null)
+                {
+                    console.WriteLine("No secondary-data region: no DumpBlob header follows the dump's body.");
+                    return ExitCodes.Ok;
+                }
+
+                var table = new CliTable("Secondary-data tags", "Tag", "Name", "Size", "Offset", "Component");
+                foreach (var tag in source.Tags)
+                {
+                    table.Add($"{{{tag.Tag}}}", tag.FriendlyName ?? string.Empty, $"0x{tag.Size:X}", $"0x{tag.Offset:X}", tag.Component ?? string.Empty);
+                }
+
+                table.Render(console);
+                console.WriteLine($"{table.Count} tag(s); DumpBlob build {source.Blobs.BuildNumber}.");
                 return ExitCodes.Ok;
-            }
-
-            var table = OutcomeView.Table("Tag", "Name", "Size", "Offset", "Component");
-            var count = 0;
-            foreach (var tag in source.Tags)
-            {
-                table.AddRow(
-                    OutcomeView.Cell($"{{{tag.Tag}}}"), OutcomeView.Cell(tag.FriendlyName ?? string.Empty), OutcomeView.Cell($"0x{tag.Size:X}"),
-                    OutcomeView.Cell($"0x{tag.Offset:X}"), OutcomeView.Cell(tag.Component ?? string.Empty));
-                count++;
-            }
-
-            console.Write(table);
-            console.WriteLine($"{count} tag(s); DumpBlob build {source.Blobs.BuildNumber}.");
-            return ExitCodes.Ok;
+            });
         }));
         return command;
     }

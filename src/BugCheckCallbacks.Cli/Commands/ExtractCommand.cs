@@ -9,39 +9,47 @@ internal static class ExtractCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("FILE") { Description = "An x64 kernel dump (types 1, 5, 6), or any file that is a bare DumpBlob region." };
-        var tag = new Option<string>("--tag") { Description = "The GUID tag of the block (the first block with it is extracted).", Required = true };
-        var output = new Option<string?>("--out") { Description = "Write the data to this file instead of stdout." };
-        var command = new Command("extract", "Write the data of a secondary-data tag to a file or to stdout.");
+        var file = new Argument<string>("file") { Description = "An x64 kernel dump (types 1, 5, 6), or any file that is a bare DumpBlob region." };
+        var tag = new Option<string>("--tag") { Description = "The GUID tag of the block.", Required = true, HelpName = "guid" };
+        var part = new Option<string>("--part") { Description = "Which block with the tag, from 1 (ReadTagged's); the parts of multi-part data share a tag.", HelpName = "n", DefaultValueFactory = _ => "1" };
+        var output = new Option<string?>("--out") { Description = "Write the data to this file instead of stdout.", HelpName = "file" };
+        var command = new Command("extract", "Write the data of a secondary-data block to a file or to stdout (raw bytes when redirected, a hex dump on a terminal).");
         command.Arguments.Add(file);
         command.Options.Add(tag);
+        command.Options.Add(part);
         command.Options.Add(output);
+        BugCheckCli.Examples[command] = ["bugcheck extract crash.dmp --tag 5707e5a1-0000-4000-8000-000000000001 --out storport.bin", "bugcheck extract crash.dmp --tag 1e7a1e7a-0000-4000-8000-00000000000a --part 3 > part3.bin"];
         command.SetAction(parse => BugCheckCli.Guard(context, () =>
         {
             if (!Guid.TryParse(parse.GetValue(tag), out var guid))
             {
-                throw new UsageException($"--tag \"{parse.GetValue(tag)}\" is not a GUID.");
+                throw new UsageException($"--tag \"{parse.GetValue(tag)}\" is not a GUID; a GUID looks like 5707e5a1-0000-4000-8000-000000000001.");
             }
 
-            using var source = DumpSource.Open(parse.GetValue(file)!, context.Error);
-            Stream data;
-            try
+            var index = (int)Scenarios.NumberText.Parse("--part", parse.GetValue(part)!, max: int.MaxValue, min: 1);
+            var outPath = parse.GetValue(output) is { } requested ? BugCheckCli.WritableFile("--out", requested) : null;
+            using var source = DumpSource.Open(BugCheckCli.ExistingFile(parse.GetValue(file)!), context.Error);
+            var blocks = source.Blobs is null ? [] : source.Blobs.EnumerateTags().Where(t => t.Tag == guid).Take(index).ToList();
+            if (blocks.Count < index)
             {
-                data = source.Blobs?.OpenTag(guid) ?? throw new KeyNotFoundException($"No secondary-data block is tagged {{{guid}}}: the dump has no secondary-data region.");
+                throw new UsageException(blocks.Count == 0
+                    ? $"--tag {{{guid}}}: no secondary-data block has this tag{(source.Blobs is null ? " (the dump has no secondary-data region)" : string.Empty)}; 'bugcheck enumtag' lists the tags."
+                    : $"--part {index}: only {blocks.Count} block(s) are tagged {{{guid}}}.");
             }
-            catch (KeyNotFoundException exception)
-            {
-                throw new UsageException(exception.Message, exception);
-            }
+
+            var data = source.Blobs!.OpenBlock(blocks[^1]);
 
             using (data)
             {
-                if (parse.GetValue(output) is { } path)
+                if (outPath is not null)
                 {
-                    using var target = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+                    using var target = BugCheckCli.CreateFile("--out", outPath);
                     var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
-                    SimulateCommand.WithProgress(console, "Extracting", report => Copy(data, target, report));
-                    context.Error.WriteLine($"{data.Length.ToString(CultureInfo.InvariantCulture)} bytes of {{{guid}}} written to {path}.");
+                    SimulateCommand.WithProgress(console, "Extracting", data.Length, report => Copy(data, target, report));
+                    if (!context.Quiet)
+                    {
+                        context.Error.WriteLine($"{data.Length.ToString(CultureInfo.InvariantCulture)} bytes of {{{guid}}} (block {index}) written to {outPath}.");
+                    }
                 }
                 else if (context.IsInteractive)
                 {
@@ -59,7 +67,7 @@ internal static class ExtractCommand
         return command;
     }
 
-    private static long Copy(Stream source, Stream target, Action<long> report)
+    private static long Copy(Stream source, Stream target, Action<long, long?> report)
     {
         var buffer = new byte[1 << 20];
         long total = 0;
@@ -68,7 +76,7 @@ internal static class ExtractCommand
         {
             target.Write(buffer, 0, read);
             total += read;
-            report(total);
+            report(total, source.Length);
         }
 
         return total;

@@ -1,12 +1,18 @@
+using System.Globalization;
 using BugCheckCallbacks.Simulation;
 using Spectre.Console;
 
 namespace BugCheckCallbacks.Cli.Commands;
 
-/// <summary>Renders an outcome as tables: calls, blobs, body, triage, violations.</summary>
+/// <summary>Renders an outcome as titled tables: calls, blobs, body ranges, triage blocks, violations.</summary>
 internal static class OutcomeView
 {
-    public static void Render(IAnsiConsole console, BugCheckOutcome outcome)
+    private static readonly Style s_red = new(Color.Red);
+
+    /// <param name="console">Where to write.</param>
+    /// <param name="outcome">The outcome.</param>
+    /// <param name="isExpected">Whether the scenario expected a violation; null when nothing was expected (a report read back).</param>
+    public static void Render(IAnsiConsole console, BugCheckOutcome outcome, Func<Violation, bool>? isExpected = null)
     {
         console.WriteLine($"*** STOP 0x{outcome.DisplayedStopCode:X8} (0x{outcome.BugCheckParameter1:X}, 0x{outcome.BugCheckParameter2:X}, 0x{outcome.BugCheckParameter3:X}, 0x{outcome.BugCheckParameter4:X})");
         if (outcome.DisplayedStopCode != outcome.BugCheckCode)
@@ -14,78 +20,68 @@ internal static class OutcomeView
             console.WriteLine($"    nested bug check; the original stop code was 0x{outcome.BugCheckCode:X8}");
         }
 
-        console.WriteLine($"{outcome.DumpType} dump, page size {outcome.PageSize}, {outcome.Invocations.Count} calls, {outcome.Violations.Count} violations");
-        console.WriteLine();
-
-        var calls = Table("#", "Phase", "Reason", "Pass / I/O", "Component", "Call", "Bytes", "Alloc", "State");
+        console.WriteLine($"{outcome.DumpType} dump, {outcome.Invocations.Count} calls, {outcome.Violations.Count} violations");
+        var calls = new CliTable("Calls", "#", "Phase", "Reason", "Pass / I/O", "Component", "Call", "Bytes", "Alloc", "State");
         foreach (var call in outcome.Invocations)
         {
             var pass = call.Pass != InvocationPass.None ? call.Pass.ToString() : call.IoType?.ToString() ?? string.Empty;
-            calls.AddRow(
+            calls.Add(
                 Cell(call.Sequence), Cell(call.Phase), Cell(call.Reason?.ToString() ?? "Classic"), Cell(pass), Cell(call.Component),
                 Cell(call.CallNumber), Cell(call.BytesProduced), Cell(call.Faulted ? "-" : call.AllocatedBytes), // a fault's own exception is not charged
-                new Markup(Markup.Escape(call.StateAfter + (call.Faulted ? " (faulted)" : string.Empty)), call.Faulted ? new Style(Color.Red) : Style.Plain));
+                (call.StateAfter + (call.Faulted ? " (faulted)" : string.Empty), call.Faulted ? s_red : Style.Plain));
         }
 
-        console.Write(calls);
-
+        calls.Render(console);
         if (outcome.Blobs.Count > 0)
         {
-            var blobs = Table("Tag", "Size", "Component", "Reason", "Readable");
+            var blobs = new CliTable("Secondary-data blobs", "Tag", "Size", "Component", "Reason", "Readable");
             foreach (var blob in outcome.Blobs)
             {
-                blobs.AddRow(Cell($"{{{blob.Tag}}}"), Cell($"0x{blob.Size:X}"), Cell(blob.Component), Cell(blob.Reason), Cell(blob.IsReadable ? "yes" : "no (duplicate tag)"));
+                blobs.Add(Text($"{{{blob.Tag}}}"), Text($"0x{blob.Size:X}"), Text(blob.Component), Cell(blob.Reason), Text(blob.IsReadable ? "yes" : "no (duplicate tag)"));
             }
 
-            console.Write(blobs);
+            blobs.Render(console);
         }
 
         if (outcome.BodyRanges.Count > 0)
         {
-            var body = Table("Space", "Address", "Pages");
+            var body = new CliTable("Pages added, less those removed", "Space", "Address", "Pages");
             foreach (var range in outcome.BodyRanges)
             {
-                body.AddRow(Cell(range.Space), Cell($"0x{range.Address:X16}"), Cell(range.PageCount));
+                body.Add(Cell(range.Space), Text($"0x{range.Address:X16}"), Cell(range.PageCount));
             }
 
-            console.Write(body);
+            body.Render(console);
         }
 
         if (outcome.TriageBlocks.Count > 0)
         {
-            var triage = Table("Component", "Address", "Size");
+            var triage = new CliTable("Triage blocks", "Component", "Address", "Size");
             foreach (var block in outcome.TriageBlocks)
             {
-                triage.AddRow(Cell(block.Component), Cell($"0x{block.Address:X16}"), Cell($"0x{block.Size:X}"));
+                triage.Add(Text(block.Component), Text($"0x{block.Address:X16}"), Text($"0x{block.Size:X}"));
             }
 
-            console.Write(triage);
+            triage.Render(console);
         }
 
         if (outcome.Violations.Count > 0)
         {
-            var violations = Table("Code", "Kind", "Phase", "Component", "Call", "Detail");
+            var violations = new CliTable("Violations", "Code", "Expected", "Kind", "Phase", "Component", "Call", "Detail");
             foreach (var violation in outcome.Violations)
             {
-                violations.AddRow(
-                    new Markup(Markup.Escape(violation.Code), new Style(Color.Red)), Cell(violation.Kind), Cell(violation.Phase),
-                    Cell(violation.Component), Cell(violation.CallNumber), Cell(violation.Detail));
+                var expected = isExpected?.Invoke(violation);
+                var style = expected == true ? Style.Plain : s_red;
+                violations.Add(
+                    (violation.Code, style), (expected switch { true => "yes", false => "NO", null => "-" }, style), Cell(violation.Kind), Cell(violation.Phase),
+                    Text(violation.Component), Cell(violation.CallNumber), Text(violation.Detail));
             }
 
-            console.Write(violations);
+            violations.Render(console);
         }
     }
 
-    public static Table Table(params string[] columns)
-    {
-        var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in columns)
-        {
-            table.AddColumn(new TableColumn(Markup.Escape(column)));
-        }
+    public static (string, Style) Text(string text) => (text, Style.Plain);
 
-        return table;
-    }
-
-    public static Text Cell(object? value) => new(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
+    public static (string, Style) Cell(object? value) => (Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty, Style.Plain);
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using System.Text;
 
 namespace BugCheckCallbacks.Cli.Commands;
@@ -10,8 +9,11 @@ internal static class ReasonsCommand
     public static Command Create(CliContext context)
     {
         var markdown = new Option<bool>("--markdown") { Description = "Print the table as Markdown (docs/contract.md is generated this way)." };
+        var json = BugCheckCli.JsonOption();
         var command = new Command("reasons", "List every KBUGCHECK_CALLBACK_REASON: value, wdm.h name, data structure, minimum Windows version, meaning.");
         command.Options.Add(markdown);
+        command.Options.Add(json);
+        BugCheckCli.Examples[command] = ["bugcheck reasons", "bugcheck reasons --json | jq '.reasons[] | select(.dispatched) | .nativeName'"];
         command.SetAction(parse => BugCheckCli.Guard(context, () =>
         {
             if (parse.GetValue(markdown))
@@ -20,16 +22,30 @@ internal static class ReasonsCommand
                 return ExitCodes.Ok;
             }
 
-            var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
-            var table = OutcomeView.Table("Value", "wdm.h name", "Data", "Minimum version", "Dispatched", "Meaning");
-            foreach (var info in BugCheckReasons.All)
+            if (parse.GetValue(json))
             {
-                table.AddRow(
-                    OutcomeView.Cell(info.Value), OutcomeView.Cell(info.NativeName), OutcomeView.Cell(info.NativeDataTypeName ?? "(none)"),
-                    OutcomeView.Cell(info.MinimumVersion), OutcomeView.Cell(info.IsDispatched ? "yes" : "no"), OutcomeView.Cell(info.Description));
+                var reasons = BugCheckReasons.All
+                    .Select(r => new JsonReason(r.Value, r.Reason.ToString(), r.NativeName, r.NativeDataTypeName, r.MinimumVersion, r.IsDispatched, r.Description))
+                    .ToList();
+                BugCheckCli.WriteJson(context, new JsonReasonsDocument(CliJson.SchemaVersion, "reasons", reasons), CliJsonContext.Default.JsonReasonsDocument);
+                return ExitCodes.Ok;
             }
 
-            console.Write(table);
+            if (context.Quiet)
+            {
+                return ExitCodes.Ok;
+            }
+
+            var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
+            var table = new CliTable("KBUGCHECK_CALLBACK_REASON", "Value", "wdm.h name", "Data", "Minimum version", "Dispatched", "Meaning");
+            foreach (var info in BugCheckReasons.All)
+            {
+                table.Add(
+                    info.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), info.NativeName, info.NativeDataTypeName ?? "(none)",
+                    info.MinimumVersion, info.IsDispatched ? "yes" : "no", info.Description);
+            }
+
+            table.Render(console);
             return ExitCodes.Ok;
         }));
         return command;

@@ -1,106 +1,115 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using BugCheckCallbacks.Dump;
 using Spectre.Console;
 
 namespace BugCheckCallbacks.Cli.Commands;
 
-/// <summary><c>bugcheck show FILE</c>: the dump header, physical memory, stored pages, tags, and the outcome report beside it.</summary>
+/// <summary><c>bugcheck show FILE...</c>: the dump header, physical memory, stored pages, tags, and the outcome report beside it.</summary>
 internal static class ShowCommand
 {
     private const int MaxRunsShown = 16;
 
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("FILE") { Description = "An x64 kernel dump (types 1, 5, 6)." };
-        var json = new Option<bool>("--json") { Description = "Print the outcome report found beside the dump as JSON." };
-        var command = new Command("show", "Show a kernel dump: header, physical memory runs, stored pages, secondary-data tags, and the outcome report written beside a simulated dump.");
-        command.Arguments.Add(file);
+        var files = new Argument<string[]>("file") { Description = "x64 kernel dumps (types 1, 5, 6); several files or a pattern (*.dmp).", Arity = ArgumentArity.OneOrMore };
+        var json = BugCheckCli.JsonOption();
+        var command = new Command("show", "Show each kernel dump: header, physical memory runs, stored pages, secondary-data tags, and the outcome report written beside a simulated dump.");
+        command.Arguments.Add(files);
         command.Options.Add(json);
+        BugCheckCli.Examples[command] = ["bugcheck show crash.dmp", "bugcheck show crash.dmp --json | jq .files[0].header"];
         command.SetAction(parse => BugCheckCli.Guard(context, () =>
         {
-            var path = parse.GetValue(file)!;
-            using var source = DumpSource.Open(path, context.Error);
-            var dump = source.Dump ?? throw new UsageException($"{path} is a bare DumpBlob region, not a kernel dump: use 'bugcheck enumtag' to list its tags.");
+            var paths = DumpFiles.Expand(parse.GetValue(files)!);
             if (parse.GetValue(json))
             {
-                var report = source.Report ?? throw new UsageException($"No outcome report beside the dump: {OutcomeReport.PathFor(path)} does not exist.");
-                context.Out.WriteLine(report.ToJson());
+                var entries = new JsonShowFile[paths.Count];
+                var exit = DumpFiles.Run(context, paths, (index, path, file) =>
+                {
+                    try
+                    {
+                        using var source = Open(path, file);
+                        entries[index] = Describe(path, source);
+                        return ExitCodes.Ok;
+                    }
+                    catch (Exception exception) when (BugCheckCli.ExitCodeOf(exception) is { } code)
+                    {
+                        entries[index] = new JsonShowFile(path, null, null, null, null, null, null, null, null, new JsonError(code, exception.Message));
+                        throw;
+                    }
+                });
+                BugCheckCli.WriteJson(context, new JsonShowDocument(CliJson.SchemaVersion, "show", [.. entries]), CliJsonContext.Default.JsonShowDocument);
+                return exit;
+            }
+
+            return DumpFiles.Run(context, paths, (_, path, file) =>
+            {
+                using var source = Open(path, file);
+                if (file.Quiet)
+                {
+                    _ = source.Tags.Count();
+                    return ExitCodes.Ok;
+                }
+
+                var console = file.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
+                if (paths.Count > 1)
+                {
+                    console.WriteLine($"== {path}");
+                }
+
+                Render(console, path, source);
                 return ExitCodes.Ok;
-            }
-
-            var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
-            WriteHeader(console, dump);
-            WriteMemory(console, dump);
-            var tags = OutcomeView.Table("Tag", "Name", "Size", "Offset", "Component");
-            foreach (var tag in source.Tags)
-            {
-                tags.AddRow(OutcomeView.Cell($"{{{tag.Tag}}}"), OutcomeView.Cell(tag.FriendlyName ?? string.Empty), OutcomeView.Cell($"0x{tag.Size:X}"), OutcomeView.Cell($"0x{tag.Offset:X}"), OutcomeView.Cell(tag.Component ?? string.Empty));
-            }
-
-            console.WriteLine(dump.HasSecondaryData
-                ? $"Secondary data: DumpBlob region at 0x{dump.SecondaryDataOffset:X}, build {source.Blobs!.BuildNumber}."
-                : "Secondary data: none (no DumpBlob header follows the body).");
-            if (dump.HasSecondaryData)
-            {
-                console.Write(tags);
-            }
-
-            if (source.Report is { } outcome)
-            {
-                console.WriteLine($"Outcome report ({OutcomeReport.PathFor(path)}):");
-                OutcomeView.Render(console, outcome);
-            }
-            else
-            {
-                console.WriteLine("No outcome report beside the dump.");
-            }
-
-            return ExitCodes.Ok;
+            });
         }));
         return command;
     }
 
-    private static void WriteHeader(IAnsiConsole console, DumpFile dump)
+    private static DumpSource Open(string path, CliContext file)
     {
-        var h = dump.Header;
-        var c = CultureInfo.InvariantCulture;
-        var table = OutcomeView.Table("Field", "Value");
-        void Row(string field, string value) => table.AddRow(OutcomeView.Cell(field), OutcomeView.Cell(value));
-        Row("DumpType", string.Create(c, $"{h.DumpType} ({dump.Layout})"));
-        Row("Version", string.Create(c, $"{h.MajorVersion:X}.{h.MinorVersion} (build {h.MinorVersion})"));
-        Row("BugCheckCode", string.Create(c, $"0x{h.BugCheckCode:X8}"));
-        Row("Parameters", string.Create(c, $"0x{h.BugCheckParameter1:X}, 0x{h.BugCheckParameter2:X}, 0x{h.BugCheckParameter3:X}, 0x{h.BugCheckParameter4:X}"));
-        Row("DirectoryTableBase", string.Create(c, $"0x{h.DirectoryTableBase:X}"));
-        Row("MachineImageType", string.Create(c, $"0x{h.MachineImageType:X}"));
-        Row("NumberProcessors", h.NumberProcessors.ToString(c));
-        Row("SystemTime", h.SystemTimeUtc?.ToString("u", c) ?? string.Create(c, $"0x{h.SystemTime:X} (not a valid FILETIME)"));
-        Row("Comment", h.Comment);
-        Row("RequiredDumpSpace", string.Create(c, $"0x{h.RequiredDumpSpace:X}"));
-        Row("File length", string.Create(c, $"0x{dump.Length:X}"));
-        console.Write(table);
-    }
-
-    private static void WriteMemory(IAnsiConsole console, DumpFile dump)
-    {
-        var h = dump.Header;
-        var runs = OutcomeView.Table("BasePage", "PageCount");
-        foreach (var run in h.PhysicalMemoryRuns)
+        var source = DumpSource.Open(path, file.Error);
+        if (source.Dump is null)
         {
-            runs.AddRow(OutcomeView.Cell($"0x{run.BasePage:X}"), OutcomeView.Cell($"0x{run.PageCount:X}"));
+            source.Dispose();
+            throw new UsageException($"FILE \"{path}\" is a bare DumpBlob region, not a kernel dump: 'bugcheck enumtag' lists its tags.");
         }
 
-        console.WriteLine($"Physical memory: {h.PhysicalMemoryRuns.Count} run(s), 0x{h.NumberOfPages:X} pages.");
-        console.Write(runs);
+        return source;
+    }
 
-        var stored = OutcomeView.Table("First page", "Pages", "Physical address");
-        var shown = 0;
+    private static void Render(IAnsiConsole console, string path, DumpSource source)
+    {
+        var dump = source.Dump!;
+        var h = dump.Header;
+        var c = CultureInfo.InvariantCulture;
+        var header = new CliTable("DUMP_HEADER64", "Field", "Value")
+            .Add("DumpType", string.Create(c, $"{h.DumpType} ({dump.Layout})"))
+            .Add("Version", string.Create(c, $"{h.MajorVersion:X}.{h.MinorVersion} (build {h.MinorVersion})"))
+            .Add("BugCheckCode", $"0x{h.BugCheckCode:X8}")
+            .Add("Parameters", $"0x{h.BugCheckParameter1:X}, 0x{h.BugCheckParameter2:X}, 0x{h.BugCheckParameter3:X}, 0x{h.BugCheckParameter4:X}")
+            .Add("DirectoryTableBase", $"0x{h.DirectoryTableBase:X}")
+            .Add("MachineImageType", $"0x{h.MachineImageType:X}")
+            .Add("NumberProcessors", h.NumberProcessors.ToString(c))
+            .Add("SystemTime", h.SystemTimeUtc?.ToString("u", c) ?? $"0x{h.SystemTime:X} (not a valid FILETIME)")
+            .Add("Comment", h.Comment)
+            .Add("RequiredDumpSpace", $"0x{h.RequiredDumpSpace:X}")
+            .Add("File length", $"0x{dump.Length:X}");
+        header.Render(console);
+
+        var runs = new CliTable("Physical memory runs", "BasePage", "PageCount");
+        foreach (var run in h.PhysicalMemoryRuns)
+        {
+            runs.Add($"0x{run.BasePage:X}", $"0x{run.PageCount:X}");
+        }
+
+        runs.Render(console);
+        var stored = new CliTable("Stored pages", "First page", "Pages", "Physical address");
         var more = 0;
         foreach (var run in dump.EnumerateStoredRuns())
         {
-            if (shown++ < MaxRunsShown)
+            if (stored.Count < MaxRunsShown)
             {
-                stored.AddRow(OutcomeView.Cell($"0x{run.BasePage:X}"), OutcomeView.Cell($"0x{run.PageCount:X}"), OutcomeView.Cell($"0x{run.BasePage << 12:X}"));
+                stored.Add($"0x{run.BasePage:X}", $"0x{run.PageCount:X}", $"0x{run.BasePage << 12:X}");
             }
             else
             {
@@ -108,11 +117,53 @@ internal static class ShowCommand
             }
         }
 
-        console.WriteLine($"Stored pages: 0x{dump.StoredPageCount:X}, body ends at 0x{dump.BodyEnd:X}.");
-        console.Write(stored);
+        console.WriteLine($"0x{dump.StoredPageCount:X} pages stored; the body ends at 0x{dump.BodyEnd:X}.");
+        stored.Render(console);
         if (more > 0)
         {
             console.WriteLine($"... and {more} more run(s) of stored pages.");
         }
+
+        if (source.Blobs is null)
+        {
+            console.WriteLine("Secondary data: none (no DumpBlob header follows the body).");
+        }
+        else
+        {
+            console.WriteLine($"Secondary data: DumpBlob region at 0x{dump.SecondaryDataOffset:X}, build {source.Blobs.BuildNumber}.");
+            var tags = new CliTable("Secondary-data tags", "Tag", "Name", "Size", "Offset", "Component");
+            foreach (var tag in source.Tags)
+            {
+                tags.Add($"{{{tag.Tag}}}", tag.FriendlyName ?? string.Empty, $"0x{tag.Size:X}", $"0x{tag.Offset:X}", tag.Component ?? string.Empty);
+            }
+
+            tags.Render(console);
+        }
+
+        if (source.Report is { } outcome)
+        {
+            console.WriteLine($"Outcome report ({OutcomeReport.PathFor(path)}):");
+            OutcomeView.Render(console, outcome);
+        }
+        else
+        {
+            console.WriteLine("No outcome report beside the dump.");
+        }
+    }
+
+    private static JsonShowFile Describe(string path, DumpSource source)
+    {
+        var dump = source.Dump!;
+        var h = dump.Header;
+        var header = new JsonHeader(
+            h.DumpType, dump.Layout.ToString(), h.MajorVersion, h.MinorVersion, $"0x{h.BugCheckCode:X}",
+            [CliJson.Hex(h.BugCheckParameter1), CliJson.Hex(h.BugCheckParameter2), CliJson.Hex(h.BugCheckParameter3), CliJson.Hex(h.BugCheckParameter4)],
+            CliJson.Hex(h.DirectoryTableBase), $"0x{h.MachineImageType:X}", h.NumberProcessors, h.SystemTimeUtc?.ToString("O", CultureInfo.InvariantCulture),
+            h.Comment, CliJson.Hex(h.RequiredDumpSpace), CliJson.Hex(h.NumberOfPages));
+        JsonRun Run(PhysicalMemoryRun run) => new(CliJson.Hex(run.BasePage), CliJson.Hex(run.PageCount));
+        return new JsonShowFile(
+            path, header, h.PhysicalMemoryRuns.Select(Run).ToList(), CliJson.Hex(dump.StoredPageCount), dump.EnumerateStoredRuns().Select(Run).ToList(),
+            CliJson.Hex(dump.BodyEnd), dump.HasSecondaryData ? CliJson.Hex(dump.SecondaryDataOffset) : null, source.Tags.Select(CliJson.Tag).ToList(),
+            source.Report is { } outcome ? JsonDocument.Parse(outcome.ToJson()).RootElement.Clone() : null, null);
     }
 }

@@ -1,8 +1,8 @@
+using System.Buffers.Binary;
 using System.CommandLine;
 using System.Globalization;
 using BugCheckCallbacks.Cli.Scenarios;
 using BugCheckCallbacks.Dump;
-using BugCheckCallbacks.Registration;
 using BugCheckCallbacks.Simulation;
 using Spectre.Console;
 
@@ -13,17 +13,17 @@ internal static class SimulateCommand
 {
     public static Command Create(CliContext context)
     {
-        var code = new Option<string?>("--code") { Description = "The stop code, hex (0xD1) or decimal; default: the scenario's, else 0xD1." };
+        var code = new Option<string?>("--code") { Description = "The stop code, a number as WinDbg reads it (hex by default); default: the scenario's, else D1.", HelpName = "n" };
         var parameters = Enumerable.Range(1, 4)
-            .Select(i => new Option<string?>($"--param{i}") { Description = $"Bug-check parameter {i}, hex or decimal." })
+            .Select(i => new Option<string?>($"--param{i}") { Description = $"Bug-check parameter {i}, a number as WinDbg reads it; default: the scenario's, else 0.", HelpName = "n" })
             .ToArray();
-        var dumpType = new Option<DumpType?>("--dump-type") { Description = "Full, Summary, Header, Triage, BitmapFull, BitmapKernel or Automatic; default: the scenario's, else Automatic." };
-        var order = new Option<CallbackOrder?>("--order") { Description = "NewestFirst (Windows) or OldestFirst (ReactOS)." };
-        var output = new Option<string>("--out") { Description = "The x64 kernel dump to write; the outcome report goes beside it (crash.dmp → crash.outcome.json).", DefaultValueFactory = _ => "crash.dmp" };
-        var scenario = new Option<string?>("--scenario") { Description = "A JSON scenario file (docs/cli.md); default: the built-in scenario." };
-        var json = new Option<bool>("--json") { Description = "Print the outcome as JSON instead of tables." };
+        var dumpType = new Option<string?>("--dump-type") { Description = $"{string.Join(", ", ScenarioEnums.DumpTypes)} (any case); default: the scenario's, else Automatic.", HelpName = "type" };
+        var order = new Option<string?>("--order") { Description = "NewestFirst (Windows) or OldestFirst (ReactOS), any case; default: the scenario's, else NewestFirst.", HelpName = "order" };
+        var output = new Option<string>("--out") { Description = "The x64 kernel dump to write; the outcome report goes beside it (crash.dmp, crash.outcome.json).", HelpName = "file", DefaultValueFactory = _ => "crash.dmp" };
+        var scenario = new Option<string?>("--scenario") { Description = "A JSON scenario file ('bugcheck scenario' prints the built-in one to start from); default: the built-in scenario.", HelpName = "file" };
+        var json = BugCheckCli.JsonOption("Print the outcome as JSON (the report's schema, docs/simulation.md) instead of tables.");
 
-        var command = new Command("simulate", "Register scripted callbacks, bug-check the simulated kernel, write the dump, and report every call and violation.");
+        var command = new Command("simulate", "Register scripted callbacks, bug-check the simulated kernel, write the dump and its outcome report, and report every call and violation.");
         command.Options.Add(code);
         foreach (var option in parameters)
         {
@@ -35,44 +35,54 @@ internal static class SimulateCommand
         command.Options.Add(output);
         command.Options.Add(scenario);
         command.Options.Add(json);
+        BugCheckCli.Examples[command] =
+        [
+            "bugcheck simulate",
+            "bugcheck simulate --scenario my-drivers.json --dump-type triage --out triage.dmp",
+            "bugcheck simulate --code 0000009f --param1 3 --param4 ffffe000`12340000 --json",
+        ];
         command.SetAction(parse => BugCheckCli.Guard(context, () =>
         {
             var script = parse.GetValue(scenario) is { } path ? ScenarioLoader.Load(path) : ScenarioLoader.LoadDefault();
-            var stopCode = ParseNumber("--code", parse.GetValue(code)) ?? script.BugCheck?.Code ?? 0xD1;
-            if (stopCode > uint.MaxValue)
-            {
-                throw new UsageException($"--code 0x{stopCode:X} does not fit in 32 bits.");
-            }
-
+            var stopCode = parse.GetValue(code) is { } codeText ? (uint)NumberText.Parse("--code", codeText, uint.MaxValue) : script.BugCheck?.Code ?? 0xD1;
             var values = new ulong[4];
             for (var i = 0; i < 4; i++)
             {
-                values[i] = ParseNumber($"--param{i + 1}", parse.GetValue(parameters[i])) ?? script.BugCheck?.Parameters?.ElementAtOrDefault(i) ?? 0;
+                values[i] = parse.GetValue(parameters[i]) is { } text ? NumberText.Parse($"--param{i + 1}", text) : script.BugCheck?.Parameters?.ElementAtOrDefault(i) ?? 0;
             }
 
-            var kernel = ScenarioBuilder.CreateKernel(script, parse.GetValue(dumpType), parse.GetValue(order));
-            var outPath = parse.GetValue(output)!;
-            var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor) || parse.GetValue(json));
+            var type = parse.GetValue(dumpType) is { } typeText ? ScenarioEnums.Parse("--dump-type", typeText, ScenarioEnums.DumpTypes) : (DumpType?)null;
+            var callOrder = parse.GetValue(order) is { } orderText ? ScenarioEnums.Parse("--order", orderText, ScenarioEnums.Orders) : (Registration.CallbackOrder?)null;
+            var outPath = BugCheckCli.WritableFile("--out", parse.GetValue(output)!);
+            var reportPath = BugCheckCli.WritableFile("--out (its outcome report)", OutcomeReport.PathFor(outPath));
+            var kernel = ScenarioBuilder.CreateKernel(script, type, callOrder);
+            var asJson = parse.GetValue(json);
+            var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor) || asJson || context.Quiet);
             BugCheckOutcome outcome;
             long bytes;
-            using (var writer = DumpFileWriter.Create(outPath))
+            using (var writer = new DumpFileWriter(BugCheckCli.CreateFile("--out", outPath)))
             {
-                outcome = WithProgress(console, "Writing dump", progress =>
-                    kernel.KeBugCheckEx((uint)stopCode, values[0], values[1], values[2], values[3], new ProgressSink(writer, progress)));
+                outcome = WithProgress(console, "Writing dump", null, progress =>
+                    kernel.KeBugCheckEx(stopCode, values[0], values[1], values[2], values[3], new ProgressSink(writer, progress)));
                 bytes = writer.BytesWritten;
             }
 
-            var reportPath = OutcomeReport.PathFor(outPath);
-            File.WriteAllText(reportPath, outcome.ToJson());
-
-            var unexpected = Judge(script, outcome, out var missing);
-            if (parse.GetValue(json))
+            using (var report = new StreamWriter(BugCheckCli.CreateFile("--out (its outcome report)", reportPath)))
             {
-                context.Out.WriteLine(outcome.ToJson());
+                report.Write(outcome.ToJson());
             }
-            else
+
+            var unexpected = Judge(script, outcome, out var missing, out var expected);
+            if (asJson)
             {
-                OutcomeView.Render(console, outcome);
+                if (!context.Quiet)
+                {
+                    context.Out.WriteLine(outcome.ToJson());
+                }
+            }
+            else if (!context.Quiet)
+            {
+                OutcomeView.Render(console, outcome, v => expected.Contains((v.Component, v.Code)));
                 console.WriteLine($"Dump written to {outPath} ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes).");
                 console.WriteLine($"Outcome report written to {reportPath}.");
                 foreach (var expectation in missing)
@@ -91,51 +101,66 @@ internal static class SimulateCommand
     }
 
     /// <summary>Splits the violations into those the scenario expects and the rest; lists expectations that were not met.</summary>
-    internal static List<Violation> Judge(ScenarioFile script, BugCheckOutcome outcome, out List<string> missing)
+    internal static List<Violation> Judge(ScenarioFile script, BugCheckOutcome outcome, out List<string> missing, out HashSet<(string Component, string Code)> expected)
     {
-        var expected = script.Callbacks
+        var wanted = script.Callbacks
             .SelectMany(callback => (callback.Expect ?? []).Select(code => (callback.Component, Code: code)))
             .ToHashSet();
-        var unexpected = outcome.Violations.Where(v => !expected.Contains((v.Component, v.Code))).ToList();
-        missing = expected
+        expected = wanted;
+        var unexpected = outcome.Violations.Where(v => !wanted.Contains((v.Component, v.Code))).ToList();
+        missing = wanted
             .Where(e => !outcome.Violations.Any(v => v.Component == e.Component && v.Code == e.Code))
             .Select(e => $"{e.Code} from {e.Component}")
             .ToList();
         return unexpected;
     }
 
-    internal static ulong? ParseNumber(string option, string? text) =>
-        text is null ? null
-        : NumberText.TryParse(text, out var value) ? value
-        : throw new UsageException($"{option} \"{text}\" is not a number (hex with 0x, or decimal, from 0 to 2^64-1).");
-
-    internal static T WithProgress<T>(IAnsiConsole console, string title, Func<Action<long>, T> work)
+    /// <summary>Runs <paramref name="work"/> under a progress bar on a terminal; the bar shows the real total once it is known.</summary>
+    internal static T WithProgress<T>(IAnsiConsole console, string title, long? total, Func<Action<long, long?>, T> work)
     {
         if (!console.Profile.Capabilities.Interactive)
         {
-            return work(_ => { });
+            return work((_, _) => { });
         }
 
         var result = default(T)!;
         console.Progress()
-            .Columns(new TaskDescriptionColumn(), new SpinnerColumn(), new DownloadedColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new DownloadedColumn())
             .Start(progress =>
             {
-                var task = progress.AddTask(title, maxValue: double.MaxValue);
-                task.IsIndeterminate = true;
-                result = work(bytes => task.Value = bytes);
+                var task = progress.AddTask(title, maxValue: Math.Max(1, total ?? 1));
+                task.IsIndeterminate = total is null;
+                result = work((done, knownTotal) =>
+                {
+                    if (knownTotal is { } size && task.IsIndeterminate)
+                    {
+                        task.MaxValue = Math.Max(size, done);
+                        task.IsIndeterminate = false;
+                    }
+
+                    task.MaxValue = Math.Max(task.MaxValue, done);
+                    task.Value = done;
+                });
                 task.StopTask();
             });
         return result;
     }
 
-    /// <summary>Passes every write to the file writer and reports the bytes written so far.</summary>
-    private sealed class ProgressSink(DumpFileWriter writer, Action<long> report) : IDumpSink
+    /// <summary>Passes every write to the file writer and reports the bytes written so far, and the total once the header says it.</summary>
+    private sealed class ProgressSink(DumpFileWriter writer, Action<long, long?> report) : IDumpSink
     {
+        private const int RequiredDumpSpace = 0xFA0;
+        private long? _total;
+
         public void Write(long offset, ReadOnlySpan<byte> data)
         {
+            if (offset == 0 && data.Length > RequiredDumpSpace + 8)
+            {
+                _total = BinaryPrimitives.ReadInt64LittleEndian(data[RequiredDumpSpace..]); // the header's size of the whole dump
+            }
+
             writer.Write(offset, data);
-            report(writer.BytesWritten);
+            report(writer.BytesWritten, _total);
         }
 
         public void Complete() => writer.Complete();

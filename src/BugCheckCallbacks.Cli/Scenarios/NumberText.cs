@@ -2,9 +2,16 @@ using System.Globalization;
 
 namespace BugCheckCallbacks.Cli.Scenarios;
 
-/// <summary>Parses the numbers users type: hex with a 0x prefix, or decimal.</summary>
+/// <summary>
+/// Parses numbers the way WinDbg reads them with its default radix of 16: hex by default (<c>D1</c>,
+/// <c>00000050</c>), <c>0x</c> hex, <c>0n</c> decimal, <c>0t</c> octal, <c>0y</c> binary, and backticks between digit
+/// groups (<c>ffff`f800`00001000</c>, as WinDbg prints 64-bit values). The table in docs/cli.md lists every form.
+/// </summary>
 internal static class NumberText
 {
+    /// <summary>What every "not a number" message says the accepted forms are.</summary>
+    public const string Forms = "hex by default (D1, 00000050, ffff`f800`00001000), 0x hex, 0n decimal, 0t octal, 0y binary";
+
     public static bool TryParse(string? text, out ulong value)
     {
         value = 0;
@@ -13,9 +20,59 @@ internal static class NumberText
             return false;
         }
 
-        var trimmed = text.Trim().Replace("`", string.Empty, StringComparison.Ordinal); // WinDbg writes 64-bit values as ffff`f800
-        return trimmed.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            ? ulong.TryParse(trimmed.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value)
-            : ulong.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        var digits = text.Trim();
+        var radix = 16;
+        if (digits.Length > 2 && digits[0] == '0' && char.IsAsciiLetter(digits[1]))
+        {
+            radix = char.ToLowerInvariant(digits[1]) switch { 'x' => 16, 'n' => 10, 't' => 8, 'y' => 2, _ => 0 };
+            digits = digits[2..];
+        }
+
+        if (radix == 0 || digits.Length == 0 || digits[0] == '`' || digits[^1] == '`' || digits.Contains("``", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        digits = digits.Replace("`", string.Empty, StringComparison.Ordinal);
+        return radix switch
+        {
+            16 => ulong.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value),
+            10 => ulong.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out value),
+            _ => TryParseRadix(digits, radix, out value),
+        };
+    }
+
+    /// <summary>Parses <paramref name="text"/> or throws a <see cref="UsageException"/> naming the option, the value and the range.</summary>
+    public static ulong Parse(string option, string text, ulong max = ulong.MaxValue, ulong min = 0)
+    {
+        if (!TryParse(text, out var value))
+        {
+            throw new UsageException($"{option} \"{text}\" is not a number; numbers are {Forms}.");
+        }
+
+        if (value < min || value > max)
+        {
+            throw new UsageException($"{option} \"{text}\" (0x{value:X}) is out of range: it must be from 0x{min:X} to 0x{max:X}.");
+        }
+
+        return value;
+    }
+
+    private static bool TryParseRadix(string digits, int radix, out ulong value)
+    {
+        value = 0;
+        foreach (var c in digits)
+        {
+            var digit = c - '0';
+            if (digit < 0 || digit >= radix || value > (ulong.MaxValue - (ulong)digit) / (ulong)radix)
+            {
+                value = 0;
+                return false;
+            }
+
+            value = (value * (ulong)radix) + (ulong)digit;
+        }
+
+        return true;
     }
 }

@@ -17,25 +17,35 @@ internal static class ScenarioBuilder
     public static SimulatedKernel CreateKernel(ScenarioFile scenario, DumpType? dumpType, CallbackOrder? order)
     {
         var defaults = new SimulationOptions();
-        var kernel = new SimulatedKernel(new SimulationOptions
+        SimulatedKernel kernel;
+        try
         {
-            DumpType = dumpType ?? scenario.DumpType ?? defaults.DumpType,
-            Order = order ?? scenario.Order ?? defaults.Order,
-            SecondaryDataBudget = scenario.SecondaryDataBudget ?? defaults.SecondaryDataBudget,
-            CallTimeBudget = scenario.CallTimeBudgetMs is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.CallTimeBudget,
-            MemoryMap = MemoryMap(scenario.Memory),
-        });
+            kernel = new SimulatedKernel(new SimulationOptions
+            {
+                DumpType = dumpType ?? scenario.DumpType ?? defaults.DumpType,
+                Order = order ?? scenario.Order ?? defaults.Order,
+                SecondaryDataBudget = scenario.SecondaryDataBudget ?? defaults.SecondaryDataBudget,
+                CallTimeBudget = scenario.CallTimeBudgetMs is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.CallTimeBudget,
+                MemoryMap = MemoryMap(scenario.Memory),
+            });
+        }
+        catch (ArgumentException exception)
+        {
+            // The loader checks each field; this is the options' own check of the whole, named as the options do.
+            throw new ScenarioException($"the scenario's options: {exception.Message.Replace($" (Parameter '{exception.ParamName}')", string.Empty, StringComparison.Ordinal)}", exception);
+        }
 
         foreach (var callback in scenario.Callbacks)
         {
-            if (callback.Reason == "Classic")
+            var known = ScenarioEnums.TryParseReason(callback.Reason, out var parsed);
+            Debug.Assert(known, "The loader validated every reason.");
+            if (parsed is not { } reason)
             {
                 var buffer = Fill(new byte[callback.Size ?? 64], callback.Component);
                 kernel.Callbacks.RegisterClassic(new BugCheckCallbackRecord(), ClassicRoutine(kernel, callback), buffer, callback.Component);
                 continue;
             }
 
-            var reason = Enum.Parse<BugCheckCallbackReason>(callback.Reason);
             kernel.Callbacks.Register(new BugCheckReasonCallbackRecord(), Routine(kernel, reason, callback), reason, callback.Component);
         }
 

@@ -9,14 +9,18 @@ internal sealed class ScenarioFile
 {
     public string? Description { get; init; }
 
+    [JsonConverter(typeof(DumpTypeConverter))]
     public DumpType? DumpType { get; init; }
 
+    [JsonConverter(typeof(OrderConverter))]
     public CallbackOrder? Order { get; init; }
 
     public ScenarioBugCheck? BugCheck { get; init; }
 
+    [JsonConverter(typeof(UInt32NumberConverter))]
     public uint? SecondaryDataBudget { get; init; }
 
+    [JsonConverter(typeof(UInt32NumberConverter))]
     public uint? CallTimeBudgetMs { get; init; }
 
     /// <summary>Memory regions added to the default memory map: drivers' buffers (virtual) or more physical memory.</summary>
@@ -28,10 +32,10 @@ internal sealed class ScenarioFile
 /// <summary>The bug check a scenario raises unless the command line says otherwise.</summary>
 internal sealed class ScenarioBugCheck
 {
-    [JsonConverter(typeof(HexUInt64Converter))]
-    public ulong Code { get; init; }
+    [JsonConverter(typeof(UInt32NumberConverter))]
+    public uint Code { get; init; }
 
-    [JsonConverter(typeof(HexUInt64ListConverter))]
+    [JsonConverter(typeof(UInt64ListConverter))]
     public List<ulong>? Parameters { get; init; }
 }
 
@@ -74,14 +78,18 @@ internal sealed class ScenarioCallback
     public Guid? Guid { get; init; }
 
     /// <summary>Bytes of secondary data per call (or the classic buffer's size).</summary>
+    [JsonConverter(typeof(CountNumberConverter))]
     public int? Size { get; init; }
 
     /// <summary>Calls of a multi-part callback.</summary>
+    [JsonConverter(typeof(CountNumberConverter))]
     public int? Parts { get; init; }
 
+    [JsonConverter(typeof(FaultConverter))]
     public ScenarioFault Fault { get; init; }
 
     /// <summary>For a DumpIo callback: deregister itself on its Nth call.</summary>
+    [JsonConverter(typeof(CountNumberConverter))]
     public int? DeregisterOnCall { get; init; }
 
     public List<ScenarioRange>? Ranges { get; init; }
@@ -95,23 +103,26 @@ internal sealed class ScenarioCallback
 /// <summary>An AddPages/RemovePages range.</summary>
 internal sealed class ScenarioRange
 {
+    [JsonConverter(typeof(AddressSpaceConverter))]
     public AddressSpace Space { get; init; } = AddressSpace.Physical;
 
-    [JsonConverter(typeof(HexUInt64Converter))]
+    [JsonConverter(typeof(UInt64NumberConverter))]
     public ulong Address { get; init; }
 
+    [JsonConverter(typeof(UInt64NumberConverter))]
     public ulong Pages { get; init; }
 }
 
 /// <summary>A region of simulated memory a scenario declares, with its first bytes.</summary>
 internal sealed class ScenarioMemory
 {
+    [JsonConverter(typeof(AddressSpaceConverter))]
     public AddressSpace Space { get; init; } = AddressSpace.Virtual;
 
-    [JsonConverter(typeof(HexUInt64Converter))]
+    [JsonConverter(typeof(UInt64NumberConverter))]
     public ulong Address { get; init; }
 
-    [JsonConverter(typeof(HexUInt64Converter))]
+    [JsonConverter(typeof(UInt64NumberConverter))]
     public ulong Size { get; init; }
 
     /// <summary>ASCII text at the start of the region; the rest holds the address pattern.</summary>
@@ -121,15 +132,15 @@ internal sealed class ScenarioMemory
 /// <summary>A triage block.</summary>
 internal sealed class ScenarioBlock
 {
-    [JsonConverter(typeof(HexUInt64Converter))]
+    [JsonConverter(typeof(UInt64NumberConverter))]
     public ulong Address { get; init; }
 
+    [JsonConverter(typeof(UInt64NumberConverter))]
     public ulong Size { get; init; }
 }
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    UseStringEnumConverter = true,
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,

@@ -7,23 +7,31 @@ namespace BugCheckCallbacks.Cli.Scenarios;
 internal static class ScenarioLoader
 {
     private const string DefaultResource = "BugCheckCallbacks.Cli.Scenarios.default-scenario.json";
+    private const string SchemaResource = "BugCheckCallbacks.Cli.Scenarios.scenario.schema.json";
 
     /// <summary>The built-in scenario's JSON text.</summary>
-    public static string DefaultScenarioJson
-    {
-        get
-        {
-            using var stream = typeof(ScenarioLoader).Assembly.GetManifestResourceStream(DefaultResource)
-                ?? throw new InvalidOperationException($"The embedded resource {DefaultResource} is missing.");
-            using var reader = new StreamReader(stream);
-            return reader.ReadToEnd();
-        }
-    }
+    public static string DefaultScenarioJson => Resource(DefaultResource);
+
+    /// <summary>The JSON Schema of the scenario format.</summary>
+    public static string SchemaJson => Resource(SchemaResource);
 
     public static ScenarioFile LoadDefault() => Parse(DefaultScenarioJson, "(built-in scenario)");
 
+    private static string Resource(string name)
+    {
+        using var stream = typeof(ScenarioLoader).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The embedded resource {name} is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     public static ScenarioFile Load(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new ScenarioException($"--scenario \"{path}\" is a directory, not a scenario file.");
+        }
+
         string text;
         try
         {
@@ -49,7 +57,7 @@ internal static class ScenarioLoader
             var where = exception.LineNumber is { } line
                 ? $"line {line + 1}, position {exception.BytePositionInLine + 1}{(exception.Path is { } path ? $" ({path})" : string.Empty)}"
                 : exception.Path ?? "the document";
-            throw new ScenarioException($"{source}: {where}: {FirstSentence(exception.Message)}", exception);
+            throw new ScenarioException($"{source}: {where}: {ScenarioJsonErrors.Describe(exception)}", exception);
         }
 
         if (scenario is null)
@@ -64,52 +72,24 @@ internal static class ScenarioLoader
     private static void Validate(ScenarioFile scenario, string source)
     {
         var errors = new List<string>();
+        if (scenario.CallTimeBudgetMs is 0 or > 600_000)
+        {
+            errors.Add($"$.callTimeBudgetMs: {scenario.CallTimeBudgetMs} must be from 1 to 600000 (milliseconds).");
+        }
+
+        if (scenario.SecondaryDataBudget is < 0x30)
+        {
+            errors.Add($"$.secondaryDataBudget: {scenario.SecondaryDataBudget} must be at least 48 (the DumpBlob headers of one blob).");
+        }
+
+        if (scenario.BugCheck?.Parameters is { Count: > 4 } parameters)
+        {
+            errors.Add($"$.bugCheck.parameters: {parameters.Count} values; KeBugCheckEx takes at most 4.");
+        }
+
         for (var i = 0; i < scenario.Callbacks.Count; i++)
         {
-            var callback = scenario.Callbacks[i];
-            var at = $"$.callbacks[{i}]";
-            var isClassic = callback.Reason == "Classic";
-            var reason = BugCheckCallbackReason.Invalid;
-            if (!isClassic && (!Enum.TryParse(callback.Reason, ignoreCase: false, out reason) ||
-                !BugCheckReasons.IsDefined(reason) || reason == BugCheckCallbackReason.Invalid || int.TryParse(callback.Reason, out _)))
-            {
-                errors.Add($"{at}.reason: \"{callback.Reason}\" is not a reason (Reserved1, SecondaryDumpData, DumpIo, AddPages, SecondaryMultiPartDumpData, RemovePages, TriageDumpData, Reserved2, Reserved3) or \"Classic\".");
-                continue;
-            }
-
-            if (string.IsNullOrWhiteSpace(callback.Component))
-            {
-                errors.Add($"{at}.component: must not be empty.");
-            }
-
-            if (callback.Size is < 0 or > 64 << 20)
-            {
-                errors.Add($"{at}.size: {callback.Size} must be from 0 to 67108864.");
-            }
-
-            if (callback.Parts is < 1 or > 100_000)
-            {
-                errors.Add($"{at}.parts: {callback.Parts} must be from 1 to 100000.");
-            }
-
-            var needsRanges = reason is BugCheckCallbackReason.AddPages or BugCheckCallbackReason.RemovePages;
-            if (needsRanges && callback.Fault != ScenarioFault.NeverEnd && (callback.Ranges is null || callback.Ranges.Count == 0))
-            {
-                errors.Add($"{at}.ranges: an {reason} callback needs at least one range.");
-            }
-
-            if (reason == BugCheckCallbackReason.TriageDumpData && (callback.Blocks is null || callback.Blocks.Count == 0))
-            {
-                errors.Add($"{at}.blocks: a TriageDumpData callback needs at least one block.");
-            }
-
-            foreach (var code in callback.Expect ?? [])
-            {
-                if (!VerifierRules.All.Any(kind => VerifierRules.GetCode(kind) == code))
-                {
-                    errors.Add($"{at}.expect: \"{code}\" is not a verifier code (BCV0001..BCV{VerifierRules.All.Count:D4}).");
-                }
-            }
+            ValidateCallback(scenario.Callbacks[i], $"$.callbacks[{i}]", errors);
         }
 
         for (var i = 0; i < (scenario.Memory?.Count ?? 0); i++)
@@ -117,7 +97,7 @@ internal static class ScenarioLoader
             var memory = scenario.Memory![i];
             if (memory is null)
             {
-                errors.Add($"$.memory[{i}]: must be an object, not null.");
+                errors.Add($"$.memory[{i}]: must be a memory object, not null.");
             }
             else if ((ulong)(memory.Text?.Length ?? 0) > memory.Size || memory.Text?.Any(c => c > 0x7E || (c < 0x20 && c is not ('\n' or '\r' or '\t'))) == true)
             {
@@ -131,9 +111,68 @@ internal static class ScenarioLoader
         }
     }
 
-    private static string FirstSentence(string message)
+    private static void ValidateCallback(ScenarioCallback? callback, string at, List<string> errors)
     {
-        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message;
+        if (callback is null)
+        {
+            errors.Add($"{at}: must be a callback object, not null.");
+            return;
+        }
+
+        if (!ScenarioEnums.TryParseReason(callback.Reason, out var reason) || reason is BugCheckCallbackReason.Invalid)
+        {
+            errors.Add($"{at}.reason: \"{callback.Reason}\" is not one of {string.Join(", ", ScenarioEnums.Reasons)}.");
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(callback.Component))
+        {
+            errors.Add($"{at}.component: must not be empty.");
+        }
+
+        if (callback.Size is > 64 << 20)
+        {
+            errors.Add($"{at}.size: {callback.Size} must be from 0 to 67108864.");
+        }
+
+        if (callback.Parts is < 1 or > 100_000)
+        {
+            errors.Add($"{at}.parts: {callback.Parts} must be from 1 to 100000.");
+        }
+
+        var needsRanges = reason is BugCheckCallbackReason.AddPages or BugCheckCallbackReason.RemovePages;
+        if (needsRanges && callback.Fault != ScenarioFault.NeverEnd && (callback.Ranges is null || callback.Ranges.Count == 0))
+        {
+            errors.Add($"{at}.ranges: an {reason} callback needs at least one range.");
+        }
+
+        if (reason == BugCheckCallbackReason.TriageDumpData && (callback.Blocks is null || callback.Blocks.Count == 0))
+        {
+            errors.Add($"{at}.blocks: a TriageDumpData callback needs at least one block.");
+        }
+
+        for (var j = 0; j < (callback.Ranges?.Count ?? 0); j++)
+        {
+            if (callback.Ranges![j] is null)
+            {
+                errors.Add($"{at}.ranges[{j}]: must be a range object, not null.");
+            }
+        }
+
+        for (var j = 0; j < (callback.Blocks?.Count ?? 0); j++)
+        {
+            if (callback.Blocks![j] is null)
+            {
+                errors.Add($"{at}.blocks[{j}]: must be a block object, not null.");
+            }
+        }
+
+        foreach (var code in callback.Expect ?? [])
+        {
+            if (!VerifierRules.All.Any(kind => VerifierRules.GetCode(kind) == code))
+            {
+                errors.Add($"{at}.expect: \"{code}\" is not a verifier code (BCV0001..BCV{VerifierRules.All.Count:D4}).");
+            }
+        }
     }
 }

@@ -138,6 +138,24 @@ public sealed class DumpBlobReader : IDisposable
             ? new RegionStream(_region, block.Offset, block.Size)
             : throw new KeyNotFoundException($"No secondary-data block is tagged {{{tag}}}.");
 
+    /// <summary>Opens a block <see cref="EnumerateTags"/> listed as a read-only stream: any block, not only the first with its tag (the parts of multi-part data share one).</summary>
+    /// <param name="block">A block this reader listed.</param>
+    /// <returns>A stream over the block's data; it reads from this reader's stream.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="block"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="block"/> does not lie in this region.</exception>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public Stream OpenBlock(DumpTag block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (block.Offset < _region.Start || block.Offset > _region.End - block.Size)
+        {
+            throw new ArgumentException($"The block at 0x{block.Offset:X} (0x{block.Size:X} bytes) is not in this region (0x{_region.Start:X}..0x{_region.End:X}).", nameof(block));
+        }
+
+        return new RegionStream(_region, block.Offset, block.Size);
+    }
+
     /// <summary>Releases the stream unless it was opened with leaveOpen.</summary>
     public void Dispose()
     {

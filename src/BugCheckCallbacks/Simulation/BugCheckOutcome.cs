@@ -11,6 +11,13 @@ namespace BugCheckCallbacks.Simulation;
 /// <remarks>Serializes to a stable JSON schema (docs/simulation.md) with <see cref="ToJson"/> and back with <see cref="FromJson"/>.</remarks>
 public sealed class BugCheckOutcome
 {
+    /// <summary>The version of the JSON schema <see cref="ToJson"/> writes (docs/simulation.md).</summary>
+    public const int CurrentSchemaVersion = 2;
+
+    /// <summary>Gets the version of the JSON schema the outcome was written with.</summary>
+    /// <value><see cref="CurrentSchemaVersion"/>.</value>
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
     /// <summary>Gets the stop code passed to <c>KeBugCheckEx</c>.</summary>
     public uint BugCheckCode { get; init; }
 

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BugCheckCallbacks.Dump;
+
+namespace BugCheckCallbacks.Cli.Commands;
+
+/// <summary>
+/// The documents <c>--json</c> prints (docs/cli.md, "JSON output", schema version 1): camelCase, one document per run,
+/// 64-bit values as hex strings so that jq and JavaScript keep every bit. <c>simulate --json</c> prints the outcome
+/// report's own schema instead (docs/simulation.md).
+/// </summary>
+internal static class CliJson
+{
+    public const int SchemaVersion = 1;
+
+    public static string Hex(ulong value) => $"0x{value:X}";
+
+    public static string Hex(long value) => $"0x{value:X}";
+
+    public static JsonTag Tag(DumpTag tag) => new(tag.Tag, tag.FriendlyName, tag.Size, Hex(tag.Offset), tag.Component);
+}
+
+internal sealed record JsonError(int ExitCode, string Message);
+
+internal sealed record JsonTag(Guid Tag, string? Name, uint Size, string Offset, string? Component);
+
+internal sealed record JsonRun(string BasePage, string PageCount);
+
+internal sealed record JsonTagsFile(string File, string? Kind, uint? BuildNumber, List<JsonTag>? Tags, JsonError? Error);
+
+internal sealed record JsonTagsDocument(int SchemaVersion, string Command, List<JsonTagsFile> Files);
+
+internal sealed record JsonHeader(
+    uint DumpType,
+    string Layout,
+    uint MajorVersion,
+    uint MinorVersion,
+    string BugCheckCode,
+    List<string> BugCheckParameters,
+    string DirectoryTableBase,
+    string MachineImageType,
+    uint NumberProcessors,
+    string? SystemTime,
+    string Comment,
+    string RequiredDumpSpace,
+    string NumberOfPages);
+
+internal sealed record JsonShowFile(
+    string File,
+    JsonHeader? Header,
+    List<JsonRun>? PhysicalMemoryRuns,
+    string? StoredPages,
+    List<JsonRun>? StoredRuns,
+    string? BodyEnd,
+    string? SecondaryDataOffset,
+    List<JsonTag>? Tags,
+    JsonElement? Outcome,
+    JsonError? Error);
+
+internal sealed record JsonShowDocument(int SchemaVersion, string Command, List<JsonShowFile> Files);
+
+internal sealed record JsonDbDocument(int SchemaVersion, string Command, string File, string Space, string Address, int Length, string Data, int ReadableBytes);
+
+internal sealed record JsonReason(int Value, string Name, string NativeName, string? Data, string MinimumVersion, bool Dispatched, string Meaning);
+
+internal sealed record JsonReasonsDocument(int SchemaVersion, string Command, List<JsonReason> Reasons);
+
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(JsonTagsDocument))]
+[JsonSerializable(typeof(JsonShowDocument))]
+[JsonSerializable(typeof(JsonDbDocument))]
+[JsonSerializable(typeof(JsonReasonsDocument))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

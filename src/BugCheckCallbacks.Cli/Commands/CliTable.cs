@@ -1,0 +1,64 @@
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace BugCheckCallbacks.Cli.Commands;
+
+/// <summary>
+/// A titled table that fits the console: a bordered table when it fits the width, otherwise a narrow layout — one block
+/// per row, its first cell as a heading and every other cell as "column: value" — that wraps only between words, so no
+/// identifier is ever split. Piped output has no width limit, so it is always the table and never wraps.
+/// </summary>
+internal sealed class CliTable(string title, params string[] columns)
+{
+    private readonly List<(string Text, Style Style)[]> _rows = [];
+
+    public int Count => _rows.Count;
+
+    public CliTable Add(params string[] cells) => Add(cells.Select(c => (c, Style.Plain)).ToArray());
+
+    public CliTable Add(params (string Text, Style Style)[] cells)
+    {
+        if (cells.Length != columns.Length)
+        {
+            throw new ArgumentException($"A row of \"{title}\" has {cells.Length} cells; the table has {columns.Length} columns.", nameof(cells));
+        }
+
+        _rows.Add(cells);
+        return this;
+    }
+
+    public void Render(IAnsiConsole console)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{title} ({_rows.Count})"));
+        foreach (var column in columns)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(column)) { NoWrap = true });
+        }
+
+        foreach (var row in _rows)
+        {
+            table.AddRow(row.Select(cell => (IRenderable)new Text(cell.Text, cell.Style)).ToArray());
+        }
+
+        var width = console.Profile.Width;
+        var needed = ((IRenderable)table).Measure(new RenderOptions(console.Profile.Capabilities, new Size(int.MaxValue / 2, 1)), int.MaxValue / 2).Max;
+        if (needed <= width)
+        {
+            console.Write(table);
+            return;
+        }
+
+        console.WriteLine($"{title} ({_rows.Count}):");
+        foreach (var row in _rows)
+        {
+            console.Write(new Text($"  {row[0].Text}" + Environment.NewLine, row[0].Style));
+            for (var i = 1; i < row.Length; i++)
+            {
+                if (row[i].Text.Length > 0)
+                {
+                    console.Write(new Padder(new Text($"{columns[i]}: {row[i].Text}", row[i].Style), new Padding(4, 0, 0, 0)));
+                }
+            }
+        }
+    }
+}

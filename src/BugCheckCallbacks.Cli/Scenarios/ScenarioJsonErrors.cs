@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace BugCheckCallbacks.Cli.Scenarios;
+
+/// <summary>Rewrites System.Text.Json's messages for people: no .NET type names, and the properties or values that are valid.</summary>
+internal static partial class ScenarioJsonErrors
+{
+    private static readonly Dictionary<string, (string Name, string Properties)> s_types = new(StringComparer.Ordinal)
+    {
+        ["ScenarioFile"] = ("a scenario object", "description, dumpType, order, bugCheck, secondaryDataBudget, callTimeBudgetMs, memory, callbacks"),
+        ["ScenarioCallback"] = ("a callback object", "reason, component, guid, size, parts, fault, deregisterOnCall, ranges, blocks, expect"),
+        ["ScenarioBugCheck"] = ("a bugCheck object", "code, parameters"),
+        ["ScenarioRange"] = ("a range object", "space, address, pages"),
+        ["ScenarioBlock"] = ("a block object", "address, size"),
+        ["ScenarioMemory"] = ("a memory object", "space, address, size, text"),
+    };
+
+    public static string Describe(JsonException exception)
+    {
+        var message = exception.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        message = cut > 0 ? message[..cut] : message;
+
+        if (Unmapped().Match(message) is { Success: true } unmapped)
+        {
+            var (name, properties) = Type(unmapped.Groups["type"].Value);
+            return $"\"{unmapped.Groups["property"].Value}\" is not a property of {name}; its properties are {properties}.";
+        }
+
+        if (Missing().Match(message) is { Success: true } missing)
+        {
+            var (name, _) = Type(missing.Groups["type"].Value);
+            return $"{name} needs the property \"{missing.Groups["property"].Value}\".";
+        }
+
+        if (NotConvertible().Match(message) is { Success: true } convert)
+        {
+            return $"this value is not {TypeName(convert.Groups["type"].Value)}.";
+        }
+
+        return message;
+    }
+
+    private static (string Name, string Properties) Type(string fullName) =>
+        s_types.TryGetValue(fullName[(fullName.LastIndexOf('.') + 1)..], out var type) ? type : ("an object", "listed in docs/cli.md");
+
+    private static string TypeName(string fullName) => fullName switch
+    {
+        _ when fullName.Contains("List`1", StringComparison.Ordinal) => "an array",
+        _ when fullName.Contains("System.Guid", StringComparison.Ordinal) => "a GUID string such as \"5707e5a1-0000-4000-8000-000000000001\"",
+        "System.String" => "a string",
+        _ => Type(fullName).Name,
+    };
+
+    [GeneratedRegex(@"The JSON property '(?<property>[^']*)' could not be mapped to any \.NET member contained in type '(?<type>[^']*)'")]
+    private static partial Regex Unmapped();
+
+    [GeneratedRegex(@"for type '(?<type>[^']*)' was missing required properties including: '(?<property>[^']*)'")]
+    private static partial Regex Missing();
+
+    [GeneratedRegex(@"The JSON value could not be converted to (?<type>[^.\s][^\s]*?)\.?$")]
+    private static partial Regex NotConvertible();
+}
