@@ -51,7 +51,8 @@ internal sealed class CliTable(string title, params string[] columns)
         console.WriteLine($"{title} ({_rows.Count}):");
         foreach (var row in _rows)
         {
-            console.Write(new Text($"  {row[0].Text}" + Environment.NewLine, row[0].Style));
+            var heading = columns[0] == "#" ? $"#{row[0].Text}" : row[0].Text;
+            console.Write(new Text($"  {heading}" + Environment.NewLine, row[0].Style));
             for (var i = 1; i < row.Length; i++)
             {
                 if (row[i].Text.Length > 0)

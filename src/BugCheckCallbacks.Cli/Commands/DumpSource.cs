@@ -30,6 +30,7 @@ internal sealed class DumpSource : IDisposable
 
     public static DumpSource Open(string path, TextWriter? warnings = null)
     {
+        BugCheckCli.ExistingFile(path);
         Span<byte> start = stackalloc byte[8];
         using (var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
         {

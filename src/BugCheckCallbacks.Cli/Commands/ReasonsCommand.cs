@@ -37,11 +37,11 @@ internal static class ReasonsCommand
             }
 
             var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
-            var table = new CliTable("KBUGCHECK_CALLBACK_REASON", "Value", "wdm.h name", "Data", "Minimum version", "Dispatched", "Meaning");
+            var table = new CliTable("KBUGCHECK_CALLBACK_REASON", "wdm.h name", "Value", "Data", "Minimum version", "Dispatched", "Meaning");
             foreach (var info in BugCheckReasons.All)
             {
                 table.Add(
-                    info.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), info.NativeName, info.NativeDataTypeName ?? "(none)",
+                    info.NativeName, info.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), info.NativeDataTypeName ?? "(none)",
                     info.MinimumVersion, info.IsDispatched ? "yes" : "no", info.Description);
             }
 

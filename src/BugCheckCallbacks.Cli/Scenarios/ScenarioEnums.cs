@@ -34,11 +34,18 @@ internal static class ScenarioEnums
 
     /// <summary>Parses a name case-insensitively among <paramref name="allowed"/>, or throws a usage error listing them.</summary>
     public static T Parse<T>(string option, string text, IReadOnlyList<T> allowed)
-        where T : struct, Enum =>
-        allowed.FirstOrDefault(v => string.Equals(v.ToString(), text, StringComparison.OrdinalIgnoreCase)) is var value &&
-        string.Equals(value.ToString(), text, StringComparison.OrdinalIgnoreCase)
-            ? value
-            : throw new UsageException($"{option} \"{text}\" is not one of {string.Join(", ", allowed)}.");
+        where T : struct, Enum
+    {
+        foreach (var value in allowed)
+        {
+            if (string.Equals(value.ToString(), text, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        throw new UsageException($"{option} \"{text}\" is not one of {string.Join(", ", allowed)}.");
+    }
 }
 
 internal sealed class DumpTypeConverter() : NamedEnumConverter<DumpType>(ScenarioEnums.DumpTypes);

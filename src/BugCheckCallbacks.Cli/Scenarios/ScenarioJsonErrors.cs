@@ -36,11 +36,22 @@ internal static partial class ScenarioJsonErrors
 
         if (NotConvertible().Match(message) is { Success: true } convert)
         {
-            return $"this value is not {TypeName(convert.Groups["type"].Value)}.";
+            return $"this value is not {PropertyKind(exception.Path) ?? TypeName(convert.Groups["type"].Value)}.";
         }
 
         return message;
     }
+
+    /// <summary>What a property holds, from the last name of the JSON path (System.Text.Json names the declaring type instead).</summary>
+    private static string? PropertyKind(string? path) => path is null ? null : path[(path.LastIndexOf('.') + 1)..] switch
+    {
+        "guid" => "a GUID string such as \"5707e5a1-0000-4000-8000-000000000001\"",
+        "reason" or "component" or "description" or "text" => "a string",
+        "expect" => "an array of verifier codes such as [\"BCV0001\"]",
+        "callbacks" or "ranges" or "blocks" or "memory" => "an array",
+        "bugCheck" => "a bugCheck object",
+        _ => null,
+    };
 
     private static (string Name, string Properties) Type(string fullName) =>
         s_types.TryGetValue(fullName[(fullName.LastIndexOf('.') + 1)..], out var type) ? type : ("an object", "listed in docs/cli.md");

@@ -6,7 +6,10 @@ namespace BugCheckCallbacks.Tests.Cli;
 /// <summary>Runs the bugcheck entry point in-process and captures what it prints.</summary>
 internal static partial class CliRunner
 {
-    public static CliResult Run(bool interactive, params string[] args)
+    public static CliResult Run(bool interactive, params string[] args) => Run(interactive, null, args);
+
+    /// <summary>Runs on a terminal <paramref name="width"/> columns wide (or piped, when not interactive).</summary>
+    public static CliResult Run(bool interactive, int? width, params string[] args)
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
@@ -17,6 +20,7 @@ internal static partial class CliRunner
             Error = error,
             OpenStandardOutput = () => new NonClosingStream(stdout),
             IsInteractive = interactive,
+            TerminalWidth = width,
         };
         var exit = BugCheckCli.Run(args, context);
         return new CliResult(exit, output.ToString(), error.ToString(), stdout.ToArray());

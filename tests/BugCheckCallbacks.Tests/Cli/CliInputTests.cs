@@ -1,0 +1,266 @@
+using System.Buffers.Binary;
+using System.Text.RegularExpressions;
+using BugCheckCallbacks.Cli.Scenarios;
+using BugCheckCallbacks.Tests.Dump;
+
+namespace BugCheckCallbacks.Tests.Cli;
+
+/// <summary>Every input the CLI reads: numbers in WinDbg's forms, and a table of hostile arguments, scenarios and files.</summary>
+public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
+{
+    private readonly Files _files;
+
+    public CliInputTests(Files files) => _files = files;
+
+    public static TheoryData<string, ulong> NumberForms() => new()
+    {
+        { "D1", 0xD1 },
+        { "00000050", 0x50 },
+        { "0x50", 0x50 },
+        { "0X50", 0x50 },
+        { "0n80", 80 },
+        { "0N80", 80 },
+        { "0t120", 80 },
+        { "0y1010000", 80 },
+        { "ffff`f800`00001000", 0xFFFFF80000001000 },
+        { "0xFFFF`F800`0000`1000", 0xFFFFF80000001000 },
+        { "0n1`000", 1000 },
+        { " 1f ", 0x1F },
+        { "FFFFFFFFFFFFFFFF", ulong.MaxValue },
+        { "0n18446744073709551615", ulong.MaxValue },
+    };
+
+    [Theory]
+    [MemberData(nameof(NumberForms))]
+    public void Numbers_are_read_as_WinDbg_reads_them(string text, ulong expected)
+    {
+        NumberText.TryParse(text, out var value).Should().BeTrue();
+        value.Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("xyz")]
+    [InlineData("0x")]
+    [InlineData("0n")]
+    [InlineData("0nFF")]
+    [InlineData("0t8")]
+    [InlineData("0y2")]
+    [InlineData("0z10")]
+    [InlineData("`10")]
+    [InlineData("10`")]
+    [InlineData("1``0")]
+    [InlineData("-1")]
+    [InlineData("10000000000000000")]
+    [InlineData("0n18446744073709551616")]
+    [InlineData("0y11111111111111111111111111111111111111111111111111111111111111111")]
+    public void Anything_else_is_not_a_number(string text) => NumberText.TryParse(text, out _).Should().BeFalse();
+
+    [Fact]
+    public void Every_form_in_the_docs_table_works_on_the_command_line_and_in_a_scenario()
+    {
+        var rows = DocsNumberRow().Matches(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "cli.md"))).ToArray();
+        rows.Should().HaveCountGreaterThanOrEqualTo(6, "docs/cli.md has a table of number forms");
+        foreach (var row in rows)
+        {
+            var (form, value) = (row.Groups["form"].Value, row.Groups["value"].Value);
+            var expected = Convert.ToUInt64(value, 16);
+            NumberText.TryParse(form, out var parsed).Should().BeTrue(form);
+            parsed.Should().Be(expected, form);
+            var json = CliRunner.Run("simulate", "--scenario", _files.Scenario($$"""{ "bugCheck": { "parameters": ["{{form}}"] }, "callbacks": [] }"""), "--param2", form, "--out", _files.Temp(".dmp"), "--json");
+            json.Exit.Should().Be(0, json.Error);
+            json.Out.Should().Contain($"\"bugCheckParameter1\": \"0x{expected:X}\"").And.Contain($"\"bugCheckParameter2\": \"0x{expected:X}\"");
+        }
+    }
+
+    [Fact]
+    public void Every_scenario_number_field_takes_a_JSON_number_or_a_WinDbg_string()
+    {
+        var scenario = _files.Scenario("""
+            { "secondaryDataBudget": "0n4194304", "callTimeBudgetMs": 250, "bugCheck": { "code": "9f", "parameters": [1, "0x2"] },
+              "memory": [ { "address": "ffff8000`10000000", "size": 4096 } ],
+              "callbacks": [
+                { "reason": "addpages", "component": "a.sys", "ranges": [ { "space": "physical", "address": "100000", "pages": "0n2" } ] },
+                { "reason": "TRIAGEDUMPDATA", "component": "t.sys", "blocks": [ { "address": "0xFFFF800010000000", "size": "0n16" } ] },
+                { "reason": "SecondaryMultiPartDumpData", "component": "m.sys", "guid": "11111111-1111-1111-1111-111111111111", "size": "0x10", "parts": "3" },
+                { "reason": "DumpIo", "component": "d.sys", "deregisterOnCall": "0n2", "fault": "none" } ] }
+            """);
+        var result = CliRunner.Run("simulate", "--scenario", scenario, "--out", _files.Temp(".dmp"), "--json");
+        result.Exit.Should().Be(0, result.Error);
+        result.Out.Should().Contain("\"bugCheckCode\": 159").And.Contain("\"bugCheckParameter2\": \"0x2\"");
+    }
+
+    [Theory]
+    [InlineData("triage")]
+    [InlineData("BITMAPKERNEL")]
+    [InlineData("automatic")]
+    public void Dump_type_names_are_case_insensitive(string name)
+    {
+        var result = CliRunner.Run("simulate", "--dump-type", name, "--order", "oldestfirst", "--out", _files.Temp(".dmp"), "--quiet");
+        result.Exit.Should().Be(0, result.Error);
+    }
+
+    /// <summary>
+    /// Hostile arguments, scenarios and files for every command: {dump}, {dir}, {missing}, {text}, {truncated},
+    /// {dump32}, {type4}, {region} and {scenario:…} are files the fixture makes.
+    /// </summary>
+    public static TheoryData<string, int, string> Hostile() => new()
+    {
+        { "", 2, "Required command" },
+        { "bogus", 2, "bogus" },
+        { "simulate --bogus", 2, "--bogus" },
+        { "simulate --code xyz", 2, "--code \"xyz\" is not a number" },
+        { "simulate --code 0x100000000", 2, "is out of range: it must be from 0x0 to 0xFFFFFFFF" },
+        { "simulate --code 0n-1", 2, "--code \"0n-1\" is not a number" },
+        { "simulate --param1 1``2", 2, "--param1 \"1``2\" is not a number" },
+        { "simulate --param4 0x1FFFFFFFFFFFFFFFF", 2, "--param4" },
+        { "simulate --dump-type Huge", 2, "--dump-type \"Huge\" is not one of Full, Summary, Header, Triage, BitmapFull, BitmapKernel, Automatic" },
+        { "simulate --dump-type Invalid", 2, "is not one of Full" },
+        { "simulate --dump-type Unknown", 2, "is not one of Full" },
+        { "simulate --dump-type 0", 2, "is not one of Full" },
+        { "simulate --order Sideways", 2, "--order \"Sideways\" is not one of NewestFirst, OldestFirst" },
+        { "simulate --order 7", 2, "is not one of NewestFirst" },
+        { "simulate --out {dir}", 2, "is a directory" },
+        { "simulate --out {missing}/crash.dmp", 2, "does not exist" },
+        { "simulate --scenario {missing}", 2, "cannot read the scenario" },
+        { "simulate --scenario {dir}", 2, "is a directory" },
+        { "simulate --scenario {scenario:{ \"dumpType\": 99, \"callbacks\": [] }}", 2, "($.dumpType): 99 is not one of Full" },
+        { "simulate --scenario {scenario:{ \"dumpType\": \"Unknown\", \"callbacks\": [] }}", 2, "\"Unknown\" is not one of Full" },
+        { "simulate --scenario {scenario:{ \"order\": 7, \"callbacks\": [] }}", 2, "($.order): 7 is not one of NewestFirst, OldestFirst" },
+        { "simulate --scenario {scenario:{ \"callTimeBudgetMs\": 0, \"callbacks\": [] }}", 2, "$.callTimeBudgetMs: 0 must be from 1 to 600000" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ null ] }}", 2, "$.callbacks[0]: must be a callback object, not null" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"AddPages\", \"component\": \"a\", \"ranges\": [ null ] } ] }}", 2, "$.callbacks[0].ranges[0]: must be a range object" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"TriageDumpData\", \"component\": \"a\", \"blocks\": [ null ] } ] }}", 2, "$.callbacks[0].blocks[0]: must be a block object" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ 5 ] }}", 2, "this value is not a callback object" },
+        { "simulate --scenario {scenario:{ \"dumpType\": \"Full\" }}", 2, "a scenario object needs the property \"callbacks\"" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [], \"colour\": 1 }}", 2, "\"colour\" is not a property of a scenario object; its properties are description, dumpType" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"colour\": 1 } ] }}", 2, "\"colour\" is not a property of a callback object" },
+        { "simulate --scenario {scenario:{ \"secondaryDataBudget\": \"0xZZ\", \"callbacks\": [] }}", 2, "$.secondaryDataBudget" },
+        { "simulate --scenario {scenario:{ \"secondaryDataBudget\": -1, \"callbacks\": [] }}", 2, "-1 is not a whole number" },
+        { "simulate --scenario {scenario:{ \"secondaryDataBudget\": 16, \"callbacks\": [] }}", 2, "$.secondaryDataBudget: 16 must be at least 48" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"size\": \"0x1FFFFFFFF\" } ] }}", 2, "is out of range: it must be from 0x0 to 0x7FFFFFFF" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"parts\": 0 } ] }}", 2, "$.callbacks[0].parts: 0 must be from 1 to 100000" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"fault\": 1 } ] }}", 2, "1 is not one of None, Throw" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"guid\": 5 } ] }}", 2, "this value is not a GUID string" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"Sideways\", \"component\": \"a\" } ] }}", 2, "\"Sideways\" is not one of Reserved1, SecondaryDumpData" },
+        { "simulate --scenario {scenario:{ \"bugCheck\": { \"code\": \"0x100000000\" }, \"callbacks\": [] }}", 2, "$.bugCheck.code" },
+        { "simulate --scenario {scenario:{ \"bugCheck\": { \"parameters\": [1, 2, 3, 4, 5] }, \"callbacks\": [] }}", 2, "KeBugCheckEx takes at most 4" },
+        { "simulate --scenario {scenario:{ \"memory\": [ { \"address\": \"0x123\", \"size\": \"0x1000\" } ], \"callbacks\": [] }}", 2, "$.memory[0]" },
+        { "simulate --scenario {scenario:not json}", 2, "line 1" },
+        { "simulate --scenario {scenario:}", 2, "line 1" },
+        { "enumtag", 2, "Required argument 'file' missing" },
+        { "enumtag {missing}", 2, "does not exist" },
+        { "enumtag {dir}", 2, "is a directory" },
+        { "enumtag {text}", 3, "neither an x64 kernel dump" },
+        { "enumtag {truncated}", 3, "truncated" },
+        { "enumtag {dump32}", 3, "32-bit kernel dump" },
+        { "enumtag {type4}", 3, "DumpType 4 (triage) is not read" },
+        { "enumtag {dir}/nomatch*.dmp", 2, "no file matches the pattern" },
+        { "enumtag {dump} {text}", 3, "neither an x64 kernel dump" },
+        { "enumtag {dump} --json {truncated}", 3, "truncated" },
+        { "extract {dump}", 2, "--tag" },
+        { "extract {dump} --tag nope", 2, "--tag \"nope\" is not a GUID" },
+        { "extract {dump} --tag 00000000-0000-0000-0000-000000000000", 2, "no secondary-data block has this tag" },
+        { "extract {dump} --tag 5707e5a1-0000-4000-8000-000000000001 --part 0", 2, "--part \"0\" (0x0) is out of range" },
+        { "extract {dump} --tag 5707e5a1-0000-4000-8000-000000000001 --part 2", 2, "--part 2: only 1 block(s)" },
+        { "extract {dump} --tag 5707e5a1-0000-4000-8000-000000000001 --out {dir}", 2, "is a directory" },
+        { "extract {dump} --tag 5707e5a1-0000-4000-8000-000000000001 --out {missing}/x.bin", 2, "does not exist" },
+        { "extract {text} --tag 5707e5a1-0000-4000-8000-000000000001", 3, "neither an x64 kernel dump" },
+        { "show {region}", 2, "is a bare DumpBlob region, not a kernel dump" },
+        { "show {missing}", 2, "does not exist" },
+        { "show {truncated}", 3, "truncated" },
+        { "show {type4} --json", 3, "DumpType 4" },
+        { "db {dump} xyz", 2, "<address> \"xyz\" is not a number" },
+        { "db {dump}", 2, "Required argument 'address' missing" },
+        { "db {dump} 1000 --length 0", 2, "--length \"0\" (0x0) is out of range" },
+        { "db {dump} FFFFFFFFFFFFFFFF --length 2", 2, "runs past the end of the address space" },
+        { "db {missing} 1000", 2, "does not exist" },
+        { "db {text} 1000", 3, "shorter than the 0x2000-byte DUMP_HEADER64" },
+        { "reasons --bogus", 2, "--bogus" },
+        { "scenario --bogus", 2, "--bogus" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Hostile))]
+    public void Every_hostile_input_gets_its_exit_code_and_one_message_without_a_stack_trace(string command, int exit, string message)
+    {
+        var result = CliRunner.Run(_files.Arguments(command));
+        result.Exit.Should().Be(exit, "{0}\n{1}", result.Error, result.Out);
+        result.Error.Should().Contain(message);
+        (result.Out + result.Error).Should().NotMatchRegex(@"\n\s+at \S+\(", "no stack frame is ever printed")
+            .And.NotContain("BugCheckCallbacks.Cli.", "no .NET type name leaks into a message")
+            .And.NotContain("System.");
+    }
+
+    [GeneratedRegex(@"^\| (`+) ?(?<form>[^|]+?) ?\1 \| 0x(?<value>[0-9A-F]+) \|", RegexOptions.Multiline)]
+    private static partial Regex DocsNumberRow();
+
+    /// <summary>The files the hostile table refers to, made once.</summary>
+    public sealed partial class Files : IDisposable
+    {
+        private readonly string _folder = Directory.CreateTempSubdirectory("bugcheck-cli-").FullName;
+        private int _next;
+
+        public Files()
+        {
+            Dump = Temp(".dmp");
+            CliRunner.Run("simulate", "--out", Dump, "--quiet").Exit.Should().Be(0);
+            var bytes = File.ReadAllBytes(Dump);
+            Write("truncated.dmp", bytes[..^10]);
+            var dump32 = bytes[..0x3000];
+            "DUMP"u8.CopyTo(dump32.AsSpan(4));
+            Write("dump32.dmp", dump32);
+            var type4 = bytes[..0x3000];
+            BinaryPrimitives.WriteUInt32LittleEndian(type4.AsSpan(0xF98), 4);
+            Write("type4.dmp", type4);
+            using (var dump = BugCheckCallbacks.Dump.DumpFile.Open(Dump))
+            {
+                Write("region.bin", bytes[(int)dump.SecondaryDataOffset..]);
+            }
+
+            Write("text.txt", "hello, this is not a dump"u8.ToArray());
+            Directory.CreateDirectory(Path.Combine(_folder, "dir"));
+        }
+
+        public string Dump { get; }
+
+        public string Temp(string extension) => Path.Combine(_folder, $"file{Interlocked.Increment(ref _next)}{extension}");
+
+        public string Scenario(string json)
+        {
+            var path = Temp(".json");
+            File.WriteAllText(path, json);
+            return path;
+        }
+
+        /// <summary>Splits a table row into arguments, replacing the placeholders with the fixture's files.</summary>
+        public string[] Arguments(string command)
+        {
+            var scenario = ScenarioPlaceholder().Match(command);
+            if (scenario.Success)
+            {
+                command = command.Replace(scenario.Value, Scenario(scenario.Groups["json"].Value), StringComparison.Ordinal);
+            }
+
+            return command.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Select(a => a
+                    .Replace("{dump}", Dump, StringComparison.Ordinal)
+                    .Replace("{dir}", Path.Combine(_folder, "dir"), StringComparison.Ordinal)
+                    .Replace("{missing}", Path.Combine(_folder, "missing"), StringComparison.Ordinal)
+                    .Replace("{text}", Path.Combine(_folder, "text.txt"), StringComparison.Ordinal)
+                    .Replace("{truncated}", Path.Combine(_folder, "truncated.dmp"), StringComparison.Ordinal)
+                    .Replace("{dump32}", Path.Combine(_folder, "dump32.dmp"), StringComparison.Ordinal)
+                    .Replace("{type4}", Path.Combine(_folder, "type4.dmp"), StringComparison.Ordinal)
+                    .Replace("{region}", Path.Combine(_folder, "region.bin"), StringComparison.Ordinal))
+                .ToArray();
+        }
+
+        public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+        private void Write(string name, byte[] bytes) => File.WriteAllBytes(Path.Combine(_folder, name), bytes);
+
+        [GeneratedRegex(@"\{scenario:(?<json>.*)\}(?=$| --)")]
+        private static partial Regex ScenarioPlaceholder();
+    }
+}

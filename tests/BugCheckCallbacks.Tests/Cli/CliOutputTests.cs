@@ -1,0 +1,233 @@
+using System.Text.Json;
+using BugCheckCallbacks.Cli.Commands;
+using BugCheckCallbacks.Cli.Scenarios;
+
+namespace BugCheckCallbacks.Tests.Cli;
+
+/// <summary>What the CLI prints: JSON documents, quiet runs, batches, narrow terminals, help, the scenario command.</summary>
+public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
+{
+    private static readonly Guid s_ring = Guid.Parse("1e7a1e7a-0000-4000-8000-00000000000a");
+    private readonly CliInputTests.Files _files;
+
+    public CliOutputTests(CliInputTests.Files files) => _files = files;
+
+    [Fact]
+    public void Enumtag_json_is_one_versioned_document_with_hex_offsets_and_the_owners()
+    {
+        var result = CliRunner.Run("enumtag", _files.Dump, "--json");
+        result.Exit.Should().Be(0, result.Error);
+        using var json = JsonDocument.Parse(result.Out);
+        json.RootElement.GetProperty("schemaVersion").GetInt32().Should().Be(1);
+        var file = json.RootElement.GetProperty("files").EnumerateArray().Should().ContainSingle().Subject;
+        file.GetProperty("kind").GetString().Should().Be("kernel dump");
+        var tag = file.GetProperty("tags")[0];
+        tag.GetProperty("tag").GetGuid().Should().Be(Guid.Parse("5707e5a1-0000-4000-8000-000000000001"));
+        tag.GetProperty("size").GetUInt32().Should().Be(6000);
+        tag.GetProperty("offset").GetString().Should().MatchRegex("^0x[0-9A-F]+$");
+        tag.GetProperty("component").GetString().Should().Be("storport.sys");
+    }
+
+    [Fact]
+    public void Show_json_has_the_header_runs_tags_and_the_report_with_64_bit_values_as_hex_strings()
+    {
+        var result = CliRunner.Run("show", _files.Dump, "--json");
+        result.Exit.Should().Be(0, result.Error);
+        using var json = JsonDocument.Parse(result.Out);
+        var file = json.RootElement.GetProperty("files")[0];
+        var header = file.GetProperty("header");
+        header.GetProperty("bugCheckCode").GetString().Should().Be("0xD1");
+        header.GetProperty("bugCheckParameters").EnumerateArray().Select(p => p.GetString()).Should().Equal("0xFFFFD00012345678", "0x2", "0x0", "0xFFFFF80012345678");
+        header.GetProperty("layout").GetString().Should().Be("KernelBitmap");
+        file.GetProperty("physicalMemoryRuns").GetArrayLength().Should().Be(2);
+        file.GetProperty("tags").GetArrayLength().Should().Be(4);
+        file.GetProperty("outcome").GetProperty("schemaVersion").GetInt32().Should().Be(2);
+        file.GetProperty("outcome").GetProperty("bugCheckParameter1").GetString().Should().Be("0xFFFFD00012345678");
+    }
+
+    [Fact]
+    public void Db_and_reasons_print_json_too()
+    {
+        var db = CliRunner.Run("db", _files.Dump, "ffff8000`00400000", "--length", "0n12", "--json");
+        db.Exit.Should().Be(0, db.Error);
+        using var memory = JsonDocument.Parse(db.Out);
+        memory.RootElement.GetProperty("data").GetString().Should().Be(Convert.ToHexStringLower("triage.sys: "u8));
+        memory.RootElement.GetProperty("address").GetString().Should().Be("0xFFFF800000400000");
+        var reasons = CliRunner.Run("reasons", "--json");
+        using var table = JsonDocument.Parse(reasons.Out);
+        table.RootElement.GetProperty("reasons").GetArrayLength().Should().Be(10);
+    }
+
+    [Fact]
+    public void Quiet_prints_nothing_and_the_exit_code_says_the_rest()
+    {
+        var simulate = CliRunner.Run("simulate", "--out", _files.Temp(".dmp"), "--quiet");
+        (simulate.Exit, simulate.Out, simulate.Error).Should().Be((0, string.Empty, string.Empty));
+        var bad = CliRunner.Run("enumtag", _files.Dump, _files.Arguments("{truncated}")[0], "-q");
+        (bad.Exit, bad.Out).Should().Be((3, string.Empty));
+        bad.Error.Should().Contain("truncated");
+        CliRunner.Run("reasons", "-q").Out.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_batch_prints_each_file_in_argument_order_and_exits_with_the_worst_code()
+    {
+        var second = _files.Temp(".dmp");
+        CliRunner.Run("simulate", "--out", second, "--dump-type", "triage", "-q").Exit.Should().Be(0);
+        var text = _files.Arguments("{text}")[0];
+        var result = CliRunner.Run("enumtag", second, text, _files.Dump);
+        result.Exit.Should().Be(3);
+        result.Out.IndexOf($"== {second}", StringComparison.Ordinal).Should().BeLessThan(result.Out.IndexOf($"== {_files.Dump}", StringComparison.Ordinal));
+        result.Error.Should().Contain("neither an x64 kernel dump");
+        var json = CliRunner.Run("enumtag", second, text, _files.Dump, "--json");
+        using var document = JsonDocument.Parse(json.Out);
+        document.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("file").GetString()).Should().Equal(second, text, _files.Dump);
+        document.RootElement.GetProperty("files")[1].GetProperty("error").GetProperty("exitCode").GetInt32().Should().Be(3);
+    }
+
+    [Fact]
+    public void A_pattern_expands_to_the_files_it_matches_in_name_order()
+    {
+        var folder = Directory.CreateTempSubdirectory("bugcheck-glob-").FullName;
+        try
+        {
+            File.Copy(_files.Dump, Path.Combine(folder, "b.dmp"));
+            File.Copy(_files.Dump, Path.Combine(folder, "a.dmp"));
+            var result = CliRunner.Run("show", Path.Combine(folder, "*.dmp"), "--json");
+            result.Exit.Should().Be(0, result.Error);
+            using var document = JsonDocument.Parse(result.Out);
+            document.RootElement.GetProperty("files").EnumerateArray().Select(f => Path.GetFileName(f.GetProperty("file").GetString())).Should().Equal("a.dmp", "b.dmp");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Extract_part_reads_any_block_of_multi_part_data()
+    {
+        var result = CliRunner.Run("extract", _files.Dump, "--tag", s_ring.ToString(), "--part", "3");
+        result.Exit.Should().Be(0, result.Error);
+        result.RawOut.Should().HaveCount(1024);
+        result.RawOut[0].Should().Be(2, "the built-in ring buffer writes its part number (from 0) into its first byte");
+    }
+
+    [Theory]
+    [InlineData("reasons")]
+    [InlineData("simulate")]
+    [InlineData("show")]
+    [InlineData("enumtag")]
+    public void On_an_80_column_terminal_no_line_is_wider_and_no_identifier_is_split(string command)
+    {
+        var args = command switch
+        {
+            "simulate" => new[] { "simulate", "--out", _files.Temp(".dmp"), "--no-color" },
+            "show" or "enumtag" => [command, _files.Dump, "--no-color"],
+            _ => [command, "--no-color"],
+        };
+        var result = CliRunner.Run(true, 80, args);
+        result.Exit.Should().Be(0, result.Error);
+        result.Out.Split('\n').Should().OnlyContain(line => line.Length <= 80);
+        var identifiers = new[] { "KbCallbackSecondaryMultiPartDumpData", "KBUGCHECK_SECONDARY_DUMP_DATA_EX", "SecondaryMultiPartDumpData", "{5707e5a1-0000-4000-8000-000000000001}", "OutputExceedsMaximumAllowed" };
+        foreach (var identifier in identifiers.Where(i => CliRunner.Run(args).Out.Contains(i, StringComparison.Ordinal)))
+        {
+            result.Out.Should().Contain(identifier, "an identifier the piped output has is printed whole on a narrow terminal");
+        }
+    }
+
+    [Fact]
+    public void Piped_output_never_wraps()
+    {
+        var result = CliRunner.Run("reasons");
+        result.Out.Should().Contain("│ KbCallbackSecondaryMultiPartDumpData │ 5     │ KBUGCHECK_SECONDARY_DUMP_DATA_EX");
+        result.Out.Split('\n').Where(l => l.StartsWith('│')).Should().HaveCount(11, "a header row and ten reasons, one line each");
+    }
+
+    [Fact]
+    public void Expected_violations_are_marked_as_such()
+    {
+        var result = CliRunner.Run("simulate", "--out", _files.Temp(".dmp"));
+        result.Out.Should().MatchRegex(@"│ BCV0001 │ yes +│").And.MatchRegex(@"│ BCV0004 │ yes +│");
+        var unexpected = CliRunner.Run("simulate", "--scenario", _files.Scenario("""{ "callbacks": [ { "reason": "DumpIo", "component": "bad.sys", "fault": "Allocate" } ] }"""), "--out", _files.Temp(".dmp"));
+        unexpected.Out.Should().MatchRegex(@"│ BCV0003 │ NO +│");
+    }
+
+    [Theory]
+    [InlineData("simulate", "--out <file>", "--code <n>")]
+    [InlineData("enumtag", "<file>...", "--json")]
+    [InlineData("extract", "<file>", "--tag <guid>")]
+    [InlineData("db", "<address>", "--length <n>")]
+    [InlineData("scenario", "--schema", "--quiet")]
+    public void Help_shows_placeholders_defaults_examples_and_exit_codes(string command, string first, string second)
+    {
+        var result = CliRunner.Run(command, "--help");
+        result.Exit.Should().Be(0);
+        result.Out.Should().Contain(first).And.Contain(second).And.Contain("Examples:").And.Contain($"bugcheck {command}")
+            .And.Contain("Exit codes:").And.Contain("4  internal error").And.Contain("0n decimal");
+    }
+
+    [Fact]
+    public void The_exit_codes_docs_cli_md_lists_are_the_ones_the_tool_uses_and_its_help_prints()
+    {
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "cli.md"));
+        var section = docs[docs.IndexOf("## Exit codes", StringComparison.Ordinal)..docs.IndexOf("## JSON output", StringComparison.Ordinal)];
+        var documented = System.Text.RegularExpressions.Regex.Matches(section, @"^\| (\d) \|", System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var constants = typeof(BugCheckCallbacks.Cli.ExitCodes).GetFields().Select(f => (int)f.GetValue(null)!);
+        documented.Should().BeEquivalentTo(constants);
+        var help = CliRunner.Run("--help").Out;
+        foreach (var code in constants)
+        {
+            help.Should().Contain($"\n  {code}  ");
+        }
+    }
+
+    [Fact]
+    public void Scenario_prints_the_built_in_scenario_that_simulate_runs()
+    {
+        var result = CliRunner.Run("scenario");
+        result.Exit.Should().Be(0);
+        result.Out.Should().Be(ScenarioLoader.DefaultScenarioJson);
+        var copy = _files.Scenario(result.Out);
+        CliRunner.Run("simulate", "--scenario", copy, "--out", _files.Temp(".dmp"), "-q").Exit.Should().Be(0);
+    }
+
+    [Fact]
+    public void The_scenario_schema_names_every_property_the_loader_reads()
+    {
+        var result = CliRunner.Run("scenario", "--schema");
+        using var schema = JsonDocument.Parse(result.Out);
+        var root = schema.RootElement;
+        var definitions = root.GetProperty("$defs");
+        Properties(root).Should().BeEquivalentTo(JsonNames(typeof(ScenarioFile)));
+        Properties(root.GetProperty("properties").GetProperty("bugCheck")).Should().BeEquivalentTo(JsonNames(typeof(ScenarioBugCheck)));
+        Properties(definitions.GetProperty("callback")).Should().BeEquivalentTo(JsonNames(typeof(ScenarioCallback)));
+        Properties(definitions.GetProperty("range")).Should().BeEquivalentTo(JsonNames(typeof(ScenarioRange)));
+        Properties(definitions.GetProperty("block")).Should().BeEquivalentTo(JsonNames(typeof(ScenarioBlock)));
+        Properties(definitions.GetProperty("memory")).Should().BeEquivalentTo(JsonNames(typeof(ScenarioMemory)));
+        definitions.GetProperty("dumpType").GetProperty("enum").EnumerateArray().Select(e => e.GetString()).Should().Equal(ScenarioEnums.DumpTypes.Select(d => d.ToString()));
+        definitions.GetProperty("callback").GetProperty("properties").GetProperty("reason").GetProperty("enum").EnumerateArray().Select(e => e.GetString()).Should().Equal(ScenarioEnums.Reasons);
+
+        static IEnumerable<string> Properties(JsonElement element) => element.GetProperty("properties").EnumerateObject().Select(p => p.Name);
+
+        static IEnumerable<string> JsonNames(Type type) => type.GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name));
+    }
+
+    [Fact]
+    public void An_unexpected_exception_is_one_internal_error_line_with_exit_code_4()
+    {
+        var error = new StringWriter();
+        var context = new BugCheckCallbacks.Cli.CliContext { Out = new StringWriter(), Error = error, OpenStandardOutput = () => Stream.Null };
+        var exit = BugCheckCallbacks.Cli.BugCheckCli.Guard(context, () => throw new NotSupportedException("boom"));
+        exit.Should().Be(4);
+        error.ToString().Should().Be($"error: internal error (NotSupportedException): boom This is a bug in bugcheck.{Environment.NewLine}");
+    }
+
+    [Fact]
+    public void Reading_an_outcome_report_with_plain_numbers_still_works()
+    {
+        var outcome = BugCheckCallbacks.Simulation.BugCheckOutcome.FromJson("""{ "bugCheckCode": 209, "bugCheckParameter2": 18446708889642860000, "bugCheckParameter4": "0xFFFFF80012345678" }""");
+        (outcome.BugCheckParameter2, outcome.BugCheckParameter4).Should().Be((18446708889642860000UL, 0xFFFFF80012345678UL));
+        OutcomeReport.PathFor("a/crash.dmp").Should().Be(Path.Combine("a", "crash.outcome.json"));
+    }
+}
