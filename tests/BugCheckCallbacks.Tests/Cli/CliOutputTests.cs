@@ -183,6 +183,19 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
     }
 
     [Fact]
+    public void Progress_bars_on_a_terminal_show_the_real_total()
+    {
+        var extract = CliRunner.Run(true, 120, "extract", _files.Dump, "--tag", "5707e5a1-0000-4000-8000-000000000001", "--out", _files.Temp(".bin"));
+        extract.Exit.Should().Be(0, extract.Error);
+        Plain(extract.Out).Should().MatchRegex(@"Extracting[^\n]* 5\.9 KiB").And.NotMatchRegex(@"[0-9.]+ ?[GTPE]i?B").And.NotContain("2147483647");
+        var simulate = CliRunner.Run(true, 120, "simulate", "--out", _files.Temp(".dmp"));
+        simulate.Exit.Should().Be(0, simulate.Error);
+        Plain(simulate.Out).Should().MatchRegex(@"Writing dump[^\n]* 4\.1 MiB").And.NotMatchRegex(@"[0-9.]+ ?[GTPE]i?B").And.NotContain("2147483647");
+
+        static string Plain(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\x1b\[[0-9;?]*[A-Za-z]", string.Empty);
+    }
+
+    [Fact]
     public void Scenario_prints_the_built_in_scenario_that_simulate_runs()
     {
         var result = CliRunner.Run("scenario");
