@@ -10,9 +10,11 @@ namespace BugCheckCallbacks.Registration;
 /// with the kernel's rules, and the dispatch of one reason.
 /// </summary>
 /// <remarks>
-/// Thread-safe. Writers take a lock and publish a new array per reason; <see cref="GetCallbacks"/> and
-/// <see cref="Snapshot"/> take no lock and copy nothing. Dispatches of one reason are serialized (the kernel runs one bug
-/// check at a time) by one compare-and-swap per dispatch; the calls themselves use no atomic instruction and allocate nothing.
+/// Thread-safe. Register and deregister are O(1) (amortized) under a lock, as the kernel's list operations are; a
+/// dispatch takes no lock and copies nothing: it walks the list as it was published when the dispatch began. Dispatches
+/// of one reason are serialized (the kernel runs one bug check at a time) by one compare-and-swap per dispatch; the calls
+/// themselves use no atomic instruction and allocate nothing. <see cref="GetCallbacks"/> and <see cref="Snapshot"/> copy
+/// the lists (O(n)).
 /// </remarks>
 [DebuggerDisplay("{Count} reason callbacks, {ClassicCount} classic, {Order}")]
 public sealed class BugCheckCallbackRegistry
@@ -21,8 +23,8 @@ public sealed class BugCheckCallbackRegistry
 
     private readonly Lock _gate = new();
     private readonly DispatchGate[] _dispatchGates = new DispatchGate[ReasonCount];
-    private readonly BugCheckReasonCallbackRecord[][] _byReason = new BugCheckReasonCallbackRecord[ReasonCount][];
-    private BugCheckCallbackRecord[] _classic = [];
+    private readonly CallbackList<BugCheckReasonCallbackRecord>[] _byReason = new CallbackList<BugCheckReasonCallbackRecord>[ReasonCount];
+    private readonly CallbackList<BugCheckCallbackRecord> _classic = new(static (record, generation) => record.StateCell.IsRegistration(generation));
     private int _count;
 
     /// <summary>Initializes an empty registry.</summary>
@@ -37,7 +39,7 @@ public sealed class BugCheckCallbackRegistry
         };
         for (var i = 0; i < ReasonCount; i++)
         {
-            _byReason[i] = [];
+            _byReason[i] = new(static (record, generation) => record.StateCell.IsRegistration(generation));
         }
     }
 
@@ -49,7 +51,7 @@ public sealed class BugCheckCallbackRegistry
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Gets the number of classic records in the list.</summary>
-    public int ClassicCount => Volatile.Read(ref _classic).Length;
+    public int ClassicCount => _classic.Count;
 
     /// <summary>Registers a reason callback (<c>KeRegisterBugCheckReasonCallback</c>).</summary>
     /// <param name="record">A record in the <see cref="BufferDumpState.Empty"/> state.</param>
@@ -86,9 +88,8 @@ public sealed class BugCheckCallbackRegistry
                 }
 
                 record.Fill(this, callback, reason, component);
-                ref var list = ref _byReason[(int)reason];
-                Volatile.Write(ref list, Insert(list, record, Order));
-                _count++;
+                _byReason[(int)reason].Add(record, record.StateCell.Generation);
+                Volatile.Write(ref _count, _count + 1);
                 return true;
             }
         }
@@ -119,9 +120,8 @@ public sealed class BugCheckCallbackRegistry
                     return false;
                 }
 
-                ref var list = ref _byReason[(int)record.Reason];
-                Volatile.Write(ref list, Remove(list, record));
-                _count--;
+                _byReason[(int)record.Reason].Removed();
+                Volatile.Write(ref _count, _count - 1);
                 return true;
             }
         }
@@ -155,7 +155,7 @@ public sealed class BugCheckCallbackRegistry
                 }
 
                 record.Fill(this, callback, buffer, component);
-                Volatile.Write(ref _classic, Insert(_classic, record, Order));
+                _classic.Add(record, record.StateCell.Generation);
                 return true;
             }
         }
@@ -183,7 +183,7 @@ public sealed class BugCheckCallbackRegistry
                     return false;
                 }
 
-                Volatile.Write(ref _classic, Remove(_classic, record));
+                _classic.Removed();
                 return true;
             }
         }
@@ -193,27 +193,27 @@ public sealed class BugCheckCallbackRegistry
         }
     }
 
-    /// <summary>Gets the records of <paramref name="reason"/> in dispatch order; lock-free and allocation-free.</summary>
+    /// <summary>Gets the records of <paramref name="reason"/> in dispatch order; lock-free, O(n): a copy of the list as it is now.</summary>
     /// <param name="reason">A defined reason.</param>
-    /// <returns>An immutable view of the records as they are now.</returns>
+    /// <returns>The records as they are now.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is not a defined member.</exception>
     public ReadOnlySpan<BugCheckReasonCallbackRecord> GetCallbacks(BugCheckCallbackReason reason)
     {
         ThrowIfUndefined(reason);
-        return Volatile.Read(ref _byReason[(int)reason]);
+        return _byReason[(int)reason].ToArray(Order);
     }
 
     /// <summary>Freezes the lists as they are now, as the kernel does when it stops the other processors.</summary>
-    /// <returns>A snapshot that later registrations do not change.</returns>
+    /// <returns>A snapshot that later registrations do not change; taking it is O(n).</returns>
     public RegistrySnapshot Snapshot()
     {
         var byReason = new BugCheckReasonCallbackRecord[ReasonCount][];
         for (var i = 0; i < ReasonCount; i++)
         {
-            byReason[i] = Volatile.Read(ref _byReason[i]);
+            byReason[i] = _byReason[i].ToArray(Order);
         }
 
-        return new RegistrySnapshot(byReason, Volatile.Read(ref _classic));
+        return new RegistrySnapshot(byReason, _classic.ToArray(Order));
     }
 
     /// <summary>
@@ -248,19 +248,20 @@ public sealed class BugCheckCallbackRegistry
         gate.Enter(reason);
         try
         {
-            var records = Volatile.Read(ref _byReason[(int)reason]); // the list as it is once this dispatch owns the reason
+            var view = _byReason[(int)reason].Current; // the list as it is once this dispatch owns the reason
+            var newestFirst = Order == CallbackOrder.NewestFirst;
             var cursor = default(DispatchCursor);
-            while (cursor.Index < records.Length)
+            while (cursor.Index < view.Count)
             {
                 try
                 {
-                    CallFrom(records, reason, data, results, finish, ref cursor);
+                    CallFrom(view, newestFirst, reason, data, results, finish, ref cursor);
                 }
 #pragma warning disable CA1031 // Fault containment is the contract: any exception becomes BufferIncomplete.
                 catch (Exception exception)
 #pragma warning restore CA1031
                 {
-                    var record = records[cursor.Index];
+                    var record = view.Slots[newestFirst ? view.Count - 1 - cursor.Index : cursor.Index].Record;
                     var state = record.StateCell.Finish(cursor.Generation, BufferDumpState.Incomplete);
                     if ((uint)cursor.Called < (uint)results.Length)
                     {
@@ -288,7 +289,8 @@ public sealed class BugCheckCallbackRegistry
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void CallFrom(
-        BugCheckReasonCallbackRecord[] records,
+        CallbackList<BugCheckReasonCallbackRecord>.View view,
+        bool newestFirst,
         BugCheckCallbackReason reason,
         ReasonCallbackData? data,
         Span<DispatchResult> results,
@@ -296,16 +298,21 @@ public sealed class BugCheckCallbackRegistry
         ref DispatchCursor cursor)
     {
         var called = cursor.Called;
-        for (var index = cursor.Index; index < records.Length; index++)
+        var slots = view.Slots;
+        var count = view.Count;
+        for (var index = cursor.Index; index < count; index++)
         {
-            var record = records[index];
-            if (!TryBeginCall(record, reason, out var generation, out var callback))
+            // Newest-first walks the appended slots backwards; the position, not the slot, is what the cursor counts.
+            ref readonly var slot = ref slots[newestFirst ? count - 1 - index : index];
+            var record = slot.Record;
+            var generation = slot.Generation;
+            if (!record.StateCell.IsCallable(generation) || record.Reason != reason || !record.IsChecksumValid)
             {
-                continue;
+                continue; // not callable now, or the slot of an earlier registration of a record registered again
             }
 
             cursor = new DispatchCursor(index, called, generation); // what the handler needs if this call throws
-            callback(reason, record, data);
+            record.Callback!(reason, record, data);
             var state = finish ? record.StateCell.Finish(generation, BufferDumpState.Finished) : default;
             if ((uint)called < (uint)results.Length)
             {
@@ -316,7 +323,7 @@ public sealed class BugCheckCallbackRegistry
             called++;
         }
 
-        cursor = new DispatchCursor(records.Length, called, 0);
+        cursor = new DispatchCursor(count, called, 0);
     }
 
     /// <summary>Calls every eligible record of <paramref name="reason"/> once and returns what happened to each.</summary>
@@ -327,10 +334,14 @@ public sealed class BugCheckCallbackRegistry
     /// <exception cref="InvalidOperationException">A callback of <paramref name="reason"/> dispatches <paramref name="reason"/> again.</exception>
     public DispatchResult[] Dispatch(BugCheckCallbackReason reason, ReasonCallbackData? data)
     {
-        var results = new DispatchResult[GetCallbacks(reason).Length];
+        ThrowIfUndefined(reason);
+        var results = new DispatchResult[_byReason[(int)reason].Count];
         var called = Dispatch(reason, data, results);
         return results.AsSpan(0, called).ToArray();
     }
+
+    /// <summary>Gets whether a thread waits to dispatch <paramref name="reason"/> while another dispatches it (tests observe the gate).</summary>
+    internal bool HasDispatchWaiter(BugCheckCallbackReason reason) => _dispatchGates[(int)reason].HasWaiter;
 
     /// <summary>Gets whether the kernel would call <paramref name="record"/> for <paramref name="reason"/> now, and its generation and routine.</summary>
     internal static bool TryBeginCall(BugCheckReasonCallbackRecord record, BugCheckCallbackReason reason, out long generation, out BugCheckReasonCallback callback)
@@ -356,32 +367,4 @@ public sealed class BugCheckCallbackRegistry
     [DoesNotReturn]
     private static void ThrowUndefined(BugCheckCallbackReason reason) =>
         throw new ArgumentOutOfRangeException(nameof(reason), reason, $"{(int)reason} is not a defined BugCheckCallbackReason (0..9).");
-
-    private static T[] Insert<T>(T[] list, T item, CallbackOrder order)
-    {
-        var next = new T[list.Length + 1];
-        if (order == CallbackOrder.NewestFirst)
-        {
-            next[0] = item;
-            list.CopyTo(next, 1);
-        }
-        else
-        {
-            list.CopyTo(next, 0);
-            next[^1] = item;
-        }
-
-        return next;
-    }
-
-    private static T[] Remove<T>(T[] list, T item)
-        where T : class
-    {
-        var index = Array.IndexOf(list, item);
-        Debug.Assert(index >= 0, "An Inserted record owned by this registry is in its list.");
-        var next = new T[list.Length - 1];
-        list.AsSpan(0, index).CopyTo(next);
-        list.AsSpan(index + 1).CopyTo(next.AsSpan(index));
-        return next;
-    }
 }

@@ -14,6 +14,10 @@ namespace BugCheckCallbacks.Registration;
 internal struct DispatchGate
 {
     private int _owner; // the managed thread id of the dispatching thread; 0 when no dispatch is running
+    private int _waiting; // threads waiting in EnterContended: lets a test see that a second dispatch is at the gate
+
+    /// <summary>Gets whether a thread is waiting for the gate.</summary>
+    public readonly bool HasWaiter => Volatile.Read(in _waiting) > 0;
 
     /// <summary>Waits until no other thread dispatches, then owns the gate.</summary>
     /// <exception cref="InvalidOperationException">The calling thread already owns it: a callback dispatches its own reason.</exception>
@@ -37,10 +41,13 @@ internal struct DispatchGate
             throw new InvalidOperationException($"A {reason} callback cannot dispatch {reason} again while it is being called.");
         }
 
+        Interlocked.Increment(ref _waiting);
         var spinner = default(SpinWait);
         while (Interlocked.CompareExchange(ref _owner, thread, 0) != 0)
         {
             spinner.SpinOnce(); // yields, then sleeps, once spinning stops paying
         }
+
+        Interlocked.Decrement(ref _waiting);
     }
 }

@@ -42,6 +42,21 @@ internal struct RecordStateCell
         return (BufferDumpState)(word & StateMask) == BufferDumpState.Inserted && Volatile.Read(in _mark) >> GenerationShift != generation;
     }
 
+    /// <summary>Gets the generation of the current registration (the one <see cref="TryRegister"/> just started).</summary>
+    public readonly long Generation => Volatile.Read(in _word) >> GenerationShift;
+
+    /// <summary>Gets whether registration <paramref name="generation"/> is still in its list: not deregistered, not registered again.</summary>
+    public readonly bool IsRegistration(long generation)
+    {
+        var word = Volatile.Read(in _word);
+        return word >> GenerationShift == generation && (BufferDumpState)(word & StateMask) != BufferDumpState.Empty;
+    }
+
+    /// <summary>Gets whether registration <paramref name="generation"/> is Inserted and not yet finished: one compare a word.</summary>
+    public readonly bool IsCallable(long generation) =>
+        Volatile.Read(in _word) == ((generation << GenerationShift) | (long)BufferDumpState.Inserted) &&
+        Volatile.Read(in _mark) >> GenerationShift != generation;
+
     /// <summary>Moves Empty → Inserted and starts a new generation.</summary>
     public bool TryRegister()
     {

@@ -131,11 +131,11 @@ internal sealed partial class BugCheckRun
     private CallProbe BeginProbe() => new(
         _sequence++,
         _options.DetectAllocations ? GC.GetAllocatedBytesForCurrentThread() - KernelAllocationLedger.ExcludedBytes : 0,
-        Stopwatch.GetTimestamp());
+        _options.TimeProvider.GetTimestamp());
 
     private CallResult EndProbe(CallProbe probe, Exception? exception)
     {
-        var duration = Stopwatch.GetElapsedTime(probe.StartTimestamp);
+        var duration = _options.TimeProvider.GetElapsedTime(probe.StartTimestamp);
         // What the registry allocated on the callback's behalf (KernelAllocationLedger) is not charged to the callback.
         var allocated = _options.DetectAllocations ? GC.GetAllocatedBytesForCurrentThread() - KernelAllocationLedger.ExcludedBytes - probe.AllocatedBefore : 0;
         return new CallResult(probe.Sequence, exception, duration, allocated);

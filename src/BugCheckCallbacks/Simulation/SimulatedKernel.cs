@@ -21,6 +21,7 @@ public sealed class SimulatedKernel
     private const int Done = 2;
 
     private int _status;
+    private int _bugCheckThread; // the thread running the bug check: a KeBugCheckEx from it is nested, from another concurrent
 
     /// <summary>Initializes a kernel with <paramref name="options"/>, or the defaults.</summary>
     /// <param name="options">The simulation options, or <see langword="null"/> for the defaults.</param>
@@ -49,7 +50,7 @@ public sealed class SimulatedKernel
     /// <param name="bugCheckParameter4">The fourth parameter.</param>
     /// <param name="sink">Where the x64 kernel dump goes (<see cref="DumpFileWriter"/>, <see cref="InMemoryDumpSink"/>), or <see langword="null"/> to keep only the outcome.</param>
     /// <returns>The outcome: every call, every violation, the blobs, ranges and final states.</returns>
-    /// <exception cref="InvalidOperationException">The kernel has already bug-checked.</exception>
+    /// <exception cref="InvalidOperationException">The kernel has already bug-checked, or is bug-checking on another thread.</exception>
     [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "Named after the kernel routine it models.")]
     public BugCheckOutcome KeBugCheckEx(
         uint bugCheckCode,
@@ -61,13 +62,16 @@ public sealed class SimulatedKernel
     {
         switch (Interlocked.CompareExchange(ref _status, Running, Idle))
         {
-            case Running:
+            case Running when Volatile.Read(ref _bugCheckThread) == Environment.CurrentManagedThreadId:
                 // Called from inside a callback: unwind it; the running bug check records the nested stop code.
                 throw new NestedBugCheckException(bugCheckCode);
+            case Running:
+                throw new InvalidOperationException("The simulated kernel is bug-checking on another thread; a kernel bug-checks once, so this call cannot run.");
             case Done:
                 throw new InvalidOperationException("The simulated kernel has already bug-checked; create a new SimulatedKernel for another bug check.");
         }
 
+        Volatile.Write(ref _bugCheckThread, Environment.CurrentManagedThreadId);
         try
         {
             var request = new BugCheckRequest(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4, Options.DumpType);

@@ -50,6 +50,11 @@ public sealed class SimulationOptions
     /// <value>250 milliseconds.</value>
     public TimeSpan CallTimeBudget { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Gets the clock the verifier times each call with (<see cref="CallTimeBudget"/>).</summary>
+    /// <value><see cref="TimeProvider.System"/>.</value>
+    /// <remarks>A test can pass a clock it advances itself, so that a budget test needs no sleep.</remarks>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Gets a value indicating whether DumpIo offsets are −1 (sequential writes) instead of stream offsets.</summary>
     /// <value><see langword="false"/>.</value>
     public bool SequentialDumpIo { get; init; }
@@ -105,6 +110,11 @@ public sealed class SimulationOptions
         if (RepeatCallBudget < 1)
         {
             errors.Add($"RepeatCallBudget {RepeatCallBudget} must be at least 1.");
+        }
+
+        if (TimeProvider is null)
+        {
+            errors.Add("TimeProvider must not be null.");
         }
 
         if (CallTimeBudget <= TimeSpan.Zero)

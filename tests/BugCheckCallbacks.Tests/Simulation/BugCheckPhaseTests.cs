@@ -133,6 +133,26 @@ public sealed class BugCheckPhaseTests
     }
 
     [Fact]
+    public async Task A_bug_check_from_another_thread_while_one_runs_is_refused_with_the_documented_exception()
+    {
+        var kernel = new SimulatedKernel(new SimulationOptions { DetectAllocations = false });
+        using var inside = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        kernel.Register(BugCheckCallbackReason.Reserved1, "wait.sys", (_, _, _) =>
+        {
+            inside.Set();
+            release.Wait(TimeSpan.FromSeconds(10));
+        });
+        var first = Task.Run(() => kernel.KeBugCheckEx(0x1));
+        inside.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue();
+        var second = () => kernel.KeBugCheckEx(0x2);
+        second.Should().Throw<InvalidOperationException>().WithMessage("*bug-checking on another thread*");
+        release.Set();
+        (await first).Violations.Should().BeEmpty("the running bug check is not disturbed");
+        kernel.HasBugChecked.Should().BeTrue();
+    }
+
+    [Fact]
     public void Outcome_carries_the_bug_check()
     {
         var outcome = new SimulatedKernel().KeBugCheckEx(0xD1, 0x10, 0x2, 0x0, 0xFFFFF80012345678);
