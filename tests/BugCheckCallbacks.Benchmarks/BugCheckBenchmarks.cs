@@ -46,14 +46,14 @@ public class BugCheckBenchmarks
             {
                 var d = (PageRangeData)data!;
                 d.Flags = PageRangeFlags.PhysicalAddress;
-                d.Address = (ulong)id * 0x2000;
+                d.Address = 0x100000 + ((ulong)id * 0x2000);
                 d.Count = 1;
             });
             Register(BugCheckCallbackReason.RemovePages, (_, _, data) =>
             {
                 var d = (PageRangeData)data!;
                 d.Flags = PageRangeFlags.PhysicalAddress;
-                d.Address = 0x10000000 + ((ulong)id * 0x1000);
+                d.Address = 0x2000000 + ((ulong)id * 0x1000);
                 d.Count = 1;
             });
             Register(BugCheckCallbackReason.DumpIo, (_, _, _) => { });

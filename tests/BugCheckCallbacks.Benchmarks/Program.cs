@@ -1,7 +1,18 @@
 using BenchmarkDotNet.Running;
 using BugCheckCallbacks.Benchmarks;
 
-// `dotnet run -c Release -- --filter *` runs every benchmark; `-- peak` measures the 1 GiB dump's peak working set.
+// `dotnet run -c Release -- --filter *` runs every benchmark; `-- peak` measures the 1 GiB dump's peak working set;
+// `-- scale 100000` and `-- scale-cli 100000` time a whole bug check with that many callbacks, in the library and the CLI.
+if (args is ["scale", var size])
+{
+    return Scale.Library(int.Parse(size, System.Globalization.CultureInfo.InvariantCulture));
+}
+
+if (args is ["scale-cli", var cliSize])
+{
+    return Scale.Cli(int.Parse(cliSize, System.Globalization.CultureInfo.InvariantCulture));
+}
+
 if (args is ["peak", ..])
 {
     return PeakMemory.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1024);

@@ -10,9 +10,13 @@ namespace BugCheckCallbacks.Cli.Commands;
 /// </summary>
 internal sealed class CliTable(string title, params string[] columns)
 {
-    private readonly List<(string Text, Style Style)[]> _rows = [];
+    /// <summary>The most rows a table prints: 100,000 callbacks must not print 100,000 rows; --json and the report have them all.</summary>
+    public const int MaxRows = 1000;
 
-    public int Count => _rows.Count;
+    private readonly List<(string Text, Style Style)[]> _rows = [];
+    private int _count;
+
+    public int Count => _count;
 
     public CliTable Add(params string[] cells) => Add(cells.Select(c => (c, Style.Plain)).ToArray());
 
@@ -23,13 +27,17 @@ internal sealed class CliTable(string title, params string[] columns)
             throw new ArgumentException($"A row of \"{title}\" has {cells.Length} cells; the table has {columns.Length} columns.", nameof(cells));
         }
 
-        _rows.Add(cells);
+        if (_count++ < MaxRows)
+        {
+            _rows.Add(cells);
+        }
+
         return this;
     }
 
     public void Render(IAnsiConsole console)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{title} ({_rows.Count})"));
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{title} ({_count})"));
         foreach (var column in columns)
         {
             table.AddColumn(new TableColumn(Markup.Escape(column)) { NoWrap = true });
@@ -45,10 +53,11 @@ internal sealed class CliTable(string title, params string[] columns)
         if (needed <= width)
         {
             console.Write(table);
+            WriteOmitted(console);
             return;
         }
 
-        console.WriteLine($"{title} ({_rows.Count}):");
+        console.WriteLine($"{title} ({_count}):");
         foreach (var row in _rows)
         {
             var heading = columns[0] == "#" ? $"#{row[0].Text}" : row[0].Text;
@@ -60,6 +69,16 @@ internal sealed class CliTable(string title, params string[] columns)
                     console.Write(new Padder(new Text($"{columns[i]}: {row[i].Text}", row[i].Style), new Padding(4, 0, 0, 0)));
                 }
             }
+        }
+
+        WriteOmitted(console);
+    }
+
+    private void WriteOmitted(IAnsiConsole console)
+    {
+        if (_count > _rows.Count)
+        {
+            console.WriteLine($"... and {_count - _rows.Count} more row(s) of \"{title}\"; --json and the outcome report have them all.");
         }
     }
 }

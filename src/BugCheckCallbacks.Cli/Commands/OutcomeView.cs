@@ -20,8 +20,8 @@ internal static class OutcomeView
             console.WriteLine($"    nested bug check; the original stop code was 0x{outcome.BugCheckCode:X8}");
         }
 
-        console.WriteLine($"{outcome.DumpType} dump, {outcome.Invocations.Count} calls, {outcome.Violations.Count} violations");
-        var calls = new CliTable("Calls", "#", "Phase", "Reason", "Pass / I/O", "Component", "Call", "Bytes", "Alloc", "State");
+        console.WriteLine($"{outcome.DumpType} dump, {outcome.TotalCalls} calls, {outcome.Violations.Count} violations");
+        var calls = new CliTable(outcome.Invocations.Count == outcome.TotalCalls ? "Calls" : $"Calls, the first {outcome.Invocations.Count} of {outcome.TotalCalls} (--log all keeps every one)", "#", "Phase", "Reason", "Pass / I/O", "Component", "Call", "Bytes", "Alloc", "State");
         foreach (var call in outcome.Invocations)
         {
             var pass = call.Pass != InvocationPass.None ? call.Pass.ToString() : call.IoType?.ToString() ?? string.Empty;

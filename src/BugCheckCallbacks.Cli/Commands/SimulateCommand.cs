@@ -21,6 +21,7 @@ internal static class SimulateCommand
         var order = new Option<string?>("--order") { Description = "NewestFirst (Windows) or OldestFirst (ReactOS), any case; default: the scenario's, else NewestFirst.", HelpName = "order" };
         var output = new Option<string>("--out") { Description = "The x64 kernel dump to write; the outcome report goes beside it (crash.dmp, crash.outcome.json).", HelpName = "file", DefaultValueFactory = _ => "crash.dmp" };
         var scenario = new Option<string?>("--scenario") { Description = "A JSON scenario file ('bugcheck scenario' prints the built-in one to start from); default: the built-in scenario.", HelpName = "file" };
+        var log = new Option<string?>("--log") { Description = "Which calls the outcome keeps: Bounded (every call up to 10,000, then counts), All, or None (per-record summaries and violations only); any case. Default: Bounded.", HelpName = "log" };
         var json = BugCheckCli.JsonOption("Print the outcome as JSON (the report's schema, docs/simulation.md) instead of tables.");
 
         var command = new Command("simulate", "Register scripted callbacks, bug-check the simulated kernel, write the dump and its outcome report, and report every call and violation.");
@@ -34,6 +35,7 @@ internal static class SimulateCommand
         command.Options.Add(order);
         command.Options.Add(output);
         command.Options.Add(scenario);
+        command.Options.Add(log);
         command.Options.Add(json);
         BugCheckCli.Examples[command] =
         [
@@ -55,7 +57,8 @@ internal static class SimulateCommand
             var callOrder = parse.GetValue(order) is { } orderText ? ScenarioEnums.Parse("--order", orderText, ScenarioEnums.Orders) : (Registration.CallbackOrder?)null;
             var outPath = BugCheckCli.WritableFile("--out", parse.GetValue(output)!);
             var reportPath = BugCheckCli.WritableFile("--out (its outcome report)", OutcomeReport.PathFor(outPath));
-            var kernel = ScenarioBuilder.CreateKernel(script, type, callOrder);
+            var logMode = parse.GetValue(log) is { } logText ? ScenarioEnums.Parse("--log", logText, ScenarioEnums.Logs) : InvocationLog.Bounded;
+            var kernel = ScenarioBuilder.CreateKernel(script, type, callOrder, logMode);
             var asJson = parse.GetValue(json);
             var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor) || asJson || context.Quiet);
             BugCheckOutcome outcome;
@@ -67,9 +70,9 @@ internal static class SimulateCommand
                 bytes = writer.BytesWritten;
             }
 
-            using (var report = new StreamWriter(BugCheckCli.CreateFile("--out (its outcome report)", reportPath)))
+            using (var report = BugCheckCli.CreateFile("--out (its outcome report)", reportPath))
             {
-                report.Write(outcome.ToJson());
+                outcome.WriteJson(report);
             }
 
             var unexpected = Judge(script, outcome, out var missing, out var expected);

@@ -14,7 +14,7 @@ internal static class ScenarioBuilder
     private const uint NestedStopCode = 0x000000E2; // MANUALLY_INITIATED_CRASH
     private static object? s_escape;
 
-    public static SimulatedKernel CreateKernel(ScenarioFile scenario, DumpType? dumpType, CallbackOrder? order)
+    public static SimulatedKernel CreateKernel(ScenarioFile scenario, DumpType? dumpType, CallbackOrder? order, InvocationLog log = InvocationLog.Bounded)
     {
         var defaults = new SimulationOptions();
         SimulatedKernel kernel;
@@ -27,6 +27,7 @@ internal static class ScenarioBuilder
                 SecondaryDataBudget = scenario.SecondaryDataBudget ?? defaults.SecondaryDataBudget,
                 CallTimeBudget = scenario.CallTimeBudgetMs is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.CallTimeBudget,
                 MemoryMap = MemoryMap(scenario.Memory),
+                Log = log,
             });
         }
         catch (ArgumentException exception)

@@ -12,6 +12,8 @@ internal static class ScenarioEnums
 
     public static readonly CallbackOrder[] Orders = [CallbackOrder.NewestFirst, CallbackOrder.OldestFirst];
 
+    public static readonly InvocationLog[] Logs = [InvocationLog.Bounded, InvocationLog.All, InvocationLog.None];
+
     /// <summary>The reasons a scenario callback may name, and "Classic" for <c>KeRegisterBugCheckCallback</c>.</summary>
     public static readonly string[] Reasons =
     [

@@ -23,7 +23,8 @@ internal sealed class KernelDumpWriter
     private readonly byte[] _chunk = new byte[ChunkBytes];
     private readonly ulong _bitmapBits;
     private readonly long _firstPage;
-    private long _regionEnd;
+    private long _regionEnd; // the file offset of the region's first byte not yet emitted
+    private int _pending; // region bytes waiting in the chunk
 
     /// <param name="header">Every header field but <c>RequiredDumpSpace</c>, which the writer computes.</param>
     /// <param name="layout">How the body stores pages.</param>
@@ -61,8 +62,8 @@ internal sealed class KernelDumpWriter
     /// <summary>Gets the number of pages the body stores (for a run-based dump, the pages that are not zero-filled).</summary>
     public ulong StoredPages { get; }
 
-    /// <summary>Gets the file length so far: the body's end, plus the region once a blob was written.</summary>
-    public long Length => _regionEnd;
+    /// <summary>Gets the file length so far: the body's end, plus the region's bytes, written or pending.</summary>
+    public long Length => _regionEnd + _pending;
 
     /// <summary>Writes the header, with <c>RequiredDumpSpace</c> covering the header and the body.</summary>
     public void WriteHeader() => EmitHeader(BodyEnd);
@@ -81,28 +82,44 @@ internal sealed class KernelDumpWriter
         }
     }
 
-    /// <summary>Appends one blob to the secondary-data region (the region's 16-byte header goes before the first).</summary>
+    /// <summary>
+    /// Appends one blob to the secondary-data region (the region's 16-byte header goes before the first). The region is
+    /// written in pieces of up to 1 MiB, as the body is, not one write per blob: a DumpIo callback sees as many writes
+    /// for 100,000 small blobs as for one large one. <see cref="FlushRegion"/> writes the rest.
+    /// </summary>
     public void WriteBlob(Guid tag, ReadOnlySpan<byte> data)
     {
-        var offset = _regionEnd;
-        var used = 0;
-        if (offset == BodyEnd)
+        if (_regionEnd == BodyEnd && _pending == 0)
         {
             DumpBlob.WriteFileHeader(_chunk, _buildNumber);
-            used = DumpBlob.FileHeaderSize;
+            _pending = DumpBlob.FileHeaderSize;
         }
 
-        var postPad = DumpBlob.WriteBlobHeader(_chunk.AsSpan(used), tag, (uint)data.Length);
-        used += DumpBlob.BlobHeaderSize;
-        Append(DumpIoType.SecondaryData, data, ref offset, ref used);
-        Append(DumpIoType.SecondaryData, s_zeros.AsSpan(0, postPad), ref offset, ref used);
-        Emit(DumpIoType.SecondaryData, ref offset, used);
-        _regionEnd = offset;
+        Span<byte> header = stackalloc byte[DumpBlob.BlobHeaderSize];
+        var postPad = DumpBlob.WriteBlobHeader(header, tag, (uint)data.Length);
+        var offset = _regionEnd;
+        Append(DumpIoType.SecondaryData, header, ref offset, ref _pending);
+        Append(DumpIoType.SecondaryData, data, ref offset, ref _pending);
+        Append(DumpIoType.SecondaryData, s_zeros.AsSpan(0, postPad), ref offset, ref _pending);
+        _regionEnd = offset; // the file offset the pending bytes start at
+    }
+
+    /// <summary>Writes the secondary-data bytes not written yet.</summary>
+    public void FlushRegion()
+    {
+        if (_pending > 0)
+        {
+            var offset = _regionEnd;
+            Emit(DumpIoType.SecondaryData, ref offset, _pending);
+            _regionEnd = offset;
+            _pending = 0;
+        }
     }
 
     /// <summary>Writes the header again when the region grew, so that <c>RequiredDumpSpace</c> is the file's size.</summary>
     public void Finish()
     {
+        FlushRegion();
         if (_regionEnd != BodyEnd)
         {
             EmitHeader(_regionEnd);

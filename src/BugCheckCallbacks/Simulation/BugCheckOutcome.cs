@@ -42,8 +42,11 @@ public sealed class BugCheckOutcome
     /// <summary>Gets the page size in bytes.</summary>
     public uint PageSize { get; init; }
 
-    /// <summary>Gets every call, in call order.</summary>
+    /// <summary>Gets the calls the log kept (<see cref="SimulationOptions.Log"/>), in call order.</summary>
     public IReadOnlyList<CallbackInvocation> Invocations { get; init; } = [];
+
+    /// <summary>Gets the number of calls made, logged or not.</summary>
+    public long TotalCalls { get; init; }
 
     /// <summary>Gets every violation, in the order found.</summary>
     public IReadOnlyList<Violation> Violations { get; init; } = [];
@@ -63,6 +66,15 @@ public sealed class BugCheckOutcome
     /// <summary>Serializes the outcome to indented JSON (source-generated, trimming- and AOT-safe).</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson() => JsonSerializer.Serialize(this, OutcomeJsonContext.Default.BugCheckOutcome);
+
+    /// <summary>Writes the outcome as UTF-8 JSON to <paramref name="utf8Json"/>, as <see cref="ToJson"/> does, without building the text in memory first.</summary>
+    /// <param name="utf8Json">A writable stream; it is left open.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="utf8Json"/> is null.</exception>
+    public void WriteJson(Stream utf8Json)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        JsonSerializer.Serialize(utf8Json, this, OutcomeJsonContext.Default.BugCheckOutcome);
+    }
 
     /// <summary>Reads an outcome from the JSON that <see cref="ToJson"/> writes.</summary>
     /// <param name="json">The JSON text.</param>
@@ -88,7 +100,7 @@ public sealed class BugCheckOutcome
             text.AppendLine(c, $"    (nested: the original bug check was 0x{BugCheckCode:X8})");
         }
 
-        text.AppendLine(c, $"Dump type {DumpType}, page size {PageSize}, {Invocations.Count} calls, {Violations.Count} violations");
+        text.AppendLine(c, $"Dump type {DumpType}, page size {PageSize}, {TotalCalls} calls ({Invocations.Count} logged), {Violations.Count} violations");
         text.AppendLine("Calls:");
         foreach (var call in Invocations)
         {

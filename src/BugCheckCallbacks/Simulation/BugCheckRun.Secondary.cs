@@ -170,7 +170,7 @@ internal sealed partial class BugCheckRun
 
         _blobs.Add(new SecondaryBlobInfo(tag, (uint)data.Length, site.Component, site.Reason.Value, readable));
         _regionUsed += BlobHeaderSize + (((ulong)data.Length + 7) & ~7UL);
-        _writePhase = site.Phase;
+        _writePhase = site.Phase; // DumpIo sees the region in pieces of up to 1 MiB, in the phase whose blob fills one
         _writer?.WriteBlob(tag, data.Span);
     }
 }

@@ -24,6 +24,7 @@ internal sealed partial class BugCheckRun
     private readonly List<Violation> _violations = [];
     private readonly DumpIoData _dumpIo = new();
     private int _sequence;
+    private long _totalCalls;
     private uint _displayedStopCode;
 
     public BugCheckRun(SimulationOptions options, RegistrySnapshot snapshot, BugCheckRequest request, IDumpSink? sink)
@@ -69,6 +70,7 @@ internal sealed partial class BugCheckRun
         WriteBody();
         RunSecondaryData();
         RunMultiPartData();
+        _writer?.FlushRegion(); // the region's last piece, still in the phase of the blob that ended it
         CompleteDump();
         RunClassic();
 
@@ -146,9 +148,13 @@ internal sealed partial class BugCheckRun
     {
         // Every call is logged when it returns and before anything else is called, so the log is already in call order.
         Debug.Assert(_invocations.Count == 0 || _invocations[^1].Sequence < call.Sequence, "Calls are logged in call order.");
-        _invocations.Add(new CallbackInvocation(
-            call.Sequence, site.Phase, site.Reason, pass, ioType, site.Component, site.Index, site.CallNumber,
-            call.Duration, bytesProduced, call.AllocatedBytes, stateAfter, call.Exception is not null));
+        _totalCalls++;
+        if (_options.Log == InvocationLog.All || (_options.Log == InvocationLog.Bounded && _invocations.Count < _options.MaxLoggedCalls))
+        {
+            _invocations.Add(new CallbackInvocation(
+                call.Sequence, site.Phase, site.Reason, pass, ioType, site.Component, site.Index, site.CallNumber,
+                call.Duration, bytesProduced, call.AllocatedBytes, stateAfter, call.Exception is not null));
+        }
 
         switch (call.Exception)
         {
@@ -221,6 +227,7 @@ internal sealed partial class BugCheckRun
             DumpType = _request.DumpType,
             PageSize = SimulatedMemoryMap.PageSize,
             Invocations = _invocations.ToArray(),
+            TotalCalls = _totalCalls,
             Violations = _violations.ToArray(),
             Blobs = _blobs.ToArray(),
             BodyRanges = _bodyRanges.ToArray(),

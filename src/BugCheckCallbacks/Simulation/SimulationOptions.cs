@@ -50,6 +50,14 @@ public sealed class SimulationOptions
     /// <value>250 milliseconds.</value>
     public TimeSpan CallTimeBudget { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Gets which calls the outcome's invocation log keeps.</summary>
+    /// <value><see cref="InvocationLog.Bounded"/>: a bug check with 100,000 callbacks does not keep a log object for every call.</value>
+    public InvocationLog Log { get; init; } = InvocationLog.Bounded;
+
+    /// <summary>Gets the most calls a <see cref="InvocationLog.Bounded"/> log keeps; later calls are only counted (<see cref="BugCheckOutcome.TotalCalls"/>).</summary>
+    /// <value>10,000.</value>
+    public int MaxLoggedCalls { get; init; } = 10_000;
+
     /// <summary>Gets the clock the verifier times each call with (<see cref="CallTimeBudget"/>).</summary>
     /// <value><see cref="TimeProvider.System"/>.</value>
     /// <remarks>A test can pass a clock it advances itself, so that a budget test needs no sleep.</remarks>
@@ -110,6 +118,16 @@ public sealed class SimulationOptions
         if (RepeatCallBudget < 1)
         {
             errors.Add($"RepeatCallBudget {RepeatCallBudget} must be at least 1.");
+        }
+
+        if (Log is not (InvocationLog.Bounded or InvocationLog.All or InvocationLog.None))
+        {
+            errors.Add($"Log {(int)Log} is not a defined InvocationLog.");
+        }
+
+        if (MaxLoggedCalls < 0)
+        {
+            errors.Add($"MaxLoggedCalls {MaxLoggedCalls} must not be negative.");
         }
 
         if (TimeProvider is null)

@@ -121,6 +121,7 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
         { "simulate --dump-type 0", 2, "is not one of Full" },
         { "simulate --order Sideways", 2, "--order \"Sideways\" is not one of NewestFirst, OldestFirst" },
         { "simulate --order 7", 2, "is not one of NewestFirst" },
+        { "simulate --log everything", 2, "--log \"everything\" is not one of Bounded, All, None" },
         { "simulate --out {dir}", 2, "is a directory" },
         { "simulate --out {missing}/crash.dmp", 2, "does not exist" },
         { "simulate --scenario {missing}", 2, "cannot read the scenario" },

@@ -145,6 +145,26 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
     }
 
     [Fact]
+    public void A_table_prints_at_most_a_thousand_rows_and_says_how_many_it_left_out()
+    {
+        var callbacks = string.Join(", ", Enumerable.Range(0, 1100).Select(i => $$"""{ "reason": "Reserved1", "component": "c{{i}}.sys" }"""));
+        var result = CliRunner.Run("simulate", "--scenario", _files.Scenario($$"""{ "callbacks": [ {{callbacks}} ] }"""), "--out", _files.Temp(".dmp"));
+        result.Exit.Should().Be(0, result.Error);
+        result.Out.Should().Contain("Calls (1100)").And.Contain("... and 100 more row(s) of \"Calls\"; --json and the outcome report have them all.");
+        result.Out.Split('\n').Count(l => l.StartsWith("│ ", StringComparison.Ordinal)).Should().Be(1001, "a header row and 1,000 calls");
+    }
+
+    [Theory]
+    [InlineData("none", "Calls, the first 0 of 16 (--log all keeps every one) (0)")]
+    [InlineData("ALL", "Calls (16)")]
+    public void The_log_option_chooses_which_calls_the_outcome_keeps(string log, string title)
+    {
+        var result = CliRunner.Run("simulate", "--log", log, "--out", _files.Temp(".dmp"));
+        result.Exit.Should().Be(0, result.Error);
+        result.Out.Should().Contain(title);
+    }
+
+    [Fact]
     public void Expected_violations_are_marked_as_such()
     {
         var result = CliRunner.Run("simulate", "--out", _files.Temp(".dmp"));

@@ -132,6 +132,28 @@ public sealed class BugCheckPhaseTests
         again.Should().Throw<InvalidOperationException>();
     }
 
+    [Theory]
+    [InlineData(InvocationLog.Bounded, 10)]
+    [InlineData(InvocationLog.All, 300)]
+    [InlineData(InvocationLog.None, 0)]
+    public void The_invocation_log_keeps_what_its_mode_says_and_every_record_and_violation_always(InvocationLog log, int logged)
+    {
+        var kernel = new SimulatedKernel(new SimulationOptions { Log = log, MaxLoggedCalls = 10, DetectAllocations = false });
+        for (var i = 0; i < 299; i++)
+        {
+            kernel.Register(BugCheckCallbackReason.Reserved1, $"quiet{i}.sys", (_, _, _) => { });
+        }
+
+        kernel.Register(BugCheckCallbackReason.Reserved1, "faulty.sys", (_, _, _) => throw new InvalidOperationException("last"));
+        var outcome = kernel.KeBugCheckEx(0x1);
+        outcome.TotalCalls.Should().Be(300);
+        outcome.Invocations.Should().HaveCount(logged);
+        outcome.Invocations.Select(i => i.Sequence).Should().BeInAscendingOrder();
+        outcome.Records.Should().HaveCount(300).And.OnlyContain(r => r.Calls == 1);
+        outcome.Violations.Should().ContainSingle().Which.Component.Should().Be("faulty.sys", "violations are always kept");
+        outcome.ToText().Should().Contain($"300 calls ({logged} logged)");
+    }
+
     [Fact]
     public async Task A_bug_check_from_another_thread_while_one_runs_is_refused_with_the_documented_exception()
     {

@@ -22,6 +22,9 @@ public sealed class SimulationOptionsTests
         options.CallTimeBudget.Should().Be(TimeSpan.FromMilliseconds(250));
         options.SequentialDumpIo.Should().BeFalse();
         options.DetectAllocations.Should().BeTrue();
+        options.Log.Should().Be(InvocationLog.Bounded);
+        options.MaxLoggedCalls.Should().Be(10_000);
+        options.TimeProvider.Should().BeSameAs(TimeProvider.System);
         options.Validate();
     }
 
@@ -39,6 +42,9 @@ public sealed class SimulationOptionsTests
         { "MemoryMap", new SimulationOptions { MemoryMap = null! } },
         { "RepeatCallBudget", new SimulationOptions { RepeatCallBudget = 0 } },
         { "CallTimeBudget", new SimulationOptions { CallTimeBudget = TimeSpan.Zero } },
+        { "Log", new SimulationOptions { Log = (InvocationLog)3 } },
+        { "MaxLoggedCalls", new SimulationOptions { MaxLoggedCalls = -1 } },
+        { "TimeProvider", new SimulationOptions { TimeProvider = null! } },
     };
 
     [Theory]

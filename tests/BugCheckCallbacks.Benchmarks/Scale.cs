@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using BugCheckCallbacks.Cli;
+using BugCheckCallbacks.Registration;
+using BugCheckCallbacks.Simulation;
+
+namespace BugCheckCallbacks.Benchmarks;
+
+/// <summary>
+/// A whole bug check with <c>n</c> callbacks spread over the seven dispatched reasons, in the library (<c>scale n</c>) or
+/// through the CLI with a generated scenario (<c>scale-cli n</c>): prints the time and the process's peak working set.
+/// Run each size in a fresh process, so that the peak belongs to that size alone.
+/// </summary>
+internal static class Scale
+{
+    private static readonly string[] s_reasons =
+        ["Reserved1", "TriageDumpData", "AddPages", "RemovePages", "DumpIo", "SecondaryDumpData", "SecondaryMultiPartDumpData"];
+
+    public static int Library(int n)
+    {
+        var watch = Stopwatch.StartNew();
+        var kernel = new SimulatedKernel(new SimulationOptions { SecondaryDataBudget = 0xF0000000, TriageMaxVirtMemSize = 0x100000, RepeatCallBudget = 4 });
+        var triage = new TriageDumpDataArray(0x40);
+        var resident = new byte[64];
+        for (var i = 0; i < n; i++)
+        {
+            var id = i;
+            var tag = new Guid(id + 1, 0, 0, new byte[8]);
+            BugCheckReasonCallback callback = (i % 7) switch
+            {
+                0 => (_, _, _) => { },
+                1 => (_, _, data) =>
+                {
+                    triage.Initialize(0x40);
+                    triage.AddBlock(0xFFFF800000000000 + ((ulong)(id % 1024) * 0x1000), 64);
+                    ((TriageDumpData)data!).DataArray = triage;
+                },
+                2 or 3 => (_, _, data) =>
+                {
+                    var d = (PageRangeData)data!;
+                    d.Flags = PageRangeFlags.PhysicalAddress;
+                    d.Address = 0x100000 + ((ulong)(id % 0x3000) * 0x1000);
+                    d.Count = 1;
+                },
+                4 => (_, _, _) => { },
+                5 => (_, _, data) =>
+                {
+                    var d = (SecondaryDumpData)data!;
+                    if (!d.IsSizeQuery)
+                    {
+                        d.Guid = tag;
+                        d.SetOutput(resident);
+                    }
+                },
+                _ => (_, _, data) =>
+                {
+                    var d = (SecondaryDumpDataEx)data!;
+                    d.Guid = tag;
+                    d.SetOutput(resident);
+                },
+            };
+            kernel.Callbacks.Register(new BugCheckReasonCallbackRecord(), callback, Enum.Parse<BugCheckCallbackReason>(s_reasons[i % 7]), "scale.sys");
+        }
+
+        var registered = watch.Elapsed;
+        var outcome = kernel.KeBugCheckEx(0xD1);
+        Report($"library, {n:N0} callbacks: register {registered.TotalMilliseconds:F0} ms, bug check {(watch.Elapsed - registered).TotalMilliseconds:F0} ms, {outcome.TotalCalls:N0} calls ({outcome.Invocations.Count:N0} logged), {outcome.Violations.Count} violations", watch.Elapsed);
+        return outcome.Violations.Count == 0 ? 0 : 1;
+    }
+
+    public static int Cli(int n)
+    {
+        var folder = Directory.CreateTempSubdirectory("bugcheck-scale-").FullName;
+        try
+        {
+            var scenario = Path.Combine(folder, "scenario.json");
+            File.WriteAllText(scenario, ScenarioJson(n));
+            var watch = Stopwatch.StartNew();
+            var context = new CliContext { Out = TextWriter.Null, Error = Console.Error, OpenStandardOutput = () => Stream.Null };
+            var exit = BugCheckCli.Run(["simulate", "--scenario", scenario, "--out", Path.Combine(folder, "crash.dmp")], context);
+            var dump = new FileInfo(Path.Combine(folder, "crash.dmp")).Length;
+            var report = new FileInfo(Path.Combine(folder, "crash.outcome.json")).Length;
+            Report($"CLI, {n:N0} callbacks (scenario {new FileInfo(scenario).Length / 1024:N0} KiB): exit {exit}, dump {dump / 1024:N0} KiB, report {report / 1024:N0} KiB", watch.Elapsed);
+            return exit;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static string ScenarioJson(int n)
+    {
+        var json = new StringBuilder("{ \"secondaryDataBudget\": \"0xF0000000\", \"callbacks\": [\n");
+        for (var i = 0; i < n; i++)
+        {
+            var reason = s_reasons[i % 7];
+            json.Append(CultureInfo.InvariantCulture, $"  {{ \"reason\": \"{reason}\", \"component\": \"d{i}.sys\"");
+            json.Append(reason switch
+            {
+                "TriageDumpData" => string.Create(CultureInfo.InvariantCulture, $", \"blocks\": [ {{ \"address\": \"0x{0xFFFF800000000000 + ((ulong)(i % 1024) * 0x1000):X}\", \"size\": 64 }} ]"),
+                "AddPages" or "RemovePages" => string.Create(CultureInfo.InvariantCulture, $", \"ranges\": [ {{ \"space\": \"Physical\", \"address\": \"0x{0x100000 + ((ulong)(i % 0x3000) * 0x1000):X}\", \"pages\": 1 }} ]"),
+                "SecondaryDumpData" => string.Create(CultureInfo.InvariantCulture, $", \"guid\": \"{new Guid(i + 1, 0, 0, new byte[8])}\", \"size\": 64"),
+                "SecondaryMultiPartDumpData" => string.Create(CultureInfo.InvariantCulture, $", \"guid\": \"{new Guid(i + 1, 0, 0, new byte[8])}\", \"size\": 64, \"parts\": 1"),
+                _ => string.Empty,
+            });
+            json.Append(i + 1 < n ? " },\n" : " }\n");
+        }
+
+        return json.Append("] }\n").ToString();
+    }
+
+    private static void Report(string what, TimeSpan elapsed)
+    {
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}; total {elapsed.TotalSeconds:F2} s; peak working set {peak / (1 << 20)} MiB"));
+    }
+}
