@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 
 namespace BugCheckCallbacks.Registration;
 
@@ -207,10 +206,10 @@ public sealed class BugCheckCallbackRegistry
     /// <returns>A snapshot that later registrations do not change; taking it is O(n).</returns>
     public RegistrySnapshot Snapshot()
     {
-        var byReason = new BugCheckReasonCallbackRecord[ReasonCount][];
+        var byReason = new CallbackList<BugCheckReasonCallbackRecord>.Slot[ReasonCount][];
         for (var i = 0; i < ReasonCount; i++)
         {
-            byReason[i] = _byReason[i].ToArray(Order);
+            byReason[i] = _byReason[i].ToSlots(Order);
         }
 
         return new RegistrySnapshot(byReason, _classic.ToArray(Order));
@@ -235,8 +234,9 @@ public sealed class BugCheckCallbackRegistry
         DispatchCore(reason, data, results, finish: true);
 
     /// <summary>
-    /// The dispatch loop. With <paramref name="finish"/> false a record that returns stays Inserted, as in the middle
-    /// of a multi-call protocol (DumpIo sees every write); the benchmarks use that to dispatch the same records repeatedly.
+    /// A dispatch: the reason's gate, then the engine's walk of the list as it is once the gate is held. With
+    /// <paramref name="finish"/> false a record that returns stays Inserted, as in the middle of a multi-call protocol
+    /// (DumpIo sees every write); the benchmarks use that to dispatch the same records repeatedly.
     /// </summary>
     internal int DispatchCore(BugCheckCallbackReason reason, ReasonCallbackData? data, Span<DispatchResult> results, bool finish)
     {
@@ -248,82 +248,14 @@ public sealed class BugCheckCallbackRegistry
         gate.Enter(reason);
         try
         {
-            var view = _byReason[(int)reason].Current; // the list as it is once this dispatch owns the reason
-            var newestFirst = Order == CallbackOrder.NewestFirst;
-            var cursor = default(DispatchCursor);
-            while (cursor.Index < view.Count)
-            {
-                try
-                {
-                    CallFrom(view, newestFirst, reason, data, results, finish, ref cursor);
-                }
-#pragma warning disable CA1031 // Fault containment is the contract: any exception becomes BufferIncomplete.
-                catch (Exception exception)
-#pragma warning restore CA1031
-                {
-                    var record = view.Slots[newestFirst ? view.Count - 1 - cursor.Index : cursor.Index].Record;
-                    var state = record.StateCell.Finish(cursor.Generation, BufferDumpState.Incomplete);
-                    if ((uint)cursor.Called < (uint)results.Length)
-                    {
-                        results[cursor.Called] = new DispatchResult(record, state, exception);
-                    }
-
-                    cursor.Called++;
-                    cursor.Index++;
-                }
-            }
-
-            return cursor.Called;
+            var view = _byReason[(int)reason].Current;
+            var observer = new ResultsObserver(data, results);
+            return DispatchEngine.Walk(view.Slots.AsSpan(0, view.Count), reverse: Order == CallbackOrder.NewestFirst, reason, finish, ref observer);
         }
         finally
         {
             gate.Exit();
         }
-    }
-
-    /// <summary>
-    /// Calls the eligible records from <see cref="DispatchCursor.Index"/> on, until the end or until a callback throws;
-    /// the cursor then names the record that threw. The walk is a method of its own, with no exception handler in it,
-    /// because a try inside the loop keeps every loop variable in memory instead of in registers, which cost more than
-    /// the calls themselves; the caller re-enters it after each fault.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void CallFrom(
-        CallbackList<BugCheckReasonCallbackRecord>.View view,
-        bool newestFirst,
-        BugCheckCallbackReason reason,
-        ReasonCallbackData? data,
-        Span<DispatchResult> results,
-        bool finish,
-        ref DispatchCursor cursor)
-    {
-        var called = cursor.Called;
-        var slots = view.Slots;
-        var count = view.Count;
-        for (var index = cursor.Index; index < count; index++)
-        {
-            // Newest-first walks the appended slots backwards; the position, not the slot, is what the cursor counts.
-            ref readonly var slot = ref slots[newestFirst ? count - 1 - index : index];
-            var record = slot.Record;
-            var generation = slot.Generation;
-            if (!record.StateCell.IsCallable(generation) || record.Reason != reason || !record.IsChecksumValid)
-            {
-                continue; // not callable now, or the slot of an earlier registration of a record registered again
-            }
-
-            cursor = new DispatchCursor(index, called, generation); // what the handler needs if this call throws
-            record.Callback!(reason, record, data);
-            var state = finish ? record.StateCell.Finish(generation, BufferDumpState.Finished) : default;
-            if ((uint)called < (uint)results.Length)
-            {
-                // An unfinished record (finish: false) reports its state as it is now: Inserted, or Empty if it deregistered.
-                results[called] = new DispatchResult(record, finish ? state : record.State, null);
-            }
-
-            called++;
-        }
-
-        cursor = new DispatchCursor(count, called, 0);
     }
 
     /// <summary>Calls every eligible record of <paramref name="reason"/> once and returns what happened to each.</summary>
@@ -343,19 +275,6 @@ public sealed class BugCheckCallbackRegistry
     /// <summary>Gets whether a thread waits to dispatch <paramref name="reason"/> while another dispatches it (tests observe the gate).</summary>
     internal bool HasDispatchWaiter(BugCheckCallbackReason reason) => _dispatchGates[(int)reason].HasWaiter;
 
-    /// <summary>Gets whether the kernel would call <paramref name="record"/> for <paramref name="reason"/> now, and its generation and routine.</summary>
-    internal static bool TryBeginCall(BugCheckReasonCallbackRecord record, BugCheckCallbackReason reason, out long generation, out BugCheckReasonCallback callback)
-    {
-        callback = null!;
-        if (!record.StateCell.IsCallable(out generation) || record.Reason != reason || !record.IsChecksumValid)
-        {
-            return false;
-        }
-
-        callback = record.Callback!;
-        return true;
-    }
-
     internal static void ThrowIfUndefined(BugCheckCallbackReason reason)
     {
         if (!BugCheckReasons.IsDefined(reason))
@@ -367,4 +286,25 @@ public sealed class BugCheckCallbackRegistry
     [DoesNotReturn]
     private static void ThrowUndefined(BugCheckCallbackReason reason) =>
         throw new ArgumentOutOfRangeException(nameof(reason), reason, $"{(int)reason} is not a defined BugCheckCallbackReason (0..9).");
+
+    /// <summary>The registry dispatch's hook: passes the one data object and records each call's result.</summary>
+    private ref struct ResultsObserver(ReasonCallbackData? data, Span<DispatchResult> results) : IDispatchObserver
+    {
+        private readonly Span<DispatchResult> _results = results;
+        private int _called;
+
+        public readonly ReasonCallbackData? BeforeCall(BugCheckReasonCallbackRecord record, int position, int call) => data;
+
+        public bool AfterCall(BugCheckReasonCallbackRecord record, int position, int call, Exception? exception, BufferDumpState state)
+        {
+            if ((uint)_called < (uint)_results.Length)
+            {
+                // An unfinished record (finish: false) reports its state as it is now: Inserted, or Empty if it deregistered.
+                _results[_called] = new DispatchResult(record, state, exception);
+            }
+
+            _called++;
+            return false;
+        }
+    }
 }

@@ -61,4 +61,24 @@ public sealed class BugCheckReasonCallbackRecord
 
     /// <summary>Models memory corruption of the record (a stray write over Checksum): the kernel will skip it.</summary>
     internal void CorruptChecksum() => Checksum = ~Checksum;
+
+    // The state changes of a call, in one place: the kernel calls a record only while these say it may.
+
+    /// <summary>Gets whether the kernel would call this record for <paramref name="reason"/> now, under registration <paramref name="generation"/>: Inserted and not finished, that reason, a valid checksum.</summary>
+    internal bool CanBeginCall(BugCheckCallbackReason reason, long generation) =>
+        _state.IsCallable(generation) && Reason == reason && IsChecksumValid;
+
+    /// <summary>Ends a call: Finished when it returned, Incomplete when it faulted; a record that deregistered itself stays Empty.</summary>
+    /// <returns>The record's state afterwards.</returns>
+    internal BufferDumpState EndCall(long generation, bool faulted) =>
+        _state.Finish(generation, faulted ? BufferDumpState.Incomplete : BufferDumpState.Finished);
+
+    /// <summary>Ends its reason's protocol: a record called and still Inserted becomes Finished.</summary>
+    internal void EndProtocol()
+    {
+        if (_state.IsCallable(out var generation))
+        {
+            _state.Finish(generation, BufferDumpState.Finished);
+        }
+    }
 }

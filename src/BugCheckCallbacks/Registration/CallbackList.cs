@@ -69,6 +69,23 @@ internal sealed class CallbackList<T>(Func<T, long, bool> isRegistration)
         Volatile.Write(ref _view, new View(slots, count));
     }
 
+    /// <summary>The registrations live now, in dispatch order.</summary>
+    public Slot[] ToSlots(CallbackOrder order)
+    {
+        var view = Current;
+        var slots = new List<Slot>(Math.Min(view.Count, Count));
+        for (var i = 0; i < view.Count; i++)
+        {
+            var slot = view.Slots[order == CallbackOrder.NewestFirst ? view.Count - 1 - i : i];
+            if (isRegistration(slot.Record, slot.Generation))
+            {
+                slots.Add(slot);
+            }
+        }
+
+        return slots.ToArray();
+    }
+
     /// <summary>The records registered now, in dispatch order.</summary>
     public T[] ToArray(CallbackOrder order)
     {

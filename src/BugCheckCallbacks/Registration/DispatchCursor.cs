@@ -1,7 +1,9 @@
 namespace BugCheckCallbacks.Registration;
 
-/// <summary>Where a dispatch's walk is: the next record to look at, how many were called, and the current call's generation.</summary>
-/// <param name="Index">The index, in the reason's list, of the record being called (or the next one to look at).</param>
-/// <param name="Called">How many records were called before it.</param>
+/// <summary>Where a walk is: the position being called (or the next to look at), the calls made, and the current call.</summary>
+/// <param name="Index">The position in the walk of the record being called, or of the next one to look at.</param>
+/// <param name="Called">How many calls were made before the current one.</param>
 /// <param name="Generation">The registration generation of the record being called.</param>
-internal record struct DispatchCursor(int Index, int Called, long Generation);
+/// <param name="Call">The number of the current call of that record, from 1.</param>
+/// <param name="InRoutine">Whether the routine is running: only its exceptions are faults; the observer's propagate.</param>
+internal record struct DispatchCursor(int Index, int Called, long Generation, int Call, bool InRoutine);

@@ -2,16 +2,17 @@ namespace BugCheckCallbacks.Registration;
 
 /// <summary>
 /// Represents the registry frozen at one moment: the ordered callbacks of every reason and the classic callbacks.
-/// Taking it costs no copy, because the registry never changes an array it has published.
 /// </summary>
 public sealed class RegistrySnapshot
 {
+    private readonly CallbackList<BugCheckReasonCallbackRecord>.Slot[][] _slots;
     private readonly BugCheckReasonCallbackRecord[][] _byReason;
     private readonly BugCheckCallbackRecord[] _classic;
 
-    internal RegistrySnapshot(BugCheckReasonCallbackRecord[][] byReason, BugCheckCallbackRecord[] classic)
+    internal RegistrySnapshot(CallbackList<BugCheckReasonCallbackRecord>.Slot[][] slots, BugCheckCallbackRecord[] classic)
     {
-        _byReason = byReason;
+        _slots = slots;
+        _byReason = Array.ConvertAll(slots, list => Array.ConvertAll(list, slot => slot.Record));
         _classic = classic;
     }
 
@@ -24,6 +25,9 @@ public sealed class RegistrySnapshot
         BugCheckCallbackRegistry.ThrowIfUndefined(reason);
         return _byReason[(int)reason];
     }
+
+    /// <summary>Gets the registrations of <paramref name="reason"/>, in dispatch order, for the engine to walk.</summary>
+    internal ReadOnlySpan<CallbackList<BugCheckReasonCallbackRecord>.Slot> GetSlots(BugCheckCallbackReason reason) => _slots[(int)reason];
 
     /// <summary>Gets the classic records in dispatch order.</summary>
     public ReadOnlySpan<BugCheckCallbackRecord> ClassicCallbacks => _classic;

@@ -8,6 +8,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
     private const uint SuiteTerminalSingleUser = 0x110; // winnt.h VER_SUITE_TERMINAL | VER_SUITE_SINGLEUSERTS
 
     private KernelDumpWriter? _writer;
+    private IoWrite _io;
     private BugCheckPhase _writePhase;
 
     /// <summary>Gets how the dump written for <paramref name="dumpType"/> stores its pages (docs/dump-format.md).</summary>
@@ -124,16 +125,10 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
     /// <summary>Shows one write of the dump to every DumpIo callback.</summary>
     private void DumpIoWrite(DumpIoType type, BugCheckPhase phase, long offset, ReadOnlyMemory<byte> buffer)
     {
-        const BugCheckCallbackReason Reason = BugCheckCallbackReason.DumpIo;
-        var records = _snapshot.GetCallbacks(Reason);
-        for (var i = 0; i < records.Length; i++)
-        {
-            var record = records[i];
-            _dumpIo.Prepare(type, _options.SequentialDumpIo ? DumpIoData.SequentialOffset : offset, buffer);
-            if (TryCall(Reason, record, i, _dumpIo, finishOnReturn: false, out var call))
-            {
-                Log(Site(phase, Reason, record, i), InvocationPass.None, type, call, buffer.Length, record.State);
-            }
-        }
+        _io = new IoWrite(type, phase, offset, buffer);
+        Walk(BugCheckCallbackReason.DumpIo, Protocol.DumpIo, finish: false);
     }
+
+    /// <summary>The write DumpIo callbacks are being shown.</summary>
+    private readonly record struct IoWrite(DumpIoType Type, BugCheckPhase Phase, long Offset, ReadOnlyMemory<byte> Buffer);
 }

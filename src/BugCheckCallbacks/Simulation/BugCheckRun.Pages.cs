@@ -1,3 +1,5 @@
+using BugCheckCallbacks.Registration;
+
 namespace BugCheckCallbacks.Simulation;
 
 internal sealed partial class BugCheckRun
@@ -5,47 +7,37 @@ internal sealed partial class BugCheckRun
     private readonly BodyRangeSet _body = new();
     private readonly List<PageRange> _bodyRanges = [];
 
+    private PageRangeData? _pageData;
+
     /// <summary>
     /// The AddPages / RemovePages repeat protocol: Context zero on the first call and kept after, Flags zeroed on every
     /// entry, exactly one of VIRTUAL/PHYSICAL, ADDITIONAL_RANGES_EXIST to be called again, cut at the call budget.
     /// </summary>
     private void RunPageProtocol(BugCheckCallbackReason reason, PageRangeData data)
     {
-        var phase = reason == BugCheckCallbackReason.AddPages ? BugCheckPhase.AddPages : BugCheckPhase.RemovePages;
-        var records = _snapshot.GetCallbacks(reason);
-        for (var i = 0; i < records.Length; i++)
+        _pageData = data;
+        Walk(reason, reason == BugCheckCallbackReason.AddPages ? Protocol.AddPages : Protocol.RemovePages, finish: false);
+        FinishReason(reason);
+    }
+
+    private bool ConcludePageCall(Protocol protocol, BugCheckReasonCallbackRecord record, int position, int call, CallResult result, BufferDumpState state)
+    {
+        var data = _pageData!;
+        var site = Site(protocol == Protocol.AddPages ? BugCheckPhase.AddPages : BugCheckPhase.RemovePages, record, position);
+        var bytes = result.Exception is null ? ApplyPageRange(site, data, add: protocol == Protocol.AddPages) : 0;
+        Log(site, InvocationPass.None, null, result, (long)bytes, state);
+        if (result.Exception is not null || (data.Flags & PageRangeFlags.AdditionalRangesExist) == 0)
         {
-            var record = records[i];
-            data.PrepareFirstCall(_request.BugCheckCode);
-            for (var callNumber = 1; ; callNumber++)
-            {
-                if (callNumber > 1)
-                {
-                    data.PrepareNextCall();
-                }
-
-                if (!TryCall(reason, record, i, data, finishOnReturn: false, out var call))
-                {
-                    break; // deregistered itself, or faulted on an earlier call
-                }
-
-                var site = Site(phase, reason, record, i);
-                var bytes = call.Exception is null ? ApplyPageRange(site, data, add: reason == BugCheckCallbackReason.AddPages) : 0;
-                Log(site, InvocationPass.None, null, call, (long)bytes, record.State);
-                if (call.Exception is not null || (data.Flags & PageRangeFlags.AdditionalRangesExist) == 0)
-                {
-                    break;
-                }
-
-                if (callNumber == _options.RepeatCallBudget)
-                {
-                    Violate(site, ViolationKind.RepeatProtocolNeverEnds, Invariant($"ADDITIONAL_RANGES_EXIST was still set after {callNumber} calls."));
-                    break;
-                }
-            }
+            return false;
         }
 
-        FinishReason(reason);
+        if (call == _options.RepeatCallBudget)
+        {
+            Violate(site, ViolationKind.RepeatProtocolNeverEnds, Invariant($"ADDITIONAL_RANGES_EXIST was still set after {call} calls."));
+            return false;
+        }
+
+        return true;
     }
 
     private ulong ApplyPageRange(CallSite site, PageRangeData data, bool add)

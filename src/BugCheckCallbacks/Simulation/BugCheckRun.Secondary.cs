@@ -1,4 +1,5 @@
 using BugCheckCallbacks.Dump;
+using BugCheckCallbacks.Registration;
 
 namespace BugCheckCallbacks.Simulation;
 
@@ -11,6 +12,9 @@ internal sealed partial class BugCheckRun
     private readonly Dictionary<Guid, (BugCheckCallbackReason Reason, int Index)> _tagOwners = [];
     private ulong _regionUsed = BlobFileHeaderSize;
 
+    private SecondaryDumpData? _secondaryData;
+    private SecondaryDumpDataEx? _multiPartData;
+
     /// <summary>
     /// SecondaryDumpData: a sizing pass (OutBuffer empty) then a data pass (OutBuffer == InBuffer) over every callback.
     /// Records stay Inserted between the passes and become Finished after the data pass (a modeling decision).
@@ -18,35 +22,14 @@ internal sealed partial class BugCheckRun
     private void RunSecondaryData()
     {
         const BugCheckCallbackReason Reason = BugCheckCallbackReason.SecondaryDumpData;
-        var records = _snapshot.GetCallbacks(Reason);
-        if (records.IsEmpty)
+        if (_snapshot.GetSlots(Reason).IsEmpty)
         {
             return;
         }
 
-        var data = new SecondaryDumpData(_options.InBufferSize);
-        for (var i = 0; i < records.Length; i++)
-        {
-            var record = records[i];
-            data.PrepareSizeQuery(MaximumAllowed());
-            if (TryCall(Reason, record, i, data, finishOnReturn: false, out var call))
-            {
-                Log(Site(BugCheckPhase.SecondaryData, Reason, record, i), InvocationPass.Sizing, null, call, data.OutBufferLength, record.State);
-            }
-        }
-
-        for (var i = 0; i < records.Length; i++)
-        {
-            var record = records[i];
-            data.PrepareDataCall(MaximumAllowed());
-            if (!TryCall(Reason, record, i, data, finishOnReturn: false, out var call))
-            {
-                continue;
-            }
-
-            LogAndWriteBlob(Site(BugCheckPhase.SecondaryData, Reason, record, i), InvocationPass.Data, call, data, record);
-        }
-
+        _secondaryData = new SecondaryDumpData(_options.InBufferSize);
+        Walk(Reason, Protocol.SecondarySizing, finish: false);
+        Walk(Reason, Protocol.SecondaryData, finish: false);
         FinishReason(Reason);
     }
 
@@ -57,13 +40,12 @@ internal sealed partial class BugCheckRun
     private void RunMultiPartData()
     {
         const BugCheckCallbackReason Reason = BugCheckCallbackReason.SecondaryMultiPartDumpData;
-        var records = _snapshot.GetCallbacks(Reason);
-        if (records.IsEmpty)
+        if (_snapshot.GetSlots(Reason).IsEmpty)
         {
             return;
         }
 
-        var data = new SecondaryDumpDataEx(_options.InBufferSize)
+        _multiPartData = new SecondaryDumpDataEx(_options.InBufferSize)
         {
             DumpType = _request.DumpType,
             BugCheckCode = _request.BugCheckCode,
@@ -72,49 +54,40 @@ internal sealed partial class BugCheckRun
             BugCheckParameter3 = _request.BugCheckParameter3,
             BugCheckParameter4 = _request.BugCheckParameter4,
         };
-        for (var i = 0; i < records.Length; i++)
-        {
-            var record = records[i];
-            data.Context = 0;
-            for (var callNumber = 1; ; callNumber++)
-            {
-                data.Flags = SecondaryDataFlags.None;
-                data.PrepareDataCall(MaximumAllowed());
-                if (!TryCall(Reason, record, i, data, finishOnReturn: false, out var call))
-                {
-                    break;
-                }
-
-                var site = Site(BugCheckPhase.SecondaryMultiPartData, Reason, record, i);
-                LogAndWriteBlob(site, InvocationPass.None, call, data, record);
-
-                if (call.Exception is not null || (data.Flags & SecondaryDataFlags.AdditionalData) == 0)
-                {
-                    break;
-                }
-
-                if (data.OutBufferLength == 0)
-                {
-                    Violate(site, ViolationKind.MultiPartNoProgress, "ADDITIONAL_DATA was set but OutBufferLength is 0.");
-                    break;
-                }
-
-                if (callNumber == _options.RepeatCallBudget)
-                {
-                    Violate(site, ViolationKind.RepeatProtocolNeverEnds, Invariant($"ADDITIONAL_DATA was still set after {callNumber} calls."));
-                    break;
-                }
-            }
-        }
-
+        Walk(Reason, Protocol.MultiPart, finish: false);
         FinishReason(Reason);
     }
 
+    private bool ConcludeMultiPartCall(BugCheckReasonCallbackRecord record, int position, int call, CallResult result, BufferDumpState state)
+    {
+        var data = _multiPartData!;
+        var site = Site(BugCheckPhase.SecondaryMultiPartData, record, position);
+        LogAndWriteBlob(site, InvocationPass.None, result, data, state);
+        if (result.Exception is not null || (data.Flags & SecondaryDataFlags.AdditionalData) == 0)
+        {
+            return false;
+        }
+
+        if (data.OutBufferLength == 0)
+        {
+            Violate(site, ViolationKind.MultiPartNoProgress, "ADDITIONAL_DATA was set but OutBufferLength is 0.");
+            return false;
+        }
+
+        if (call == _options.RepeatCallBudget)
+        {
+            Violate(site, ViolationKind.RepeatProtocolNeverEnds, Invariant($"ADDITIONAL_DATA was still set after {call} calls."));
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Checks a data call's output, logs the call (before the DumpIo calls the blob triggers), then writes the blob.</summary>
-    private void LogAndWriteBlob(CallSite site, InvocationPass pass, CallResult call, SecondaryDumpData data, Registration.BugCheckReasonCallbackRecord record)
+    private void LogAndWriteBlob(CallSite site, InvocationPass pass, CallResult call, SecondaryDumpData data, BufferDumpState state)
     {
         var accepted = call.Exception is null ? CheckBlob(site, data) : null;
-        Log(site, pass, null, call, accepted?.Length ?? 0, record.State);
+        Log(site, pass, null, call, accepted?.Length ?? 0, state);
         if (accepted is { } blob)
         {
             WriteBlob(site, data.Guid, blob);

@@ -4,12 +4,13 @@ internal sealed partial class BugCheckRun
 {
     private readonly List<TriageBlockInfo> _triageBlocks = [];
 
+    private TriageDumpData? _triageData;
+
     /// <summary>One call per TriageDumpData callback; the blocks of the array it returns are checked and kept.</summary>
     private void RunTriage()
     {
-        const BugCheckCallbackReason Reason = BugCheckCallbackReason.TriageDumpData;
         // Only DataArray is the callback's to set; the inputs stay as the kernel wrote them.
-        var data = new TriageDumpData
+        _triageData = new TriageDumpData
         {
             Flags = TriageDumpDataFlags.BugCheckActive,
             MaxVirtMemSize = _options.TriageMaxVirtMemSize,
@@ -19,20 +20,7 @@ internal sealed partial class BugCheckRun
             BugCheckParameter3 = _request.BugCheckParameter3,
             BugCheckParameter4 = _request.BugCheckParameter4,
         };
-        var records = _snapshot.GetCallbacks(Reason);
-        for (var i = 0; i < records.Length; i++)
-        {
-            var record = records[i];
-            data.DataArray = null;
-            if (!TryCall(Reason, record, i, data, finishOnReturn: true, out var call))
-            {
-                continue;
-            }
-
-            var site = Site(BugCheckPhase.TriageDumpData, Reason, record, i);
-            var accepted = call.Exception is null && data.DataArray is { } array ? AcceptTriageBlocks(site, array) : 0UL;
-            Log(site, InvocationPass.None, null, call, (long)accepted, record.State);
-        }
+        Walk(BugCheckCallbackReason.TriageDumpData, Protocol.Triage, finish: true);
     }
 
     private ulong AcceptTriageBlocks(CallSite site, TriageDumpDataArray array)

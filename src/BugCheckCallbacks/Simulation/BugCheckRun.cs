@@ -24,6 +24,7 @@ internal sealed partial class BugCheckRun
     private readonly List<Violation> _violations = [];
     private readonly DumpIoData _dumpIo = new();
     private int _sequence;
+    private CallProbe _probe;
     private long _totalCalls;
     private uint _displayedStopCode;
 
@@ -77,18 +78,7 @@ internal sealed partial class BugCheckRun
         return BuildOutcome();
     }
 
-    private void RunEntry()
-    {
-        var records = _snapshot.GetCallbacks(BugCheckCallbackReason.Reserved1);
-        for (var i = 0; i < records.Length; i++)
-        {
-            var record = records[i];
-            if (TryCall(BugCheckCallbackReason.Reserved1, record, i, null, finishOnReturn: true, out var call))
-            {
-                Log(Site(BugCheckPhase.Entry, BugCheckCallbackReason.Reserved1, record, i), InvocationPass.None, null, call, 0, record.State);
-            }
-        }
-    }
+    private void RunEntry() => Walk(BugCheckCallbackReason.Reserved1, Protocol.Entry, finish: true);
 
     private void RunClassic()
     {
@@ -110,24 +100,99 @@ internal sealed partial class BugCheckRun
         }
     }
 
-    /// <summary>Calls one record if the kernel would (Inserted, its reason, a valid checksum), measuring time and allocations.</summary>
-    private bool TryCall(BugCheckCallbackReason reason, BugCheckReasonCallbackRecord record, int index, ReasonCallbackData? data, bool finishOnReturn, out CallResult call)
+    /// <summary>Walks the frozen list of <paramref name="reason"/> through the dispatch engine, the protocol's hook around each call.</summary>
+    private void Walk(BugCheckCallbackReason reason, Protocol protocol, bool finish)
     {
-        if (!BugCheckCallbackRegistry.TryBeginCall(record, reason, out var generation, out var callback))
-        {
-            call = default;
-            return false;
-        }
+        var observer = new RunObserver(this, protocol);
+        DispatchEngine.Walk(_snapshot.GetSlots(reason), reverse: false, reason, finish, ref observer);
+    }
 
-        var probe = BeginProbe();
-        call = EndProbe(probe, CallbackInvoker.Invoke(record, callback, reason, data));
-        if (call.Exception is not null || finishOnReturn)
-        {
-            record.StateCell.Finish(generation, call.Exception is null ? BufferDumpState.Finished : BufferDumpState.Incomplete);
-        }
+    /// <summary>Before a call: the protocol prepares the data, the call is counted, and the probe starts — last, so it times only the routine.</summary>
+    private ReasonCallbackData? BeforeCall(Protocol protocol, BugCheckReasonCallbackRecord record, int position, int call)
+    {
+        var data = Prepare(protocol, call);
+        _calls[(int)record.Reason][position]++;
+        _probe = BeginProbe();
+        return data;
+    }
 
-        _calls[(int)reason][index]++;
-        return true;
+    /// <summary>After a call: the probe ends first, then the protocol checks and logs the call; true asks for another call.</summary>
+    private bool AfterCall(Protocol protocol, BugCheckReasonCallbackRecord record, int position, int call, Exception? exception, BufferDumpState state)
+    {
+        var result = EndProbe(_probe, exception);
+        return Conclude(protocol, record, position, call, result, state);
+    }
+
+    private ReasonCallbackData? Prepare(Protocol protocol, int call)
+    {
+        switch (protocol)
+        {
+            case Protocol.Entry:
+                return null;
+            case Protocol.Triage:
+                _triageData!.DataArray = null;
+                return _triageData;
+            case Protocol.AddPages or Protocol.RemovePages:
+                if (call == 1)
+                {
+                    _pageData!.PrepareFirstCall(_request.BugCheckCode);
+                }
+                else
+                {
+                    _pageData!.PrepareNextCall();
+                }
+
+                return _pageData;
+            case Protocol.DumpIo:
+                _dumpIo.Prepare(_io.Type, _options.SequentialDumpIo ? DumpIoData.SequentialOffset : _io.Offset, _io.Buffer);
+                return _dumpIo;
+            case Protocol.SecondarySizing:
+                _secondaryData!.PrepareSizeQuery(MaximumAllowed());
+                return _secondaryData;
+            case Protocol.SecondaryData:
+                _secondaryData!.PrepareDataCall(MaximumAllowed());
+                return _secondaryData;
+            default:
+                if (call == 1)
+                {
+                    _multiPartData!.Context = 0;
+                }
+
+                _multiPartData!.Flags = SecondaryDataFlags.None;
+                _multiPartData.PrepareDataCall(MaximumAllowed());
+                return _multiPartData;
+        }
+    }
+
+    private bool Conclude(Protocol protocol, BugCheckReasonCallbackRecord record, int position, int call, CallResult result, BufferDumpState state)
+    {
+        switch (protocol)
+        {
+            case Protocol.Entry:
+                Log(Site(BugCheckPhase.Entry, record, position), InvocationPass.None, null, result, 0, state);
+                return false;
+            case Protocol.Triage:
+            {
+                var site = Site(BugCheckPhase.TriageDumpData, record, position);
+                var accepted = result.Exception is null && _triageData!.DataArray is { } array ? AcceptTriageBlocks(site, array) : 0UL;
+                Log(site, InvocationPass.None, null, result, (long)accepted, state);
+                return false;
+            }
+
+            case Protocol.AddPages or Protocol.RemovePages:
+                return ConcludePageCall(protocol, record, position, call, result, state);
+            case Protocol.DumpIo:
+                Log(Site(_io.Phase, record, position), InvocationPass.None, _io.Type, result, _io.Buffer.Length, state);
+                return false;
+            case Protocol.SecondarySizing:
+                Log(Site(BugCheckPhase.SecondaryData, record, position), InvocationPass.Sizing, null, result, _secondaryData!.OutBufferLength, state);
+                return false;
+            case Protocol.SecondaryData:
+                LogAndWriteBlob(Site(BugCheckPhase.SecondaryData, record, position), InvocationPass.Data, result, _secondaryData!, state);
+                return false;
+            default:
+                return ConcludeMultiPartCall(record, position, call, result, state);
+        }
     }
 
     private CallProbe BeginProbe() => new(
@@ -188,15 +253,15 @@ internal sealed partial class BugCheckRun
         var records = _snapshot.GetCallbacks(reason);
         for (var i = 0; i < records.Length; i++)
         {
-            if (_calls[(int)reason][i] > 0 && records[i].StateCell.IsCallable(out var generation))
+            if (_calls[(int)reason][i] > 0)
             {
-                records[i].StateCell.Finish(generation, BufferDumpState.Finished);
+                records[i].EndProtocol();
             }
         }
     }
 
-    private CallSite Site(BugCheckPhase phase, BugCheckCallbackReason reason, BugCheckReasonCallbackRecord record, int index) =>
-        new(phase, reason, record.Component ?? string.Empty, index, _calls[(int)reason][index]);
+    private CallSite Site(BugCheckPhase phase, BugCheckReasonCallbackRecord record, int index) =>
+        new(phase, record.Reason, record.Component ?? string.Empty, index, _calls[(int)record.Reason][index]);
 
     private BugCheckOutcome BuildOutcome()
     {
@@ -243,4 +308,26 @@ internal sealed partial class BugCheckRun
     private readonly record struct CallProbe(int Sequence, long AllocatedBefore, long StartTimestamp);
 
     private readonly record struct CallResult(int Sequence, Exception? Exception, TimeSpan Duration, long AllocatedBytes);
+
+    /// <summary>Which protocol a walk runs: it says how to prepare each call and what to check after it.</summary>
+    private enum Protocol
+    {
+        Entry,
+        Triage,
+        AddPages,
+        RemovePages,
+        DumpIo,
+        SecondarySizing,
+        SecondaryData,
+        MultiPart,
+    }
+
+    /// <summary>The simulation's hook into the dispatch engine: a struct that forwards to the run, so it allocates nothing.</summary>
+    private readonly struct RunObserver(BugCheckRun run, Protocol protocol) : IDispatchObserver
+    {
+        public ReasonCallbackData? BeforeCall(BugCheckReasonCallbackRecord record, int position, int call) => run.BeforeCall(protocol, record, position, call);
+
+        public bool AfterCall(BugCheckReasonCallbackRecord record, int position, int call, Exception? exception, BufferDumpState state) =>
+            run.AfterCall(protocol, record, position, call, exception, state);
+    }
 }
