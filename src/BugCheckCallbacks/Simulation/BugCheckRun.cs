@@ -91,8 +91,11 @@ internal sealed partial class BugCheckRun
                 continue;
             }
 
+            EnterRoutine(new CallSite(BugCheckPhase.Classic, null, record.Component ?? string.Empty, i, 1));
             var probe = BeginProbe();
-            var call = EndProbe(probe, CallbackInvoker.Invoke(record.Callback!, record.Buffer.Span));
+            var exception = CallbackInvoker.Invoke(record.Callback!, record.Buffer.Span);
+            var call = EndProbe(probe, exception);
+            LeaveRoutine();
             _classicCalls[i]++;
             record.StateCell.TryMove(BufferDumpState.Started, call.Exception is null ? BufferDumpState.Finished : BufferDumpState.Incomplete);
             var site = new CallSite(BugCheckPhase.Classic, null, record.Component ?? string.Empty, i, 1);
@@ -112,7 +115,8 @@ internal sealed partial class BugCheckRun
     {
         var data = Prepare(protocol, call);
         _calls[(int)record.Reason][position]++;
-        _probe = BeginProbe();
+        EnterRoutine(new CallSite(PhaseOf(protocol), record.Reason, record.Component ?? string.Empty, position, _calls[(int)record.Reason][position]));
+        _probe = BeginProbe(); // last: the probe's window holds the routine and nothing of the kernel's
         return data;
     }
 
@@ -120,6 +124,7 @@ internal sealed partial class BugCheckRun
     private bool AfterCall(Protocol protocol, BugCheckReasonCallbackRecord record, int position, int call, Exception? exception, BufferDumpState state)
     {
         var result = EndProbe(_probe, exception);
+        LeaveRoutine();
         return Conclude(protocol, record, position, call, result, state);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Registration;
 
@@ -19,6 +20,8 @@ public sealed class SimulatedKernel
     private const int Idle = 0;
     private const int Running = 1;
     private const int Done = 2;
+    private const int Hung = 3;
+    private static readonly TimeSpan s_hangPoll = TimeSpan.FromMilliseconds(10);
 
     private int _status;
     private int _bugCheckThread; // the thread running the bug check: a KeBugCheckEx from it is nested, from another concurrent
@@ -40,7 +43,10 @@ public sealed class SimulatedKernel
     public BugCheckCallbackRegistry Callbacks { get; }
 
     /// <summary>Gets a value indicating whether the kernel has bug-checked.</summary>
-    public bool HasBugChecked => Volatile.Read(ref _status) == Done;
+    public bool HasBugChecked => Volatile.Read(ref _status) is Done or Hung;
+
+    /// <summary>Gets a value indicating whether a callback of the bug check never returned (<see cref="ViolationKind.CallbackHung"/>): the kernel is unusable.</summary>
+    public bool IsHung => Volatile.Read(ref _status) == Hung;
 
     /// <summary>Bug-checks the simulated machine (<c>KeBugCheckEx</c>) and returns what happened.</summary>
     /// <param name="bugCheckCode">The stop code.</param>
@@ -51,6 +57,12 @@ public sealed class SimulatedKernel
     /// <param name="sink">Where the x64 kernel dump goes (<see cref="DumpFileWriter"/>, <see cref="InMemoryDumpSink"/>), or <see langword="null"/> to keep only the outcome.</param>
     /// <returns>The outcome: every call, every violation, the blobs, ranges and final states.</returns>
     /// <exception cref="InvalidOperationException">The kernel has already bug-checked, or is bug-checking on another thread.</exception>
+    /// <remarks>
+    /// The bug check runs on a thread of its own, as the kernel runs it on the crashing processor; this call waits for
+    /// it. A routine still running after <see cref="SimulationOptions.HangTimeout"/> is abandoned with its thread: the
+    /// outcome so far is returned with a <see cref="ViolationKind.CallbackHung"/> violation and the kernel is
+    /// <see cref="IsHung"/>.
+    /// </remarks>
     [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "Named after the kernel routine it models.")]
     public BugCheckOutcome KeBugCheckEx(
         uint bugCheckCode,
@@ -67,21 +79,74 @@ public sealed class SimulatedKernel
                 throw new NestedBugCheckException(bugCheckCode);
             case Running:
                 throw new InvalidOperationException("The simulated kernel is bug-checking on another thread; a kernel bug-checks once, so this call cannot run.");
-            case Done:
+            case Done or Hung:
                 throw new InvalidOperationException("The simulated kernel has already bug-checked; create a new SimulatedKernel for another bug check.");
         }
 
-        Volatile.Write(ref _bugCheckThread, Environment.CurrentManagedThreadId);
+        var finished = true;
         try
         {
             var request = new BugCheckRequest(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4, Options.DumpType);
             var run = new BugCheckRun(Options, Callbacks.Snapshot(), request, sink);
             using var freeze = Options.DetectAllocations ? GarbageCollectorFreeze.Enter() : default;
-            return run.Run();
+            finished = RunOnItsThread(run, out var outcome, out var failure);
+            failure?.Throw();
+            return outcome!;
         }
         finally
         {
-            Volatile.Write(ref _status, Done);
+            // An abandoned thread may still own records and the sink: a hung kernel is done for.
+            Volatile.Write(ref _status, finished ? Done : Hung);
         }
+    }
+
+    /// <summary>
+    /// Runs the bug check on a thread of its own and waits; gives up on it when one routine runs past the hang timeout.
+    /// </summary>
+    /// <returns><see langword="true"/> when the run finished (its outcome, or the exception it ended with); false when abandoned.</returns>
+    private bool RunOnItsThread(BugCheckRun run, out BugCheckOutcome? outcome, out ExceptionDispatchInfo? failure)
+    {
+        BugCheckOutcome? result = null;
+        ExceptionDispatchInfo? error = null;
+        using var done = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            Volatile.Write(ref _bugCheckThread, Environment.CurrentManagedThreadId); // a KeBugCheckEx from here is nested
+            KernelAllocationLedger.Touch(); // a new thread's first thread-static access allocates: not the first callback's doing
+            try
+            {
+                result = run.Run();
+            }
+            catch (BugCheckRun.RunAbandonedException)
+            {
+                return; // the caller already returned the outcome; nothing to report
+            }
+#pragma warning disable CA1031 // Any other exception is the caller's to see, on the caller's thread.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                error = ExceptionDispatchInfo.Capture(exception);
+            }
+
+            done.Set();
+        })
+        {
+            IsBackground = true, // an abandoned thread must not keep the process alive
+            Name = "Simulated bug check",
+        };
+        thread.Start();
+
+        var timeout = Options.HangTimeout;
+        while (!done.Wait(s_hangPoll))
+        {
+            if (timeout != Timeout.InfiniteTimeSpan && run.IsHung(timeout) && run.TryAbandon(timeout) is { } abandoned)
+            {
+                (outcome, failure) = (abandoned, null);
+                return false;
+            }
+        }
+
+        (outcome, failure) = (result, error);
+        return true;
     }
 }

@@ -50,6 +50,16 @@ public sealed class SimulationOptions
     /// <value>250 milliseconds.</value>
     public TimeSpan CallTimeBudget { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Gets how long one call may run before the bug check gives up on it (<see cref="ViolationKind.CallbackHung"/>).</summary>
+    /// <value>30 seconds.</value>
+    /// <remarks>
+    /// The bug check runs on a thread of its own; past the timeout <see cref="SimulatedKernel.KeBugCheckEx"/> returns what
+    /// happened so far with the violation, and the kernel is unusable. The thread is abandoned, not aborted (.NET cannot
+    /// abort a thread): a routine that never returns keeps it, and what it holds, for the life of the process. Measured on
+    /// <see cref="TimeProvider"/>, so a test can advance the clock past it. <see cref="Timeout.InfiniteTimeSpan"/> waits forever.
+    /// </remarks>
+    public TimeSpan HangTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Gets which calls the outcome's invocation log keeps.</summary>
     /// <value><see cref="InvocationLog.Bounded"/>: a bug check with 100,000 callbacks does not keep a log object for every call.</value>
     public InvocationLog Log { get; init; } = InvocationLog.Bounded;
@@ -128,6 +138,11 @@ public sealed class SimulationOptions
         if (MaxLoggedCalls < 0)
         {
             errors.Add($"MaxLoggedCalls {MaxLoggedCalls} must not be negative.");
+        }
+
+        if (HangTimeout <= TimeSpan.Zero && HangTimeout != Timeout.InfiniteTimeSpan)
+        {
+            errors.Add($"HangTimeout {HangTimeout} must be positive, or Timeout.InfiniteTimeSpan.");
         }
 
         if (TimeProvider is null)

@@ -47,4 +47,7 @@ public enum ViolationKind
 
     /// <summary>BCV0015: the callback bug-checked; the nested stop code is the one shown and no second dump is written.</summary>
     NestedBugCheck = 15,
+
+    /// <summary>BCV0016: the callback did not return within the hang timeout; the bug check was abandoned and the kernel is unusable.</summary>
+    CallbackHung = 16,
 }

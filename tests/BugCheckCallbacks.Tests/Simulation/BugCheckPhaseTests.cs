@@ -155,6 +155,32 @@ public sealed class BugCheckPhaseTests
     }
 
     [Fact]
+    public void A_callback_that_never_returns_is_abandoned_past_the_hang_timeout_and_the_kernel_is_unusable()
+    {
+        var clock = new ManualClock();
+        var kernel = new SimulatedKernel(new SimulationOptions { HangTimeout = TimeSpan.FromSeconds(5), TimeProvider = clock, DetectAllocations = false });
+        using var never = new ManualResetEventSlim();
+        var stuck = kernel.Register(BugCheckCallbackReason.Reserved1, "stuck.sys", (_, _, _) =>
+        {
+            clock.Advance(TimeSpan.FromSeconds(6)); // the kernel's clock passes the timeout while the routine runs
+            never.Wait(TimeSpan.FromSeconds(30)); // and it does not return
+        });
+        kernel.Register(BugCheckCallbackReason.Reserved1, "first.sys", (_, _, _) => { }); // newest first: called before stuck.sys
+
+        var outcome = kernel.KeBugCheckEx(0xE2);
+
+        var hung = outcome.Of(ViolationKind.CallbackHung).Should().ContainSingle().Subject;
+        (hung.Component, hung.Phase, hung.CallNumber).Should().Be(("stuck.sys", BugCheckPhase.Entry, 1));
+        hung.Detail.Should().Contain("did not return within the hang timeout of 5.0 s");
+        outcome.Invocations.Select(i => i.Component).Should().Equal(["first.sys"], "the outcome holds what happened before the hang");
+        kernel.IsHung.Should().BeTrue();
+        kernel.HasBugChecked.Should().BeTrue();
+        stuck.State.Should().Be(BufferDumpState.Inserted, "the routine never returned, so its record was never finished");
+        kernel.Invoking(k => k.KeBugCheckEx(0x1)).Should().Throw<InvalidOperationException>();
+        never.Set(); // let the abandoned thread go: it stops as soon as its routine returns
+    }
+
+    [Fact]
     public async Task A_bug_check_from_another_thread_while_one_runs_is_refused_with_the_documented_exception()
     {
         var kernel = new SimulatedKernel(new SimulationOptions { DetectAllocations = false });

@@ -25,6 +25,8 @@ public sealed class SimulationOptionsTests
         options.Log.Should().Be(InvocationLog.Bounded);
         options.MaxLoggedCalls.Should().Be(10_000);
         options.TimeProvider.Should().BeSameAs(TimeProvider.System);
+        options.HangTimeout.Should().Be(TimeSpan.FromSeconds(30));
+        new SimulationOptions { HangTimeout = Timeout.InfiniteTimeSpan }.Validate();
         options.Validate();
     }
 
@@ -45,6 +47,7 @@ public sealed class SimulationOptionsTests
         { "Log", new SimulationOptions { Log = (InvocationLog)3 } },
         { "MaxLoggedCalls", new SimulationOptions { MaxLoggedCalls = -1 } },
         { "TimeProvider", new SimulationOptions { TimeProvider = null! } },
+        { "HangTimeout", new SimulationOptions { HangTimeout = TimeSpan.Zero } },
     };
 
     [Theory]

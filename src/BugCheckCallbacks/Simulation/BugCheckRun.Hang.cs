@@ -1,0 +1,80 @@
+using System.Diagnostics;
+
+namespace BugCheckCallbacks.Simulation;
+
+internal sealed partial class BugCheckRun
+{
+    private const int Working = 0;
+    private const int InRoutine = 1;
+    private const int Abandoned = 2;
+
+    private static readonly BugCheckPhase[] s_phaseOf =
+    [
+        BugCheckPhase.Entry, BugCheckPhase.TriageDumpData, BugCheckPhase.AddPages, BugCheckPhase.RemovePages, BugCheckPhase.DumpBody,
+        BugCheckPhase.SecondaryData, BugCheckPhase.SecondaryData, BugCheckPhase.SecondaryMultiPartData,
+    ];
+
+    private int _where; // Working, InRoutine or Abandoned: who may touch the run's state
+    private long _routineStart;
+    private CallSite _routineSite;
+
+    private BugCheckPhase PhaseOf(Protocol protocol) => protocol == Protocol.DumpIo ? _io.Phase : s_phaseOf[(int)protocol];
+
+    /// <summary>Gets whether the run's thread is inside a routine that has run longer than <paramref name="timeout"/>.</summary>
+    public bool IsHung(TimeSpan timeout) =>
+        Volatile.Read(ref _where) == InRoutine && _options.TimeProvider.GetElapsedTime(Volatile.Read(ref _routineStart)) > timeout;
+
+    /// <summary>
+    /// Gives up on the run if its thread is still inside the routine: from then on the thread touches nothing (it stops
+    /// when the routine returns, if ever), so the outcome so far can be read safely.
+    /// </summary>
+    /// <returns>The outcome so far with a <see cref="ViolationKind.CallbackHung"/> violation, or null when the routine just returned.</returns>
+    public BugCheckOutcome? TryAbandon(TimeSpan timeout)
+    {
+        if (Interlocked.CompareExchange(ref _where, Abandoned, InRoutine) != InRoutine)
+        {
+            return null;
+        }
+
+        var site = _routineSite;
+        Violate(site, ViolationKind.CallbackHung, Invariant($"The call did not return within the hang timeout of {timeout.TotalSeconds:F1} s; the bug check was abandoned in {site.Phase} and its thread left running."));
+        return BuildOutcome();
+    }
+
+    /// <summary>Marks the thread as inside a routine (the only place a hang can happen), timing it from now.</summary>
+    private void EnterRoutine(CallSite site)
+    {
+        _routineSite = site;
+        Volatile.Write(ref _routineStart, _options.TimeProvider.GetTimestamp());
+        Volatile.Write(ref _where, InRoutine);
+    }
+
+    /// <summary>Back from a routine: stops here for good if the bug check was abandoned meanwhile.</summary>
+    private void LeaveRoutine()
+    {
+        if (Interlocked.CompareExchange(ref _where, Working, InRoutine) != InRoutine)
+        {
+            Debug.Assert(Volatile.Read(ref _where) == Abandoned, "Only an abandon changes the state while a routine runs.");
+            throw new RunAbandonedException();
+        }
+    }
+
+    /// <summary>Unwinds an abandoned run's thread when its routine finally returns.</summary>
+    internal sealed class RunAbandonedException : Exception
+    {
+        public RunAbandonedException()
+            : base("The bug check was abandoned while this routine ran.")
+        {
+        }
+
+        public RunAbandonedException(string message)
+            : base(message)
+        {
+        }
+
+        public RunAbandonedException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+        }
+    }
+}
