@@ -47,4 +47,12 @@ public sealed class BugCheckCallbackRecord
         Component = component;
         Checksum = SimulatedAddresses.Checksum(routine, componentAddress + 0x80, (uint)buffer.Length, componentAddress);
     }
+
+    // The state changes of a classic call, in one place: Inserted, Started while the routine runs, then Finished or Incomplete.
+
+    /// <summary>Moves Inserted → Started when the kernel calls this record; false when it is not Inserted.</summary>
+    internal bool BeginClassicCall() => _state.TryMove(BufferDumpState.Inserted, BufferDumpState.Started);
+
+    /// <summary>Moves Started → Finished, or Incomplete when the routine threw.</summary>
+    internal void EndClassicCall(bool faulted) => _state.TryMove(BufferDumpState.Started, faulted ? BufferDumpState.Incomplete : BufferDumpState.Finished);
 }

@@ -15,6 +15,12 @@ namespace BugCheckCallbacks.Registration;
 /// </remarks>
 internal static class DispatchEngine
 {
+    /// <summary>
+    /// The state an observer is given after a call of a walk that does not finish records: not computed, because the
+    /// record is still Inserted unless the routine deregistered it; an observer that needs it reads <c>record.State</c>.
+    /// </summary>
+    public const BufferDumpState StateNotFinished = (BufferDumpState)0xFF;
+
     /// <summary>Walks <paramref name="slots"/> (last to first when <paramref name="reverse"/>) and calls each eligible record.</summary>
     /// <returns>The number of calls made.</returns>
     public static int Walk<TObserver>(ReadOnlySpan<CallbackList<BugCheckReasonCallbackRecord>.Slot> slots, bool reverse, BugCheckCallbackReason reason, bool finish, ref TObserver observer)
@@ -64,8 +70,8 @@ internal static class DispatchEngine
                 var data = observer.BeforeCall(record, index, call);
                 cursor = new DispatchCursor(index, called, generation, call, InRoutine: true); // what the handler needs if the routine throws
                 record.Callback!(reason, record, data);
-                cursor = cursor with { InRoutine = false };
-                var state = finish ? record.EndCall(generation, faulted: false) : record.State;
+                cursor.InRoutine = false; // from here on an exception is the observer's, and propagates
+                var state = finish ? record.EndCall(generation, faulted: false) : StateNotFinished;
                 called++;
                 if (!observer.AfterCall(record, index, call, null, state))
                 {
@@ -75,5 +81,42 @@ internal static class DispatchEngine
         }
 
         cursor = new DispatchCursor(count, called, 0, 0, InRoutine: false);
+    }
+
+    /// <summary>
+    /// Walks the classic callbacks after the dump is written: each Inserted record becomes Started, its routine fills
+    /// its buffer inside an exception handler, and it ends Finished, or Incomplete when it threw.
+    /// </summary>
+    /// <returns>The number of calls made.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Fault containment is the contract: any exception a routine raises becomes BufferIncomplete.")]
+    public static int WalkClassic<TObserver>(ReadOnlySpan<BugCheckCallbackRecord> records, ref TObserver observer)
+        where TObserver : struct, IClassicDispatchObserver, allows ref struct
+    {
+        var called = 0;
+        for (var position = 0; position < records.Length; position++)
+        {
+            var record = records[position];
+            if (!record.BeginClassicCall())
+            {
+                continue;
+            }
+
+            observer.BeforeCall(record, position);
+            Exception? fault = null;
+            try
+            {
+                record.Callback!(record.Buffer.Span);
+            }
+            catch (Exception exception)
+            {
+                fault = exception;
+            }
+
+            record.EndClassicCall(faulted: fault is not null);
+            called++;
+            observer.AfterCall(record, position, fault);
+        }
+
+        return called;
     }
 }

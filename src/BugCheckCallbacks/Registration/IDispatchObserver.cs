@@ -11,7 +11,20 @@ internal interface IDispatchObserver
     /// <returns>The reason-specific data to pass to the routine.</returns>
     ReasonCallbackData? BeforeCall(BugCheckReasonCallbackRecord record, int position, int call);
 
-    /// <summary>Right after the call returned (<paramref name="exception"/> null) or threw; <paramref name="state"/> is the record's state now.</summary>
+    /// <summary>
+    /// Right after the call returned (<paramref name="exception"/> null) or threw. <paramref name="state"/> is the
+    /// record's state now when the walk finished it (or it faulted); otherwise <see cref="DispatchEngine.StateNotFinished"/>.
+    /// </summary>
     /// <returns><see langword="true"/> to call the same record again (a repeat protocol); ignored after a fault.</returns>
     bool AfterCall(BugCheckReasonCallbackRecord record, int position, int call, Exception? exception, BufferDumpState state);
+}
+
+/// <summary>The hook of a walk of the classic list (<c>KeRegisterBugCheckCallback</c>): after each routine returned or threw.</summary>
+internal interface IClassicDispatchObserver
+{
+    /// <summary>Just before the routine of the classic record at <paramref name="position"/> runs.</summary>
+    void BeforeCall(BugCheckCallbackRecord record, int position);
+
+    /// <summary>Right after it returned (<paramref name="exception"/> null) or threw; the record is Finished or Incomplete.</summary>
+    void AfterCall(BugCheckCallbackRecord record, int position, Exception? exception);
 }

@@ -80,27 +80,25 @@ internal sealed partial class BugCheckRun
 
     private void RunEntry() => Walk(BugCheckCallbackReason.Reserved1, Protocol.Entry, finish: true);
 
+    /// <summary>The classic callbacks, after the dump is written, through the engine's classic walk.</summary>
     private void RunClassic()
     {
-        var records = _snapshot.ClassicCallbacks;
-        for (var i = 0; i < records.Length; i++)
-        {
-            var record = records[i];
-            if (!record.StateCell.TryMove(BufferDumpState.Inserted, BufferDumpState.Started))
-            {
-                continue;
-            }
+        var observer = new ClassicObserver(this);
+        DispatchEngine.WalkClassic(_snapshot.ClassicCallbacks, ref observer);
+    }
 
-            EnterRoutine(new CallSite(BugCheckPhase.Classic, null, record.Component ?? string.Empty, i, 1));
-            var probe = BeginProbe();
-            var exception = CallbackInvoker.Invoke(record.Callback!, record.Buffer.Span);
-            var call = EndProbe(probe, exception);
-            LeaveRoutine();
-            _classicCalls[i]++;
-            record.StateCell.TryMove(BufferDumpState.Started, call.Exception is null ? BufferDumpState.Finished : BufferDumpState.Incomplete);
-            var site = new CallSite(BugCheckPhase.Classic, null, record.Component ?? string.Empty, i, 1);
-            Log(site, InvocationPass.None, null, call, record.Length, record.State);
-        }
+    private void BeforeClassicCall(BugCheckCallbackRecord record, int position)
+    {
+        _classicCalls[position]++;
+        EnterRoutine(new CallSite(BugCheckPhase.Classic, null, record.Component ?? string.Empty, position, 1));
+        _probe = BeginProbe();
+    }
+
+    private void AfterClassicCall(BugCheckCallbackRecord record, int position, Exception? exception)
+    {
+        var call = EndProbe(_probe, exception);
+        LeaveRoutine();
+        Log(new CallSite(BugCheckPhase.Classic, null, record.Component ?? string.Empty, position, 1), InvocationPass.None, null, call, record.Length, record.State);
     }
 
     /// <summary>Walks the frozen list of <paramref name="reason"/> through the dispatch engine, the protocol's hook around each call.</summary>
@@ -125,7 +123,7 @@ internal sealed partial class BugCheckRun
     {
         var result = EndProbe(_probe, exception);
         LeaveRoutine();
-        return Conclude(protocol, record, position, call, result, state);
+        return Conclude(protocol, record, position, call, result, state == DispatchEngine.StateNotFinished ? record.State : state);
     }
 
     private ReasonCallbackData? Prepare(Protocol protocol, int call)
@@ -325,6 +323,14 @@ internal sealed partial class BugCheckRun
         SecondarySizing,
         SecondaryData,
         MultiPart,
+    }
+
+    /// <summary>The simulation's hook into the engine's classic walk.</summary>
+    private readonly struct ClassicObserver(BugCheckRun run) : IClassicDispatchObserver
+    {
+        public void BeforeCall(BugCheckCallbackRecord record, int position) => run.BeforeClassicCall(record, position);
+
+        public void AfterCall(BugCheckCallbackRecord record, int position, Exception? exception) => run.AfterClassicCall(record, position, exception);
     }
 
     /// <summary>The simulation's hook into the dispatch engine: a struct that forwards to the run, so it allocates nothing.</summary>
