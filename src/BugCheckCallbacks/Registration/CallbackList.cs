@@ -70,37 +70,25 @@ internal sealed class CallbackList<T>(Func<T, long, bool> isRegistration)
     }
 
     /// <summary>The registrations live now, in dispatch order.</summary>
-    public Slot[] ToSlots(CallbackOrder order)
-    {
-        var view = Current;
-        var slots = new List<Slot>(Math.Min(view.Count, Count));
-        for (var i = 0; i < view.Count; i++)
-        {
-            var slot = view.Slots[order == CallbackOrder.NewestFirst ? view.Count - 1 - i : i];
-            if (isRegistration(slot.Record, slot.Generation))
-            {
-                slots.Add(slot);
-            }
-        }
-
-        return slots.ToArray();
-    }
+    public Slot[] ToSlots(CallbackOrder order) => Collect(order, static slot => slot);
 
     /// <summary>The records registered now, in dispatch order.</summary>
-    public T[] ToArray(CallbackOrder order)
+    public T[] ToArray(CallbackOrder order) => Collect(order, static slot => slot.Record);
+
+    private TResult[] Collect<TResult>(CallbackOrder order, Func<Slot, TResult> select)
     {
         var view = Current;
-        var records = new List<T>(Math.Min(view.Count, Count));
+        var items = new List<TResult>(Math.Min(view.Count, Count));
         for (var i = 0; i < view.Count; i++)
         {
             var slot = view.Slots[order == CallbackOrder.NewestFirst ? view.Count - 1 - i : i];
             if (isRegistration(slot.Record, slot.Generation))
             {
-                records.Add(slot.Record);
+                items.Add(select(slot));
             }
         }
 
-        return records.ToArray();
+        return items.ToArray();
     }
 
     /// <summary>One registration: the record and the generation it was registered with.</summary>
