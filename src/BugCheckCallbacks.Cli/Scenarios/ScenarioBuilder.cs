@@ -20,7 +20,7 @@ internal static class ScenarioBuilder
         SimulatedKernel kernel;
         try
         {
-            kernel = new SimulatedKernel(new SimulationOptions
+            kernel = new SimulatedKernel(defaults with
             {
                 DumpType = dumpType ?? scenario.DumpType ?? defaults.DumpType,
                 Order = order ?? scenario.Order ?? defaults.Order,

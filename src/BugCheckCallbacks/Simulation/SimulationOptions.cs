@@ -3,8 +3,11 @@ using BugCheckCallbacks.Registration;
 namespace BugCheckCallbacks.Simulation;
 
 /// <summary>Configures a <see cref="SimulatedKernel"/>: the dump it writes, its limits, and the verifier's budgets.</summary>
-/// <remarks>Immutable; every rule is checked at once by <see cref="Validate"/>, which the kernel's constructor calls.</remarks>
-public sealed class SimulationOptions
+/// <remarks>
+/// An immutable record: vary one option with <c>options with { DumpType = DumpType.Full }</c>. Every rule is checked at
+/// once by <see cref="Validate"/>, which the kernel's constructor calls, so a <c>with</c> copy is checked as a whole too.
+/// </remarks>
+public sealed record SimulationOptions
 {
     /// <summary>Gets the kind of dump the bug check writes.</summary>
     /// <value><see cref="DumpType.Automatic"/>, the Windows default (a kernel dump).</value>

@@ -30,6 +30,44 @@ public sealed class SimulationOptionsTests
         options.Validate();
     }
 
+    [Fact]
+    public void With_changes_one_option_and_keeps_every_other()
+    {
+        var clock = new ManualClock();
+        var options = new SimulationOptions { DumpType = DumpType.Full, RepeatCallBudget = 7, TimeProvider = clock };
+
+        var varied = options with { Order = CallbackOrder.OldestFirst };
+
+        varied.Should().NotBeSameAs(options);
+        varied.Order.Should().Be(CallbackOrder.OldestFirst);
+        options.Order.Should().Be(CallbackOrder.NewestFirst);
+        (varied with { Order = CallbackOrder.NewestFirst }).Should().Be(options);
+        varied.DumpType.Should().Be(DumpType.Full);
+        varied.RepeatCallBudget.Should().Be(7);
+        varied.TimeProvider.Should().BeSameAs(clock);
+    }
+
+    [Fact]
+    public void Options_with_the_same_values_are_equal_and_differ_when_one_value_differs()
+    {
+        var options = new SimulationOptions { BuildNumber = 22631 };
+
+        options.Should().Be(new SimulationOptions { BuildNumber = 22631 });
+        options.GetHashCode().Should().Be(new SimulationOptions { BuildNumber = 22631 }.GetHashCode());
+        options.Should().NotBe(options with { BuildNumber = 26100 });
+    }
+
+    [Fact]
+    public void A_with_copy_that_breaks_a_rule_is_refused_by_the_kernel_as_a_whole()
+    {
+        var broken = new SimulationOptions() with { NumberOfProcessors = 0, RepeatCallBudget = 0 };
+
+        var act = () => new SimulatedKernel(broken);
+
+        act.Should().Throw<ArgumentException>()
+            .WithMessage("*NumberOfProcessors 0*").WithMessage("*RepeatCallBudget 0*");
+    }
+
     public static TheoryData<string, SimulationOptions> BrokenRules() => new()
     {
         { "DumpType", new SimulationOptions { DumpType = DumpType.Invalid } },
