@@ -141,7 +141,7 @@ internal sealed partial class BugCheckRun
             Violate(site, ViolationKind.DuplicateGuid, Invariant($"Tag {{{tag}}} is already used by {first.Reason} record #{first.Index}; this blob cannot be read back by tag."));
         }
 
-        _blobs.Add(new SecondaryBlobInfo(tag, (uint)data.Length, site.Component, site.Reason.Value, readable));
+        _blobs.Add(new SecondaryBlobInfo(tag, (uint)data.Length, site.Component, site.Reason.Value, readable) { Record = site.Record });
         _regionUsed += BlobHeaderSize + (((ulong)data.Length + 7) & ~7UL);
         _writePhase = site.Phase; // DumpIo sees the region in pieces of up to 1 MiB, in the phase whose blob fills one
         _writer?.WriteBlob(tag, data.Span);

@@ -47,7 +47,7 @@ internal sealed partial class BugCheckRun
             }
 
             total += block.Size;
-            _triageBlocks.Add(new TriageBlockInfo(site.Component, block.Address, block.Size));
+            _triageBlocks.Add(new TriageBlockInfo(site.Component, block.Address, block.Size) { Record = site.Record });
         }
 
         if (overBudget)

@@ -90,7 +90,7 @@ internal sealed partial class BugCheckRun
     private void BeforeClassicCall(BugCheckCallbackRecord record, int position)
     {
         _classicCalls[position]++;
-        EnterRoutine(new CallSite(BugCheckPhase.Classic, null, record.Component ?? string.Empty, position, 1));
+        EnterRoutine(ClassicSite(record, position));
         _probe = BeginProbe();
     }
 
@@ -98,7 +98,7 @@ internal sealed partial class BugCheckRun
     {
         var call = EndProbe(_probe, exception);
         LeaveRoutine();
-        Log(new CallSite(BugCheckPhase.Classic, null, record.Component ?? string.Empty, position, 1), InvocationPass.None, null, call, record.Length, record.State);
+        Log(ClassicSite(record, position), InvocationPass.None, null, call, record.Length, record.State);
     }
 
     /// <summary>Walks the frozen list of <paramref name="reason"/> through the dispatch engine, the protocol's hook around each call.</summary>
@@ -113,7 +113,7 @@ internal sealed partial class BugCheckRun
     {
         var data = Prepare(protocol, call);
         _calls[(int)record.Reason][position]++;
-        EnterRoutine(new CallSite(PhaseOf(protocol), record.Reason, record.Component ?? string.Empty, position, _calls[(int)record.Reason][position]));
+        EnterRoutine(Site(PhaseOf(protocol), record, position));
         _probe = BeginProbe(); // last: the probe's window holds the routine and nothing of the kernel's
         return data;
     }
@@ -221,7 +221,11 @@ internal sealed partial class BugCheckRun
         {
             _invocations.Add(new CallbackInvocation(
                 call.Sequence, site.Phase, site.Reason, pass, ioType, site.Component, site.Index, site.CallNumber,
-                call.Duration, bytesProduced, call.AllocatedBytes, stateAfter, call.Exception is not null));
+                call.Duration, bytesProduced, call.AllocatedBytes, stateAfter, call.Exception is not null)
+            {
+                Record = site.Record,
+                ClassicRecord = site.ClassicRecord,
+            });
         }
 
         switch (call.Exception)
@@ -248,7 +252,11 @@ internal sealed partial class BugCheckRun
     }
 
     private void Violate(CallSite site, ViolationKind kind, string detail) =>
-        _violations.Add(new Violation(kind, site.Phase, site.Reason, site.Component, site.Index, site.CallNumber, detail));
+        _violations.Add(new Violation(kind, site.Phase, site.Reason, site.Component, site.Index, site.CallNumber, detail)
+        {
+            Record = site.Record,
+            ClassicRecord = site.ClassicRecord,
+        });
 
     /// <summary>Ends a reason's protocol: every record that was called and is still Inserted becomes Finished.</summary>
     private void FinishReason(BugCheckCallbackReason reason)
@@ -264,7 +272,10 @@ internal sealed partial class BugCheckRun
     }
 
     private CallSite Site(BugCheckPhase phase, BugCheckReasonCallbackRecord record, int index) =>
-        new(phase, record.Reason, record.Component ?? string.Empty, index, _calls[(int)record.Reason][index]);
+        new(phase, record.Reason, record.Component ?? string.Empty, index, _calls[(int)record.Reason][index], record, null);
+
+    private static CallSite ClassicSite(BugCheckCallbackRecord record, int index) =>
+        new(BugCheckPhase.Classic, null, record.Component ?? string.Empty, index, 1, null, record);
 
     private BugCheckOutcome BuildOutcome()
     {
@@ -274,14 +285,14 @@ internal sealed partial class BugCheckRun
             var list = _snapshot.GetCallbacks((BugCheckCallbackReason)reason);
             for (var i = 0; i < list.Length; i++)
             {
-                records.Add(new RecordOutcome((BugCheckCallbackReason)reason, list[i].Component ?? string.Empty, i, _calls[reason][i], list[i].State));
+                records.Add(new RecordOutcome((BugCheckCallbackReason)reason, list[i].Component ?? string.Empty, i, _calls[reason][i], list[i].State) { Record = list[i] });
             }
         }
 
         var classic = _snapshot.ClassicCallbacks;
         for (var i = 0; i < classic.Length; i++)
         {
-            records.Add(new RecordOutcome(null, classic[i].Component ?? string.Empty, i, _classicCalls[i], classic[i].State));
+            records.Add(new RecordOutcome(null, classic[i].Component ?? string.Empty, i, _classicCalls[i], classic[i].State) { ClassicRecord = classic[i] });
         }
 
         return new BugCheckOutcome
@@ -306,7 +317,14 @@ internal sealed partial class BugCheckRun
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private readonly record struct CallSite(BugCheckPhase Phase, BugCheckCallbackReason? Reason, string Component, int Index, int CallNumber);
+    private readonly record struct CallSite(
+        BugCheckPhase Phase,
+        BugCheckCallbackReason? Reason,
+        string Component,
+        int Index,
+        int CallNumber,
+        BugCheckReasonCallbackRecord? Record,
+        BugCheckCallbackRecord? ClassicRecord);
 
     private readonly record struct CallProbe(int Sequence, long AllocatedBefore, long StartTimestamp);
 

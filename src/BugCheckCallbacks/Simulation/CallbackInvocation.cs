@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using BugCheckCallbacks.Registration;
+
 namespace BugCheckCallbacks.Simulation;
 
 /// <summary>Represents one call of one callback during a simulated bug check.</summary>
@@ -27,4 +30,18 @@ public sealed record CallbackInvocation(
     long BytesProduced,
     long AllocatedBytes,
     BufferDumpState StateAfter,
-    bool Faulted);
+    bool Faulted)
+{
+    private readonly NotCompared<BugCheckReasonCallbackRecord> _record;
+    private readonly NotCompared<BugCheckCallbackRecord> _classicRecord;
+
+    /// <summary>Gets the reason record the row is about (<c>KBUGCHECK_REASON_CALLBACK_RECORD</c>), to tell two callbacks of one component apart; equality skips it.</summary>
+    /// <value><see langword="null"/> for a classic record (see <see cref="ClassicRecord"/>) and in an outcome read back with <see cref="BugCheckOutcome.FromJson"/>.</value>
+    [JsonIgnore]
+    public BugCheckReasonCallbackRecord? Record { get => _record.Value; init => _record = new(value); }
+
+    /// <summary>Gets the classic record the row is about (<c>KBUGCHECK_CALLBACK_RECORD</c>); equality skips it.</summary>
+    /// <value><see langword="null"/> for a reason record and in an outcome read back with <see cref="BugCheckOutcome.FromJson"/>.</value>
+    [JsonIgnore]
+    public BugCheckCallbackRecord? ClassicRecord { get => _classicRecord.Value; init => _classicRecord = new(value); }
+}

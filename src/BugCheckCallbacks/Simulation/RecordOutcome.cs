@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using BugCheckCallbacks.Registration;
+
 namespace BugCheckCallbacks.Simulation;
 
 /// <summary>Represents the final state of one record after a simulated bug check.</summary>
@@ -6,4 +9,18 @@ namespace BugCheckCallbacks.Simulation;
 /// <param name="RecordIndex">The record's position in its reason's dispatch order (or in the classic list).</param>
 /// <param name="Calls">How many times it was called.</param>
 /// <param name="FinalState">Its state at the end.</param>
-public sealed record RecordOutcome(BugCheckCallbackReason? Reason, string Component, int RecordIndex, int Calls, BufferDumpState FinalState);
+public sealed record RecordOutcome(BugCheckCallbackReason? Reason, string Component, int RecordIndex, int Calls, BufferDumpState FinalState)
+{
+    private readonly NotCompared<BugCheckReasonCallbackRecord> _record;
+    private readonly NotCompared<BugCheckCallbackRecord> _classicRecord;
+
+    /// <summary>Gets the reason record the row is about (<c>KBUGCHECK_REASON_CALLBACK_RECORD</c>), to tell two callbacks of one component apart; equality skips it.</summary>
+    /// <value><see langword="null"/> for a classic record (see <see cref="ClassicRecord"/>) and in an outcome read back with <see cref="BugCheckOutcome.FromJson"/>.</value>
+    [JsonIgnore]
+    public BugCheckReasonCallbackRecord? Record { get => _record.Value; init => _record = new(value); }
+
+    /// <summary>Gets the classic record the row is about (<c>KBUGCHECK_CALLBACK_RECORD</c>); equality skips it.</summary>
+    /// <value><see langword="null"/> for a reason record and in an outcome read back with <see cref="BugCheckOutcome.FromJson"/>.</value>
+    [JsonIgnore]
+    public BugCheckCallbackRecord? ClassicRecord { get => _classicRecord.Value; init => _classicRecord = new(value); }
+}

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using BugCheckCallbacks.Registration;
+
 namespace BugCheckCallbacks.Simulation;
 
 /// <summary>Represents one contract violation found during a simulated bug check.</summary>
@@ -17,8 +20,21 @@ public sealed record Violation(
     int CallNumber,
     string Detail)
 {
+    private readonly NotCompared<BugCheckReasonCallbackRecord> _record;
+    private readonly NotCompared<BugCheckCallbackRecord> _classicRecord;
+
     /// <summary>Gets the stable code of <see cref="Kind"/>, such as <c>BCV0004</c>.</summary>
     public string Code => VerifierRules.GetCode(Kind);
+
+    /// <summary>Gets the reason record the row is about (<c>KBUGCHECK_REASON_CALLBACK_RECORD</c>), to tell two callbacks of one component apart; equality skips it.</summary>
+    /// <value><see langword="null"/> for a classic record (see <see cref="ClassicRecord"/>) and in an outcome read back with <see cref="BugCheckOutcome.FromJson"/>.</value>
+    [JsonIgnore]
+    public BugCheckReasonCallbackRecord? Record { get => _record.Value; init => _record = new(value); }
+
+    /// <summary>Gets the classic record the row is about (<c>KBUGCHECK_CALLBACK_RECORD</c>); equality skips it.</summary>
+    /// <value><see langword="null"/> for a reason record and in an outcome read back with <see cref="BugCheckOutcome.FromJson"/>.</value>
+    [JsonIgnore]
+    public BugCheckCallbackRecord? ClassicRecord { get => _classicRecord.Value; init => _classicRecord = new(value); }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Code} {Kind} [{Phase}] {Component} #{RecordIndex} call {CallNumber}: {Detail}";

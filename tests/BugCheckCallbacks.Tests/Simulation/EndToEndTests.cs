@@ -105,7 +105,8 @@ public sealed class EndToEndTests
         root.GetProperty("invocations")[0].GetProperty("phase").GetString().Should().Be("Entry");
 
         var back = BugCheckOutcome.FromJson(json);
-        back.Should().BeEquivalentTo(outcome);
+        // The report holds values, not the live records the rows point at (OutcomeRecordTests).
+        back.Should().BeEquivalentTo(outcome, o => o.Excluding(m => m.Name == nameof(Violation.Record) || m.Name == nameof(Violation.ClassicRecord)));
         back.ToJson().Should().Be(json);
     }
 
