@@ -8,11 +8,12 @@ namespace BugCheckCallbacks.Dump;
 /// </summary>
 /// <remarks>Listing tags reads only the blob headers. Not thread-safe: the reader moves the stream's position.</remarks>
 [DebuggerDisplay("DumpBlob region, build {BuildNumber}")]
-public sealed class DumpBlobReader : IDisposable
+public sealed class DumpBlobReader : ITaggedDataReader, IDisposable
 {
     private readonly StreamRegion _region;
     private readonly bool _leaveOpen;
     private bool _disposed;
+    private Dictionary<Guid, DumpTag>? _firstByTag;
 
     internal DumpBlobReader(Stream stream, bool leaveOpen, long start, long length)
     {
@@ -65,9 +66,7 @@ public sealed class DumpBlobReader : IDisposable
         return new DumpBlobReader(stream, leaveOpen, 0, stream.Length);
     }
 
-    /// <summary>Lists the blocks in region order, as <c>.enumtag</c> does, stopping at the first invalid header.</summary>
-    /// <returns>The blocks, read lazily.</returns>
-    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    /// <inheritdoc/>
     public IEnumerable<DumpTag> EnumerateTags()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -93,15 +92,7 @@ public sealed class DumpBlobReader : IDisposable
         }
     }
 
-    /// <summary>Reads the first block tagged <paramref name="tag"/> from <paramref name="offset"/> into <paramref name="buffer"/>, like <c>ReadTagged</c>.</summary>
-    /// <param name="tag">The GUID tag.</param>
-    /// <param name="offset">Where to start within the block.</param>
-    /// <param name="buffer">Receives min(buffer length, block size − offset) bytes.</param>
-    /// <param name="bytesRead">The number of bytes copied.</param>
-    /// <param name="totalSize">The block's full size.</param>
-    /// <returns><see langword="true"/> when a block has the tag; otherwise <see langword="false"/> and zeroes.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is past the end of the block.</exception>
-    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    /// <inheritdoc/>
     public bool TryReadTagged(Guid tag, uint offset, Span<byte> buffer, out int bytesRead, out uint totalSize)
     {
         bytesRead = 0;
@@ -118,25 +109,15 @@ public sealed class DumpBlobReader : IDisposable
         return true;
     }
 
-    /// <summary>Reads the first block tagged <paramref name="tag"/> into <paramref name="buffer"/>; a short buffer gets a partial copy.</summary>
-    /// <param name="tag">The GUID tag.</param>
-    /// <param name="buffer">Receives min(buffer length, block size) bytes.</param>
-    /// <param name="totalSize">The block's full size.</param>
-    /// <returns>The number of bytes copied.</returns>
-    /// <exception cref="KeyNotFoundException">No block has the tag.</exception>
-    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    /// <inheritdoc/>
     public int ReadTagged(Guid tag, Span<byte> buffer, out uint totalSize) =>
-        TryReadTagged(tag, 0, buffer, out var read, out totalSize) ? read : throw new KeyNotFoundException($"No secondary-data block is tagged {{{tag}}}.");
+        TryReadTagged(tag, 0, buffer, out var read, out totalSize) ? read : throw TaggedDataReaderExtensions.TagNotFound(tag);
 
-    /// <summary>Opens the first block tagged <paramref name="tag"/> as a read-only stream.</summary>
-    /// <param name="tag">The GUID tag.</param>
-    /// <returns>A stream over the block's data; it reads from this reader's stream.</returns>
-    /// <exception cref="KeyNotFoundException">No block has the tag.</exception>
-    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    /// <inheritdoc/>
     public Stream OpenTag(Guid tag) =>
         Find(tag) is { } block
             ? new RegionStream(_region, block.Offset, block.Size)
-            : throw new KeyNotFoundException($"No secondary-data block is tagged {{{tag}}}.");
+            : throw TaggedDataReaderExtensions.TagNotFound(tag);
 
     /// <summary>Opens a block <see cref="EnumerateTags"/> listed as a read-only stream: any block, not only the first with its tag (the parts of multi-part data share one).</summary>
     /// <param name="block">A block this reader listed.</param>
@@ -169,17 +150,21 @@ public sealed class DumpBlobReader : IDisposable
         }
     }
 
+    /// <summary>Finds the first block with the tag; the first lookup indexes the region once, so reading n tags is O(n), not O(n²).</summary>
     private DumpTag? Find(Guid tag)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        foreach (var block in EnumerateTags())
+        if (_firstByTag is null)
         {
-            if (block.Tag == tag)
+            var index = new Dictionary<Guid, DumpTag>();
+            foreach (var block in EnumerateTags())
             {
-                return block;
+                index.TryAdd(block.Tag, block);
             }
+
+            _firstByTag = index;
         }
 
-        return null;
+        return _firstByTag.GetValueOrDefault(tag);
     }
 }

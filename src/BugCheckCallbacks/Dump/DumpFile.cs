@@ -22,7 +22,7 @@ namespace BugCheckCallbacks.Dump;
 /// </para>
 /// </remarks>
 [DebuggerDisplay("STOP 0x{Header.BugCheckCode,h}, {Layout} dump, {StoredPageCount} pages")]
-public sealed class DumpFile : IDisposable
+public sealed class DumpFile : ITaggedDataReader, IDisposable
 {
     private const int PageSize = (int)X64Paging.PageSize;
     private const int PageShift = X64Paging.PageShift;
@@ -40,6 +40,7 @@ public sealed class DumpFile : IDisposable
     private Dictionary<ulong, ulong>? _translations; // virtual page → physical page, or NotMapped
     private Dictionary<ulong, ulong[]>? _tables; // page-table frame → its 512 entries
     private (long Offset, bool Searched) _region = (-1, false);
+    private DumpBlobReader? _tags; // this reader's own view of the region, so its tag index lives as long as the reader
     private bool _disposed;
 
     private DumpFile(Stream stream, bool leaveOpen)
@@ -310,48 +311,30 @@ public sealed class DumpFile : IDisposable
         return new DumpBlobReader(_stream, leaveOpen: true, start, Header.RequiredDumpSpace - start);
     }
 
-    /// <summary>Lists the secondary-data blocks like <c>.enumtag</c>: tag, size, file offset and friendly name.</summary>
-    /// <returns>The blocks in file order, read lazily (headers only); none when there is no region.</returns>
-    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
-    public IEnumerable<DumpTag> EnumerateTags() => HasSecondaryData ? OpenSecondaryData().EnumerateTags() : [];
+    /// <inheritdoc/>
+    public IEnumerable<DumpTag> EnumerateTags() => HasSecondaryData ? Tags.EnumerateTags() : [];
 
-    /// <summary>Reads the first block tagged <paramref name="tag"/> into <paramref name="buffer"/> (<c>ReadTagged</c>).</summary>
-    /// <param name="tag">The GUID tag.</param>
-    /// <param name="buffer">Receives min(buffer length, block size) bytes.</param>
-    /// <param name="totalSize">The block's full size.</param>
-    /// <returns>The number of bytes copied.</returns>
-    /// <exception cref="KeyNotFoundException">No block has the tag.</exception>
-    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    /// <inheritdoc/>
     public int ReadTagged(Guid tag, Span<byte> buffer, out uint totalSize) =>
-        TryReadTagged(tag, 0, buffer, out var read, out totalSize) ? read : throw new KeyNotFoundException($"No secondary-data block is tagged {{{tag}}}.");
+        TryReadTagged(tag, 0, buffer, out var read, out totalSize) ? read : throw TaggedDataReaderExtensions.TagNotFound(tag);
 
-    /// <summary>Reads the first block tagged <paramref name="tag"/> from <paramref name="offset"/> (<c>ReadTagged</c> with an offset).</summary>
-    /// <param name="tag">The GUID tag.</param>
-    /// <param name="offset">Where to start within the block.</param>
-    /// <param name="buffer">Receives min(buffer length, block size − offset) bytes.</param>
-    /// <param name="bytesRead">The number of bytes copied.</param>
-    /// <param name="totalSize">The block's full size.</param>
-    /// <returns><see langword="true"/> when a block has the tag.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is past the end of the block.</exception>
-    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    /// <inheritdoc/>
     public bool TryReadTagged(Guid tag, uint offset, Span<byte> buffer, out int bytesRead, out uint totalSize)
     {
         if (HasSecondaryData)
         {
-            return OpenSecondaryData().TryReadTagged(tag, offset, buffer, out bytesRead, out totalSize);
+            return Tags.TryReadTagged(tag, offset, buffer, out bytesRead, out totalSize);
         }
 
         (bytesRead, totalSize) = (0, 0);
         return false;
     }
 
-    /// <summary>Opens the first block tagged <paramref name="tag"/> as a read-only stream.</summary>
-    /// <param name="tag">The GUID tag.</param>
-    /// <returns>A stream over the block's data.</returns>
-    /// <exception cref="KeyNotFoundException">No block has the tag.</exception>
-    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    /// <inheritdoc/>
     public Stream OpenTag(Guid tag) =>
-        HasSecondaryData ? OpenSecondaryData().OpenTag(tag) : throw new KeyNotFoundException($"No secondary-data block is tagged {{{tag}}}.");
+        HasSecondaryData ? Tags.OpenTag(tag) : throw TaggedDataReaderExtensions.TagNotFound(tag);
+
+    private DumpBlobReader Tags => _tags ??= OpenSecondaryData();
 
     /// <summary>Releases the stream unless it was opened with leaveOpen.</summary>
     public void Dispose()

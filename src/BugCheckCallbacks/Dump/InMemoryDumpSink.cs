@@ -1,13 +1,17 @@
 namespace BugCheckCallbacks.Dump;
 
 /// <summary>Keeps the dump a simulated bug check writes in memory: convenient in tests, not for large dumps.</summary>
-/// <remarks>The bytes live in 1 MiB segments, so the sink allocates about the dump's size and never copies it to grow.</remarks>
-public sealed class InMemoryDumpSink : IDumpSink
+/// <remarks>
+/// The bytes live in 1 MiB segments, so the sink allocates about the dump's size and never copies it to grow. Once the
+/// dump is complete, its secondary data reads like a dump file's (<see cref="ITaggedDataReader"/>), without a copy.
+/// </remarks>
+public sealed class InMemoryDumpSink : IDumpSink, ITaggedDataReader
 {
     private const int SegmentShift = 20;
     private const int SegmentSize = 1 << SegmentShift;
 
     private readonly List<byte[]> _segments = [];
+    private DumpFile? _reader;
 
     /// <summary>Gets a value indicating whether the dump is complete.</summary>
     public bool IsCompleted { get; private set; }
@@ -35,9 +39,10 @@ public sealed class InMemoryDumpSink : IDumpSink
         return bytes;
     }
 
-    /// <summary>Opens the dump with the reader, over a copy of its bytes.</summary>
+    /// <summary>Opens the dump with the reader, over the sink's bytes (no copy: a complete sink takes no more writes).</summary>
     /// <returns>The reader.</returns>
     /// <exception cref="InvalidOperationException">The dump is not complete.</exception>
+    /// <exception cref="InvalidDumpException">The bytes are not a readable x64 kernel dump.</exception>
     public DumpFile Open()
     {
         if (!IsCompleted)
@@ -45,25 +50,25 @@ public sealed class InMemoryDumpSink : IDumpSink
             throw new InvalidOperationException("The dump is not complete: bug-check the kernel with this sink first.");
         }
 
-        return DumpFile.Open(new MemoryStream(ToArray(), writable: false));
+        return DumpFile.Open(new SegmentStream(_segments, SegmentShift, Length));
     }
 
-    /// <summary>Gets the data of the first secondary-data blob tagged <paramref name="tag"/>, as <c>ReadTagged</c> would, or <see langword="null"/>.</summary>
-    /// <param name="tag">The GUID tag.</param>
-    /// <returns>The data, or <see langword="null"/> when no blob has the tag.</returns>
+    /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">The dump is not complete.</exception>
-    public byte[]? ReadTagged(Guid tag)
-    {
-        using var dump = Open();
-        if (dump.EnumerateTags().FirstOrDefault(t => t.Tag == tag) is not { } block)
-        {
-            return null;
-        }
+    public IEnumerable<DumpTag> EnumerateTags() => Reader.EnumerateTags();
 
-        var data = new byte[block.Size];
-        dump.ReadTagged(tag, data, out _);
-        return data;
-    }
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">The dump is not complete.</exception>
+    public int ReadTagged(Guid tag, Span<byte> buffer, out uint totalSize) => Reader.ReadTagged(tag, buffer, out totalSize);
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">The dump is not complete.</exception>
+    public bool TryReadTagged(Guid tag, uint offset, Span<byte> buffer, out int bytesRead, out uint totalSize) =>
+        Reader.TryReadTagged(tag, offset, buffer, out bytesRead, out totalSize);
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">The dump is not complete.</exception>
+    public Stream OpenTag(Guid tag) => Reader.OpenTag(tag);
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is negative.</exception>
@@ -96,4 +101,7 @@ public sealed class InMemoryDumpSink : IDumpSink
 
     /// <inheritdoc/>
     public void Complete() => IsCompleted = true;
+
+    // One reader for every tag read: it holds no file, only a view of the segments, so it needs no disposal.
+    private DumpFile Reader => _reader ?? LazyInitializer.EnsureInitialized(ref _reader, Open);
 }

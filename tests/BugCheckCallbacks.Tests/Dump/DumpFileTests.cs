@@ -308,6 +308,19 @@ public sealed class DumpFileTests
         var buffer = new byte[8];
         dump.ReadTagged(new Guid(N, 0, 0, new byte[8]), buffer, out _).Should().Be(8);
         BinaryPrimitives.ReadInt64LittleEndian(buffer).Should().Be(N - 1);
+
+        // Every tag read by GUID, from the file reader and from the sink: one index pass, not a scan per tag.
+        foreach (ITaggedDataReader reader in new ITaggedDataReader[] { dump, sink })
+        {
+            for (var i = 0; i < N; i++)
+            {
+                reader.ReadTagged(new Guid(i + 1, 0, 0, new byte[8]), buffer, out _);
+                if (BinaryPrimitives.ReadInt64LittleEndian(buffer) != i)
+                {
+                    BinaryPrimitives.ReadInt64LittleEndian(buffer).Should().Be(i, $"tag {i + 1} holds its part number");
+                }
+            }
+        }
     }
 
     [Fact]

@@ -223,7 +223,7 @@ public sealed class BugCheckPhaseTests
         dump.ContainsPage(0x200).Should().BeTrue("AddPages added it");
         dump.ContainsPage(0x202).Should().BeFalse();
         sink.ReadTagged(s_tag).Should().Equal(payload);
-        sink.ReadTagged(Guid.NewGuid()).Should().BeNull();
+        sink.Invoking(s => s.ReadTagged(Guid.NewGuid())).Should().Throw<KeyNotFoundException>();
     }
 
     [Fact]
