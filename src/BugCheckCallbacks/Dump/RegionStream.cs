@@ -1,61 +1,7 @@
 namespace BugCheckCallbacks.Dump;
 
 /// <summary>A read-only, seekable view of <c>[offset, offset + length)</c> of another stream.</summary>
-internal sealed class RegionStream(StreamRegion file, long offset, long length) : Stream
+internal sealed class RegionStream(StreamRegion file, long offset, long length) : ReadOnlyViewStream(length)
 {
-    private long _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => true;
-
-    public override bool CanWrite => false;
-
-    public override long Length => length;
-
-    public override long Position
-    {
-        get => _position;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            _position = value;
-        }
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        var remaining = length - _position;
-        if (remaining <= 0)
-        {
-            return 0;
-        }
-
-        var toRead = (int)Math.Min(buffer.Length, remaining);
-        file.ReadAt(offset + _position, buffer[..toRead], "a data block");
-        _position += toRead;
-        return toRead;
-    }
-
-    public override long Seek(long offset, SeekOrigin origin)
-    {
-        Position = origin switch
-        {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => _position + offset,
-            SeekOrigin.End => length + offset,
-            _ => throw new ArgumentOutOfRangeException(nameof(origin), origin, "Not a defined SeekOrigin."),
-        };
-        return _position;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException("The region is read-only.");
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("The region is read-only.");
+    protected override void ReadAt(long position, Span<byte> destination) => file.ReadAt(offset + position, destination, "a data block");
 }
