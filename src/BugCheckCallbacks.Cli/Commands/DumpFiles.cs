@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Spectre.Console;
 
 namespace BugCheckCallbacks.Cli.Commands;
 
@@ -58,6 +58,51 @@ internal static class DumpFiles
         return results.Length == 0 ? ExitCodes.Ok : results.Max(r => r.Exit);
     }
 
-    /// <summary>The message of a usage or dump error, for a file's "error" entry in JSON output.</summary>
-    public static string FirstLine(string text) => Regex.Replace(text.Trim(), @"^error: ", string.Empty).Split('\n')[0].TrimEnd('\r');
+    /// <summary>
+    /// The text form of a batch: each file opened, its headers read even when quiet (the exit code says whether the file
+    /// is valid), a "== path" line before each file's output when there are several, then <paramref name="render"/>.
+    /// </summary>
+    public static int RunText(CliContext context, IReadOnlyList<string> files, bool noColor, Func<string, CliContext, DumpSource> open, Action<IAnsiConsole, string, DumpSource> render) =>
+        Run(context, files, (_, path, file) =>
+        {
+            using var source = open(path, file);
+            if (file.Quiet)
+            {
+                _ = source.Tags.Count();
+                return ExitCodes.Ok;
+            }
+
+            var console = file.CreateConsole(noColor);
+            if (files.Count > 1)
+            {
+                console.WriteLine($"== {path}");
+            }
+
+            render(console, path, source);
+            return ExitCodes.Ok;
+        });
+
+    /// <summary>
+    /// The JSON form of a batch: one entry per file, in argument order, <paramref name="failed"/>'s for a file that gave an
+    /// error (the error still sets the exit code); <paramref name="write"/> prints the document once every file is done.
+    /// </summary>
+    public static int RunJson<TEntry>(CliContext context, IReadOnlyList<string> files, Func<string, CliContext, TEntry> describe, Func<string, JsonError, TEntry> failed, Action<TEntry[]> write)
+    {
+        var entries = new TEntry[files.Count];
+        var exit = Run(context, files, (index, path, file) =>
+        {
+            try
+            {
+                entries[index] = describe(path, file);
+                return ExitCodes.Ok;
+            }
+            catch (Exception exception) when (BugCheckCli.ExitCodeOf(exception) is { } code)
+            {
+                entries[index] = failed(path, new JsonError(code, exception.Message));
+                throw;
+            }
+        });
+        write(entries);
+        return exit;
+    }
 }

@@ -19,44 +19,24 @@ internal static class EnumTagCommand
             var paths = DumpFiles.Expand(parse.GetValue(files)!);
             if (parse.GetValue(json))
             {
-                var entries = new JsonTagsFile[paths.Count];
-                var exit = DumpFiles.Run(context, paths, (index, path, file) =>
-                {
-                    try
+                return DumpFiles.RunJson(
+                    context,
+                    paths,
+                    (path, file) =>
                     {
                         using var source = DumpSource.Open(path, file.Error);
-                        entries[index] = new JsonTagsFile(path, source.Dump is null ? "DumpBlob region" : "kernel dump", source.Blobs?.BuildNumber, source.Tags.Select(CliJson.Tag).ToList(), null);
-                        return ExitCodes.Ok;
-                    }
-                    catch (Exception exception) when (BugCheckCli.ExitCodeOf(exception) is { } code)
-                    {
-                        entries[index] = new JsonTagsFile(path, null, null, null, new JsonError(code, exception.Message));
-                        throw;
-                    }
-                });
-                BugCheckCli.WriteJson(context, new JsonTagsDocument(CliJson.SchemaVersion, "enumtag", [.. entries]), CliJsonContext.Default.JsonTagsDocument);
-                return exit;
+                        return new JsonTagsFile(path, source.Dump is null ? "DumpBlob region" : "kernel dump", source.Blobs?.BuildNumber, source.Tags.Select(CliJson.Tag).ToList(), null);
+                    },
+                    (path, error) => new JsonTagsFile(path, null, null, null, error),
+                    entries => BugCheckCli.WriteJson(context, new JsonTagsDocument(CliJson.SchemaVersion, "enumtag", [.. entries]), CliJsonContext.Default.JsonTagsDocument));
             }
 
-            return DumpFiles.Run(context, paths, (_, path, file) =>
+            return DumpFiles.RunText(context, paths, parse.GetValue(BugCheckCli.NoColor), (path, file) => DumpSource.Open(path, file.Error), static (console, _, source) =>
             {
-                using var source = DumpSource.Open(path, file.Error);
-                if (file.Quiet)
-                {
-                    _ = source.Tags.Count(); // still read every header: the exit code says whether the file is valid
-                    return ExitCodes.Ok;
-                }
-
-                var console = file.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
-                if (paths.Count > 1)
-                {
-                    console.WriteLine($"== {path}");
-                }
-
                 if (source.Blobs is null)
                 {
                     console.WriteLine("No secondary-data region: no DumpBlob header follows the dump's body.");
-                    return ExitCodes.Ok;
+                    return;
                 }
 
                 var table = new CliTable("Secondary-data tags", "Tag", "Name", "Size", "Offset", "Component");
@@ -67,7 +47,6 @@ internal static class EnumTagCommand
 
                 table.Render(console);
                 console.WriteLine($"{table.Count} tag(s); DumpBlob build {source.Blobs.BuildNumber}.");
-                return ExitCodes.Ok;
             });
         }));
         return command;

@@ -24,43 +24,19 @@ internal static class ShowCommand
             var paths = DumpFiles.Expand(parse.GetValue(files)!);
             if (parse.GetValue(json))
             {
-                var entries = new JsonShowFile[paths.Count];
-                var exit = DumpFiles.Run(context, paths, (index, path, file) =>
-                {
-                    try
+                return DumpFiles.RunJson(
+                    context,
+                    paths,
+                    (path, file) =>
                     {
                         using var source = Open(path, file);
-                        entries[index] = Describe(path, source);
-                        return ExitCodes.Ok;
-                    }
-                    catch (Exception exception) when (BugCheckCli.ExitCodeOf(exception) is { } code)
-                    {
-                        entries[index] = new JsonShowFile(path, null, null, null, null, null, null, null, null, new JsonError(code, exception.Message));
-                        throw;
-                    }
-                });
-                BugCheckCli.WriteJson(context, new JsonShowDocument(CliJson.SchemaVersion, "show", [.. entries]), CliJsonContext.Default.JsonShowDocument);
-                return exit;
+                        return Describe(path, source);
+                    },
+                    (path, error) => new JsonShowFile(path, null, null, null, null, null, null, null, null, error),
+                    entries => BugCheckCli.WriteJson(context, new JsonShowDocument(CliJson.SchemaVersion, "show", [.. entries]), CliJsonContext.Default.JsonShowDocument));
             }
 
-            return DumpFiles.Run(context, paths, (_, path, file) =>
-            {
-                using var source = Open(path, file);
-                if (file.Quiet)
-                {
-                    _ = source.Tags.Count();
-                    return ExitCodes.Ok;
-                }
-
-                var console = file.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
-                if (paths.Count > 1)
-                {
-                    console.WriteLine($"== {path}");
-                }
-
-                Render(console, path, source);
-                return ExitCodes.Ok;
-            });
+            return DumpFiles.RunText(context, paths, parse.GetValue(BugCheckCli.NoColor), Open, Render);
         }));
         return command;
     }
