@@ -6,10 +6,3 @@ internal interface IDumpWriteTarget
     /// <summary>Receives one write; <paramref name="bytes"/> is only valid during the call.</summary>
     void Write(DumpIoType type, long offset, ReadOnlyMemory<byte> bytes);
 }
-
-/// <summary>The content of physical pages, for the writer to copy into the body.</summary>
-internal interface IPhysicalPageSource
-{
-    /// <summary>Fills <paramref name="page"/> (one page) with physical page <paramref name="frame"/>.</summary>
-    void ReadPage(ulong frame, Span<byte> page);
-}

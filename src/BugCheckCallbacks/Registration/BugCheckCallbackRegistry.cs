@@ -300,7 +300,7 @@ public sealed class BugCheckCallbackRegistry
             if ((uint)_called < (uint)_results.Length)
             {
                 // An unfinished record (finish: false) reports its state as it is now: Inserted, or Empty if it deregistered.
-                _results[_called] = new DispatchResult(record, state == DispatchEngine.StateNotFinished ? record.State : state, exception);
+                _results[_called] = new DispatchResult(record, DispatchEngine.StateAfterCall(record, state), exception);
             }
 
             _called++;

@@ -21,6 +21,10 @@ internal static class DispatchEngine
     /// </summary>
     public const BufferDumpState StateNotFinished = (BufferDumpState)0xFF;
 
+    /// <summary>The state a call left <paramref name="record"/> in: <paramref name="state"/>, or the record's own when the walk did not compute it.</summary>
+    public static BufferDumpState StateAfterCall(BugCheckReasonCallbackRecord record, BufferDumpState state) =>
+        state == StateNotFinished ? record.State : state;
+
     /// <summary>Walks <paramref name="slots"/> (last to first when <paramref name="reverse"/>) and calls each eligible record.</summary>
     /// <returns>The number of calls made.</returns>
     public static int Walk<TObserver>(ReadOnlySpan<CallbackList<BugCheckReasonCallbackRecord>.Slot> slots, bool reverse, BugCheckCallbackReason reason, bool finish, ref TObserver observer)

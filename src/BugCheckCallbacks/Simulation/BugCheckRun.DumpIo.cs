@@ -105,7 +105,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
             BugCheckParameter4 = _request.BugCheckParameter4,
             PhysicalMemoryRuns = map.PhysicalMemoryRuns,
             NumberOfPages = map.PhysicalPageCount,
-            DumpType = LayoutOf(_request.DumpType) == DumpBodyLayout.RunBased ? 1u : 5u,
+            DumpType = LayoutOf(_request.DumpType) == DumpBodyLayout.RunBased ? DumpHeader64.DumpTypeFull : DumpHeader64.DumpTypeBitmap,
             SystemTime = _options.SystemTime.ToFileTime(),
             Comment = $"BugCheckCallbacks simulated {_request.DumpType} dump",
             ProductType = VerNtWorkstation,

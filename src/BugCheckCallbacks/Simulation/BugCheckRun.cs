@@ -123,7 +123,7 @@ internal sealed partial class BugCheckRun
     {
         var result = EndProbe(_probe, exception);
         LeaveRoutine();
-        return Conclude(protocol, record, position, call, result, state == DispatchEngine.StateNotFinished ? record.State : state);
+        return Conclude(protocol, record, position, call, result, DispatchEngine.StateAfterCall(record, state));
     }
 
     private ReasonCallbackData? Prepare(Protocol protocol, int call)

@@ -76,6 +76,7 @@ public sealed class SimulatedMemoryMap
         _runs = Array.ConvertAll(_physical, r => new PhysicalMemoryRun(r.Range.Address >> PageShift, r.Range.Size >> PageShift));
 
         var allocator = new FrameAllocator(_runs);
+        var frameCount = PhysicalPageCount;
         var neededFrames = 1UL; // the PML4
         foreach (var region in _virtual)
         {
@@ -84,12 +85,12 @@ public sealed class SimulatedMemoryMap
 
         for (var level = 3; level >= 1; level--)
         {
-            ForEachTableIndex(_virtual, level, () => neededFrames = SaturatingAdd(neededFrames, 1), stopWhen: () => neededFrames > allocator.FreeFrames);
+            ForEachTableIndex(_virtual, level, () => neededFrames = SaturatingAdd(neededFrames, 1), stopWhen: () => neededFrames > frameCount);
         }
 
-        if (neededFrames > allocator.FreeFrames)
+        if (neededFrames > frameCount)
         {
-            throw new ArgumentException($"The virtual regions need more page frames (page tables included) than physical memory has (0x{allocator.FreeFrames:X}).", nameof(regions));
+            throw new ArgumentException($"The virtual regions need more page frames (page tables included) than physical memory has (0x{frameCount:X}).", nameof(regions));
         }
 
         foreach (var key in TableKeys(_virtual))
@@ -137,9 +138,6 @@ public sealed class SimulatedMemoryMap
 
     /// <summary>Gets the number of page-table pages (PML4, PDPTs, page directories and page tables).</summary>
     public int PageTablePageCount => _tableFrameByKey.Count;
-
-    /// <summary>Gets the highest physical page frame number plus one.</summary>
-    internal ulong PhysicalPageLimit => _runs[^1].EndPage;
 
     /// <summary>Gets the total number of physical pages.</summary>
     internal ulong PhysicalPageCount => _runs.Aggregate(0UL, (sum, run) => sum + run.PageCount);
@@ -489,8 +487,6 @@ public sealed class SimulatedMemoryMap
     {
         private int _run = runs.Length - 1;
         private ulong _next = runs[^1].EndPage;
-
-        public ulong FreeFrames => runs.Aggregate(0UL, (sum, run) => sum + run.PageCount);
 
         public ulong TakeOne() => Take(1).Single().Frame;
 
