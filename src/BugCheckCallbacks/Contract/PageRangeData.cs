@@ -63,6 +63,21 @@ public sealed class AddPagesData : PageRangeData
     internal AddPagesData()
     {
     }
+
+    /// <summary>
+    /// Creates the structure as the kernel hands it to one AddPages call, to call one callback outside a bug check
+    /// (see <see cref="Simulation.SimulatedKernel.Invoke{TData}"/>).
+    /// </summary>
+    /// <param name="bugCheckCode">The stop code (<c>BugCheckCode</c>).</param>
+    /// <param name="context">The <c>Context</c>: 0 on the first call, then what the callback left in it.</param>
+    /// <returns>A structure with <see cref="PageRangeData.Flags"/>, <see cref="PageRangeData.Address"/> and <see cref="PageRangeData.Count"/> zeroed.</returns>
+    public static AddPagesData ForCall(uint bugCheckCode = 0, nint context = 0)
+    {
+        var data = new AddPagesData();
+        data.PrepareFirstCall(bugCheckCode);
+        data.Context = context;
+        return data;
+    }
 }
 
 /// <summary>
@@ -73,5 +88,20 @@ public sealed class RemovePagesData : PageRangeData
 {
     internal RemovePagesData()
     {
+    }
+
+    /// <summary>
+    /// Creates the structure as the kernel hands it to one RemovePages call, to call one callback outside a bug check
+    /// (see <see cref="Simulation.SimulatedKernel.Invoke{TData}"/>).
+    /// </summary>
+    /// <param name="bugCheckCode">The stop code (<c>BugCheckCode</c>).</param>
+    /// <param name="context">The <c>Context</c>: 0 on the first call, then what the callback left in it.</param>
+    /// <returns>A structure with <see cref="PageRangeData.Flags"/>, <see cref="PageRangeData.Address"/> and <see cref="PageRangeData.Count"/> zeroed.</returns>
+    public static RemovePagesData ForCall(uint bugCheckCode = 0, nint context = 0)
+    {
+        var data = new RemovePagesData();
+        data.PrepareFirstCall(bugCheckCode);
+        data.Context = context;
+        return data;
     }
 }

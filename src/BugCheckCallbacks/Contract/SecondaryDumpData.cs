@@ -18,9 +18,53 @@ public class SecondaryDumpData : ReasonCallbackData
 
     private readonly byte[] _inBuffer;
 
+    /// <summary>The <see cref="InBufferLength"/> the factory methods use when none is given: one page.</summary>
+    public const int DefaultInBufferLength = 4096;
+
+    /// <summary>The largest <see cref="InBufferLength"/> the factory methods accept: 1 MiB.</summary>
+    public const int MaxInBufferLength = 1 << 20;
+
     internal SecondaryDumpData(int inBufferLength)
     {
         _inBuffer = new byte[inBufferLength];
+    }
+
+    /// <summary>
+    /// Creates the structure as the kernel hands it to the sizing pass (<c>OutBuffer == NULL</c>), to call one callback
+    /// outside a bug check (see <see cref="Simulation.SimulatedKernel.Invoke{TData}"/>).
+    /// </summary>
+    /// <param name="maximumAllowed">The <c>MaximumAllowed</c> the kernel offers.</param>
+    /// <param name="inBufferLength">The size of the system buffer (<c>InBufferLength</c>), from 0 to <see cref="MaxInBufferLength"/>.</param>
+    /// <returns>A structure in the sizing pass: <see cref="IsSizeQuery"/> set, <see cref="OutBuffer"/> empty, <see cref="Guid"/> empty.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inBufferLength"/> is negative or larger than <see cref="MaxInBufferLength"/>.</exception>
+    public static SecondaryDumpData ForSizeQuery(uint maximumAllowed, int inBufferLength = DefaultInBufferLength)
+    {
+        var data = new SecondaryDumpData(CheckInBufferLength(inBufferLength));
+        data.PrepareSizeQuery(maximumAllowed);
+        return data;
+    }
+
+    /// <summary>
+    /// Creates the structure as the kernel hands it to the data pass (<c>OutBuffer == InBuffer</c>), to call one callback
+    /// outside a bug check (see <see cref="Simulation.SimulatedKernel.Invoke{TData}"/>).
+    /// </summary>
+    /// <param name="maximumAllowed">The <c>MaximumAllowed</c> the kernel offers.</param>
+    /// <param name="inBufferLength">The size of the system buffer (<c>InBufferLength</c>), from 0 to <see cref="MaxInBufferLength"/>.</param>
+    /// <returns>A structure in the data pass: <see cref="OutBuffer"/> is the zeroed <see cref="InBuffer"/>, <see cref="Guid"/> empty.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inBufferLength"/> is negative or larger than <see cref="MaxInBufferLength"/>.</exception>
+    public static SecondaryDumpData ForDataPass(uint maximumAllowed, int inBufferLength = DefaultInBufferLength)
+    {
+        var data = new SecondaryDumpData(CheckInBufferLength(inBufferLength));
+        data.PrepareDataCall(maximumAllowed);
+        return data;
+    }
+
+    /// <summary>Returns <paramref name="inBufferLength"/> when it is a size the kernel could hand over.</summary>
+    private protected static int CheckInBufferLength(int inBufferLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(inBufferLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(inBufferLength, MaxInBufferLength);
+        return inBufferLength;
     }
 
     /// <inheritdoc/>

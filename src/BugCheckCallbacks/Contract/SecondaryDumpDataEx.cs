@@ -21,6 +21,48 @@ public sealed class SecondaryDumpDataEx : SecondaryDumpData
     /// <inheritdoc/>
     public override uint Length => NativeSize;
 
+    /// <summary>
+    /// Creates the structure as the kernel hands it to one call of the multi-part protocol, to call one callback outside
+    /// a bug check (see <see cref="Simulation.SimulatedKernel.Invoke{TData}"/>).
+    /// </summary>
+    /// <param name="maximumAllowed">The <c>MaximumAllowed</c> the kernel offers.</param>
+    /// <param name="context">The <c>Context</c>: 0 on the first call, then what the callback left in it.</param>
+    /// <param name="dumpType">The dump type being written (<c>DumpType</c>).</param>
+    /// <param name="bugCheckCode">The stop code (<c>BugCheckCode</c>).</param>
+    /// <param name="bugCheckParameter1">The first stop parameter.</param>
+    /// <param name="bugCheckParameter2">The second stop parameter.</param>
+    /// <param name="bugCheckParameter3">The third stop parameter.</param>
+    /// <param name="bugCheckParameter4">The fourth stop parameter.</param>
+    /// <param name="inBufferLength">The size of the system buffer (<c>InBufferLength</c>), from 0 to <see cref="SecondaryDumpData.MaxInBufferLength"/>.</param>
+    /// <returns>A structure with <see cref="Flags"/> cleared and <see cref="SecondaryDumpData.OutBuffer"/> the zeroed <see cref="SecondaryDumpData.InBuffer"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dumpType"/> is not a dump type the kernel writes, or <paramref name="inBufferLength"/> is out of range.</exception>
+    public static SecondaryDumpDataEx ForCall(
+        uint maximumAllowed,
+        nint context = 0,
+        DumpType dumpType = DumpType.Automatic,
+        uint bugCheckCode = 0,
+        ulong bugCheckParameter1 = 0,
+        ulong bugCheckParameter2 = 0,
+        ulong bugCheckParameter3 = 0,
+        ulong bugCheckParameter4 = 0,
+        int inBufferLength = DefaultInBufferLength)
+    {
+        DumpTypes.ThrowIfNotWritten(dumpType);
+        var data = new SecondaryDumpDataEx(CheckInBufferLength(inBufferLength))
+        {
+            DumpType = dumpType,
+            BugCheckCode = bugCheckCode,
+            BugCheckParameter1 = bugCheckParameter1,
+            BugCheckParameter2 = bugCheckParameter2,
+            BugCheckParameter3 = bugCheckParameter3,
+            BugCheckParameter4 = bugCheckParameter4,
+        };
+        data.PrepareDataCall(maximumAllowed);
+        data.Context = context;
+        data.Flags = SecondaryDataFlags.None;
+        return data;
+    }
+
     /// <summary>Gets or sets the callback's private context, zero before the first call and kept between calls (<c>Context</c>).</summary>
     public nint Context { get; set; }
 

@@ -20,6 +20,42 @@ public sealed class TriageDumpData : ReasonCallbackData
     /// <inheritdoc/>
     public override uint Length => NativeSize;
 
+    /// <summary>The <see cref="MaxVirtMemSize"/> <see cref="ForCall"/> uses when none is given, and the simulated kernel's default: 1 MiB.</summary>
+    public const uint DefaultMaxVirtMemSize = 0x100000;
+
+    /// <summary>
+    /// Creates the structure as the kernel hands it to a TriageDumpData callback during a bug check, to call one callback
+    /// outside a bug check (see <see cref="Simulation.SimulatedKernel.Invoke{TData}"/>).
+    /// </summary>
+    /// <param name="maxVirtMemSize">The most bytes the blocks may add (<c>MaxVirtMemSize</c>), at most <see cref="TriageDumpDataArray.MaxMemorySize"/>.</param>
+    /// <param name="bugCheckCode">The stop code (<c>BugCheckCode</c>).</param>
+    /// <param name="bugCheckParameter1">The first stop parameter.</param>
+    /// <param name="bugCheckParameter2">The second stop parameter.</param>
+    /// <param name="bugCheckParameter3">The third stop parameter.</param>
+    /// <param name="bugCheckParameter4">The fourth stop parameter.</param>
+    /// <returns>A structure with <see cref="Flags"/> = <see cref="TriageDumpDataFlags.BugCheckActive"/> and <see cref="DataArray"/> null.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxVirtMemSize"/> exceeds <see cref="TriageDumpDataArray.MaxMemorySize"/>.</exception>
+    public static TriageDumpData ForCall(
+        uint maxVirtMemSize = DefaultMaxVirtMemSize,
+        uint bugCheckCode = 0,
+        ulong bugCheckParameter1 = 0,
+        ulong bugCheckParameter2 = 0,
+        ulong bugCheckParameter3 = 0,
+        ulong bugCheckParameter4 = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxVirtMemSize, TriageDumpDataArray.MaxMemorySize);
+        return new TriageDumpData
+        {
+            Flags = TriageDumpDataFlags.BugCheckActive,
+            MaxVirtMemSize = maxVirtMemSize,
+            BugCheckCode = bugCheckCode,
+            BugCheckParameter1 = bugCheckParameter1,
+            BugCheckParameter2 = bugCheckParameter2,
+            BugCheckParameter3 = bugCheckParameter3,
+            BugCheckParameter4 = bugCheckParameter4,
+        };
+    }
+
     /// <summary>Gets or sets the array of blocks the callback contributes (<c>DataArray</c>); null on entry.</summary>
     public TriageDumpDataArray? DataArray { get; set; }
 

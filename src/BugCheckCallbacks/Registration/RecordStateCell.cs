@@ -87,6 +87,16 @@ internal struct RecordStateCell
         return finalState;
     }
 
+    /// <summary>Makes registration <paramref name="generation"/> callable again after a call that finished it (a single call outside a bug check).</summary>
+    public void Reopen(long generation)
+    {
+        var mark = Volatile.Read(ref _mark);
+        if (mark >> GenerationShift == generation)
+        {
+            Interlocked.CompareExchange(ref _mark, 0, mark);
+        }
+    }
+
     /// <summary>Moves the raw state <paramref name="from"/> → <paramref name="to"/> in one step (the classic Started path).</summary>
     public bool TryMove(BufferDumpState from, BufferDumpState to)
     {

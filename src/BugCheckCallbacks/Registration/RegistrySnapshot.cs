@@ -26,6 +26,15 @@ public sealed class RegistrySnapshot
         return _byReason[(int)reason];
     }
 
+    /// <summary>A snapshot holding only <paramref name="record"/>, under registration <paramref name="generation"/>: what one call of it walks.</summary>
+    internal static RegistrySnapshot Of(BugCheckReasonCallbackRecord record, long generation)
+    {
+        var slots = new CallbackList<BugCheckReasonCallbackRecord>.Slot[(int)BugCheckCallbackReason.Reserved3 + 1][];
+        Array.Fill(slots, []);
+        slots[(int)record.Reason] = [new(record, generation)];
+        return new RegistrySnapshot(slots, []);
+    }
+
     /// <summary>Gets the registrations of <paramref name="reason"/>, in dispatch order, for the engine to walk.</summary>
     internal ReadOnlySpan<CallbackList<BugCheckReasonCallbackRecord>.Slot> GetSlots(BugCheckCallbackReason reason) => _slots[(int)reason];
 

@@ -28,17 +28,17 @@ internal sealed partial class BugCheckRun
     /// Gives up on the run if its thread is still inside the routine: from then on the thread touches nothing (it stops
     /// when the routine returns, if ever), so the outcome so far can be read safely.
     /// </summary>
-    /// <returns>The outcome so far with a <see cref="ViolationKind.CallbackHung"/> violation, or null when the routine just returned.</returns>
-    public BugCheckOutcome? TryAbandon(TimeSpan timeout)
+    /// <returns>True when the run was abandoned and a <see cref="ViolationKind.CallbackHung"/> violation added; false when the routine just returned.</returns>
+    public bool TryAbandon(TimeSpan timeout)
     {
         if (Interlocked.CompareExchange(ref _where, Abandoned, InRoutine) != InRoutine)
         {
-            return null;
+            return false;
         }
 
         var site = _routineSite;
         Violate(site, ViolationKind.CallbackHung, Invariant($"The call did not return within the hang timeout of {timeout.TotalSeconds:F1} s; the bug check was abandoned in {site.Phase} and its thread left running."));
-        return BuildOutcome();
+        return true;
     }
 
     /// <summary>Marks the thread as inside a routine (the only place a hang can happen), timing it from now.</summary>

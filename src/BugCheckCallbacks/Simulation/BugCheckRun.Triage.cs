@@ -40,7 +40,7 @@ internal sealed partial class BugCheckRun
                 continue;
             }
 
-            if (block.Size > _options.TriageMaxVirtMemSize - total)
+            if (block.Size > _triageData!.MaxVirtMemSize - total)
             {
                 overBudget = true;
                 continue;
@@ -52,7 +52,7 @@ internal sealed partial class BugCheckRun
 
         if (overBudget)
         {
-            Violate(site, ViolationKind.TriageBlocksExceedMaxVirtMemSize, Invariant($"The blocks add up to 0x{array.DataSize:X} bytes; MaxVirtMemSize is 0x{_options.TriageMaxVirtMemSize:X}. Blocks past it were dropped."));
+            Violate(site, ViolationKind.TriageBlocksExceedMaxVirtMemSize, Invariant($"The blocks add up to 0x{array.DataSize:X} bytes; MaxVirtMemSize is 0x{_triageData!.MaxVirtMemSize:X}. Blocks past it were dropped."));
         }
 
         return total;

@@ -22,7 +22,7 @@ internal sealed partial class BugCheckRun
     private readonly int[] _classicCalls;
     private readonly List<CallbackInvocation> _invocations = [];
     private readonly List<Violation> _violations = [];
-    private readonly DumpIoData _dumpIo = new();
+    private DumpIoData _dumpIo = new();
     private int _sequence;
     private CallProbe _probe;
     private long _totalCalls;
@@ -55,13 +55,12 @@ internal sealed partial class BugCheckRun
     public BugCheckOutcome Run()
     {
         RunEntry();
-        if (_options.DumpType is DumpType.Triage or DumpType.Automatic)
+        if (DumpTypes.Dispatches(_options.DumpType, BugCheckCallbackReason.TriageDumpData))
         {
             RunTriage();
         }
 
-        // Since Windows 8, AddPages (and RemovePages) callbacks run for kernel and complete dumps alike.
-        if (_options.DumpType is DumpType.Full or DumpType.Summary or DumpType.BitmapFull or DumpType.BitmapKernel or DumpType.Automatic)
+        if (DumpTypes.Dispatches(_options.DumpType, BugCheckCallbackReason.AddPages))
         {
             RunPageProtocol(BugCheckCallbackReason.AddPages, new AddPagesData());
             RunPageProtocol(BugCheckCallbackReason.RemovePages, new RemovePagesData());
@@ -123,11 +122,28 @@ internal sealed partial class BugCheckRun
     {
         var result = EndProbe(_probe, exception);
         LeaveRoutine();
-        return Conclude(protocol, record, position, call, result, DispatchEngine.StateAfterCall(record, state));
+        var again = Conclude(protocol, record, position, call, result, DispatchEngine.StateAfterCall(record, state));
+        _asksAgain = again;
+        return again && !_singleCall;
     }
+
+    private ReasonCallbackData? Adopted(Protocol protocol) => protocol switch
+    {
+        Protocol.Entry => null,
+        Protocol.Triage => _triageData,
+        Protocol.AddPages or Protocol.RemovePages => _pageData,
+        Protocol.DumpIo => _dumpIo,
+        Protocol.SecondarySizing or Protocol.SecondaryData => _secondaryData,
+        _ => _multiPartData,
+    };
 
     private ReasonCallbackData? Prepare(Protocol protocol, int call)
     {
+        if (_singleCall)
+        {
+            return Adopted(protocol); // the caller built the structure as the kernel would hand it over
+        }
+
         switch (protocol)
         {
             case Protocol.Entry:
@@ -277,7 +293,8 @@ internal sealed partial class BugCheckRun
     private static CallSite ClassicSite(BugCheckCallbackRecord record, int index) =>
         new(BugCheckPhase.Classic, null, record.Component ?? string.Empty, index, 1, null, record);
 
-    private BugCheckOutcome BuildOutcome()
+    /// <summary>The outcome so far: the whole bug check once <see cref="Run"/> returned, or up to the call a hang abandoned.</summary>
+    public BugCheckOutcome BuildOutcome()
     {
         var records = new List<RecordOutcome>();
         for (var reason = 1; reason < ReasonCount; reason++)

@@ -23,6 +23,9 @@ public sealed class SimulatedKernel
     private const int Hung = 3;
     private static readonly TimeSpan s_hangPoll = TimeSpan.FromMilliseconds(10);
 
+    [ThreadStatic]
+    private static SimulatedKernel? t_current;
+
     private int _status;
     private int _bugCheckThread; // the thread running the bug check: a KeBugCheckEx from it is nested, from another concurrent
 
@@ -44,6 +47,13 @@ public sealed class SimulatedKernel
 
     /// <summary>Gets a value indicating whether the kernel has bug-checked.</summary>
     public bool HasBugChecked => Volatile.Read(ref _status) is Done or Hung;
+
+    /// <summary>Gets the kernel whose callback is running on this thread, or <see langword="null"/> outside a callback.</summary>
+    /// <remarks>
+    /// A routine calls kernel routines without naming a kernel, as a driver calls <c>KeBugCheckEx</c>: this is how it reaches
+    /// the one calling it, for instance <c>SimulatedKernel.Current!.KeBugCheckEx(...)</c> to model a nested bug check.
+    /// </remarks>
+    public static SimulatedKernel? Current => t_current;
 
     /// <summary>Gets a value indicating whether a callback of the bug check never returned (<see cref="ViolationKind.CallbackHung"/>): the kernel is unusable.</summary>
     public bool IsHung => Volatile.Read(ref _status) == Hung;
@@ -89,7 +99,7 @@ public sealed class SimulatedKernel
             var request = new BugCheckRequest(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4, Options.DumpType);
             var run = new BugCheckRun(Options, Callbacks.Snapshot(), request, sink);
             using var freeze = Options.DetectAllocations ? GarbageCollectorFreeze.Enter() : default;
-            finished = RunOnItsThread(run, out var outcome, out var failure);
+            finished = RunOnItsThread(run, run.Run, run.BuildOutcome, out var outcome, out var failure);
             failure?.Throw();
             return outcome!;
         }
@@ -101,21 +111,95 @@ public sealed class SimulatedKernel
     }
 
     /// <summary>
+    /// Calls one registered callback once with <paramref name="data"/>, the structure as the kernel would hand it over
+    /// (built with <see cref="SecondaryDumpData.ForDataPass"/>, <see cref="AddPagesData.ForCall"/> and the like), and
+    /// returns what it set and what the verifier thinks of the call.
+    /// </summary>
+    /// <typeparam name="TData">The reason's structure.</typeparam>
+    /// <param name="record">A record registered with <see cref="Callbacks"/> for the reason <paramref name="data"/> belongs to, and still Inserted.</param>
+    /// <param name="data">The structure to hand over: <see cref="SecondaryDumpData"/> for SecondaryDumpData, <see cref="SecondaryDumpDataEx"/> for SecondaryMultiPartDumpData, and so on.</param>
+    /// <returns>The call, its violations, what the kernel accepted, and <paramref name="data"/> as the callback left it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/> or <paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="record"/> is not registered here, not Inserted, or registered for another reason than <paramref name="data"/>'s.</exception>
+    /// <exception cref="InvalidOperationException">The kernel has bug-checked or is running a call or bug check.</exception>
+    /// <remarks>
+    /// The call runs as in a bug check (its own thread, <see cref="Current"/> set, the time budget, allocation detection, hang
+    /// timeout) but is not one: the kernel stays usable and the record is Inserted again afterwards. A call that hangs makes
+    /// the kernel <see cref="IsHung"/>, as in a bug check.
+    /// </remarks>
+    public CallOutcome<TData> Invoke<TData>(BugCheckReasonCallbackRecord record, TData data)
+        where TData : ReasonCallbackData
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return new CallOutcome<TData>(InvokeCore(record, data), data);
+    }
+
+    /// <summary>Calls one registered <see cref="BugCheckCallbackReason.Reserved1"/> callback once (it receives no structure) and returns what the verifier thinks of the call.</summary>
+    /// <param name="record">A record registered with <see cref="Callbacks"/> for Reserved1, and still Inserted.</param>
+    /// <returns>The call and its violations.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="record"/> is not registered here for Reserved1, or not Inserted.</exception>
+    /// <exception cref="InvalidOperationException">The kernel has bug-checked or is running a call or bug check.</exception>
+    public CallOutcome Invoke(BugCheckReasonCallbackRecord record) => InvokeCore(record, null);
+
+    private CallOutcome InvokeCore(BugCheckReasonCallbackRecord record, ReasonCallbackData? data)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var reason = BugCheckRun.ReasonOf(data);
+        if (!ReferenceEquals(record.Owner, Callbacks) || !record.StateCell.IsCallable(out var generation))
+        {
+            var where = record.Owner is null || ReferenceEquals(record.Owner, Callbacks) ? string.Empty : " in another kernel's registry";
+            throw new ArgumentException($"The record must be registered with this kernel's Callbacks and Inserted; it is {record.State}{where}.", nameof(record));
+        }
+
+        if (record.Reason != reason)
+        {
+            throw new ArgumentException($"The record is registered for {record.Reason}, but {(data is null ? "no structure" : data.GetType().Name)} is handed to {reason} routines.", nameof(data));
+        }
+
+        switch (Interlocked.CompareExchange(ref _status, Running, Idle))
+        {
+            case Running:
+                throw new InvalidOperationException("The simulated kernel is running a callback or a bug check; call one callback at a time.");
+            case Done or Hung:
+                throw new InvalidOperationException("The simulated kernel has already bug-checked; create a new SimulatedKernel to call a callback.");
+        }
+
+        var finished = true;
+        try
+        {
+            var request = new BugCheckRequest(0, 0, 0, 0, 0, Options.DumpType);
+            var run = new BugCheckRun(Options with { Log = InvocationLog.All }, RegistrySnapshot.Of(record, generation), request, sink: null);
+            using var freeze = Options.DetectAllocations ? GarbageCollectorFreeze.Enter() : default;
+            finished = RunOnItsThread(run, () => run.RunSingleCall(record, data), run.AbandonedSingleCall, out var outcome, out var failure);
+            failure?.Throw();
+            record.StateCell.Reopen(generation); // a probe, not a bug check: the record can be called again
+            return outcome!;
+        }
+        finally
+        {
+            Volatile.Write(ref _status, finished ? Idle : Hung);
+        }
+    }
+
+    /// <summary>
     /// Runs the bug check on a thread of its own and waits; gives up on it when one routine runs past the hang timeout.
     /// </summary>
     /// <returns><see langword="true"/> when the run finished (its outcome, or the exception it ended with); false when abandoned.</returns>
-    private bool RunOnItsThread(BugCheckRun run, out BugCheckOutcome? outcome, out ExceptionDispatchInfo? failure)
+    private bool RunOnItsThread<T>(BugCheckRun run, Func<T> body, Func<T> abandoned, out T? outcome, out ExceptionDispatchInfo? failure)
+        where T : class
     {
-        BugCheckOutcome? result = null;
+        T? result = null;
         ExceptionDispatchInfo? error = null;
         using var done = new ManualResetEventSlim();
         var thread = new Thread(() =>
         {
             Volatile.Write(ref _bugCheckThread, Environment.CurrentManagedThreadId); // a KeBugCheckEx from here is nested
+            t_current = this;
             KernelAllocationLedger.Touch(); // a new thread's first thread-static access allocates: not the first callback's doing
             try
             {
-                result = run.Run();
+                result = body();
             }
             catch (BugCheckRun.RunAbandonedException)
             {
@@ -139,9 +223,9 @@ public sealed class SimulatedKernel
         var timeout = Options.HangTimeout;
         while (!done.Wait(s_hangPoll))
         {
-            if (timeout != Timeout.InfiniteTimeSpan && run.IsHung(timeout) && run.TryAbandon(timeout) is { } abandoned)
+            if (timeout != Timeout.InfiniteTimeSpan && run.IsHung(timeout) && run.TryAbandon(timeout))
             {
-                (outcome, failure) = (abandoned, null);
+                (outcome, failure) = (abandoned(), null);
                 return false;
             }
         }

@@ -93,7 +93,7 @@ public sealed record SimulationOptions
     public void Validate()
     {
         var errors = new List<string>();
-        if (DumpType is DumpType.Invalid or DumpType.Unknown || !Enum.IsDefined(DumpType))
+        if (!DumpTypes.IsWritten(DumpType))
         {
             errors.Add($"DumpType {(int)DumpType} is not a dump type the kernel writes (1..7).");
         }

@@ -1,0 +1,89 @@
+using BugCheckCallbacks.Registration;
+
+namespace BugCheckCallbacks.Simulation;
+
+internal sealed partial class BugCheckRun
+{
+    private bool _singleCall;
+    private bool _asksAgain;
+
+    /// <summary>
+    /// One call of one record with the structure the caller built: the same walk, checks and log as in a bug check, but the
+    /// data is handed over as given (nothing prepares it) and a request to be called again ends the walk instead of looping.
+    /// </summary>
+    public CallOutcome RunSingleCall(BugCheckReasonCallbackRecord record, ReasonCallbackData? data)
+    {
+        _singleCall = true;
+        var protocol = Adopt(data);
+        Walk(record.Reason, protocol, finish: protocol is Protocol.Entry or Protocol.Triage);
+        var call = _invocations[0];
+        var ranges = protocol is Protocol.AddPages or Protocol.RemovePages && call.BytesProduced > 0 ? [AcceptedRange(_pageData!)] : Array.Empty<PageRange>();
+        return new CallOutcome(record, call, _violations.ToArray(), _asksAgain, _blobs.Count > 0 ? _blobs[0] : null, ranges, _triageBlocks.ToArray());
+    }
+
+    /// <summary>The whole pages of a range the kernel accepted, as <see cref="ApplyPageRange"/> counted them.</summary>
+    private static PageRange AcceptedRange(PageRangeData data)
+    {
+        var space = data.Flags.HasFlag(PageRangeFlags.VirtualAddress) ? AddressSpace.Virtual : AddressSpace.Physical;
+        return new PageRange(space, data.Address & ~((ulong)SimulatedMemoryMap.PageSize - 1), data.Count);
+    }
+
+    /// <summary>The single call as far as it got when it was abandoned: it never returned, so it produced nothing and its record is still in its call.</summary>
+    public CallOutcome AbandonedSingleCall()
+    {
+        var site = _routineSite;
+        var call = new CallbackInvocation(
+            0, site.Phase, site.Reason, InvocationPass.None, null, site.Component, site.Index, site.CallNumber,
+            _options.TimeProvider.GetElapsedTime(Volatile.Read(ref _routineStart)), 0, 0, site.Record!.State, Faulted: false)
+        {
+            Record = site.Record,
+        };
+        return new CallOutcome(site.Record, call, _violations.ToArray(), false, null, [], []);
+    }
+
+    /// <summary>Puts the caller's structure where its protocol reads it; returns that protocol.</summary>
+    private Protocol Adopt(ReasonCallbackData? data)
+    {
+        switch (data)
+        {
+            case null:
+                return Protocol.Entry;
+            case SecondaryDumpDataEx multiPart:
+                _multiPartData = multiPart;
+                return Protocol.MultiPart;
+            case SecondaryDumpData secondary:
+                _secondaryData = secondary;
+                return secondary.IsSizeQuery ? Protocol.SecondarySizing : Protocol.SecondaryData;
+            case AddPagesData or RemovePagesData:
+                _pageData = (PageRangeData)data;
+                return data is AddPagesData ? Protocol.AddPages : Protocol.RemovePages;
+            case DumpIoData io:
+                _dumpIo = io;
+                _io = new IoWrite(io.Type, PhaseOfWrite(io.Type), io.Offset, io.Buffer);
+                return Protocol.DumpIo;
+            default:
+                _triageData = (TriageDumpData)data;
+                return Protocol.Triage;
+        }
+    }
+
+    private static BugCheckPhase PhaseOfWrite(DumpIoType type) => type switch
+    {
+        DumpIoType.Header => BugCheckPhase.DumpHeader,
+        DumpIoType.Body => BugCheckPhase.DumpBody,
+        DumpIoType.SecondaryData => BugCheckPhase.SecondaryData,
+        _ => BugCheckPhase.DumpComplete,
+    };
+
+    /// <summary>The reason whose routines receive <paramref name="data"/>'s structure.</summary>
+    internal static BugCheckCallbackReason ReasonOf(ReasonCallbackData? data) => data switch
+    {
+        null => BugCheckCallbackReason.Reserved1,
+        SecondaryDumpDataEx => BugCheckCallbackReason.SecondaryMultiPartDumpData,
+        SecondaryDumpData => BugCheckCallbackReason.SecondaryDumpData,
+        AddPagesData => BugCheckCallbackReason.AddPages,
+        RemovePagesData => BugCheckCallbackReason.RemovePages,
+        DumpIoData => BugCheckCallbackReason.DumpIo,
+        _ => BugCheckCallbackReason.TriageDumpData,
+    };
+}
