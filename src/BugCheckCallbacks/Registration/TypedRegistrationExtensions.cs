@@ -22,7 +22,7 @@ public static class TypedRegistrationExtensions
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(callback);
-        return registry.Register(record, (_, rec, _) => callback(rec), BugCheckCallbackReason.Reserved1, component);
+        return registry.Register(record, Untyped(callback), BugCheckCallbackReason.Reserved1, component);
     }
 
     /// <summary>Registers a <c>KbCallbackSecondaryDumpData</c> routine; it gets <c>KBUGCHECK_SECONDARY_DUMP_DATA</c>.</summary>
@@ -90,8 +90,29 @@ public static class TypedRegistrationExtensions
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(callback);
-        return registry.Register(record, (_, rec, data) => callback(rec, data as TData ?? throw WrongData<TData>(reason, data)), reason, component);
+        return registry.Register(record, Untyped(callback, reason), reason, component);
     }
+
+    /// <summary>The untyped routine the kernel calls for a typed one: it hands over the structure uncast.</summary>
+    internal static BugCheckReasonCallback Untyped<TData>(BugCheckReasonCallback<TData> callback, BugCheckCallbackReason reason)
+        where TData : ReasonCallbackData =>
+        (_, rec, data) => callback(rec, data as TData ?? throw WrongData<TData>(reason, data));
+
+    /// <summary>The untyped routine the kernel calls for a Reserved1 one, which receives no structure.</summary>
+    internal static BugCheckReasonCallback Untyped(Action<BugCheckReasonCallbackRecord> callback) => (_, rec, _) => callback(rec);
+
+    /// <summary>The reason whose routines receive <typeparamref name="TData"/>, or null when it is not one reason's structure.</summary>
+    internal static BugCheckCallbackReason? ReasonOf<TData>()
+        where TData : ReasonCallbackData => typeof(TData) switch
+    {
+        var t when t == typeof(SecondaryDumpData) => BugCheckCallbackReason.SecondaryDumpData,
+        var t when t == typeof(SecondaryDumpDataEx) => BugCheckCallbackReason.SecondaryMultiPartDumpData,
+        var t when t == typeof(AddPagesData) => BugCheckCallbackReason.AddPages,
+        var t when t == typeof(RemovePagesData) => BugCheckCallbackReason.RemovePages,
+        var t when t == typeof(DumpIoData) => BugCheckCallbackReason.DumpIo,
+        var t when t == typeof(TriageDumpData) => BugCheckCallbackReason.TriageDumpData,
+        _ => null,
+    };
 
     // Only a tool dispatching the registry by hand with the wrong structure gets here; the simulated kernel never does.
     private static InvalidOperationException WrongData<TData>(BugCheckCallbackReason reason, ReasonCallbackData? data) =>

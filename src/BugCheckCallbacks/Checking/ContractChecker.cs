@@ -1,0 +1,201 @@
+using BugCheckCallbacks.Dump;
+using BugCheckCallbacks.Registration;
+using BugCheckCallbacks.Simulation;
+
+namespace BugCheckCallbacks.Checking;
+
+/// <summary>
+/// Checks a bug-check callback against the contract the way Driver Verifier checks a driver: runs it through every
+/// situation the contract allows for its reason and returns each violation with the situation that produced it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every situation is a whole simulated bug check on a kernel of its own, so the callback meets the real protocols: the
+/// sizing and data passes, the multi-part and add-pages repeat protocols up to <see cref="SimulationOptions.RepeatCallBudget"/>,
+/// DumpIo's writes. The fixed table covers each dump type that dispatches the reason, with the defaults and after another
+/// driver's callback faulted; for secondary data <c>MaximumAllowed</c> of 0, tiny (8), exact (what the callback asked
+/// for), one step short and large (the whole budget), no and a tiny <c>InBuffer</c>, and two instances of the driver; for
+/// triage a <c>MaxVirtMemSize</c> of one page and of 0; for DumpIo sequential offsets. Then
+/// <see cref="ContractCheckOptions.GeneratedSituations"/> more are drawn from <see cref="ContractCheckOptions.Seed"/>.
+/// </para>
+/// <para>A callback that hangs stops the check: the kernel it hung is done for and so, usually, is the callback.</para>
+/// </remarks>
+public static class ContractChecker
+{
+    /// <summary>Checks a callback of the reason whose structure is <typeparamref name="TData"/> in every situation.</summary>
+    /// <typeparam name="TData">The reason's structure: <see cref="SecondaryDumpData"/>, <see cref="SecondaryDumpDataEx"/>, <see cref="AddPagesData"/>, <see cref="RemovePagesData"/>, <see cref="DumpIoData"/> or <see cref="TriageDumpData"/>.</typeparam>
+    /// <param name="callback">The routine, as registered with the typed methods of <see cref="TypedRegistrationExtensions"/>.</param>
+    /// <param name="options">How to check, or <see langword="null"/> for the defaults.</param>
+    /// <returns>The situations run and the violations found.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TData"/> is not the structure of one reason, or <paramref name="options"/> are invalid.</exception>
+    public static ContractCheckResult Check<TData>(BugCheckReasonCallback<TData> callback, ContractCheckOptions? options = null)
+        where TData : ReasonCallbackData
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var reason = ReasonOf<TData>();
+        return Run(reason, TypedRegistrationExtensions.Untyped(callback, reason), situation: null, options);
+    }
+
+    /// <summary>Replays one situation, as a finding named it, for a callback of the reason whose structure is <typeparamref name="TData"/>.</summary>
+    /// <typeparam name="TData">The reason's structure.</typeparam>
+    /// <param name="callback">The routine.</param>
+    /// <param name="situation">The situation, from <see cref="ContractFinding.Situation"/> or built by hand.</param>
+    /// <param name="options">How to check, or <see langword="null"/> for the defaults; only <see cref="ContractCheckOptions.Simulation"/> and <see cref="ContractCheckOptions.Component"/> apply.</param>
+    /// <returns>The one situation and the violations found in it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> or <paramref name="situation"/> is null.</exception>
+    /// <exception cref="ArgumentException">The situation is for another reason, or one of its values is invalid.</exception>
+    public static ContractCheckResult Replay<TData>(BugCheckReasonCallback<TData> callback, ContractSituation situation, ContractCheckOptions? options = null)
+        where TData : ReasonCallbackData
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        ArgumentNullException.ThrowIfNull(situation);
+        var reason = ReasonOf<TData>();
+        return Run(reason, TypedRegistrationExtensions.Untyped(callback, reason), situation, options);
+    }
+
+    /// <summary>Checks a <see cref="BugCheckCallbackReason.Reserved1"/> callback (it receives no structure) in every situation.</summary>
+    /// <param name="callback">The routine.</param>
+    /// <param name="options">How to check, or <see langword="null"/> for the defaults.</param>
+    /// <returns>The situations run and the violations found.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> are invalid.</exception>
+    public static ContractCheckResult CheckReserved1(Action<BugCheckReasonCallbackRecord> callback, ContractCheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return Run(BugCheckCallbackReason.Reserved1, TypedRegistrationExtensions.Untyped(callback), situation: null, options);
+    }
+
+    /// <summary>Checks an untyped callback for <paramref name="reason"/> in every situation, for tools that handle any reason.</summary>
+    /// <param name="reason">A reason the kernel dispatches (Reserved1 to TriageDumpData).</param>
+    /// <param name="callback">The routine (<c>KBUGCHECK_REASON_CALLBACK_ROUTINE</c>).</param>
+    /// <param name="options">How to check, or <see langword="null"/> for the defaults.</param>
+    /// <returns>The situations run and the violations found.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is not a reason the kernel dispatches.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> are invalid.</exception>
+    public static ContractCheckResult CheckRoutine(BugCheckCallbackReason reason, BugCheckReasonCallback callback, ContractCheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        if (reason is < BugCheckCallbackReason.Reserved1 or > BugCheckCallbackReason.TriageDumpData)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reason), reason, $"{(int)reason} is not a reason the kernel dispatches (Reserved1 to TriageDumpData).");
+        }
+
+        return Run(reason, callback, situation: null, options);
+    }
+
+    private static BugCheckCallbackReason ReasonOf<TData>()
+        where TData : ReasonCallbackData =>
+        TypedRegistrationExtensions.ReasonOf<TData>() ??
+        throw new ArgumentException($"{typeof(TData).Name} is not the structure of one reason; use SecondaryDumpData, SecondaryDumpDataEx, AddPagesData, RemovePagesData, DumpIoData or TriageDumpData.", nameof(TData));
+
+    private static ContractCheckResult Run(BugCheckCallbackReason reason, BugCheckReasonCallback callback, ContractSituation? situation, ContractCheckOptions? options)
+    {
+        options ??= new ContractCheckOptions();
+        options.Validate();
+        if (situation is not null)
+        {
+            Validate(situation, reason);
+            var findings = new List<ContractFinding>();
+            RunOne(reason, callback, situation, options, findings, out _);
+            return new ContractCheckResult(reason, options.Seed, [situation], [], findings);
+        }
+
+        var ran = new List<ContractSituation>();
+        var all = new List<ContractFinding>();
+        var queue = new Queue<ContractSituation>(SituationTable.Fixed(reason, options));
+        var learned = false;
+        while (queue.TryDequeue(out var next))
+        {
+            ran.Add(next);
+            if (RunOne(reason, callback, next, options, all, out var asked))
+            {
+                return new ContractCheckResult(reason, options.Seed, ran, [.. queue], all);
+            }
+
+            if (!learned)
+            {
+                // The first situation is the plain one: what the callback asks for there sizes the exact and generated ones.
+                learned = true;
+                foreach (var sized in SituationTable.Sized(reason, asked).Concat(SituationTable.Generated(reason, options, asked)))
+                {
+                    queue.Enqueue(sized);
+                }
+            }
+        }
+
+        return new ContractCheckResult(reason, options.Seed, ran, [], all);
+    }
+
+    /// <summary>Runs one situation as a whole bug check; true when the callback hung.</summary>
+    private static bool RunOne(BugCheckCallbackReason reason, BugCheckReasonCallback callback, ContractSituation situation, ContractCheckOptions options, List<ContractFinding> findings, out ulong asked)
+    {
+        var simulation = options.Simulation with
+        {
+            DumpType = situation.DumpType,
+            InBufferSize = situation.InBufferSize,
+            TriageMaxVirtMemSize = situation.TriageMaxVirtMemSize,
+            SequentialDumpIo = situation.SequentialDumpIo,
+            SecondaryDataBudget = situation.MaximumAllowed is { } maximum
+                ? DumpBlob.FileHeaderSize + DumpBlob.BlobHeaderSize + maximum
+                : options.Simulation.SecondaryDataBudget,
+        };
+        var kernel = new SimulatedKernel(simulation);
+        var records = new BugCheckReasonCallbackRecord[situation.Instances];
+        var peer = new BugCheckReasonCallbackRecord();
+        if (situation.FaultBefore && simulation.Order == CallbackOrder.OldestFirst)
+        {
+            kernel.Callbacks.Register(peer, Faulting, reason, "faulting-peer.sys");
+        }
+
+        for (var i = 0; i < records.Length; i++)
+        {
+            records[i] = new BugCheckReasonCallbackRecord();
+            kernel.Callbacks.Register(records[i], callback, reason, options.Component);
+        }
+
+        if (situation.FaultBefore && simulation.Order == CallbackOrder.NewestFirst)
+        {
+            kernel.Callbacks.Register(peer, Faulting, reason, "faulting-peer.sys");
+        }
+
+        var outcome = kernel.KeBugCheckEx(situation.BugCheckCode, situation.BugCheckParameter1, situation.BugCheckParameter2, situation.BugCheckParameter3, situation.BugCheckParameter4);
+        foreach (var violation in outcome.Violations)
+        {
+            if (Array.IndexOf(records, violation.Record) >= 0)
+            {
+                findings.Add(new ContractFinding(situation, violation));
+            }
+        }
+
+        // What the first instance asked for: its sizing pass, or its first part.
+        asked = outcome.Invocations
+            .Where(call => call.Record == records[0] && call.Pass != InvocationPass.Data)
+            .Select(call => (ulong)Math.Max(call.BytesProduced, 0))
+            .FirstOrDefault();
+        return kernel.IsHung;
+    }
+
+    private static void Validate(ContractSituation situation, BugCheckCallbackReason reason)
+    {
+        if (situation.Reason != reason)
+        {
+            throw new ArgumentException($"The situation is for {situation.Reason}, the callback for {reason}.", nameof(situation));
+        }
+
+        DumpTypes.ThrowIfNotWritten(situation.DumpType, nameof(situation));
+        if (situation.Instances is < 1 or > 16)
+        {
+            throw new ArgumentException($"Instances {situation.Instances} must be from 1 to 16.", nameof(situation));
+        }
+
+        if (situation.MaximumAllowed > uint.MaxValue - DumpBlob.FileHeaderSize - DumpBlob.BlobHeaderSize)
+        {
+            throw new ArgumentException($"MaximumAllowed 0x{situation.MaximumAllowed:X} leaves no room for the region's headers.", nameof(situation));
+        }
+    }
+
+    private static void Faulting(BugCheckCallbackReason reason, BugCheckReasonCallbackRecord record, ReasonCallbackData? data) =>
+        throw new InvalidOperationException("Another driver's callback faulted (a situation of the contract checker).");
+}

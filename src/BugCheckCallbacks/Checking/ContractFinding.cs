@@ -1,0 +1,14 @@
+using BugCheckCallbacks.Simulation;
+
+namespace BugCheckCallbacks.Checking;
+
+/// <summary>Represents one contract violation the checked callback committed, with the situation that produced it.</summary>
+/// <param name="Situation">The situation; pass it back to the checker to replay it.</param>
+/// <param name="Violation">The violation, as the verifier reported it.</param>
+public sealed record ContractFinding(ContractSituation Situation, Violation Violation)
+{
+    /// <summary>Returns the finding in one line: the violation's code, kind and detail, then the situation.</summary>
+    /// <returns>For instance <c>BCV0004 OutputExceedsMaximumAllowed (SecondaryData, call 1): OutBufferLength 0x40 exceeds ... in MaximumAllowed tiny: Full dump, MaximumAllowed 0x8</c>.</returns>
+    public override string ToString() =>
+        $"{Violation.Code} {Violation.Kind} ({Violation.Phase}, call {Violation.CallNumber}): {Violation.Detail} — in {Situation}";
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+
+namespace BugCheckCallbacks.Checking;
+
+/// <summary>
+/// Represents one situation the contract allows a callback to meet: one simulated bug check, described whole so that
+/// <see cref="ContractChecker.Replay{TData}"/>
+/// replays it.
+/// </summary>
+/// <param name="Reason">The reason the callback is registered for.</param>
+/// <param name="DumpType">The dump type being written; one that dispatches <paramref name="Reason"/>.</param>
+/// <param name="Name">What the situation tries, such as <c>MaximumAllowed tiny</c> or <c>generated #3 (seed 42)</c>.</param>
+public sealed record ContractSituation(BugCheckCallbackReason Reason, DumpType DumpType, string Name)
+{
+    /// <summary>Gets the <c>MaximumAllowed</c> the first secondary-data blob is offered, or <see langword="null"/> for the kernel's whole budget.</summary>
+    public uint? MaximumAllowed { get; init; }
+
+    /// <summary>Gets the size of the system buffer handed to secondary-data calls (<c>InBufferLength</c>).</summary>
+    public int InBufferSize { get; init; } = SecondaryDumpData.DefaultInBufferLength;
+
+    /// <summary>Gets the <c>MaxVirtMemSize</c> handed to triage calls.</summary>
+    public uint TriageMaxVirtMemSize { get; init; } = TriageDumpData.DefaultMaxVirtMemSize;
+
+    /// <summary>Gets whether every write reaches DumpIo callbacks with <see cref="DumpIoData.SequentialOffset"/>.</summary>
+    public bool SequentialDumpIo { get; init; }
+
+    /// <summary>Gets whether another driver's callback of the same reason faults just before this one is called.</summary>
+    public bool FaultBefore { get; init; }
+
+    /// <summary>Gets how many records the callback is registered with: 2 models a driver registering once per device.</summary>
+    public int Instances { get; init; } = 1;
+
+    /// <summary>Gets the stop code of the bug check.</summary>
+    public uint BugCheckCode { get; init; } = 0xE2;
+
+    /// <summary>Gets the first stop parameter.</summary>
+    public ulong BugCheckParameter1 { get; init; }
+
+    /// <summary>Gets the second stop parameter.</summary>
+    public ulong BugCheckParameter2 { get; init; }
+
+    /// <summary>Gets the third stop parameter.</summary>
+    public ulong BugCheckParameter3 { get; init; }
+
+    /// <summary>Gets the fourth stop parameter.</summary>
+    public ulong BugCheckParameter4 { get; init; }
+
+    /// <summary>Returns the situation in one line: its name, then every input that differs from the defaults.</summary>
+    /// <returns>For instance <c>MaximumAllowed tiny: Summary dump, MaximumAllowed 0x8</c>.</returns>
+    public override string ToString()
+    {
+        var text = new StringBuilder(Name).Append(": ").Append(DumpType).Append(" dump");
+        if (BugCheckCode != 0xE2 || BugCheckParameter1 != 0 || BugCheckParameter2 != 0 || BugCheckParameter3 != 0 || BugCheckParameter4 != 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", stop 0x{BugCheckCode:X8} (0x{BugCheckParameter1:X}, 0x{BugCheckParameter2:X}, 0x{BugCheckParameter3:X}, 0x{BugCheckParameter4:X})");
+        }
+
+        if (MaximumAllowed is { } maximum)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", MaximumAllowed 0x{maximum:X}");
+        }
+
+        if (InBufferSize != SecondaryDumpData.DefaultInBufferLength)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", InBufferLength 0x{InBufferSize:X}");
+        }
+
+        if (TriageMaxVirtMemSize != TriageDumpData.DefaultMaxVirtMemSize)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", MaxVirtMemSize 0x{TriageMaxVirtMemSize:X}");
+        }
+
+        if (SequentialDumpIo)
+        {
+            text.Append(", sequential DumpIo offsets");
+        }
+
+        if (FaultBefore)
+        {
+            text.Append(", after another driver's callback faulted");
+        }
+
+        if (Instances > 1)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", registered {Instances} times (one record per device)");
+        }
+
+        return text.ToString();
+    }
+}
