@@ -110,7 +110,8 @@ public sealed partial class DocumentationTests
 
     private static List<MetadataReference> References()
     {
-        _ = typeof(FluentAssertions.AssertionExtensions);
+        _ = typeof(global::FluentAssertions.AssertionExtensions);
+        _ = typeof(global::BugCheckCallbacks.FluentAssertions.BugCheckAssertionExtensions);
         _ = typeof(Xunit.FactAttribute);
         return AppDomain.CurrentDomain.GetAssemblies()
             .Where(a => !a.IsDynamic && a.Location.Length > 0)
