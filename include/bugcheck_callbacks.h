@@ -1,0 +1,551 @@
+/*
+ * bugcheck_callbacks.h - the Windows bug-check callback contract for a driver compiled for the host, so that its
+ * callbacks run through the BugCheckCallbacks simulated kernel (docs/native.md).
+ *
+ * Written by the BugCheckCallbacks project from the documented contract (the wdm.h reference pages on Microsoft Learn);
+ * nothing here is copied from the WDK. Include it instead of <wdm.h>:
+ *
+ *     cc -shared -fPIC -I <this folder> driver.c -o libdriver.so          (Linux)
+ *     cc -shared -fPIC -I <this folder> driver.c -o libdriver.dylib       (macOS)
+ *     clang -shared -I <this folder> driver.c -o driver.dll               (Windows)
+ *
+ * Nothing is linked: the kernel routines are inline wrappers over a table the loader fills in (BccDriverGlue), and the
+ * glue's own code is in this header. Every structure has the x64 layout on any 64-bit host (LP64 or LLP64): the
+ * integer types have fixed widths and the layouts are asserted below.
+ *
+ * MIT License. Copyright (c) BugCheckCallbacks contributors.
+ */
+#ifndef BUGCHECK_CALLBACKS_H
+#define BUGCHECK_CALLBACKS_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#define BCC_STATIC_ASSERT(condition, message) static_assert(condition, message)
+#else
+#define BCC_STATIC_ASSERT(condition, message) _Static_assert(condition, message)
+#endif
+
+#if defined(_MSC_VER)
+#define BCC_EXPORT __declspec(dllexport)
+#define BCC_SHARED __declspec(selectany)   /* one definition however many files include the header */
+#define BCC_NORETURN __declspec(noreturn)
+#define BCC_INLINE static __inline
+#else
+#define BCC_EXPORT __attribute__((visibility("default")))
+#define BCC_SHARED __attribute__((weak))   /* one definition however many files include the header */
+#define BCC_NORETURN __attribute__((noreturn))
+#define BCC_INLINE static inline
+#endif
+
+BCC_STATIC_ASSERT(sizeof(void *) == 8, "BugCheckCallbacks runs x64 callbacks: build for a 64-bit host (x64 or arm64).");
+
+/* ---- Basic types (fixed widths, so LP64 and LLP64 hosts agree) ---------------------------------------------------- */
+
+#define VOID void
+#define NTAPI
+#define IN
+#define OUT
+#define OPTIONAL
+#define _In_
+#define _In_opt_
+#define _Out_
+#define _Inout_
+#define _Inout_opt_
+#define _Use_decl_annotations_
+#define _IRQL_requires_max_(irql)
+#define _Function_class_(name)
+#define UNREFERENCED_PARAMETER(p) ((void)(p))
+#define ANYSIZE_ARRAY 1
+#ifndef TRUE
+#define TRUE 1
+#define FALSE 0
+#endif
+#ifndef NULL
+#define NULL ((void *)0)
+#endif
+
+typedef void *PVOID;
+typedef char CHAR, *PCHAR;
+typedef uint8_t UCHAR, *PUCHAR;
+typedef uint8_t BOOLEAN, *PBOOLEAN;
+typedef int16_t CSHORT;
+typedef uint16_t USHORT, *PUSHORT;
+typedef uint16_t WCHAR, *PWCH, *PWSTR; /* UTF-16 as on Windows, not the host's wchar_t */
+typedef int32_t LONG, *PLONG;
+typedef uint32_t ULONG, *PULONG;
+typedef int64_t LONG64, LONGLONG;
+typedef uint64_t ULONG64, ULONGLONG, *PULONG64;
+typedef uintptr_t ULONG_PTR, *PULONG_PTR, SIZE_T;
+typedef int32_t NTSTATUS;
+typedef uint8_t KIRQL, *PKIRQL;
+
+#define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
+#define STATUS_SUCCESS ((NTSTATUS)0x00000000L)
+#define STATUS_UNSUCCESSFUL ((NTSTATUS)0xC0000001L)
+#define STATUS_QUOTA_EXCEEDED ((NTSTATUS)0xC0000044L)
+#define STATUS_INSUFFICIENT_RESOURCES ((NTSTATUS)0xC000009AL)
+#define STATUS_INVALID_PARAMETER_2 ((NTSTATUS)0xC00000F0L)
+#define STATUS_INVALID_PARAMETER_3 ((NTSTATUS)0xC00000F1L)
+#define STATUS_INVALID_DEVICE_STATE ((NTSTATUS)0xC0000184L)
+
+#define PASSIVE_LEVEL 0
+#define APC_LEVEL 1
+#define DISPATCH_LEVEL 2
+#define HIGH_LEVEL 15
+
+#ifndef GUID_DEFINED
+#define GUID_DEFINED
+typedef struct _GUID {
+    ULONG Data1;
+    USHORT Data2;
+    USHORT Data3;
+    UCHAR Data4[8];
+} GUID;
+#endif
+#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) \
+    static const GUID name = { l, w1, w2, { b1, b2, b3, b4, b5, b6, b7, b8 } }
+
+typedef struct _LIST_ENTRY {
+    struct _LIST_ENTRY *Flink;
+    struct _LIST_ENTRY *Blink;
+} LIST_ENTRY, *PLIST_ENTRY;
+
+typedef struct _UNICODE_STRING {
+    USHORT Length;        /* bytes, without a terminator */
+    USHORT MaximumLength;
+    PWSTR Buffer;
+} UNICODE_STRING, *PUNICODE_STRING;
+
+#define RtlZeroMemory(Destination, Length) memset((Destination), 0, (Length))
+#define RtlFillMemory(Destination, Length, Fill) memset((Destination), (Fill), (Length))
+#define RtlCopyMemory(Destination, Source, Length) memcpy((Destination), (Source), (Length))
+#define RtlMoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+#define RtlEqualMemory(Destination, Source, Length) (!memcmp((Destination), (Source), (Length)))
+
+/* ---- The bug-check callback contract (wdm.h) ---------------------------------------------------------------------- */
+
+typedef enum _KBUGCHECK_CALLBACK_REASON {
+    KbCallbackInvalid,
+    KbCallbackReserved1,
+    KbCallbackSecondaryDumpData,
+    KbCallbackDumpIo,
+    KbCallbackAddPages,
+    KbCallbackSecondaryMultiPartDumpData,
+    KbCallbackRemovePages,
+    KbCallbackTriageDumpData,
+    KbCallbackReserved2,
+    KbCallbackReserved3
+} KBUGCHECK_CALLBACK_REASON;
+
+typedef enum _KBUGCHECK_BUFFER_DUMP_STATE {
+    BufferEmpty,
+    BufferInserted,
+    BufferStarted,
+    BufferFinished,
+    BufferIncomplete
+} KBUGCHECK_BUFFER_DUMP_STATE;
+
+typedef enum _KBUGCHECK_DUMP_IO_TYPE {
+    KbDumpIoInvalid,
+    KbDumpIoHeader,
+    KbDumpIoBody,
+    KbDumpIoSecondaryData,
+    KbDumpIoComplete
+} KBUGCHECK_DUMP_IO_TYPE;
+
+#define KB_SECONDARY_DATA_FLAG_ADDITIONAL_DATA 0x00000001
+#define KB_SECONDARY_DATA_FLAG_NO_DEVICE_ACCESS 0x00000002
+#define KB_ADD_PAGES_FLAG_VIRTUAL_ADDRESS 0x00000001
+#define KB_ADD_PAGES_FLAG_PHYSICAL_ADDRESS 0x00000002
+#define KB_ADD_PAGES_FLAG_ADDITIONAL_RANGES_EXIST 0x80000000
+#define KB_REMOVE_PAGES_FLAG_VIRTUAL_ADDRESS 0x00000001
+#define KB_REMOVE_PAGES_FLAG_PHYSICAL_ADDRESS 0x00000002
+#define KB_REMOVE_PAGES_FLAG_ADDITIONAL_RANGES_EXIST 0x80000000
+#define KB_TRIAGE_DUMP_DATA_FLAG_BUGCHECK_ACTIVE 0x00000001
+#define KE_MAX_TRIAGE_DUMP_DATA_MEMORY_SIZE 0x02000000
+
+#define DUMP_TYPE_INVALID (-1)
+#define DUMP_TYPE_UNKNOWN 0
+#define DUMP_TYPE_FULL 1
+#define DUMP_TYPE_SUMMARY 2
+#define DUMP_TYPE_HEADER 3
+#define DUMP_TYPE_TRIAGE 4
+#define DUMP_TYPE_BITMAP_FULL 5
+#define DUMP_TYPE_BITMAP_KERNEL 6
+#define DUMP_TYPE_AUTOMATIC 7
+
+struct _KBUGCHECK_REASON_CALLBACK_RECORD;
+
+typedef VOID KBUGCHECK_REASON_CALLBACK_ROUTINE(
+    KBUGCHECK_CALLBACK_REASON Reason,
+    struct _KBUGCHECK_REASON_CALLBACK_RECORD *Record,
+    PVOID ReasonSpecificData,
+    ULONG ReasonSpecificDataLength);
+typedef KBUGCHECK_REASON_CALLBACK_ROUTINE *PKBUGCHECK_REASON_CALLBACK_ROUTINE;
+
+typedef struct _KBUGCHECK_REASON_CALLBACK_RECORD {
+    LIST_ENTRY Entry;
+    PKBUGCHECK_REASON_CALLBACK_ROUTINE CallbackRoutine;
+    PUCHAR Component;
+    ULONG_PTR Checksum;
+    KBUGCHECK_CALLBACK_REASON Reason;
+    UCHAR State;
+} KBUGCHECK_REASON_CALLBACK_RECORD, *PKBUGCHECK_REASON_CALLBACK_RECORD;
+
+typedef VOID KBUGCHECK_CALLBACK_ROUTINE(PVOID Buffer, ULONG Length);
+typedef KBUGCHECK_CALLBACK_ROUTINE *PKBUGCHECK_CALLBACK_ROUTINE;
+
+typedef struct _KBUGCHECK_CALLBACK_RECORD {
+    LIST_ENTRY Entry;
+    PKBUGCHECK_CALLBACK_ROUTINE CallbackRoutine;
+    PVOID Buffer;
+    ULONG Length;
+    PUCHAR Component;
+    ULONG_PTR Checksum;
+    UCHAR State;
+} KBUGCHECK_CALLBACK_RECORD, *PKBUGCHECK_CALLBACK_RECORD;
+
+typedef struct _KBUGCHECK_SECONDARY_DUMP_DATA {
+    PVOID InBuffer;
+    ULONG InBufferLength;
+    ULONG MaximumAllowed;
+    GUID Guid;
+    PVOID OutBuffer;
+    ULONG OutBufferLength;
+} KBUGCHECK_SECONDARY_DUMP_DATA, *PKBUGCHECK_SECONDARY_DUMP_DATA;
+
+typedef struct _KBUGCHECK_SECONDARY_DUMP_DATA_EX {
+    PVOID InBuffer;
+    ULONG InBufferLength;
+    ULONG MaximumAllowed;
+    GUID Guid;
+    PVOID OutBuffer;
+    ULONG OutBufferLength;
+    PVOID Context;
+    ULONG Flags;
+    ULONG DumpType;
+    ULONG BugCheckCode;
+    ULONG_PTR BugCheckParameter1;
+    ULONG_PTR BugCheckParameter2;
+    ULONG_PTR BugCheckParameter3;
+    ULONG_PTR BugCheckParameter4;
+} KBUGCHECK_SECONDARY_DUMP_DATA_EX, *PKBUGCHECK_SECONDARY_DUMP_DATA_EX;
+
+typedef struct _KBUGCHECK_DUMP_IO {
+    ULONG64 Offset; /* (ULONG64)-1: sequential */
+    PVOID Buffer;
+    ULONG BufferLength;
+    KBUGCHECK_DUMP_IO_TYPE Type;
+} KBUGCHECK_DUMP_IO, *PKBUGCHECK_DUMP_IO;
+
+typedef struct _KBUGCHECK_ADD_PAGES {
+    PVOID Context;
+    ULONG Flags;
+    ULONG BugCheckCode;
+    ULONG_PTR Address;
+    ULONG_PTR Count;
+} KBUGCHECK_ADD_PAGES, *PKBUGCHECK_ADD_PAGES;
+
+typedef struct _KBUGCHECK_REMOVE_PAGES {
+    PVOID Context;
+    ULONG Flags;
+    ULONG BugCheckCode;
+    ULONG_PTR Address;
+    ULONG_PTR Count;
+} KBUGCHECK_REMOVE_PAGES, *PKBUGCHECK_REMOVE_PAGES;
+
+typedef struct _KADDRESS_RANGE {
+    PVOID Address;
+    SIZE_T Size;
+} KADDRESS_RANGE, *PKADDRESS_RANGE;
+
+typedef struct _KTRIAGE_DUMP_DATA_ARRAY {
+    LIST_ENTRY List;
+    ULONG NumBlocksUsed;
+    ULONG NumBlocksTotal;
+    ULONG DataSize;
+    ULONG MaxDataSize;
+    ULONG ComponentNameBufferLength;
+    PUCHAR ComponentName;
+    KADDRESS_RANGE Blocks[ANYSIZE_ARRAY];
+} KTRIAGE_DUMP_DATA_ARRAY, *PKTRIAGE_DUMP_DATA_ARRAY;
+
+typedef struct _KBUGCHECK_TRIAGE_DUMP_DATA {
+    PKTRIAGE_DUMP_DATA_ARRAY DataArray;
+    ULONG Flags;
+    ULONG MaxVirtMemSize;
+    ULONG BugCheckCode;
+    ULONG_PTR BugCheckParameter1;
+    ULONG_PTR BugCheckParameter2;
+    ULONG_PTR BugCheckParameter3;
+    ULONG_PTR BugCheckParameter4;
+} KBUGCHECK_TRIAGE_DUMP_DATA, *PKBUGCHECK_TRIAGE_DUMP_DATA;
+
+/* ---- The driver object and pool (wdm.h; only what DriverEntry and a callback use) --------------------------------- */
+
+struct _DRIVER_OBJECT;
+typedef NTSTATUS DRIVER_INITIALIZE(struct _DRIVER_OBJECT *DriverObject, PUNICODE_STRING RegistryPath);
+typedef DRIVER_INITIALIZE *PDRIVER_INITIALIZE;
+typedef VOID DRIVER_UNLOAD(struct _DRIVER_OBJECT *DriverObject);
+typedef DRIVER_UNLOAD *PDRIVER_UNLOAD;
+
+#define IO_TYPE_DRIVER 4
+#define IRP_MJ_MAXIMUM_FUNCTION 0x1b
+
+typedef struct _DRIVER_OBJECT {
+    CSHORT Type;
+    CSHORT Size;
+    PVOID DeviceObject;
+    ULONG Flags;
+    PVOID DriverStart;
+    ULONG DriverSize;
+    PVOID DriverSection;
+    PVOID DriverExtension;
+    UNICODE_STRING DriverName;
+    PUNICODE_STRING HardwareDatabase;
+    PVOID FastIoDispatch;
+    PDRIVER_INITIALIZE DriverInit;
+    PVOID DriverStartIo;
+    PDRIVER_UNLOAD DriverUnload;
+    PVOID MajorFunction[IRP_MJ_MAXIMUM_FUNCTION + 1];
+} DRIVER_OBJECT, *PDRIVER_OBJECT;
+
+typedef ULONG64 POOL_FLAGS;
+#define POOL_FLAG_USE_QUOTA 0x0000000000000001ULL
+#define POOL_FLAG_UNINITIALIZED 0x0000000000000002ULL
+#define POOL_FLAG_CACHE_ALIGNED 0x0000000000000008ULL
+#define POOL_FLAG_RAISE_ON_FAILURE 0x0000000000000020ULL
+#define POOL_FLAG_NON_PAGED 0x0000000000000040ULL
+#define POOL_FLAG_NON_PAGED_EXECUTE 0x0000000000000080ULL
+#define POOL_FLAG_PAGED 0x0000000000000100ULL
+
+typedef enum _POOL_TYPE {
+    NonPagedPool = 0,
+    NonPagedPoolExecute = 0,
+    PagedPool = 1,
+    NonPagedPoolNx = 512
+} POOL_TYPE;
+
+/* ---- How the routines reach the simulated kernel ------------------------------------------------------------------ */
+
+/* The kernel routines; the loader points BccDriverGlue.Kernel at its table before DriverEntry. */
+typedef struct _BCC_KERNEL_ROUTINES {
+    ULONG Size;
+    ULONG Version;
+    BOOLEAN (*KeRegisterBugCheckReasonCallback)(PKBUGCHECK_REASON_CALLBACK_RECORD, PKBUGCHECK_REASON_CALLBACK_ROUTINE, KBUGCHECK_CALLBACK_REASON, PUCHAR);
+    BOOLEAN (*KeDeregisterBugCheckReasonCallback)(PKBUGCHECK_REASON_CALLBACK_RECORD);
+    BOOLEAN (*KeRegisterBugCheckCallback)(PKBUGCHECK_CALLBACK_RECORD, PKBUGCHECK_CALLBACK_ROUTINE, PVOID, ULONG, PUCHAR);
+    BOOLEAN (*KeDeregisterBugCheckCallback)(PKBUGCHECK_CALLBACK_RECORD);
+    NTSTATUS (*KeInitializeTriageDumpDataArray)(PKTRIAGE_DUMP_DATA_ARRAY, ULONG);
+    NTSTATUS (*KeAddTriageDumpDataBlock)(PKTRIAGE_DUMP_DATA_ARRAY, PVOID, SIZE_T);
+    KIRQL (*KeGetCurrentIrql)(void);
+    VOID (*KeBugCheckEx)(ULONG, ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR);
+    PVOID (*ExAllocatePool2)(POOL_FLAGS, SIZE_T, ULONG);
+    PVOID (*ExAllocatePoolWithTag)(POOL_TYPE, SIZE_T, ULONG);
+    VOID (*ExFreePoolWithTag)(PVOID, ULONG);
+} BCC_KERNEL_ROUTINES;
+
+#define BCC_GLUE_VERSION 1
+
+/*
+ * What the loader finds in the driver (the exported symbol BccDriverGlue): it fills Kernel, and calls DriverEntry and
+ * every callback through the Invoke* trampolines, so that a KeBugCheckEx inside them returns to the kernel (longjmp)
+ * instead of into the host.
+ */
+typedef struct _BCC_DRIVER_GLUE {
+    ULONG Size;
+    ULONG Version;
+    const BCC_KERNEL_ROUTINES *Kernel;
+    int (*InvokeDriverEntry)(PDRIVER_INITIALIZE, PDRIVER_OBJECT, PUNICODE_STRING, NTSTATUS *);
+    int (*InvokeReasonRoutine)(PKBUGCHECK_REASON_CALLBACK_ROUTINE, KBUGCHECK_CALLBACK_REASON, PKBUGCHECK_REASON_CALLBACK_RECORD, PVOID, ULONG);
+    int (*InvokeClassicRoutine)(PKBUGCHECK_CALLBACK_ROUTINE, PVOID, ULONG);
+    jmp_buf *BugCheckTarget;
+} BCC_DRIVER_GLUE;
+
+BCC_EXPORT NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
+
+static int BccInvokeDriverEntry(PDRIVER_INITIALIZE entry, PDRIVER_OBJECT driver, PUNICODE_STRING path, NTSTATUS *status);
+static int BccInvokeReasonRoutine(PKBUGCHECK_REASON_CALLBACK_ROUTINE routine, KBUGCHECK_CALLBACK_REASON reason, PKBUGCHECK_REASON_CALLBACK_RECORD record, PVOID data, ULONG length);
+static int BccInvokeClassicRoutine(PKBUGCHECK_CALLBACK_ROUTINE routine, PVOID buffer, ULONG length);
+
+BCC_SHARED BCC_EXPORT BCC_DRIVER_GLUE BccDriverGlue = {
+    sizeof(BCC_DRIVER_GLUE), BCC_GLUE_VERSION, NULL, BccInvokeDriverEntry, BccInvokeReasonRoutine, BccInvokeClassicRoutine, NULL
+};
+
+/* Each trampoline returns 0 when the routine returned, 1 when it called KeBugCheckEx. */
+static int BccInvokeDriverEntry(PDRIVER_INITIALIZE entry, PDRIVER_OBJECT driver, PUNICODE_STRING path, NTSTATUS *status)
+{
+    jmp_buf target;
+    jmp_buf *outer = BccDriverGlue.BugCheckTarget;
+    int bugChecked = 1;
+    if (setjmp(target) == 0) {
+        BccDriverGlue.BugCheckTarget = &target;
+        *status = entry(driver, path);
+        bugChecked = 0;
+    }
+    BccDriverGlue.BugCheckTarget = outer;
+    return bugChecked;
+}
+
+static int BccInvokeReasonRoutine(PKBUGCHECK_REASON_CALLBACK_ROUTINE routine, KBUGCHECK_CALLBACK_REASON reason, PKBUGCHECK_REASON_CALLBACK_RECORD record, PVOID data, ULONG length)
+{
+    jmp_buf target;
+    jmp_buf *outer = BccDriverGlue.BugCheckTarget;
+    int bugChecked = 1;
+    if (setjmp(target) == 0) {
+        BccDriverGlue.BugCheckTarget = &target;
+        routine(reason, record, data, length);
+        bugChecked = 0;
+    }
+    BccDriverGlue.BugCheckTarget = outer;
+    return bugChecked;
+}
+
+static int BccInvokeClassicRoutine(PKBUGCHECK_CALLBACK_ROUTINE routine, PVOID buffer, ULONG length)
+{
+    jmp_buf target;
+    jmp_buf *outer = BccDriverGlue.BugCheckTarget;
+    int bugChecked = 1;
+    if (setjmp(target) == 0) {
+        BccDriverGlue.BugCheckTarget = &target;
+        routine(buffer, length);
+        bugChecked = 0;
+    }
+    BccDriverGlue.BugCheckTarget = outer;
+    return bugChecked;
+}
+
+/* ---- The kernel routines a callback and its registration use ------------------------------------------------------ */
+
+/* A macro in wdm.h too: it only empties the record. */
+#define KeInitializeCallbackRecord(CallbackRecord) ((CallbackRecord)->State = BufferEmpty)
+
+BCC_INLINE BOOLEAN KeRegisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD CallbackRecord, PKBUGCHECK_REASON_CALLBACK_ROUTINE CallbackRoutine, KBUGCHECK_CALLBACK_REASON Reason, PUCHAR Component)
+{
+    return BccDriverGlue.Kernel->KeRegisterBugCheckReasonCallback(CallbackRecord, CallbackRoutine, Reason, Component);
+}
+
+BCC_INLINE BOOLEAN KeDeregisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD CallbackRecord)
+{
+    return BccDriverGlue.Kernel->KeDeregisterBugCheckReasonCallback(CallbackRecord);
+}
+
+BCC_INLINE BOOLEAN KeRegisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord, PKBUGCHECK_CALLBACK_ROUTINE CallbackRoutine, PVOID Buffer, ULONG Length, PUCHAR Component)
+{
+    return BccDriverGlue.Kernel->KeRegisterBugCheckCallback(CallbackRecord, CallbackRoutine, Buffer, Length, Component);
+}
+
+BCC_INLINE BOOLEAN KeDeregisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord)
+{
+    return BccDriverGlue.Kernel->KeDeregisterBugCheckCallback(CallbackRecord);
+}
+
+BCC_INLINE NTSTATUS KeInitializeTriageDumpDataArray(PKTRIAGE_DUMP_DATA_ARRAY KtriageDumpDataArray, ULONG Size)
+{
+    return BccDriverGlue.Kernel->KeInitializeTriageDumpDataArray(KtriageDumpDataArray, Size);
+}
+
+BCC_INLINE NTSTATUS KeAddTriageDumpDataBlock(PKTRIAGE_DUMP_DATA_ARRAY KtriageDumpDataArray, PVOID Address, SIZE_T Size)
+{
+    return BccDriverGlue.Kernel->KeAddTriageDumpDataBlock(KtriageDumpDataArray, Address, Size);
+}
+
+BCC_INLINE KIRQL KeGetCurrentIrql(void)
+{
+    return BccDriverGlue.Kernel->KeGetCurrentIrql();
+}
+
+/* Never returns: inside DriverEntry or a callback it unwinds to the kernel; anywhere else it stops the process. */
+BCC_INLINE BCC_NORETURN VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1, ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3, ULONG_PTR BugCheckParameter4)
+{
+    BccDriverGlue.Kernel->KeBugCheckEx(BugCheckCode, BugCheckParameter1, BugCheckParameter2, BugCheckParameter3, BugCheckParameter4);
+    if (BccDriverGlue.BugCheckTarget != NULL) {
+        longjmp(*BccDriverGlue.BugCheckTarget, 1);
+    }
+    abort();
+}
+
+BCC_INLINE PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    return BccDriverGlue.Kernel->ExAllocatePool2(Flags, NumberOfBytes, Tag);
+}
+
+BCC_INLINE PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    return BccDriverGlue.Kernel->ExAllocatePoolWithTag(PoolType, NumberOfBytes, Tag);
+}
+
+BCC_INLINE VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
+{
+    BccDriverGlue.Kernel->ExFreePoolWithTag(P, Tag);
+}
+
+/* ---- The x64 layouts, as wdm.h has them on x64 (BugCheckCallbacks' C# mirrors assert the same numbers) ------------ */
+
+BCC_STATIC_ASSERT(sizeof(GUID) == 0x10, "GUID");
+BCC_STATIC_ASSERT(sizeof(LIST_ENTRY) == 0x10, "LIST_ENTRY");
+BCC_STATIC_ASSERT(sizeof(KBUGCHECK_CALLBACK_REASON) == 4, "KBUGCHECK_CALLBACK_REASON is a 4-byte enum");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_REASON_CALLBACK_RECORD, CallbackRoutine) == 0x10, "KBUGCHECK_REASON_CALLBACK_RECORD.CallbackRoutine");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_REASON_CALLBACK_RECORD, Component) == 0x18, "KBUGCHECK_REASON_CALLBACK_RECORD.Component");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_REASON_CALLBACK_RECORD, Checksum) == 0x20, "KBUGCHECK_REASON_CALLBACK_RECORD.Checksum");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_REASON_CALLBACK_RECORD, Reason) == 0x28, "KBUGCHECK_REASON_CALLBACK_RECORD.Reason");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_REASON_CALLBACK_RECORD, State) == 0x2C, "KBUGCHECK_REASON_CALLBACK_RECORD.State");
+BCC_STATIC_ASSERT(sizeof(KBUGCHECK_REASON_CALLBACK_RECORD) == 0x30, "KBUGCHECK_REASON_CALLBACK_RECORD");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_CALLBACK_RECORD, Length) == 0x20, "KBUGCHECK_CALLBACK_RECORD.Length");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_CALLBACK_RECORD, Component) == 0x28, "KBUGCHECK_CALLBACK_RECORD.Component");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_CALLBACK_RECORD, Checksum) == 0x30, "KBUGCHECK_CALLBACK_RECORD.Checksum");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_CALLBACK_RECORD, State) == 0x38, "KBUGCHECK_CALLBACK_RECORD.State");
+BCC_STATIC_ASSERT(sizeof(KBUGCHECK_CALLBACK_RECORD) == 0x40, "KBUGCHECK_CALLBACK_RECORD");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_SECONDARY_DUMP_DATA, MaximumAllowed) == 0x0C, "KBUGCHECK_SECONDARY_DUMP_DATA.MaximumAllowed");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_SECONDARY_DUMP_DATA, Guid) == 0x10, "KBUGCHECK_SECONDARY_DUMP_DATA.Guid");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_SECONDARY_DUMP_DATA, OutBuffer) == 0x20, "KBUGCHECK_SECONDARY_DUMP_DATA.OutBuffer");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_SECONDARY_DUMP_DATA, OutBufferLength) == 0x28, "KBUGCHECK_SECONDARY_DUMP_DATA.OutBufferLength");
+BCC_STATIC_ASSERT(sizeof(KBUGCHECK_SECONDARY_DUMP_DATA) == 0x30, "KBUGCHECK_SECONDARY_DUMP_DATA");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_SECONDARY_DUMP_DATA_EX, Context) == 0x30, "KBUGCHECK_SECONDARY_DUMP_DATA_EX.Context");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_SECONDARY_DUMP_DATA_EX, Flags) == 0x38, "KBUGCHECK_SECONDARY_DUMP_DATA_EX.Flags");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_SECONDARY_DUMP_DATA_EX, DumpType) == 0x3C, "KBUGCHECK_SECONDARY_DUMP_DATA_EX.DumpType");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_SECONDARY_DUMP_DATA_EX, BugCheckCode) == 0x40, "KBUGCHECK_SECONDARY_DUMP_DATA_EX.BugCheckCode");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_SECONDARY_DUMP_DATA_EX, BugCheckParameter1) == 0x48, "KBUGCHECK_SECONDARY_DUMP_DATA_EX.BugCheckParameter1");
+BCC_STATIC_ASSERT(sizeof(KBUGCHECK_SECONDARY_DUMP_DATA_EX) == 0x68, "KBUGCHECK_SECONDARY_DUMP_DATA_EX");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_DUMP_IO, Buffer) == 0x08, "KBUGCHECK_DUMP_IO.Buffer");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_DUMP_IO, BufferLength) == 0x10, "KBUGCHECK_DUMP_IO.BufferLength");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_DUMP_IO, Type) == 0x14, "KBUGCHECK_DUMP_IO.Type");
+BCC_STATIC_ASSERT(sizeof(KBUGCHECK_DUMP_IO) == 0x18, "KBUGCHECK_DUMP_IO");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_ADD_PAGES, Flags) == 0x08, "KBUGCHECK_ADD_PAGES.Flags");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_ADD_PAGES, BugCheckCode) == 0x0C, "KBUGCHECK_ADD_PAGES.BugCheckCode");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_ADD_PAGES, Address) == 0x10, "KBUGCHECK_ADD_PAGES.Address");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_ADD_PAGES, Count) == 0x18, "KBUGCHECK_ADD_PAGES.Count");
+BCC_STATIC_ASSERT(sizeof(KBUGCHECK_ADD_PAGES) == 0x20, "KBUGCHECK_ADD_PAGES");
+BCC_STATIC_ASSERT(sizeof(KBUGCHECK_REMOVE_PAGES) == 0x20, "KBUGCHECK_REMOVE_PAGES");
+BCC_STATIC_ASSERT(sizeof(KADDRESS_RANGE) == 0x10, "KADDRESS_RANGE");
+BCC_STATIC_ASSERT(offsetof(KTRIAGE_DUMP_DATA_ARRAY, NumBlocksUsed) == 0x10, "KTRIAGE_DUMP_DATA_ARRAY.NumBlocksUsed");
+BCC_STATIC_ASSERT(offsetof(KTRIAGE_DUMP_DATA_ARRAY, ComponentNameBufferLength) == 0x20, "KTRIAGE_DUMP_DATA_ARRAY.ComponentNameBufferLength");
+BCC_STATIC_ASSERT(offsetof(KTRIAGE_DUMP_DATA_ARRAY, ComponentName) == 0x28, "KTRIAGE_DUMP_DATA_ARRAY.ComponentName");
+BCC_STATIC_ASSERT(offsetof(KTRIAGE_DUMP_DATA_ARRAY, Blocks) == 0x30, "KTRIAGE_DUMP_DATA_ARRAY.Blocks");
+BCC_STATIC_ASSERT(sizeof(KTRIAGE_DUMP_DATA_ARRAY) == 0x40, "KTRIAGE_DUMP_DATA_ARRAY");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_TRIAGE_DUMP_DATA, Flags) == 0x08, "KBUGCHECK_TRIAGE_DUMP_DATA.Flags");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_TRIAGE_DUMP_DATA, MaxVirtMemSize) == 0x0C, "KBUGCHECK_TRIAGE_DUMP_DATA.MaxVirtMemSize");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_TRIAGE_DUMP_DATA, BugCheckCode) == 0x10, "KBUGCHECK_TRIAGE_DUMP_DATA.BugCheckCode");
+BCC_STATIC_ASSERT(offsetof(KBUGCHECK_TRIAGE_DUMP_DATA, BugCheckParameter1) == 0x18, "KBUGCHECK_TRIAGE_DUMP_DATA.BugCheckParameter1");
+BCC_STATIC_ASSERT(sizeof(KBUGCHECK_TRIAGE_DUMP_DATA) == 0x38, "KBUGCHECK_TRIAGE_DUMP_DATA");
+BCC_STATIC_ASSERT(sizeof(UNICODE_STRING) == 0x10, "UNICODE_STRING");
+BCC_STATIC_ASSERT(offsetof(DRIVER_OBJECT, DriverStart) == 0x18, "DRIVER_OBJECT.DriverStart");
+BCC_STATIC_ASSERT(offsetof(DRIVER_OBJECT, DriverName) == 0x38, "DRIVER_OBJECT.DriverName");
+BCC_STATIC_ASSERT(offsetof(DRIVER_OBJECT, DriverInit) == 0x58, "DRIVER_OBJECT.DriverInit");
+BCC_STATIC_ASSERT(offsetof(DRIVER_OBJECT, DriverUnload) == 0x68, "DRIVER_OBJECT.DriverUnload");
+BCC_STATIC_ASSERT(sizeof(DRIVER_OBJECT) == 0x150, "DRIVER_OBJECT");
+BCC_STATIC_ASSERT(offsetof(BCC_DRIVER_GLUE, Kernel) == 0x08, "BCC_DRIVER_GLUE.Kernel");
+BCC_STATIC_ASSERT(offsetof(BCC_DRIVER_GLUE, BugCheckTarget) == 0x28, "BCC_DRIVER_GLUE.BugCheckTarget");
+BCC_STATIC_ASSERT(sizeof(BCC_KERNEL_ROUTINES) == 0x60, "BCC_KERNEL_ROUTINES");
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BUGCHECK_CALLBACKS_H */
