@@ -43,6 +43,11 @@ extern "C" {
 #define BCC_INLINE static inline
 #endif
 
+#if defined(__GNUC__) || defined(__clang__)
+/* Pool tags are written as multi-character constants ('gaT1') in every driver; MSVC accepts them silently. */
+#pragma GCC diagnostic ignored "-Wmultichar"
+#endif
+
 BCC_STATIC_ASSERT(sizeof(void *) == 8, "BugCheckCallbacks runs x64 callbacks: build for a 64-bit host (x64 or arm64).");
 
 /* ---- Basic types (fixed widths, so LP64 and LLP64 hosts agree) ---------------------------------------------------- */

@@ -214,17 +214,22 @@ internal sealed partial class BugCheckRun
         }
     }
 
-    private CallProbe BeginProbe() => new(
-        _sequence++,
-        _options.DetectAllocations ? GC.GetAllocatedBytesForCurrentThread() - KernelAllocationLedger.ExcludedBytes : 0,
-        _options.TimeProvider.GetTimestamp());
+    private CallProbe BeginProbe()
+    {
+        RoutineNotes.Take(); // forget what came before this call (outside the window: the first access allocates)
+        return new(
+            _sequence++,
+            _options.DetectAllocations ? GC.GetAllocatedBytesForCurrentThread() - KernelAllocationLedger.ExcludedBytes : 0,
+            _options.TimeProvider.GetTimestamp());
+    }
 
     private CallResult EndProbe(CallProbe probe, Exception? exception)
     {
         var duration = _options.TimeProvider.GetElapsedTime(probe.StartTimestamp);
         // What the registry allocated on the callback's behalf (KernelAllocationLedger) is not charged to the callback.
         var allocated = _options.DetectAllocations ? GC.GetAllocatedBytesForCurrentThread() - KernelAllocationLedger.ExcludedBytes - probe.AllocatedBefore : 0;
-        return new CallResult(probe.Sequence, exception, duration, allocated);
+        var (poolCalls, poolBytes) = RoutineNotes.Take();
+        return new CallResult(probe.Sequence, exception, duration, allocated, poolCalls, poolBytes);
     }
 
     /// <summary>Records a call and the violations every call can commit (fault, time, allocation).</summary>
@@ -246,6 +251,9 @@ internal sealed partial class BugCheckRun
 
         switch (call.Exception)
         {
+            case Native.InvalidNativePointerException pointer:
+                Violate(site, ViolationKind.InvalidPointer, pointer.Message);
+                break;
             case NestedBugCheckException nested:
                 _displayedStopCode = nested.BugCheckCode;
                 Violate(site, ViolationKind.NestedBugCheck, Invariant($"KeBugCheckEx(0x{nested.BugCheckCode:X8}) was called from inside the callback."));
@@ -264,6 +272,11 @@ internal sealed partial class BugCheckRun
         if (call.Exception is null && call.AllocatedBytes > 0)
         {
             Violate(site, ViolationKind.AllocatedMemory, Invariant($"The call allocated {call.AllocatedBytes} bytes of managed memory."));
+        }
+
+        if (call.PoolCalls > 0)
+        {
+            Violate(site, ViolationKind.AllocatedMemory, Invariant($"The routine called the pool allocator {call.PoolCalls} time(s) at HIGH_LEVEL, for 0x{call.PoolBytes:X} bytes; each call returned NULL."));
         }
     }
 
@@ -345,7 +358,7 @@ internal sealed partial class BugCheckRun
 
     private readonly record struct CallProbe(int Sequence, long AllocatedBefore, long StartTimestamp);
 
-    private readonly record struct CallResult(int Sequence, Exception? Exception, TimeSpan Duration, long AllocatedBytes);
+    private readonly record struct CallResult(int Sequence, Exception? Exception, TimeSpan Duration, long AllocatedBytes, int PoolCalls = 0, ulong PoolBytes = 0);
 
     /// <summary>Which protocol a walk runs: it says how to prepare each call and what to check after it.</summary>
     private enum Protocol

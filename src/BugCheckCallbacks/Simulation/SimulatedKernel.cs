@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
 using BugCheckCallbacks.Dump;
+using BugCheckCallbacks.Native;
 using BugCheckCallbacks.Registration;
 
 namespace BugCheckCallbacks.Simulation;
@@ -26,6 +27,7 @@ public sealed class SimulatedKernel
     [ThreadStatic]
     private static SimulatedKernel? t_current;
 
+    private readonly List<NativeDriver> _drivers = [];
     private int _status;
     private int _bugCheckThread; // the thread running the bug check: a KeBugCheckEx from it is nested, from another concurrent
 
@@ -44,6 +46,12 @@ public sealed class SimulatedKernel
 
     /// <summary>Gets the callback registry (<c>KeRegisterBugCheckReasonCallback</c> and friends).</summary>
     public BugCheckCallbackRegistry Callbacks { get; }
+
+    /// <summary>Gets the native drivers loaded into the kernel (<see cref="LoadDriver"/>), in load order.</summary>
+    public IReadOnlyList<NativeDriver> Drivers => _drivers;
+
+    /// <summary>Gets the native side of the kernel, created with its first native driver.</summary>
+    internal NativeKernel? Native { get; set; }
 
     /// <summary>Gets a value indicating whether the kernel has bug-checked.</summary>
     public bool HasBugChecked => Volatile.Read(ref _status) is Done or Hung;
@@ -97,9 +105,15 @@ public sealed class SimulatedKernel
         try
         {
             var request = new BugCheckRequest(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4, Options.DumpType);
+            Native?.BeforeRun();
             var run = new BugCheckRun(Options, Callbacks.Snapshot(), request, sink);
             using var freeze = Options.DetectAllocations ? GarbageCollectorFreeze.Enter() : default;
             finished = RunOnItsThread(run, run.Run, run.BuildOutcome, out var outcome, out var failure);
+            if (finished)
+            {
+                Native?.AfterRun();
+            }
+
             failure?.Throw();
             return outcome!;
         }
@@ -109,6 +123,22 @@ public sealed class SimulatedKernel
             Volatile.Write(ref _status, finished ? Done : Hung);
         }
     }
+
+    /// <summary>
+    /// Loads a driver compiled for the host from C with <c>include/bugcheck_callbacks.h</c> and runs its <c>DriverEntry</c>,
+    /// which registers its records here as it would in Windows (docs/native.md).
+    /// </summary>
+    /// <param name="path">The driver's shared library (<c>.so</c>, <c>.dylib</c> or <c>.dll</c>).</param>
+    /// <returns>The loaded driver; dispose it to unload it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="FileNotFoundException">No file is at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidOperationException">The kernel has bug-checked.</exception>
+    /// <exception cref="NativeDriverException">The library cannot be loaded, was not built with the header, or its <c>DriverEntry</c> failed.</exception>
+    public NativeDriver LoadDriver(string path) => NativeDriver.Load(this, path);
+
+    internal void AddDriver(NativeDriver driver) => _drivers.Add(driver);
+
+    internal void RemoveDriver(NativeDriver driver) => _drivers.Remove(driver);
 
     /// <summary>
     /// Calls one registered callback once with <paramref name="data"/>, the structure as the kernel would hand it over
@@ -174,6 +204,7 @@ public sealed class SimulatedKernel
             finished = RunOnItsThread(run, () => run.RunSingleCall(record, data), run.AbandonedSingleCall, out var outcome, out var failure);
             failure?.Throw();
             record.StateCell.Reopen(generation); // a probe, not a bug check: the record can be called again
+            Native?.AfterRun();
             return outcome!;
         }
         finally
@@ -197,6 +228,7 @@ public sealed class SimulatedKernel
             Volatile.Write(ref _bugCheckThread, Environment.CurrentManagedThreadId); // a KeBugCheckEx from here is nested
             t_current = this;
             KernelAllocationLedger.Touch(); // a new thread's first thread-static access allocates: not the first callback's doing
+            NativeKernel.Touch();
             try
             {
                 result = body();

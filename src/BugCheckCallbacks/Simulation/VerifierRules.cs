@@ -38,6 +38,7 @@ public static class VerifierRules
         ViolationKind.MultiPartNoProgress => "ADDITIONAL_DATA was set on a call that produced no data; the kernel stopped calling.",
         ViolationKind.NestedBugCheck => "The callback bug-checked; the nested stop code is shown and no second dump is written.",
         ViolationKind.CallbackHung => "The callback did not return within the hang timeout; the bug check was abandoned there and the kernel is unusable.",
+        ViolationKind.InvalidPointer => "A native routine handed back a pointer outside the memory its driver owns; the kernel did not read it and the record is Incomplete.",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"{(int)kind} is not a defined ViolationKind."),
     };
 }

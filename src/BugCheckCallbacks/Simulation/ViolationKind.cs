@@ -50,4 +50,7 @@ public enum ViolationKind
 
     /// <summary>BCV0016: the callback did not return within the hang timeout; the bug check was abandoned and the kernel is unusable.</summary>
     CallbackHung = 16,
+
+    /// <summary>BCV0017: a native routine handed back a pointer (OutBuffer, a triage array) outside the memory its driver owns; the kernel did not read it.</summary>
+    InvalidPointer = 17,
 }

@@ -16,7 +16,8 @@ public sealed class ContractCheckerTests
     private readonly TriageDumpDataArray _array = new(0x100);
     private readonly TriageDumpDataArray _tinyArray = new(TriageDumpDataArray.MinimumSize);
 
-    public static TheoryData<ViolationKind> EveryKind() => [.. VerifierRules.All];
+    // InvalidPointer is about raw pointers only native routines hand back: NativeDriverTests has the driver that commits it.
+    public static TheoryData<ViolationKind> EveryKind() => [.. VerifierRules.All.Where(kind => kind != ViolationKind.InvalidPointer)];
 
     [Theory]
     [MemberData(nameof(EveryKind))]

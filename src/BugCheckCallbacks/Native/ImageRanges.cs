@@ -1,0 +1,115 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace BugCheckCallbacks.Native;
+
+/// <summary>Where the operating system mapped a loaded library: the address ranges of its image, by platform.</summary>
+internal static unsafe partial class ImageRanges
+{
+    /// <summary>Finds the ranges of the library loaded from <paramref name="path"/> as <paramref name="handle"/>; <paramref name="export"/> is one of its exported symbols.</summary>
+    /// <exception cref="PlatformNotSupportedException">The host is not Linux, Windows or macOS.</exception>
+    public static List<(nint Start, nint End)> Find(string path, nint handle, nint export)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            return FromProcMaps(File.ReadLines("/proc/self/maps"), Path.GetFullPath(path));
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return [FromPortableExecutable(handle)];
+        }
+
+        if (OperatingSystem.IsMacOS())
+        {
+            return FromMachO(export);
+        }
+
+        throw new PlatformNotSupportedException("Native drivers run on Linux, Windows and macOS hosts.");
+    }
+
+    /// <summary>The lines of /proc/self/maps that map <paramref name="fullPath"/> ("start-end perms offset dev inode path").</summary>
+    internal static List<(nint Start, nint End)> FromProcMaps(IEnumerable<string> lines, string fullPath)
+    {
+        var ranges = new List<(nint Start, nint End)>();
+        foreach (var line in lines)
+        {
+            var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 6 || fields[5].Trim() != fullPath)
+            {
+                continue;
+            }
+
+            var bounds = fields[0].Split('-');
+            ranges.Add(((nint)long.Parse(bounds[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture), (nint)long.Parse(bounds[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture)));
+        }
+
+        return ranges;
+    }
+
+    /// <summary>A PE image is one range: the module handle is its base, the optional header says its size.</summary>
+    private static (nint Start, nint End) FromPortableExecutable(nint module)
+    {
+        var dos = new ReadOnlySpan<byte>((void*)module, 0x40);
+        var peOffset = BinaryPrimitives.ReadInt32LittleEndian(dos[0x3C..]);
+        var optionalHeader = new ReadOnlySpan<byte>((byte*)module + peOffset + 24, 0x40);
+        var sizeOfImage = BinaryPrimitives.ReadUInt32LittleEndian(optionalHeader[56..]);
+        return (module, module + (nint)sizeOfImage);
+    }
+
+    /// <summary>A Mach-O image: dladdr gives the header of the image holding an export; its LC_SEGMENT_64 commands give the ranges.</summary>
+    private static List<(nint Start, nint End)> FromMachO(nint export)
+    {
+        const uint MachHeader64Magic = 0xFEEDFACF;
+        const uint SegmentCommand64 = 0x19;
+        if (dladdr(export, out var info) == 0 || info.FileBase == 0)
+        {
+            throw new PlatformNotSupportedException("dladdr could not find the driver's image.");
+        }
+
+        var header = (byte*)info.FileBase;
+        if (*(uint*)header != MachHeader64Magic)
+        {
+            throw new PlatformNotSupportedException("The driver's image is not a 64-bit Mach-O image.");
+        }
+
+        var commands = *(uint*)(header + 16);
+        var command = header + 32;
+        long slide = 0;
+        var segments = new List<(ulong Address, ulong Size)>();
+        for (var i = 0; i < commands; i++)
+        {
+            if (*(uint*)command == SegmentCommand64)
+            {
+                var name = Marshal.PtrToStringUTF8((nint)(command + 8), 16).TrimEnd('\0');
+                var (address, size, fileOffset) = (*(ulong*)(command + 24), *(ulong*)(command + 32), *(ulong*)(command + 40));
+                if (name == "__TEXT" && fileOffset == 0)
+                {
+                    slide = (long)info.FileBase - (long)address;
+                }
+
+                if (name != "__PAGEZERO" && size > 0)
+                {
+                    segments.Add((address, size));
+                }
+            }
+
+            command += *(uint*)(command + 4);
+        }
+
+        return segments.ConvertAll(s => ((nint)((long)s.Address + slide), (nint)((long)(s.Address + s.Size) + slide)));
+    }
+
+    [LibraryImport("libSystem.dylib")]
+    private static partial int dladdr(nint address, out DlInfo info);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct DlInfo
+    {
+        public nint FileName;
+        public nint FileBase;
+        public nint SymbolName;
+        public nint SymbolAddress;
+    }
+}
