@@ -21,6 +21,7 @@ internal static class SimulateCommand
         var order = new Option<string?>("--order") { Description = "NewestFirst (Windows) or OldestFirst (ReactOS), any case; default: the scenario's, else NewestFirst.", HelpName = "order" };
         var output = new Option<string>("--out") { Description = "The x64 kernel dump to write; the outcome report goes beside it (crash.dmp, crash.outcome.json).", HelpName = "file", DefaultValueFactory = _ => "crash.dmp" };
         var scenario = new Option<string?>("--scenario") { Description = "A JSON scenario file ('bugcheck scenario' prints the built-in one to start from); default: the built-in scenario.", HelpName = "file" };
+        var driver = new Option<string?>("--driver") { Description = "A native driver library built with include/bugcheck_callbacks.h (docs/native.md): its DriverEntry runs and its callbacks join the scenario's, or run alone without --scenario.", HelpName = "library" };
         var log = new Option<string?>("--log") { Description = "Which calls the outcome keeps: Bounded (every call up to 10,000, then counts), All, or None (per-record summaries and violations only); any case. Default: Bounded.", HelpName = "log" };
         var json = BugCheckCli.JsonOption("Print the outcome as JSON (the report's schema, docs/simulation.md) instead of tables.");
 
@@ -35,6 +36,7 @@ internal static class SimulateCommand
         command.Options.Add(order);
         command.Options.Add(output);
         command.Options.Add(scenario);
+        command.Options.Add(driver);
         command.Options.Add(log);
         command.Options.Add(json);
         BugCheckCli.Examples[command] =
@@ -42,10 +44,14 @@ internal static class SimulateCommand
             "bugcheck simulate",
             "bugcheck simulate --scenario my-drivers.json --dump-type triage --out triage.dmp",
             "bugcheck simulate --code 0000009f --param1 3 --param4 ffffe000`12340000 --json",
+            "bugcheck simulate --driver ./build/libmydriver.so --out mydriver.dmp",
         ];
         command.SetAction(parse => BugCheckCli.Guard(context, () =>
         {
-            var script = parse.GetValue(scenario) is { } path ? ScenarioLoader.Load(path) : ScenarioLoader.LoadDefault();
+            var driverPath = parse.GetValue(driver);
+            var script = parse.GetValue(scenario) is { } path ? ScenarioLoader.Load(path)
+                : driverPath is not null ? ScenarioLoader.Parse("""{ "callbacks": [] }""", "--driver")
+                : ScenarioLoader.LoadDefault();
             var stopCode = parse.GetValue(code) is { } codeText ? (uint)NumberText.Parse("--code", codeText, uint.MaxValue) : script.BugCheck?.Code ?? 0xD1;
             var values = new ulong[4];
             for (var i = 0; i < 4; i++)
@@ -59,6 +65,9 @@ internal static class SimulateCommand
             var reportPath = BugCheckCli.WritableFile("--out (its outcome report)", OutcomeReport.PathFor(outPath));
             var logMode = parse.GetValue(log) is { } logText ? ScenarioEnums.Parse("--log", logText, ScenarioEnums.Logs) : InvocationLog.Bounded;
             var kernel = ScenarioBuilder.CreateKernel(script, type, callOrder, logMode);
+            using var drivers = new DriverSet(kernel);
+            drivers.Load("$.driver", script.DriverPath);
+            drivers.Load("--driver", driverPath);
             var asJson = parse.GetValue(json);
             var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor) || asJson || context.Quiet);
             BugCheckOutcome outcome;

@@ -26,7 +26,14 @@ internal sealed class ScenarioFile
     /// <summary>Memory regions added to the default memory map: drivers' buffers (virtual) or more physical memory.</summary>
     public List<ScenarioMemory>? Memory { get; init; }
 
-    public required List<ScenarioCallback> Callbacks { get; init; }
+    public List<ScenarioCallback> Callbacks { get; init; } = [];
+
+    /// <summary>A native driver library to load beside the callbacks (docs/native.md), relative to the scenario file.</summary>
+    public string? Driver { get; init; }
+
+    /// <summary>The driver's full path, resolved against the scenario file's folder when it was loaded.</summary>
+    [JsonIgnore]
+    public string? DriverPath { get; set; }
 }
 
 /// <summary>The bug check a scenario raises unless the command line says otherwise.</summary>

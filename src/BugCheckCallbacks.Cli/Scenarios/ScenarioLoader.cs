@@ -42,7 +42,14 @@ internal static class ScenarioLoader
             throw new ScenarioException($"{path}: cannot read the scenario: {exception.Message}", exception);
         }
 
-        return Parse(text, path);
+        var scenario = Parse(text, path);
+        if (scenario.Driver is { } driver)
+        {
+            // Relative to the scenario, not to wherever bugcheck runs: the file can move with its driver.
+            scenario.DriverPath = System.IO.Path.GetFullPath(driver, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        }
+
+        return scenario;
     }
 
     public static ScenarioFile Parse(string json, string source)
@@ -85,6 +92,17 @@ internal static class ScenarioLoader
         if (scenario.BugCheck?.Parameters is { Count: > 4 } parameters)
         {
             errors.Add($"$.bugCheck.parameters: {parameters.Count} values; KeBugCheckEx takes at most 4.");
+        }
+
+        if (scenario.Callbacks is null)
+        {
+            errors.Add("$.callbacks: must be an array of callbacks, not null.");
+            throw new ScenarioException($"{source}: {string.Join(Environment.NewLine + "  ", errors)}");
+        }
+
+        if (scenario.Driver is { Length: 0 })
+        {
+            errors.Add("$.driver: must be the path of a driver library, not empty.");
         }
 
         for (var i = 0; i < scenario.Callbacks.Count; i++)

@@ -193,23 +193,23 @@ public sealed unsafe class NativeDriver : IDisposable
         }
         catch (Exception exception) when (exception is DllNotFoundException or BadImageFormatException)
         {
-            throw new NativeDriverException($"'{Path}' cannot be loaded as a driver on this host: {exception.Message}", exception);
+            throw new NativeDriverException($"{Path}: cannot be loaded as a driver on this host: {exception.Message}", exception);
         }
 
         if (!NativeLibrary.TryGetExport(_library, "BccDriverGlue", out var glue))
         {
-            throw new NativeDriverException($"'{Path}' does not export BccDriverGlue: build it with include/bugcheck_callbacks.h (docs/native.md).");
+            throw new NativeDriverException($"{Path}: does not export BccDriverGlue; build the driver with include/bugcheck_callbacks.h (docs/native.md).");
         }
 
         if (!NativeLibrary.TryGetExport(_library, "DriverEntry", out var entry))
         {
-            throw new NativeDriverException($"'{Path}' does not export DriverEntry.");
+            throw new NativeDriverException($"{Path}: does not export DriverEntry.");
         }
 
         Glue = (BccDriverGlue*)glue;
         if (Glue->Size != sizeof(BccDriverGlue) || Glue->Version != BccDriverGlue.CurrentVersion)
         {
-            throw new NativeDriverException($"'{Path}' was built with another version of bugcheck_callbacks.h (glue version {Glue->Version}, size 0x{Glue->Size:X}; this kernel needs version {BccDriverGlue.CurrentVersion}, size 0x{sizeof(BccDriverGlue):X}).");
+            throw new NativeDriverException($"{Path}: was built with another version of bugcheck_callbacks.h (glue version {Glue->Version}, size 0x{Glue->Size:X}; this kernel needs version {BccDriverGlue.CurrentVersion}, size 0x{sizeof(BccDriverGlue):X}).");
         }
 
         Glue->Kernel = KernelRoutines.Table;
@@ -230,13 +230,13 @@ public sealed unsafe class NativeDriver : IDisposable
 
         if (bugChecked != 0)
         {
-            throw new NativeDriverException($"'{Path}': DriverEntry called KeBugCheckEx(0x{TakeBugCheck():X8}).");
+            throw new NativeDriverException($"{Path}: DriverEntry called KeBugCheckEx(0x{TakeBugCheck():X8}).");
         }
 
         DriverEntryStatus = (NtStatus)status;
         if (status < 0)
         {
-            throw new NativeDriverException($"'{Path}': DriverEntry returned 0x{status:X8}; the driver was unloaded.");
+            throw new NativeDriverException($"{Path}: DriverEntry returned 0x{status:X8}; the driver was unloaded.");
         }
     }
 
