@@ -7,6 +7,8 @@ namespace BugCheckCallbacks.Cli.Scenarios;
 /// <summary>The JSON scenario format of <c>bugcheck simulate --scenario</c> (docs/cli.md).</summary>
 internal sealed class ScenarioFile
 {
+    private List<ScenarioCallback>? _callbacks;
+
     public string? Description { get; init; }
 
     [JsonConverter(typeof(DumpTypeConverter))]
@@ -26,14 +28,18 @@ internal sealed class ScenarioFile
     /// <summary>Memory regions added to the default memory map: drivers' buffers (virtual) or more physical memory.</summary>
     public List<ScenarioMemory>? Memory { get; init; }
 
-    public List<ScenarioCallback> Callbacks { get; init; } = [];
+    /// <remarks>Optional when the scenario names a driver: an absent list is empty.</remarks>
+    public List<ScenarioCallback> Callbacks { get => _callbacks ?? []; init => _callbacks = value; }
 
     /// <summary>A native driver library to load beside the callbacks (docs/native.md), relative to the scenario file.</summary>
     public string? Driver { get; init; }
 
     /// <summary>The driver's full path, resolved against the scenario file's folder when it was loaded.</summary>
     [JsonIgnore]
-    public string? DriverPath { get; set; }
+    internal string? DriverPath { get; set; }
+
+    /// <summary>Gets whether the document had a <c>callbacks</c> array.</summary>
+    internal bool HasCallbacks => _callbacks is not null;
 }
 
 /// <summary>The bug check a scenario raises unless the command line says otherwise.</summary>

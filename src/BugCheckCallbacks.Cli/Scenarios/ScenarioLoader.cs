@@ -94,10 +94,9 @@ internal static class ScenarioLoader
             errors.Add($"$.bugCheck.parameters: {parameters.Count} values; KeBugCheckEx takes at most 4.");
         }
 
-        if (scenario.Callbacks is null)
+        if (!scenario.HasCallbacks && scenario.Driver is null)
         {
-            errors.Add("$.callbacks: must be an array of callbacks, not null.");
-            throw new ScenarioException($"{source}: {string.Join(Environment.NewLine + "  ", errors)}");
+            throw new ScenarioException($"{source}: $.callbacks: a scenario object needs the property \"callbacks\" (or \"driver\", a native driver).");
         }
 
         if (scenario.Driver is { Length: 0 })

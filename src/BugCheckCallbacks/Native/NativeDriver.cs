@@ -113,6 +113,13 @@ public sealed unsafe class NativeDriver : IDisposable
         return NativeLibrary.GetExport(_library, name);
     }
 
+    /// <summary>Gets the address of the driver's own <c>KBUGCHECK_REASON_CALLBACK_RECORD</c> behind <paramref name="record"/>, to read it as C sees it (the <see cref="Interop.KBUGCHECK_REASON_CALLBACK_RECORD"/> layout).</summary>
+    /// <param name="record">One of <see cref="Records"/>, still registered.</param>
+    /// <returns>The record's address in the driver's memory.</returns>
+    /// <exception cref="ArgumentException"><paramref name="record"/> is not a registered record of this driver.</exception>
+    public nint AddressOf(BugCheckReasonCallbackRecord record) =>
+        Kernel.AddressOf(this, record) is { } address and not 0 ? address : throw new ArgumentException("The record is not a registered record of this driver.", nameof(record));
+
     /// <summary>Unloads the driver: deregisters its records, runs its <c>DriverUnload</c>, frees its pool and its image.</summary>
     /// <remarks>A driver whose routine hung stays mapped: its thread may still be running its code.</remarks>
     public void Dispose()

@@ -142,6 +142,19 @@ internal sealed unsafe class NativeKernel : IDisposable
         return true;
     }
 
+    public nint AddressOf(NativeDriver driver, BugCheckReasonCallbackRecord record)
+    {
+        foreach (var (address, entry) in _reasonRecords)
+        {
+            if (entry.Driver == driver && entry.Twin == record)
+            {
+                return address;
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>Deregisters every record of <paramref name="driver"/> (it is unloading).</summary>
     public void DeregisterAll(NativeDriver driver)
     {
