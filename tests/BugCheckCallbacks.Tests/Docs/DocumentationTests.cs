@@ -95,7 +95,7 @@ public sealed partial class DocumentationTests
     [Fact]
     public void Every_documentation_page_the_index_links_exists()
     {
-        foreach (var page in new[] { "index.md", "getting-started.md", "contract.md", "simulation.md", "verifier.md", "testing.md", "dump-format.md", "cli.md", "performance.md" })
+        foreach (var page in new[] { "index.md", "getting-started.md", "contract.md", "simulation.md", "verifier.md", "testing.md", "native.md", "dump-format.md", "cli.md", "performance.md" })
         {
             File.Exists(Path.Combine(s_root, "docs", page)).Should().BeTrue(page);
         }
