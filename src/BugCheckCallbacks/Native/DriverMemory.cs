@@ -79,6 +79,8 @@ internal sealed unsafe class DriverMemory : IDisposable
         return found >= 0 && pointer < _pool[found].End ? _pool[found].End - pointer : -1;
     }
 
+    public bool Owns(nint pointer) => Available(pointer) > 0;
+
     public bool Owns(nint pointer, ulong length) => Available(pointer) is var available && available >= 0 && (ulong)available >= length;
 
     public void Dispose()

@@ -80,9 +80,11 @@ public sealed unsafe class NativeDriver : IDisposable
             throw new FileNotFoundException($"No driver library at '{fullPath}'.", fullPath);
         }
 
-        if (kernel.HasBugChecked)
+        if (kernel.HasBugChecked || kernel.IsRunning)
         {
-            throw new InvalidOperationException("The simulated kernel has already bug-checked; load drivers before the crash.");
+            throw new InvalidOperationException(kernel.HasBugChecked
+                ? "The simulated kernel has already bug-checked; load drivers before the crash."
+                : "The simulated kernel is running a bug check or a call; load drivers before the crash.");
         }
 
         var copy = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "BugCheckCallbacks.Drivers", Guid.NewGuid().ToString("N"), System.IO.Path.GetFileName(fullPath));

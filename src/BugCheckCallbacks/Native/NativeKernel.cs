@@ -155,17 +155,27 @@ internal sealed unsafe class NativeKernel : IDisposable
         return 0;
     }
 
-    /// <summary>Deregisters every record of <paramref name="driver"/> (it is unloading).</summary>
+    /// <summary>
+    /// Deregisters every record of <paramref name="driver"/> (it is unloading) and forgets them all, so that nothing touches
+    /// its memory once it is freed. After a bug check the registry keeps the Finished twins (a kernel bug-checks once).
+    /// </summary>
     public void DeregisterAll(NativeDriver driver)
     {
         foreach (var address in _reasonRecords.Where(r => r.Value.Driver == driver).Select(r => r.Key).ToArray())
         {
             DeregisterReason(address);
+            _reasonRecords.Remove(address);
         }
 
         foreach (var address in _classicRecords.Where(r => r.Value.Driver == driver).Select(r => r.Key).ToArray())
         {
             DeregisterClassic(address);
+            _classicRecords.Remove(address);
+        }
+
+        foreach (var address in _triageArrays.Keys.Where(driver.Memory.Owns).ToArray())
+        {
+            _triageArrays.Remove(address);
         }
     }
 

@@ -136,6 +136,9 @@ public sealed class SimulatedKernel
     /// <exception cref="NativeDriverException">The library cannot be loaded, was not built with the header, or its <c>DriverEntry</c> failed.</exception>
     public NativeDriver LoadDriver(string path) => NativeDriver.Load(this, path);
 
+    /// <summary>Gets whether a bug check or a single call is running now.</summary>
+    internal bool IsRunning => Volatile.Read(ref _status) == Running;
+
     internal void AddDriver(NativeDriver driver) => _drivers.Add(driver);
 
     internal void RemoveDriver(NativeDriver driver) => _drivers.Remove(driver);
