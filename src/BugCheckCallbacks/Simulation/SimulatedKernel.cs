@@ -153,7 +153,7 @@ public sealed class SimulatedKernel
     /// <param name="data">The structure to hand over: <see cref="SecondaryDumpData"/> for SecondaryDumpData, <see cref="SecondaryDumpDataEx"/> for SecondaryMultiPartDumpData, and so on.</param>
     /// <returns>The call, its violations, what the kernel accepted, and <paramref name="data"/> as the callback left it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="record"/> or <paramref name="data"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="record"/> is not registered here, not Inserted, or registered for another reason than <paramref name="data"/>'s.</exception>
+    /// <exception cref="ArgumentException"><paramref name="record"/> is not registered here, not Inserted, registered for another reason than <paramref name="data"/>'s, or its checksum no longer matches (the kernel skips it).</exception>
     /// <exception cref="InvalidOperationException">The kernel has bug-checked or is running a call or bug check.</exception>
     /// <remarks>
     /// The call runs as in a bug check (its own thread, <see cref="Current"/> set, the time budget, allocation detection, hang
@@ -190,6 +190,12 @@ public sealed class SimulatedKernel
             throw new ArgumentException($"The record is registered for {record.Reason}, but {(data is null ? "no structure" : data.GetType().Name)} is handed to {reason} routines.", nameof(data));
         }
 
+        Native?.BeforeRun();
+        if (!record.IsChecksumValid)
+        {
+            throw new ArgumentException("The record's checksum no longer matches its registration (its memory was overwritten); the kernel skips it.", nameof(record));
+        }
+
         switch (Interlocked.CompareExchange(ref _status, Running, Idle))
         {
             case Running:
@@ -206,8 +212,12 @@ public sealed class SimulatedKernel
             using var freeze = Options.DetectAllocations ? GarbageCollectorFreeze.Enter() : default;
             finished = RunOnItsThread(run, () => run.RunSingleCall(record, data), run.AbandonedSingleCall, out var outcome, out var failure);
             failure?.Throw();
-            record.StateCell.Reopen(generation); // a probe, not a bug check: the record can be called again
-            Native?.AfterRun();
+            if (finished)
+            {
+                record.StateCell.Reopen(generation); // a probe, not a bug check: the record can be called again
+                Native?.AfterRun();
+            }
+
             return outcome!;
         }
         finally

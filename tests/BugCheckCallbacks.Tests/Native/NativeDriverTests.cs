@@ -21,6 +21,15 @@ public sealed unsafe class NativeDriverTests
         return kernel.KeBugCheckEx(0xD1, 1, 2, 3, 4, new InMemoryDumpSink());
     });
 
+    /// <summary>A routine that does nothing, for the drivers written inline below.</summary>
+    private const string NoOpCallback = """
+        static VOID Callback(KBUGCHECK_CALLBACK_REASON r, PKBUGCHECK_REASON_CALLBACK_RECORD c, PVOID d, ULONG l)
+        {
+            UNREFERENCED_PARAMETER(r); UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(d); UNREFERENCED_PARAMETER(l);
+        }
+
+        """;
+
     /// <summary>What each callback of the faulty twin commits, by its component.</summary>
     public static TheoryData<string, ViolationKind> FaultyCallbacks() => new()
     {
@@ -209,6 +218,19 @@ public sealed unsafe class NativeDriverTests
     }
 
     [NativeFact]
+    public void A_record_the_driver_overwrote_cannot_be_called_alone_either()
+    {
+        var kernel = new SimulatedKernel();
+        using var driver = kernel.LoadDriver(SampleDrivers.Storage);
+        ((KBUGCHECK_REASON_CALLBACK_RECORD*)driver.AddressOf(driver.Records[0]))->State = 0x7F;
+
+        var act = () => kernel.Invoke(driver.Records[0], SecondaryDumpData.ForSizeQuery(0x1000));
+
+        act.Should().Throw<ArgumentException>().WithParameterName("record").WithMessage("*checksum no longer matches*");
+        kernel.HasBugChecked.Should().BeFalse();
+    }
+
+    [NativeFact]
     public void Unloading_deregisters_the_records_and_runs_DriverUnload()
     {
         var kernel = new SimulatedKernel();
@@ -255,13 +277,9 @@ public sealed unsafe class NativeDriverTests
     [NativeFact]
     public void Registration_follows_the_Windows_rules_for_a_record_already_used_and_memory_not_owned()
     {
-        var path = SampleDrivers.FromSource("""
+        var path = SampleDrivers.FromSource(NoOpCallback + """
             BCC_EXPORT BOOLEAN Results[4];
             static KBUGCHECK_REASON_CALLBACK_RECORD Record;
-            static VOID Callback(KBUGCHECK_CALLBACK_REASON r, PKBUGCHECK_REASON_CALLBACK_RECORD c, PVOID d, ULONG l)
-            {
-                UNREFERENCED_PARAMETER(r); UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(d); UNREFERENCED_PARAMETER(l);
-            }
             NTSTATUS DriverEntry(PDRIVER_OBJECT o, PUNICODE_STRING p)
             {
                 UNREFERENCED_PARAMETER(o); UNREFERENCED_PARAMETER(p);
@@ -289,12 +307,8 @@ public sealed unsafe class NativeDriverTests
     [InlineData("KeBugCheckEx(0x1234, 0, 0, 0, 0);", "DriverEntry called KeBugCheckEx(0x00001234)")]
     public void A_DriverEntry_that_fails_or_bug_checks_fails_the_load_and_leaves_nothing_registered(string body, string message)
     {
-        var path = SampleDrivers.FromSource($$"""
+        var path = SampleDrivers.FromSource(NoOpCallback + $$"""
             static KBUGCHECK_REASON_CALLBACK_RECORD Record;
-            static VOID Callback(KBUGCHECK_CALLBACK_REASON r, PKBUGCHECK_REASON_CALLBACK_RECORD c, PVOID d, ULONG l)
-            {
-                UNREFERENCED_PARAMETER(r); UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(d); UNREFERENCED_PARAMETER(l);
-            }
             NTSTATUS DriverEntry(PDRIVER_OBJECT o, PUNICODE_STRING p)
             {
                 UNREFERENCED_PARAMETER(o); UNREFERENCED_PARAMETER(p);
