@@ -34,7 +34,7 @@ public static class ContractChecker
     {
         ArgumentNullException.ThrowIfNull(callback);
         var reason = ReasonOf<TData>();
-        return Run(reason, TypedRegistrationExtensions.Untyped(callback, reason), situation: null, options);
+        return Run(reason, CallbackInstaller(TypedRegistrationExtensions.Untyped(callback, reason), reason), situation: null, options);
     }
 
     /// <summary>Replays one situation, as a finding named it, for a callback of the reason whose structure is <typeparamref name="TData"/>.</summary>
@@ -51,7 +51,7 @@ public static class ContractChecker
         ArgumentNullException.ThrowIfNull(callback);
         ArgumentNullException.ThrowIfNull(situation);
         var reason = ReasonOf<TData>();
-        return Run(reason, TypedRegistrationExtensions.Untyped(callback, reason), situation, options);
+        return Run(reason, CallbackInstaller(TypedRegistrationExtensions.Untyped(callback, reason), reason), situation, options);
     }
 
     /// <summary>Checks a <see cref="BugCheckCallbackReason.Reserved1"/> callback (it receives no structure) in every situation.</summary>
@@ -63,7 +63,7 @@ public static class ContractChecker
     public static ContractCheckResult CheckReserved1(Action<BugCheckReasonCallbackRecord> callback, ContractCheckOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        return Run(BugCheckCallbackReason.Reserved1, TypedRegistrationExtensions.Untyped(callback), situation: null, options);
+        return Run(BugCheckCallbackReason.Reserved1, CallbackInstaller(TypedRegistrationExtensions.Untyped(callback), BugCheckCallbackReason.Reserved1), situation: null, options);
     }
 
     /// <summary>Checks an untyped callback for <paramref name="reason"/> in every situation, for tools that handle any reason.</summary>
@@ -82,7 +82,7 @@ public static class ContractChecker
             throw new ArgumentOutOfRangeException(nameof(reason), reason, $"{(int)reason} is not a reason the kernel dispatches (Reserved1 to TriageDumpData).");
         }
 
-        return Run(reason, callback, situation: null, options);
+        return Run(reason, CallbackInstaller(callback, reason), situation: null, options);
     }
 
     private static BugCheckCallbackReason ReasonOf<TData>()
@@ -90,7 +90,66 @@ public static class ContractChecker
         TypedRegistrationExtensions.ReasonOf<TData>() ??
         throw new ArgumentException($"{typeof(TData).Name} is not the structure of one reason; use SecondaryDumpData, SecondaryDumpDataEx, AddPagesData, RemovePagesData, DumpIoData or TriageDumpData.", nameof(TData));
 
-    private static ContractCheckResult Run(BugCheckCallbackReason reason, BugCheckReasonCallback callback, ContractSituation? situation, ContractCheckOptions? options)
+    /// <summary>
+    /// Checks every callback a native driver registers (docs/native.md): each situation loads a private copy of the library
+    /// into a kernel of its own and bug-checks it, so the driver's callbacks meet every situation their reasons allow.
+    /// </summary>
+    /// <param name="path">The driver library, built with <c>include/bugcheck_callbacks.h</c>.</param>
+    /// <param name="options">How to check, or <see langword="null"/> for the defaults; a driver is loaded once per situation, so <see cref="ContractCheckOptions.IncludeSecondInstance"/> does not apply.</param>
+    /// <returns>One result per reason the driver registers records for, in reason order; each holds the violations of that reason's records.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="FileNotFoundException">No file is at <paramref name="path"/>.</exception>
+    /// <exception cref="Native.NativeDriverException">The library cannot be loaded, or its <c>DriverEntry</c> fails.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> are invalid.</exception>
+    public static IReadOnlyList<ContractCheckResult> CheckDriver(string path, ContractCheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options = (options ?? new ContractCheckOptions()) with { IncludeSecondInstance = false };
+        options.Validate();
+        BugCheckCallbackReason[] reasons;
+        using (var probe = new SimulatedKernel(options.Simulation).LoadDriver(path))
+        {
+            reasons = [.. probe.Records.Select(record => record.Reason).Distinct().Order()];
+        }
+
+        return Array.ConvertAll(reasons, reason => Run(reason, DriverInstaller(path, reason), situation: null, options));
+    }
+
+    /// <summary>Replays one situation, as a finding named it, for the records of its reason in a native driver.</summary>
+    /// <param name="path">The driver library.</param>
+    /// <param name="situation">The situation, from <see cref="ContractFinding.Situation"/>.</param>
+    /// <param name="options">How to check, or <see langword="null"/> for the defaults; only <see cref="ContractCheckOptions.Simulation"/> applies.</param>
+    /// <returns>The one situation and the violations the driver's records of its reason committed in it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="situation"/> is null.</exception>
+    /// <exception cref="ArgumentException">One of the situation's values is invalid.</exception>
+    public static ContractCheckResult ReplayDriver(string path, ContractSituation situation, ContractCheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(situation);
+        return Run(situation.Reason, DriverInstaller(path, situation.Reason), situation, options);
+    }
+
+    /// <summary>Registers a managed callback in a situation's kernel, once per instance the situation asks for.</summary>
+    private static Installer CallbackInstaller(BugCheckReasonCallback callback, BugCheckCallbackReason reason) => (kernel, situation, component) =>
+    {
+        var records = new BugCheckReasonCallbackRecord[situation.Instances];
+        for (var i = 0; i < records.Length; i++)
+        {
+            records[i] = new BugCheckReasonCallbackRecord();
+            kernel.Callbacks.Register(records[i], callback, reason, component);
+        }
+
+        return (records, null);
+    };
+
+    /// <summary>Loads a private copy of a driver into a situation's kernel; its records of <paramref name="reason"/> are the checked ones.</summary>
+    private static Installer DriverInstaller(string path, BugCheckCallbackReason reason) => (kernel, _, _) =>
+    {
+        var driver = kernel.LoadDriver(path);
+        return ([.. driver.Records.Where(record => record.Reason == reason)], driver);
+    };
+
+    private static ContractCheckResult Run(BugCheckCallbackReason reason, Installer install, ContractSituation? situation, ContractCheckOptions? options)
     {
         options ??= new ContractCheckOptions();
         options.Validate();
@@ -98,7 +157,7 @@ public static class ContractChecker
         {
             Validate(situation, reason);
             var findings = new List<ContractFinding>();
-            RunOne(reason, callback, situation, options, findings, out _);
+            RunOne(reason, install, situation, options, findings, out _);
             return new ContractCheckResult(reason, options.Seed, [situation], [], findings);
         }
 
@@ -109,7 +168,7 @@ public static class ContractChecker
         while (queue.TryDequeue(out var next))
         {
             ran.Add(next);
-            if (RunOne(reason, callback, next, options, all, out var asked))
+            if (RunOne(reason, install, next, options, all, out var asked))
             {
                 return new ContractCheckResult(reason, options.Seed, ran, [.. queue], all);
             }
@@ -129,7 +188,7 @@ public static class ContractChecker
     }
 
     /// <summary>Runs one situation as a whole bug check; true when the callback hung.</summary>
-    private static bool RunOne(BugCheckCallbackReason reason, BugCheckReasonCallback callback, ContractSituation situation, ContractCheckOptions options, List<ContractFinding> findings, out ulong asked)
+    private static bool RunOne(BugCheckCallbackReason reason, Installer install, ContractSituation situation, ContractCheckOptions options, List<ContractFinding> findings, out ulong asked)
     {
         var simulation = options.Simulation with
         {
@@ -142,39 +201,40 @@ public static class ContractChecker
                 : options.Simulation.SecondaryDataBudget,
         };
         var kernel = new SimulatedKernel(simulation);
-        var records = new BugCheckReasonCallbackRecord[situation.Instances];
         var peer = new BugCheckReasonCallbackRecord();
         if (situation.FaultBefore && simulation.Order == CallbackOrder.OldestFirst)
         {
             kernel.Callbacks.Register(peer, Faulting, reason, "faulting-peer.sys");
         }
 
-        for (var i = 0; i < records.Length; i++)
+        var (records, owner) = install(kernel, situation, options.Component);
+        try
         {
-            records[i] = new BugCheckReasonCallbackRecord();
-            kernel.Callbacks.Register(records[i], callback, reason, options.Component);
-        }
-
-        if (situation.FaultBefore && simulation.Order == CallbackOrder.NewestFirst)
-        {
-            kernel.Callbacks.Register(peer, Faulting, reason, "faulting-peer.sys");
-        }
-
-        var outcome = kernel.KeBugCheckEx(situation.BugCheckCode, situation.BugCheckParameter1, situation.BugCheckParameter2, situation.BugCheckParameter3, situation.BugCheckParameter4);
-        foreach (var violation in outcome.Violations)
-        {
-            if (Array.IndexOf(records, violation.Record) >= 0)
+            if (situation.FaultBefore && simulation.Order == CallbackOrder.NewestFirst)
             {
-                findings.Add(new ContractFinding(situation, violation));
+                kernel.Callbacks.Register(peer, Faulting, reason, "faulting-peer.sys");
             }
-        }
 
-        // What the first instance asked for: its sizing pass, or its first part.
-        asked = outcome.Invocations
-            .Where(call => call.Record == records[0] && call.Pass != InvocationPass.Data)
-            .Select(call => (ulong)Math.Max(call.BytesProduced, 0))
-            .FirstOrDefault();
-        return kernel.IsHung;
+            var outcome = kernel.KeBugCheckEx(situation.BugCheckCode, situation.BugCheckParameter1, situation.BugCheckParameter2, situation.BugCheckParameter3, situation.BugCheckParameter4);
+            foreach (var violation in outcome.Violations)
+            {
+                if (Array.IndexOf(records, violation.Record) >= 0)
+                {
+                    findings.Add(new ContractFinding(situation, violation));
+                }
+            }
+
+            // What the first record asked for: its sizing pass, or its first part.
+            asked = records.Length == 0 ? 0 : outcome.Invocations
+                .Where(call => call.Record == records[0] && call.Pass != InvocationPass.Data)
+                .Select(call => (ulong)Math.Max(call.BytesProduced, 0))
+                .FirstOrDefault();
+            return kernel.IsHung;
+        }
+        finally
+        {
+            owner?.Dispose(); // a driver whose routine hung stays mapped (NativeDriver.Dispose)
+        }
     }
 
     private static void Validate(ContractSituation situation, BugCheckCallbackReason reason)
@@ -195,6 +255,9 @@ public static class ContractChecker
             throw new ArgumentException($"MaximumAllowed 0x{situation.MaximumAllowed:X} leaves no room for the region's headers.", nameof(situation));
         }
     }
+
+    /// <summary>Puts the checked callbacks into a situation's kernel: their records, and what to dispose after the bug check.</summary>
+    private delegate (BugCheckReasonCallbackRecord[] Records, IDisposable? Owner) Installer(SimulatedKernel kernel, ContractSituation situation, string component);
 
     private static void Faulting(BugCheckCallbackReason reason, BugCheckReasonCallbackRecord record, ReasonCallbackData? data) =>
         throw new InvalidOperationException("Another driver's callback faulted (a situation of the contract checker).");

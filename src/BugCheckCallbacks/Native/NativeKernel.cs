@@ -37,6 +37,11 @@ internal sealed unsafe class NativeKernel : IDisposable
         _reasonList = NewListHead();
         _classicList = NewListHead();
         _data = (byte*)NativeMemory.AllocZeroed(DataSize);
+
+        // Never NULL, even for an InBufferLength of 0: the data pass hands OutBuffer == InBuffer, and a routine tells the
+        // sizing pass from the data pass by OutBuffer == NULL.
+        _inBufferCapacity = SecondaryDumpData.DefaultInBufferLength;
+        _inBuffer = (byte*)NativeMemory.AllocZeroed(_inBufferCapacity);
     }
 
     /// <summary>Gets the driver whose code runs on this thread (DriverEntry, DriverUnload, or one of its routines), or null.</summary>

@@ -184,6 +184,9 @@ public sealed unsafe class NativeDriverTests
         var roomy = kernel.Invoke(log, SecondaryDumpData.ForDataPass(0x10000));
         var part = kernel.Invoke(driver.Records[1], SecondaryDumpDataEx.ForCall(0x1000, context: 3));
 
+        var noInBuffer = kernel.Invoke(log, SecondaryDumpData.ForDataPass(0x10000, inBufferLength: 0));
+
+        noInBuffer.Blob!.Size.Should().Be(1024, "OutBuffer is never NULL in the data pass, even with no InBuffer: NULL means the sizing pass");
         sizing.Data.OutBufferLength.Should().Be(1024);
         (tight.Blob, tight.Violations.Count).Should().Be((null, 0));
         roomy.Blob!.Size.Should().Be(1024);
