@@ -31,14 +31,18 @@ extern "C" {
 #define BCC_STATIC_ASSERT(condition, message) _Static_assert(condition, message)
 #endif
 
-#if defined(_MSC_VER)
+#if defined(_WIN32)
 #define BCC_EXPORT __declspec(dllexport)
 #define BCC_SHARED __declspec(selectany)   /* one definition however many files include the header */
-#define BCC_NORETURN __declspec(noreturn)
-#define BCC_INLINE static __inline
 #else
 #define BCC_EXPORT __attribute__((visibility("default")))
 #define BCC_SHARED __attribute__((weak))   /* one definition however many files include the header */
+#endif
+
+#if defined(_MSC_VER) && !defined(__clang__)
+#define BCC_NORETURN __declspec(noreturn)
+#define BCC_INLINE static __inline
+#else
 #define BCC_NORETURN __attribute__((noreturn))
 #define BCC_INLINE static inline
 #endif

@@ -19,12 +19,15 @@ internal static class NativeCompiler
         OperatingSystem.IsWindows() ? $"{name}.dll" : OperatingSystem.IsMacOS() ? $"lib{name}.dylib" : $"lib{name}.so";
 
     /// <summary>Compiles <paramref name="sourceFile"/> as a driver library, warnings as errors; returns its path.</summary>
-    public static string Library(string sourceFile, string outputFolder, string name)
+    public static string Library(string sourceFile, string outputFolder, string name) => Library([sourceFile], outputFolder, name);
+
+    /// <summary>Compiles <paramref name="sourceFiles"/> into one driver library, warnings as errors; returns its path.</summary>
+    public static string Library(string[] sourceFiles, string outputFolder, string name)
     {
         var output = System.IO.Path.Combine(outputFolder, LibraryName(name));
         Run(IsCl
-            ? ["/nologo", "/W4", "/WX", "/LD", $"/I{IncludeFolder}", sourceFile, $"/Fe:{output}"]
-            : [.. Common(), "-shared", .. OperatingSystem.IsWindows() ? Array.Empty<string>() : ["-fPIC"], "-I", IncludeFolder, sourceFile, "-o", output]);
+            ? ["/nologo", "/W4", "/WX", "/LD", $"/I{IncludeFolder}", .. sourceFiles, $"/Fe:{output}"]
+            : [.. Common(), "-shared", .. OperatingSystem.IsWindows() ? Array.Empty<string>() : ["-fPIC"], "-I", IncludeFolder, .. sourceFiles, "-o", output]);
         return output;
     }
 

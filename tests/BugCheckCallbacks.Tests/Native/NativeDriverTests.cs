@@ -278,6 +278,36 @@ public sealed unsafe class NativeDriverTests
     }
 
     [NativeFact]
+    public void A_driver_of_two_files_that_both_include_the_header_has_one_glue()
+    {
+        var entry = Path.Combine(SampleDrivers.Folder, "two_entry.c");
+        var callbacks = Path.Combine(SampleDrivers.Folder, "two_callbacks.c");
+        File.WriteAllText(callbacks, "#include <bugcheck_callbacks.h>\nBOOLEAN RegisterAll(void);\n" + NoOpCallback + """
+            static KBUGCHECK_REASON_CALLBACK_RECORD Record;
+            BOOLEAN RegisterAll(void)
+            {
+                KeInitializeCallbackRecord(&Record);
+                return KeRegisterBugCheckReasonCallback(&Record, Callback, KbCallbackReserved1, (PUCHAR)"two");
+            }
+            """);
+        File.WriteAllText(entry, """
+            #include <bugcheck_callbacks.h>
+            BOOLEAN RegisterAll(void);
+            NTSTATUS DriverEntry(PDRIVER_OBJECT o, PUNICODE_STRING p)
+            {
+                UNREFERENCED_PARAMETER(o); UNREFERENCED_PARAMETER(p);
+                return RegisterAll() ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL;
+            }
+            """);
+        var kernel = new SimulatedKernel();
+
+        using var driver = kernel.LoadDriver(NativeCompiler.Library([entry, callbacks], SampleDrivers.Folder, "two_files"));
+
+        driver.Records.Should().ContainSingle().Which.Component.Should().Be("two");
+        kernel.KeBugCheckEx(0xE2).Invocations.Should().ContainSingle(i => i.Component == "two");
+    }
+
+    [NativeFact]
     public void Registration_follows_the_Windows_rules_for_a_record_already_used_and_memory_not_owned()
     {
         var path = SampleDrivers.FromSource(NoOpCallback + """
