@@ -29,20 +29,34 @@ internal static unsafe partial class ImageRanges
         throw new PlatformNotSupportedException("Native drivers run on Linux, Windows and macOS hosts.");
     }
 
-    /// <summary>The lines of /proc/self/maps that map <paramref name="fullPath"/> ("start-end perms offset dev inode path").</summary>
+    /// <summary>
+    /// The lines of /proc/self/maps ("start-end perms offset dev inode path") that map <paramref name="fullPath"/>, and the
+    /// nameless mapping right after its last one when there is one: the loader maps the part of .bss past the file's last
+    /// page anonymously, and a driver's large zeroed globals live there.
+    /// </summary>
     internal static List<(nint Start, nint End)> FromProcMaps(IEnumerable<string> lines, string fullPath)
     {
         var ranges = new List<(nint Start, nint End)>();
+        var previousWasImage = false;
         foreach (var line in lines)
         {
             var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 6 || fields[5].Trim() != fullPath)
+            var bounds = fields[0].Split('-');
+            var range = ((nint)long.Parse(bounds[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture), (nint)long.Parse(bounds[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+            var path = fields.Length >= 6 ? fields[5].Trim() : string.Empty;
+            if (path == fullPath)
             {
+                ranges.Add(range);
+                previousWasImage = true;
                 continue;
             }
 
-            var bounds = fields[0].Split('-');
-            ranges.Add(((nint)long.Parse(bounds[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture), (nint)long.Parse(bounds[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture)));
+            if (previousWasImage && path.Length == 0 && fields[1].StartsWith("rw", StringComparison.Ordinal) && range.Item1 == ranges[^1].End)
+            {
+                ranges.Add(range);
+            }
+
+            previousWasImage = false;
         }
 
         return ranges;

@@ -278,6 +278,38 @@ public sealed unsafe class NativeDriverTests
     }
 
     [NativeFact]
+    public void A_large_zeroed_global_is_the_drivers_memory_and_its_bytes_land_in_the_dump()
+    {
+        var path = SampleDrivers.FromSource("""
+            static UCHAR Big[1 << 20];      /* .bss, mapped past the file's last page */
+            static KBUGCHECK_REASON_CALLBACK_RECORD Record;
+            static VOID Callback(KBUGCHECK_CALLBACK_REASON r, PKBUGCHECK_REASON_CALLBACK_RECORD c, PVOID d, ULONG l)
+            {
+                PKBUGCHECK_SECONDARY_DUMP_DATA data = (PKBUGCHECK_SECONDARY_DUMP_DATA)d;
+                UNREFERENCED_PARAMETER(r); UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(l);
+                if (data->OutBuffer == NULL) { data->OutBufferLength = 64; return; }
+                data->Guid.Data1 = 0xB55;
+                data->OutBuffer = Big + sizeof(Big) - 64;
+                data->OutBufferLength = 64;
+            }
+            NTSTATUS DriverEntry(PDRIVER_OBJECT o, PUNICODE_STRING p)
+            {
+                UNREFERENCED_PARAMETER(o); UNREFERENCED_PARAMETER(p);
+                RtlFillMemory(Big + sizeof(Big) - 64, 64, 0x5A);
+                KeInitializeCallbackRecord(&Record);
+                return KeRegisterBugCheckReasonCallback(&Record, Callback, KbCallbackSecondaryDumpData, (PUCHAR)"bss") ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL;
+            }
+            """);
+        var kernel = new SimulatedKernel();
+        using var driver = kernel.LoadDriver(path);
+        var sink = new InMemoryDumpSink();
+
+        kernel.KeBugCheckEx(0xE2, sink: sink).Violations.Should().BeEmpty();
+
+        sink.ReadTagged(new Guid(0xB55, 0, 0, new byte[8])).Should().HaveCount(64).And.OnlyContain(b => b == 0x5A);
+    }
+
+    [NativeFact]
     public void A_driver_of_two_files_that_both_include_the_header_has_one_glue()
     {
         var entry = Path.Combine(SampleDrivers.Folder, "two_entry.c");
