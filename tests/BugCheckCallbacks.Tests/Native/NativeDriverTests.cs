@@ -310,6 +310,35 @@ public sealed unsafe class NativeDriverTests
     }
 
     [NativeFact]
+    public void A_classic_callback_runs_after_the_dump_with_its_buffer_and_its_record_shows_the_outcome()
+    {
+        var path = SampleDrivers.FromSource("""
+            BCC_EXPORT KBUGCHECK_CALLBACK_RECORD Classic;
+            BCC_EXPORT UCHAR Buffer[32];
+            static VOID ClassicCallback(PVOID buffer, ULONG length)
+            {
+                RtlFillMemory(buffer, length, 0xC1);
+            }
+            NTSTATUS DriverEntry(PDRIVER_OBJECT o, PUNICODE_STRING p)
+            {
+                UNREFERENCED_PARAMETER(o); UNREFERENCED_PARAMETER(p);
+                KeInitializeCallbackRecord(&Classic);
+                return KeRegisterBugCheckCallback(&Classic, ClassicCallback, Buffer, sizeof(Buffer), (PUCHAR)"classic") ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL;
+            }
+            """);
+        var kernel = new SimulatedKernel();
+        using var driver = kernel.LoadDriver(path);
+        var record = (KBUGCHECK_CALLBACK_RECORD*)driver.GetExport("Classic");
+        (record->State, record->Length, record->Checksum).Should().Be(((byte)KBUGCHECK_BUFFER_DUMP_STATE.BufferInserted, 32u, unchecked((nuint)record->CallbackRoutine + (nuint)record->Buffer + 32 + (nuint)record->Component)));
+
+        var outcome = kernel.KeBugCheckEx(0xE2);
+
+        outcome.Invocations.Should().ContainSingle(i => i.Phase == BugCheckPhase.Classic).Which.ClassicRecord.Should().BeSameAs(driver.ClassicRecords.Single());
+        new ReadOnlySpan<byte>((void*)driver.GetExport("Buffer"), 32).ToArray().Should().OnlyContain(b => b == 0xC1);
+        record->State.Should().Be((byte)KBUGCHECK_BUFFER_DUMP_STATE.BufferFinished);
+    }
+
+    [NativeFact]
     public void A_driver_of_two_files_that_both_include_the_header_has_one_glue()
     {
         var entry = Path.Combine(SampleDrivers.Folder, "two_entry.c");
