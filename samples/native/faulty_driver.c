@@ -136,12 +136,12 @@ static VOID NoPages(KBUGCHECK_CALLBACK_REASON Reason, PKBUGCHECK_REASON_CALLBACK
     data->Count = 0;
 }
 
-static VOID HostPages(KBUGCHECK_CALLBACK_REASON Reason, PKBUGCHECK_REASON_CALLBACK_RECORD Record, PVOID ReasonSpecificData, ULONG Length)
+static VOID OutsideTheMap(KBUGCHECK_CALLBACK_REASON Reason, PKBUGCHECK_REASON_CALLBACK_RECORD Record, PVOID ReasonSpecificData, ULONG Length)
 {
     PKBUGCHECK_ADD_PAGES data = (PKBUGCHECK_ADD_PAGES)ReasonSpecificData;
     UNREFERENCED_PARAMETER(Reason); UNREFERENCED_PARAMETER(Record); UNREFERENCED_PARAMETER(Length);
     data->Flags = KB_ADD_PAGES_FLAG_VIRTUAL_ADDRESS;
-    data->Address = (ULONG_PTR)Data; /* not an address of the machine being dumped */
+    data->Address = (ULONG_PTR)0xFFFFF00000000000ULL; /* memory the machine does not have */
     data->Count = 1;
 }
 
@@ -205,7 +205,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
         Register(9, NoProgress, KbCallbackSecondaryMultiPartDumpData, "faulty.noprogress") &&
         Register(10, BothSpaces, KbCallbackAddPages, "faulty.bothspaces") &&
         Register(11, NoPages, KbCallbackAddPages, "faulty.nopages") &&
-        Register(12, HostPages, KbCallbackAddPages, "faulty.hostpages") &&
+        Register(12, OutsideTheMap, KbCallbackAddPages, "faulty.outsidemap") &&
         Register(13, NeverEnds, KbCallbackRemovePages, "faulty.neverends") &&
         Register(14, TooMuchTriage, KbCallbackTriageDumpData, "faulty.toomuchtriage") &&
         Register(15, OverflowedTriage, KbCallbackTriageDumpData, "faulty.overflow")

@@ -1,6 +1,6 @@
 /*
  * storage_driver.c - a sample driver's bug-check callbacks, written as in a real driver: a log as secondary data, a
- * ring of records in parts, the device's state page added to the dump, and a triage block for minidumps.
+ * ring of records in parts, the device's state page added to the dump, and the state as a triage block for minidumps.
  *
  * Build for the simulated kernel (docs/native.md):
  *     cc -shared -fPIC -I ../../include storage_driver.c -o libstorage_driver.so
@@ -16,13 +16,8 @@ DEFINE_GUID(RingTag, 0x0c1d2e3f, 0x4a5b, 0x4c6d, 0x8e, 0x9f, 0xa0, 0xb1, 0xc2, 0
 #define LOG_SIZE 1024
 #define PART_SIZE 256
 #define PART_COUNT 4
+#define STATE_SIZE 0x200
 #define STORAGE_TAG 'gtSB'
-
-/*
- * The device's state, where the simulated machine keeps it: AddPages and triage blocks name pages of the machine being
- * dumped, and the driver's host memory is not part of that machine (docs/native.md, "What differs from the kernel").
- */
-#define DEVICE_STATE_VA 0xFFFF800000010000ULL
 
 static KBUGCHECK_REASON_CALLBACK_RECORD LogRecord;
 static KBUGCHECK_REASON_CALLBACK_RECORD RingRecord;
@@ -30,6 +25,7 @@ static KBUGCHECK_REASON_CALLBACK_RECORD StateRecord;
 static KBUGCHECK_REASON_CALLBACK_RECORD TriageRecord;
 static UCHAR Log[LOG_SIZE];
 static PUCHAR Ring;                    /* nonpaged pool, allocated in DriverEntry */
+static PUCHAR DeviceState;             /* nonpaged pool: the device's state, added to kernel dumps and triage dumps */
 static PKTRIAGE_DUMP_DATA_ARRAY TriageArray;
 
 static KBUGCHECK_REASON_CALLBACK_ROUTINE LogCallback;
@@ -89,18 +85,18 @@ static VOID StateCallback(KBUGCHECK_CALLBACK_REASON Reason, PKBUGCHECK_REASON_CA
     UNREFERENCED_PARAMETER(Record);
     UNREFERENCED_PARAMETER(ReasonSpecificDataLength);
     data->Flags = KB_ADD_PAGES_FLAG_VIRTUAL_ADDRESS;
-    data->Address = (ULONG_PTR)DEVICE_STATE_VA;
+    data->Address = (ULONG_PTR)DeviceState;
     data->Count = 1;
 }
 
-/* The state's first 0x200 bytes, in triage (mini) dumps; the array was built in DriverEntry. */
+/* The device's state, in triage (mini) dumps; the array was built in DriverEntry. */
 static VOID TriageCallback(KBUGCHECK_CALLBACK_REASON Reason, PKBUGCHECK_REASON_CALLBACK_RECORD Record, PVOID ReasonSpecificData, ULONG ReasonSpecificDataLength)
 {
     PKBUGCHECK_TRIAGE_DUMP_DATA data = (PKBUGCHECK_TRIAGE_DUMP_DATA)ReasonSpecificData;
     UNREFERENCED_PARAMETER(Reason);
     UNREFERENCED_PARAMETER(Record);
     UNREFERENCED_PARAMETER(ReasonSpecificDataLength);
-    if ((data->Flags & KB_TRIAGE_DUMP_DATA_FLAG_BUGCHECK_ACTIVE) != 0 && data->MaxVirtMemSize >= 0x200) {
+    if ((data->Flags & KB_TRIAGE_DUMP_DATA_FLAG_BUGCHECK_ACTIVE) != 0 && data->MaxVirtMemSize >= STATE_SIZE) {
         data->DataArray = TriageArray;
     }
 }
@@ -113,6 +109,7 @@ static VOID StorageUnload(PDRIVER_OBJECT DriverObject)
     KeDeregisterBugCheckReasonCallback(&RingRecord);
     KeDeregisterBugCheckReasonCallback(&LogRecord);
     ExFreePoolWithTag(TriageArray, STORAGE_TAG);
+    ExFreePoolWithTag(DeviceState, STORAGE_TAG);
     ExFreePoolWithTag(Ring, STORAGE_TAG);
 }
 
@@ -127,14 +124,16 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     }
 
     Ring = (PUCHAR)ExAllocatePool2(POOL_FLAG_NON_PAGED, PART_SIZE * PART_COUNT, STORAGE_TAG);
+    DeviceState = (PUCHAR)ExAllocatePool2(POOL_FLAG_NON_PAGED, STATE_SIZE, STORAGE_TAG);
     TriageArray = (PKTRIAGE_DUMP_DATA_ARRAY)ExAllocatePool2(POOL_FLAG_NON_PAGED, arraySize, STORAGE_TAG);
-    if (Ring == NULL || TriageArray == NULL) {
+    if (Ring == NULL || DeviceState == NULL || TriageArray == NULL) {
         return STATUS_INSUFFICIENT_RESOURCES;
     }
 
     RtlFillMemory(Ring, PART_SIZE * PART_COUNT, 0xAB);
+    RtlCopyMemory(DeviceState, "STORAGE DEVICE STATE: online", sizeof("STORAGE DEVICE STATE: online"));
     if (!NT_SUCCESS(KeInitializeTriageDumpDataArray(TriageArray, arraySize)) ||
-        !NT_SUCCESS(KeAddTriageDumpDataBlock(TriageArray, (PVOID)(ULONG_PTR)DEVICE_STATE_VA, 0x200))) {
+        !NT_SUCCESS(KeAddTriageDumpDataBlock(TriageArray, DeviceState, STATE_SIZE))) {
         return STATUS_UNSUCCESSFUL;
     }
 

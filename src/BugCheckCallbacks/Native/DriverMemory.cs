@@ -8,6 +8,8 @@ namespace BugCheckCallbacks.Native;
 /// </summary>
 internal sealed unsafe class DriverMemory : IDisposable
 {
+    private const uint PageSize = Simulation.SimulatedMemoryMap.PageSize;
+
     private readonly List<(nint Start, nint End)> _image;
     private readonly List<(nint Start, nint End)> _pool = []; // sorted by start
 
@@ -22,6 +24,7 @@ internal sealed unsafe class DriverMemory : IDisposable
 
     public int PoolAllocations => _pool.Count;
 
+    /// <summary>Zeroed pool of <paramref name="size"/> bytes in pages of its own, as the simulated machine maps them; 0 when refused.</summary>
     public nint Allocate(ulong size)
     {
         if (size == 0 || size > int.MaxValue)
@@ -29,7 +32,9 @@ internal sealed unsafe class DriverMemory : IDisposable
             return 0;
         }
 
-        var start = (nint)NativeMemory.AllocZeroed((nuint)size);
+        var pages = (size + PageSize - 1) & ~(PageSize - 1);
+        var start = (nint)NativeMemory.AlignedAlloc((nuint)pages, PageSize);
+        new Span<byte>((void*)start, (int)pages).Clear();
         var entry = (start, start + (nint)size);
         var index = _pool.BinarySearch(entry);
         _pool.Insert(index < 0 ? ~index : index, entry);
@@ -45,9 +50,13 @@ internal sealed unsafe class DriverMemory : IDisposable
         }
 
         _pool.RemoveAt(index);
-        NativeMemory.Free((void*)start);
+        NativeMemory.AlignedFree((void*)start);
         return true;
     }
+
+    /// <summary>The driver's memory in whole pages, merged where they touch: what the simulated machine maps at the same addresses.</summary>
+    public IEnumerable<(nint Start, nint End)> Pages() =>
+        _image.Concat(_pool.Select(r => (r.Start, (r.End + (nint)PageSize - 1) & ~((nint)PageSize - 1))));
 
     /// <summary>How many bytes from <paramref name="pointer"/> to the end of the owned range holding it, or -1 when it is in none.</summary>
     public long Available(nint pointer)
@@ -87,7 +96,7 @@ internal sealed unsafe class DriverMemory : IDisposable
     {
         foreach (var (start, _) in _pool)
         {
-            NativeMemory.Free((void*)start);
+            NativeMemory.AlignedFree((void*)start);
         }
 
         _pool.Clear();

@@ -46,8 +46,13 @@ internal static unsafe partial class ImageRanges
             var path = fields.Length >= 6 ? fields[5].Trim() : string.Empty;
             if (path == fullPath)
             {
-                ranges.Add(range);
-                previousWasImage = true;
+                // A gap the loader reserves between segments (---p) is not memory the driver can use, nor can it be read.
+                previousWasImage = fields[1].StartsWith('r');
+                if (previousWasImage)
+                {
+                    ranges.Add(range);
+                }
+
                 continue;
             }
 

@@ -289,6 +289,39 @@ internal sealed unsafe class NativeKernel : IDisposable
         }
     }
 
+    /// <summary>
+    /// The options a run uses: the kernel's, with every loaded driver's memory (image and pool, in whole pages) added to
+    /// the simulated machine as virtual memory at the very addresses the driver uses, backed by the driver's own bytes.
+    /// So <c>&amp;MyState</c> is an address of the machine being dumped: AddPages and triage blocks may name it, and the
+    /// dump holds what the driver's memory holds when the dump is written.
+    /// </summary>
+    public SimulationOptions OptionsFor(SimulationOptions options)
+    {
+        var merged = new List<(nint Start, nint End)>();
+        foreach (var (start, end) in _kernel.Drivers.SelectMany(driver => driver.Memory.Pages()).OrderBy(r => r.Start))
+        {
+            if (merged.Count > 0 && start <= merged[^1].End)
+            {
+                merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, end));
+            }
+            else
+            {
+                merged.Add((start, end));
+            }
+        }
+
+        if (merged.Count == 0)
+        {
+            return options;
+        }
+
+        var regions = merged.Select(r => new MemoryRegion(
+            AddressSpace.Virtual,
+            new AddressRange((ulong)r.Start, (ulong)(r.End - r.Start)),
+            new NativeMemoryView().Point(r.Start, (int)(r.End - r.Start))));
+        return options with { MemoryMap = new SimulatedMemoryMap(options.MemoryMap.Regions.Concat(regions)) };
+    }
+
     /// <summary>After a bug check or a single call: every record's State in the driver's memory is what the kernel left.</summary>
     public void AfterRun()
     {

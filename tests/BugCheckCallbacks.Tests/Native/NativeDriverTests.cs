@@ -44,7 +44,7 @@ public sealed unsafe class NativeDriverTests
         { "faulty.noprogress", ViolationKind.MultiPartNoProgress },
         { "faulty.bothspaces", ViolationKind.InvalidAddressFlags },
         { "faulty.nopages", ViolationKind.ZeroPageCount },
-        { "faulty.hostpages", ViolationKind.RangeOutsideMemoryMap },
+        { "faulty.outsidemap", ViolationKind.RangeOutsideMemoryMap },
         { "faulty.neverends", ViolationKind.RepeatProtocolNeverEnds },
         { "faulty.toomuchtriage", ViolationKind.TriageBlocksExceedMaxVirtMemSize },
         { "faulty.overflow", ViolationKind.TriageArrayOverflow },
@@ -94,8 +94,9 @@ public sealed unsafe class NativeDriverTests
         sink.ReadTagged(s_logTag).Should().Equal(Enumerable.Range(0, 1024).Select(i => (byte)i));
         sink.EnumerateTags().Where(t => t.Tag == s_ringTag).Should().HaveCount(4).And.OnlyContain(t => t.Size == 256);
         sink.ReadTagged(s_ringTag).Should().OnlyContain(b => b == 0xAB);
-        outcome.BodyRanges.Should().Contain(new PageRange(AddressSpace.Virtual, 0xFFFF800000010000, 1));
-        outcome.TriageBlocks.Should().ContainSingle().Which.Should().Be(new TriageBlockInfo("storage", 0xFFFF800000010000, 0x200));
+        var state = outcome.TriageBlocks.Should().ContainSingle().Subject;
+        (state.Component, state.Size).Should().Be(("storage", 0x200UL));
+        outcome.BodyRanges.Should().Contain(new PageRange(AddressSpace.Virtual, state.Address, 1), "the state's page, added at the driver's own address");
         outcome.Invocations.Where(i => i.Phase == BugCheckPhase.SecondaryMultiPartData).Should().HaveCount(4);
         driver.Records.Should().OnlyContain(r => r.State == BufferDumpState.Finished);
         driver.Records.Select(r => ((KBUGCHECK_REASON_CALLBACK_RECORD*)driver.AddressOf(r))->State).Should().OnlyContain(s => s == (byte)KBUGCHECK_BUFFER_DUMP_STATE.BufferFinished, "C sees the state the kernel left");
@@ -115,6 +116,32 @@ public sealed unsafe class NativeDriverTests
         using var file = DumpFile.Open(path);
         file.ReadTagged(s_logTag).Should().HaveCount(1024);
         file.EnumerateTags().Select(t => t.Tag).Should().Contain([s_logTag, s_ringTag]);
+    }
+
+    [NativeTheory]
+    [InlineData(DumpType.Summary)]
+    [InlineData(DumpType.Full)]
+    [InlineData(DumpType.Triage)]
+    public void The_driver_memory_its_callbacks_name_is_in_the_dump_at_the_drivers_own_addresses(DumpType dumpType)
+    {
+        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = dumpType });
+        using var driver = kernel.LoadDriver(SampleDrivers.Storage);
+        var path = Path.Combine(SampleDrivers.Folder, $"{Guid.NewGuid():N}.dmp");
+        BugCheckOutcome outcome;
+        using (var writer = DumpFileWriter.Create(path))
+        {
+            outcome = kernel.KeBugCheckEx(0xE2, sink: writer);
+        }
+
+        // The state's address comes from the driver itself: the AddPages range in kernel dumps, the triage block in minidumps.
+        var address = dumpType == DumpType.Triage ? outcome.TriageBlocks.Single().Address : outcome.BodyRanges.Single(r => r.Space == AddressSpace.Virtual).Address;
+        using var file = DumpFile.Open(path);
+        var bytes = new byte[28];
+
+        outcome.Violations.Should().BeEmpty();
+        file.ReadVirtual(address, bytes).Should().Be(28);
+        System.Text.Encoding.ASCII.GetString(bytes).Should().Be("STORAGE DEVICE STATE: online");
+        address.Should().BeLessThan(0x0000800000000000, "the driver runs in the host's user half, and the dump maps its memory there");
     }
 
     [NativeTheory]
