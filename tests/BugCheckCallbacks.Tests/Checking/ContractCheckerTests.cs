@@ -5,6 +5,7 @@ using BugCheckCallbacks.Simulation;
 namespace BugCheckCallbacks.Tests.Checking;
 
 /// <summary>The contract checker: one faulty callback per mistake the verifier knows, clean callbacks per reason, seeds and replay.</summary>
+[Collection(ManyBugChecks.Name)]
 public sealed class ContractCheckerTests
 {
     private const ulong KernelVa = 0xFFFF800000000000;

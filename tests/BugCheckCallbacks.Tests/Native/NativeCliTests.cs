@@ -3,6 +3,7 @@ using BugCheckCallbacks.Tests.Cli;
 namespace BugCheckCallbacks.Tests.Native;
 
 /// <summary><c>bugcheck simulate --driver</c> and a scenario's <c>driver</c>: the sample driver through the CLI, and what it refuses.</summary>
+[Collection(ManyBugChecks.Name)]
 public sealed class NativeCliTests : IClassFixture<CliInputTests.Files>
 {
     private readonly CliInputTests.Files _files;

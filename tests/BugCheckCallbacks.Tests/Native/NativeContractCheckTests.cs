@@ -5,6 +5,7 @@ using BugCheckCallbacks.Simulation;
 namespace BugCheckCallbacks.Tests.Native;
 
 /// <summary>The contract checker over a native driver: every situation loads a private copy of it into a kernel of its own.</summary>
+[Collection(ManyBugChecks.Name)]
 public sealed class NativeContractCheckTests
 {
     private static readonly ContractCheckOptions s_options = new()

@@ -8,6 +8,7 @@ using BugCheckCallbacks.Simulation;
 namespace BugCheckCallbacks.Tests.Native;
 
 /// <summary>C drivers compiled with the machine's compiler, loaded into the simulated kernel and run through its protocols.</summary>
+[Collection(ManyBugChecks.Name)]
 public sealed unsafe class NativeDriverTests
 {
     private static readonly Guid s_logTag = Guid.Parse("8d0f3c52-9a41-4b7e-a1c3-2e5f6a7b8c9d");
