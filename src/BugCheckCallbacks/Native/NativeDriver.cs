@@ -124,11 +124,18 @@ public sealed unsafe class NativeDriver : IDisposable
 
     /// <summary>Unloads the driver: deregisters its records, runs its <c>DriverUnload</c>, frees its pool and its image.</summary>
     /// <remarks>A driver whose routine hung stays mapped: its thread may still be running its code.</remarks>
+    /// <exception cref="InvalidOperationException">The kernel is running a bug check or a call, which may be inside the driver's code.</exception>
     public void Dispose()
     {
         if (_library == 0)
         {
+            TryDelete(System.IO.Path.GetDirectoryName(_copy)!); // a load that failed before the library was mapped
             return;
+        }
+
+        if (_kernel.IsRunning)
+        {
+            throw new InvalidOperationException("The simulated kernel is running a bug check or a call that may be inside this driver; unload it afterwards.");
         }
 
         if (!_kernel.IsHung)

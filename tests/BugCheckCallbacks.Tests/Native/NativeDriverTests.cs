@@ -453,10 +453,28 @@ public sealed unsafe class NativeDriverTests
         var source = Path.Combine(SampleDrivers.Folder, "plain.c");
         File.WriteAllText(source, "int Plain(void) { return 1; }\n");
         var path = NativeCompiler.Library(source, SampleDrivers.Folder, "plain");
+        var copies = Path.Combine(Path.GetTempPath(), "BugCheckCallbacks.Drivers");
+        var before = Directory.Exists(copies) ? Directory.GetDirectories(copies).Length : 0;
 
         var act = () => new SimulatedKernel().LoadDriver(path);
 
         act.Should().Throw<NativeDriverException>().WithMessage("*plain*: does not export BccDriverGlue; build the driver with include/bugcheck_callbacks.h*");
+        Directory.GetDirectories(copies).Should().HaveCount(before, "the private copy of a refused library is deleted");
+    }
+
+    [NativeFact]
+    public void A_driver_cannot_be_unloaded_while_its_routine_may_be_running()
+    {
+        var kernel = new SimulatedKernel();
+        using var driver = kernel.LoadDriver(SampleDrivers.Storage);
+        InvalidOperationException? refused = null;
+        var record = new BugCheckReasonCallbackRecord();
+        kernel.Callbacks.RegisterReserved1(record, _ => refused = Record.Exception(driver.Dispose) as InvalidOperationException, "unloader.sys");
+
+        kernel.KeBugCheckEx(0xE2, sink: null);
+
+        refused.Should().NotBeNull().And.Subject.As<InvalidOperationException>().Message.Should().Contain("unload it afterwards");
+        driver.Records.Should().OnlyContain(r => r.State == BufferDumpState.Finished);
     }
 
     [Fact]
