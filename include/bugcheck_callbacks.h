@@ -387,47 +387,36 @@ BCC_SHARED BCC_EXPORT BCC_DRIVER_GLUE BccDriverGlue = {
     sizeof(BCC_DRIVER_GLUE), BCC_GLUE_VERSION, NULL, BccInvokeDriverEntry, BccInvokeReasonRoutine, BccInvokeClassicRoutine, NULL
 };
 
-/* Each trampoline returns 0 when the routine returned, 1 when it called KeBugCheckEx. */
+/*
+ * Each trampoline makes CALL with a KeBugCheckEx target set, and returns 0 when it returned, 1 when KeBugCheckEx unwound
+ * it. The target before is restored, so a trampoline inside a trampoline (DriverEntry calling nothing of the sort today)
+ * would still unwind to the innermost one.
+ */
+#define BCC_TRAMPOLINE(CALL)                              \
+    jmp_buf target;                                       \
+    jmp_buf *outer = BccDriverGlue.BugCheckTarget;        \
+    int bugChecked = 1;                                   \
+    if (setjmp(target) == 0) {                            \
+        BccDriverGlue.BugCheckTarget = &target;           \
+        CALL;                                             \
+        bugChecked = 0;                                   \
+    }                                                     \
+    BccDriverGlue.BugCheckTarget = outer;                 \
+    return bugChecked
+
 static int BccInvokeDriverEntry(PDRIVER_INITIALIZE entry, PDRIVER_OBJECT driver, PUNICODE_STRING path, NTSTATUS *status)
 {
-    jmp_buf target;
-    jmp_buf *outer = BccDriverGlue.BugCheckTarget;
-    int bugChecked = 1;
-    if (setjmp(target) == 0) {
-        BccDriverGlue.BugCheckTarget = &target;
-        *status = entry(driver, path);
-        bugChecked = 0;
-    }
-    BccDriverGlue.BugCheckTarget = outer;
-    return bugChecked;
+    BCC_TRAMPOLINE(*status = entry(driver, path));
 }
 
 static int BccInvokeReasonRoutine(PKBUGCHECK_REASON_CALLBACK_ROUTINE routine, KBUGCHECK_CALLBACK_REASON reason, PKBUGCHECK_REASON_CALLBACK_RECORD record, PVOID data, ULONG length)
 {
-    jmp_buf target;
-    jmp_buf *outer = BccDriverGlue.BugCheckTarget;
-    int bugChecked = 1;
-    if (setjmp(target) == 0) {
-        BccDriverGlue.BugCheckTarget = &target;
-        routine(reason, record, data, length);
-        bugChecked = 0;
-    }
-    BccDriverGlue.BugCheckTarget = outer;
-    return bugChecked;
+    BCC_TRAMPOLINE(routine(reason, record, data, length));
 }
 
 static int BccInvokeClassicRoutine(PKBUGCHECK_CALLBACK_ROUTINE routine, PVOID buffer, ULONG length)
 {
-    jmp_buf target;
-    jmp_buf *outer = BccDriverGlue.BugCheckTarget;
-    int bugChecked = 1;
-    if (setjmp(target) == 0) {
-        BccDriverGlue.BugCheckTarget = &target;
-        routine(buffer, length);
-        bugChecked = 0;
-    }
-    BccDriverGlue.BugCheckTarget = outer;
-    return bugChecked;
+    BCC_TRAMPOLINE(routine(buffer, length));
 }
 
 /* ---- The kernel routines a callback and its registration use ------------------------------------------------------ */
