@@ -132,7 +132,7 @@ public sealed class SimulatedKernel
     /// <returns>The loaded driver; dispose it to unload it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="FileNotFoundException">No file is at <paramref name="path"/>.</exception>
-    /// <exception cref="InvalidOperationException">The kernel has bug-checked.</exception>
+    /// <exception cref="InvalidOperationException">The kernel has bug-checked, or is running a bug check or a call.</exception>
     /// <exception cref="NativeDriverException">The library cannot be loaded, was not built with the header, or its <c>DriverEntry</c> failed.</exception>
     public NativeDriver LoadDriver(string path) => NativeDriver.Load(this, path);
 
