@@ -87,7 +87,7 @@ public static class ContractChecker
 
     private static BugCheckCallbackReason ReasonOf<TData>()
         where TData : ReasonCallbackData =>
-        TypedRegistrationExtensions.ReasonOf<TData>() ??
+        ReasonCallbackData.ReasonFor(typeof(TData)) ??
         throw new ArgumentException($"{typeof(TData).Name} is not the structure of one reason; use SecondaryDumpData, SecondaryDumpDataEx, AddPagesData, RemovePagesData, DumpIoData or TriageDumpData.", nameof(TData));
 
     /// <summary>

@@ -101,19 +101,6 @@ public static class TypedRegistrationExtensions
     /// <summary>The untyped routine the kernel calls for a Reserved1 one, which receives no structure.</summary>
     internal static BugCheckReasonCallback Untyped(Action<BugCheckReasonCallbackRecord> callback) => (_, rec, _) => callback(rec);
 
-    /// <summary>The reason whose routines receive <typeparamref name="TData"/>, or null when it is not one reason's structure.</summary>
-    internal static BugCheckCallbackReason? ReasonOf<TData>()
-        where TData : ReasonCallbackData => typeof(TData) switch
-    {
-        var t when t == typeof(SecondaryDumpData) => BugCheckCallbackReason.SecondaryDumpData,
-        var t when t == typeof(SecondaryDumpDataEx) => BugCheckCallbackReason.SecondaryMultiPartDumpData,
-        var t when t == typeof(AddPagesData) => BugCheckCallbackReason.AddPages,
-        var t when t == typeof(RemovePagesData) => BugCheckCallbackReason.RemovePages,
-        var t when t == typeof(DumpIoData) => BugCheckCallbackReason.DumpIo,
-        var t when t == typeof(TriageDumpData) => BugCheckCallbackReason.TriageDumpData,
-        _ => null,
-    };
-
     // Only a tool dispatching the registry by hand with the wrong structure gets here; the simulated kernel never does.
     private static InvalidOperationException WrongData<TData>(BugCheckCallbackReason reason, ReasonCallbackData? data) =>
         new($"A {reason} routine registered for {typeof(TData).Name} was called with {data?.GetType().Name ?? "no data"}.");

@@ -8,6 +8,7 @@ internal sealed partial class BugCheckRun
     private readonly List<PageRange> _bodyRanges = [];
 
     private PageRangeData? _pageData;
+    private PageRange? _lastRange; // the range the last page call got accepted, if any: what a single call reports
 
     /// <summary>
     /// The AddPages / RemovePages repeat protocol: Context zero on the first call and kept after, Flags zeroed on every
@@ -24,8 +25,8 @@ internal sealed partial class BugCheckRun
     {
         var data = _pageData!;
         var site = Site(protocol == Protocol.AddPages ? BugCheckPhase.AddPages : BugCheckPhase.RemovePages, record, position);
-        var bytes = result.Exception is null ? ApplyPageRange(site, data, add: protocol == Protocol.AddPages) : 0;
-        Log(site, InvocationPass.None, null, result, (long)bytes, state);
+        _lastRange = result.Exception is null ? ApplyPageRange(site, data, add: protocol == Protocol.AddPages) : null;
+        Log(site, InvocationPass.None, null, result, (long)((_lastRange?.PageCount ?? 0) * SimulatedMemoryMap.PageSize), state);
         if (result.Exception is not null || (data.Flags & PageRangeFlags.AdditionalRangesExist) == 0)
         {
             return false;
@@ -40,7 +41,8 @@ internal sealed partial class BugCheckRun
         return true;
     }
 
-    private ulong ApplyPageRange(CallSite site, PageRangeData data, bool add)
+    /// <summary>Checks a page call's range and adds it to (or removes it from) the body; returns its whole pages, or null when it was refused.</summary>
+    private PageRange? ApplyPageRange(CallSite site, PageRangeData data, bool add)
     {
         var space = (data.Flags & (PageRangeFlags.VirtualAddress | PageRangeFlags.PhysicalAddress)) switch
         {
@@ -51,13 +53,13 @@ internal sealed partial class BugCheckRun
         if (space is not { } addressSpace)
         {
             Violate(site, ViolationKind.InvalidAddressFlags, Invariant($"Flags 0x{(uint)data.Flags:X8} name {(data.Flags.HasFlag(PageRangeFlags.VirtualAddress) ? "both" : "neither")} of VIRTUAL_ADDRESS and PHYSICAL_ADDRESS."));
-            return 0;
+            return null;
         }
 
         if (data.Count == 0)
         {
             Violate(site, ViolationKind.ZeroPageCount, Invariant($"Count is 0 at {addressSpace} 0x{data.Address:X}."));
-            return 0;
+            return null;
         }
 
         // The kernel writes whole pages: the page holding Address is the first one.
@@ -66,7 +68,7 @@ internal sealed partial class BugCheckRun
         if (data.Count > ulong.MaxValue / pageSize || !_options.MemoryMap.Contains(addressSpace, firstPage * pageSize, data.Count * pageSize))
         {
             Violate(site, ViolationKind.RangeOutsideMemoryMap, Invariant($"{addressSpace} 0x{data.Address:X}, {data.Count} pages is not in the memory map."));
-            return 0;
+            return null;
         }
 
         if (add)
@@ -78,6 +80,6 @@ internal sealed partial class BugCheckRun
             _body.Remove(addressSpace, firstPage, data.Count);
         }
 
-        return data.Count * pageSize;
+        return new PageRange(addressSpace, firstPage * pageSize, data.Count);
     }
 }

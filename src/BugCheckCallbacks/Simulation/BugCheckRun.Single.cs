@@ -17,15 +17,8 @@ internal sealed partial class BugCheckRun
         var protocol = Adopt(data);
         Walk(record.Reason, protocol, finish: protocol is Protocol.Entry or Protocol.Triage);
         var call = _invocations[0];
-        var ranges = protocol is Protocol.AddPages or Protocol.RemovePages && call.BytesProduced > 0 ? [AcceptedRange(_pageData!)] : Array.Empty<PageRange>();
+        PageRange[] ranges = protocol is Protocol.AddPages or Protocol.RemovePages && _lastRange is { } range ? [range] : [];
         return new CallOutcome(record, call, _violations.ToArray(), _asksAgain, _blobs.Count > 0 ? _blobs[0] : null, ranges, _triageBlocks.ToArray());
-    }
-
-    /// <summary>The whole pages of a range the kernel accepted, as <see cref="ApplyPageRange"/> counted them.</summary>
-    private static PageRange AcceptedRange(PageRangeData data)
-    {
-        var space = data.Flags.HasFlag(PageRangeFlags.VirtualAddress) ? AddressSpace.Virtual : AddressSpace.Physical;
-        return new PageRange(space, data.Address & ~((ulong)SimulatedMemoryMap.PageSize - 1), data.Count);
     }
 
     /// <summary>The single call as far as it got when it was abandoned: it never returned, so it produced nothing and its record is still in its call.</summary>
@@ -73,17 +66,5 @@ internal sealed partial class BugCheckRun
         DumpIoType.Body => BugCheckPhase.DumpBody,
         DumpIoType.SecondaryData => BugCheckPhase.SecondaryData,
         _ => BugCheckPhase.DumpComplete,
-    };
-
-    /// <summary>The reason whose routines receive <paramref name="data"/>'s structure.</summary>
-    internal static BugCheckCallbackReason ReasonOf(ReasonCallbackData? data) => data switch
-    {
-        null => BugCheckCallbackReason.Reserved1,
-        SecondaryDumpDataEx => BugCheckCallbackReason.SecondaryMultiPartDumpData,
-        SecondaryDumpData => BugCheckCallbackReason.SecondaryDumpData,
-        AddPagesData => BugCheckCallbackReason.AddPages,
-        RemovePagesData => BugCheckCallbackReason.RemovePages,
-        DumpIoData => BugCheckCallbackReason.DumpIo,
-        _ => BugCheckCallbackReason.TriageDumpData,
     };
 }

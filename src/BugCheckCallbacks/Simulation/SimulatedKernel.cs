@@ -178,7 +178,7 @@ public sealed class SimulatedKernel
     private CallOutcome InvokeCore(BugCheckReasonCallbackRecord record, ReasonCallbackData? data)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var reason = BugCheckRun.ReasonOf(data);
+        var reason = data is null ? BugCheckCallbackReason.Reserved1 : ReasonCallbackData.ReasonFor(data.GetType())!.Value;
         if (!ReferenceEquals(record.Owner, Callbacks) || !record.StateCell.IsCallable(out var generation))
         {
             var where = record.Owner is null || ReferenceEquals(record.Owner, Callbacks) ? string.Empty : " in another kernel's registry";
