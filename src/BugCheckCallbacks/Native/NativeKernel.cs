@@ -420,10 +420,7 @@ internal sealed unsafe class NativeKernel : IDisposable
             {
                 var native = (KBUGCHECK_SECONDARY_DUMP_DATA_EX*)_data;
                 *native = default;
-                native->InBuffer = InBuffer(multiPart.InBufferLength);
-                native->InBufferLength = multiPart.InBufferLength;
-                native->MaximumAllowed = multiPart.MaximumAllowed;
-                native->OutBuffer = native->InBuffer;
+                HandOverSecondary(multiPart);
                 native->Context = multiPart.Context;
                 native->Flags = (uint)multiPart.Flags;
                 native->DumpType = (uint)multiPart.DumpType;
@@ -436,15 +433,9 @@ internal sealed unsafe class NativeKernel : IDisposable
             }
 
             case SecondaryDumpData secondary:
-            {
-                var native = (KBUGCHECK_SECONDARY_DUMP_DATA*)_data;
-                *native = default;
-                native->InBuffer = InBuffer(secondary.InBufferLength);
-                native->InBufferLength = secondary.InBufferLength;
-                native->MaximumAllowed = secondary.MaximumAllowed;
-                native->OutBuffer = secondary.IsSizeQuery ? 0 : native->InBuffer;
-                return ((nint)native, SecondaryDumpData.NativeSize);
-            }
+                *(KBUGCHECK_SECONDARY_DUMP_DATA*)_data = default;
+                HandOverSecondary(secondary);
+                return ((nint)_data, SecondaryDumpData.NativeSize);
 
             case PageRangeData pages:
             {
@@ -484,6 +475,19 @@ internal sealed unsafe class NativeKernel : IDisposable
         }
     }
 
+    /// <summary>
+    /// The fields the two secondary-data structures share, at the same offsets: the system buffer, and OutBuffer pointing
+    /// at it in a data call (NULL in the sizing pass).
+    /// </summary>
+    private void HandOverSecondary(SecondaryDumpData data)
+    {
+        var native = (KBUGCHECK_SECONDARY_DUMP_DATA*)_data;
+        native->InBuffer = InBuffer(data.InBufferLength);
+        native->InBufferLength = data.InBufferLength;
+        native->MaximumAllowed = data.MaximumAllowed;
+        native->OutBuffer = data.IsSizeQuery ? 0 : native->InBuffer;
+    }
+
     /// <summary>Reads back what the routine set, checking every pointer before it is read.</summary>
     private void TakeBack(NativeDriver driver, ReasonCallbackData? data)
     {
@@ -491,19 +495,16 @@ internal sealed unsafe class NativeKernel : IDisposable
         {
             case SecondaryDumpDataEx multiPart:
             {
+                TakeOutput(driver, multiPart);
                 var native = (KBUGCHECK_SECONDARY_DUMP_DATA_EX*)_data;
-                TakeOutput(driver, multiPart, native->Guid, native->OutBuffer, native->OutBufferLength);
                 multiPart.Context = native->Context;
                 multiPart.Flags = (SecondaryDataFlags)native->Flags;
                 break;
             }
 
             case SecondaryDumpData secondary:
-            {
-                var native = (KBUGCHECK_SECONDARY_DUMP_DATA*)_data;
-                TakeOutput(driver, secondary, native->Guid, native->OutBuffer, native->OutBufferLength);
+                TakeOutput(driver, secondary);
                 break;
-            }
 
             case PageRangeData pages:
             {
@@ -538,10 +539,12 @@ internal sealed unsafe class NativeKernel : IDisposable
         }
     }
 
-    /// <summary>The output of a secondary-data call; OutBuffer is shown to the checks as the memory it points into, up to that memory's end.</summary>
-    private void TakeOutput(NativeDriver driver, SecondaryDumpData data, Guid guid, nint outBuffer, uint outBufferLength)
+    /// <summary>The output of a secondary-data call (the shared fields); OutBuffer is shown to the checks as the memory it points into, up to that memory's end.</summary>
+    private void TakeOutput(NativeDriver driver, SecondaryDumpData data)
     {
-        data.Guid = guid;
+        var native = (KBUGCHECK_SECONDARY_DUMP_DATA*)_data;
+        var (outBuffer, outBufferLength) = (native->OutBuffer, native->OutBufferLength);
+        data.Guid = native->Guid;
         data.OutBufferLength = outBufferLength;
         if (data.IsSizeQuery)
         {
