@@ -209,7 +209,9 @@ public sealed unsafe class NativeDriver : IDisposable
         }
         catch (Exception exception) when (exception is DllNotFoundException or BadImageFormatException)
         {
-            throw new NativeDriverException($"{Path}: cannot be loaded as a driver on this host: {exception.Message}", exception);
+            // The runtime's message is several lines of advice; the loader's own reason is its last line.
+            var reason = exception.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1].Replace(_copy, Path, StringComparison.Ordinal);
+            throw new NativeDriverException($"{Path}: cannot be loaded as a driver on this host: {reason}", exception);
         }
 
         if (!NativeLibrary.TryGetExport(_library, "BccDriverGlue", out var glue))

@@ -135,6 +135,11 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
         { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"TriageDumpData\", \"component\": \"a\", \"blocks\": [ null ] } ] }}", 2, "$.callbacks[0].blocks[0]: must be a block object" },
         { "simulate --scenario {scenario:{ \"callbacks\": [ 5 ] }}", 2, "this value is not a callback object" },
         { "simulate --scenario {scenario:{ \"dumpType\": \"Full\" }}", 2, "a scenario object needs the property \"callbacks\"" },
+        { "simulate --scenario {scenario:{ \"driver\": \"\" }}", 2, "$.driver: must be the path of a driver library, not empty" },
+        { "simulate --scenario {scenario:{ \"driver\": 5 }}", 2, "($.driver)" },
+        { "simulate --driver {dir}", 2, "--driver \"" },
+        { "simulate --driver {missing}", 2, "does not exist" },
+        { "simulate --driver {text}", 2, "text.txt: cannot be loaded as a driver on this host: " },
         { "simulate --scenario {scenario:{ \"callbacks\": [], \"colour\": 1 }}", 2, "\"colour\" is not a property of a scenario object; its properties are description, dumpType" },
         { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"colour\": 1 } ] }}", 2, "\"colour\" is not a property of a callback object" },
         { "simulate --scenario {scenario:{ \"secondaryDataBudget\": \"0xZZ\", \"callbacks\": [] }}", 2, "$.secondaryDataBudget" },
@@ -189,6 +194,11 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
         var result = CliRunner.Run(_files.Arguments(command));
         result.Exit.Should().Be(exit, "{0}\n{1}", result.Error, result.Out);
         result.Error.Should().Contain(message);
+        if (exit == 2 && command.StartsWith("simulate --driver", StringComparison.Ordinal))
+        {
+            result.Error.TrimEnd().Should().NotContain("\n", "a driver that cannot be loaded is one line, not the runtime's advice");
+        }
+
         (result.Out + result.Error).Should().NotMatchRegex(@"\n\s+at \S+\(", "no stack frame is ever printed")
             .And.NotContain("BugCheckCallbacks.Cli.", "no .NET type name leaks into a message")
             .And.NotContain("System.");
