@@ -436,6 +436,8 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
             ProductType = U32(header, DumpHeader64.ProductType),
             SuiteMask = U32(header, DumpHeader64.SuiteMask),
             WriterStatus = U32(header, DumpHeader64.WriterStatus),
+            Context = ProcessorContext.Read(header.Slice(DumpHeader64.ContextRecord, DumpHeader64.ContextSize)),
+            Exception = ExceptionRecord64.Read(header.Slice(DumpHeader64.Exception, KernelStructures.ExceptionRecord.Size)),
         };
     }
 

@@ -88,6 +88,14 @@ public sealed record DumpFileHeader
     /// <summary>Gets the writer status (<c>WriterStatus</c>).</summary>
     public uint WriterStatus { get; init; }
 
+    /// <summary>Gets the crashing processor's registers (<c>ContextRecord</c>, an x64 <c>CONTEXT</c>).</summary>
+    /// <value>Zero registers, kernel segments, interrupts enabled.</value>
+    public ProcessorContext Context { get; init; } = new();
+
+    /// <summary>Gets the exception the header records (<c>Exception</c>, an <c>EXCEPTION_RECORD64</c>).</summary>
+    /// <value>An empty record (code 0).</value>
+    public ExceptionRecord64 Exception { get; init; } = new();
+
     /// <summary>Gets the crash time as a <see cref="DateTimeOffset"/> in UTC, or <see langword="null"/> when <see cref="SystemTime"/> is not a valid FILETIME.</summary>
     public DateTimeOffset? SystemTimeUtc =>
         SystemTime >= 0 && SystemTime <= DateTimeOffset.MaxValue.ToFileTime() ? DateTimeOffset.FromFileTime(SystemTime).ToUniversalTime() : null;

@@ -65,13 +65,10 @@ internal static class DumpHeader64
     public const int ContextSize = 0x4D0;
     public const int ContextFlags = 0x30;
     public const int ContextMxCsr = 0x34;
-    public const int ContextSegCs = 0x38;
     public const int ContextSegDs = 0x3A;
     public const int ContextSegEs = 0x3C;
     public const int ContextSegFs = 0x3E;
     public const int ContextSegGs = 0x40;
-    public const int ContextSegSs = 0x42;
-    public const int ContextEFlags = 0x44;
     public const int ContextFltSave = 0x100;
     public const int FltSaveControlWord = 0x00;
     public const int FltSaveMxCsr = 0x18;
@@ -134,7 +131,8 @@ internal static class DumpHeader64
         }
 
         WriteContext(destination.Slice(ContextRecord, ContextSize));
-        destination.Slice(Exception, 0x98).Clear();
+        header.Context.Write(destination.Slice(ContextRecord, ContextSize));
+        header.Exception.Write(destination[Exception..]);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[DumpType..], header.DumpType); // and its 4-byte padding
         BinaryPrimitives.WriteInt64LittleEndian(destination[RequiredDumpSpace..], header.RequiredDumpSpace);
         BinaryPrimitives.WriteInt64LittleEndian(destination[SystemTime..], header.SystemTime);
@@ -161,7 +159,7 @@ internal static class DumpHeader64
         BinaryPrimitives.WriteUInt64LittleEndian(destination[BitmapBits..], bits);
     }
 
-    /// <summary>A valid, quiet x64 <c>CONTEXT</c>: full context flags, kernel segments, interrupts on, MxCsr 0x1F80 in both places.</summary>
+    /// <summary>The fixed part of a valid x64 <c>CONTEXT</c>: full context flags, data segments, MxCsr 0x1F80 in both places (the registers follow).</summary>
     private static void WriteContext(Span<byte> context)
     {
         const uint ContextAmd64Full = 0x0010000B; // CONTEXT_AMD64 | CONTROL | INTEGER | FLOATING_POINT (winnt.h)
@@ -169,13 +167,10 @@ internal static class DumpHeader64
         context.Clear();
         BinaryPrimitives.WriteUInt32LittleEndian(context[ContextFlags..], ContextAmd64Full);
         BinaryPrimitives.WriteUInt32LittleEndian(context[ContextMxCsr..], DefaultMxCsr);
-        BinaryPrimitives.WriteUInt16LittleEndian(context[ContextSegCs..], 0x10);
         BinaryPrimitives.WriteUInt16LittleEndian(context[ContextSegDs..], 0x2B);
         BinaryPrimitives.WriteUInt16LittleEndian(context[ContextSegEs..], 0x2B);
         BinaryPrimitives.WriteUInt16LittleEndian(context[ContextSegFs..], 0x53);
         BinaryPrimitives.WriteUInt16LittleEndian(context[ContextSegGs..], 0x2B);
-        BinaryPrimitives.WriteUInt16LittleEndian(context[ContextSegSs..], 0x18);
-        BinaryPrimitives.WriteUInt32LittleEndian(context[ContextEFlags..], 0x202);
         var fltSave = context[ContextFltSave..];
         BinaryPrimitives.WriteUInt16LittleEndian(fltSave[FltSaveControlWord..], 0x27F);
         BinaryPrimitives.WriteUInt32LittleEndian(fltSave[FltSaveMxCsr..], DefaultMxCsr);

@@ -74,7 +74,7 @@ internal sealed unsafe class NativeKernel : IDisposable
 
         var twin = new BugCheckReasonCallbackRecord();
         var entry = new NativeReasonRecord(driver, address, routine, reason, component, twin);
-        if (reason is < BugCheckCallbackReason.Reserved1 or > BugCheckCallbackReason.Reserved3 || !_kernel.Callbacks.Register(twin, entry.Call, reason, name))
+        if (reason is < BugCheckCallbackReason.Reserved1 or > BugCheckCallbackReason.Reserved3 || !_kernel.Callbacks.RegisterHosted(twin, entry.Call, reason, name, ((ulong)routine, (ulong)component)))
         {
             return false;
         }
@@ -116,7 +116,7 @@ internal sealed unsafe class NativeKernel : IDisposable
         var twin = new BugCheckCallbackRecord();
         var entry = new NativeClassicRecord(driver, address, routine, buffer, length, twin);
         var memory = length > 0 ? new NativeMemoryView().Point(buffer, (int)length) : Memory<byte>.Empty;
-        if (!_kernel.Callbacks.RegisterClassic(twin, entry.Call, memory, name))
+        if (!_kernel.Callbacks.RegisterClassicHosted(twin, entry.Call, memory, name, ((ulong)routine, (ulong)buffer, (ulong)component)))
         {
             return false;
         }
@@ -319,8 +319,15 @@ internal sealed unsafe class NativeKernel : IDisposable
             AddressSpace.Virtual,
             new AddressRange((ulong)r.Start, (ulong)(r.End - r.Start)),
             new NativeMemoryView().Point(r.Start, (int)(r.End - r.Start))));
-        return options with { MemoryMap = new SimulatedMemoryMap(options.MemoryMap.Regions.Concat(regions)) };
+        return options with { MemoryMap = new SimulatedMemoryMap(options.MemoryMap.Regions.Concat(regions)), Hosted = Hosted() };
     }
+
+    /// <summary>The drivers' images as loaded modules, and where each driver's records are in its memory.</summary>
+    private HostedMemory Hosted() => new(
+        [.. _kernel.Drivers.Where(d => d.Memory.ImageEnd > d.Memory.ImageStart)
+            .Select(d => new HostedModule(d.Name + ".sys", d.Path, (ulong)d.Memory.ImageStart, (ulong)(d.Memory.ImageEnd - d.Memory.ImageStart)))],
+        _reasonRecords.ToDictionary(e => e.Value.Twin, e => (ulong)e.Key),
+        _classicRecords.ToDictionary(e => e.Value.Twin, e => (ulong)e.Key));
 
     /// <summary>After a bug check or a single call: every record's State in the driver's memory is what the kernel left.</summary>
     public void AfterRun()

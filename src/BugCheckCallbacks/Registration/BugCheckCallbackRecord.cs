@@ -38,14 +38,30 @@ public sealed class BugCheckCallbackRecord
 
     internal ref RecordStateCell StateCell => ref _state;
 
-    internal void Fill(BugCheckCallbackRegistry owner, BugCheckCallback callback, Memory<byte> buffer, string component)
+    /// <summary>Gets the simulated address of the routine (<c>CallbackRoutine</c>).</summary>
+    internal ulong CallbackRoutineAddress { get; private set; }
+
+    /// <summary>Gets the simulated address of the buffer (<c>Buffer</c>); no dump holds the buffer.</summary>
+    internal ulong BufferAddress { get; private set; }
+
+    /// <summary>Gets the simulated address of the component name (<c>Component</c>).</summary>
+    internal ulong ComponentAddress { get; private set; }
+
+    /// <summary>Gets the order of registration within the registry.</summary>
+    internal long Sequence { get; private set; }
+
+    /// <summary>Fills the record as <c>KeRegisterBugCheckCallback</c> does, at the given simulated addresses.</summary>
+    internal void Fill(BugCheckCallbackRegistry owner, BugCheckCallback callback, Memory<byte> buffer, string component, (ulong Routine, ulong Buffer, ulong Component) addresses, long sequence)
     {
-        var (routine, componentAddress) = SimulatedAddresses.Next();
         Owner = owner;
         Callback = callback;
         Buffer = buffer;
         Component = component;
-        Checksum = SimulatedAddresses.Checksum(routine, componentAddress + 0x80, (uint)buffer.Length, componentAddress);
+        CallbackRoutineAddress = addresses.Routine;
+        BufferAddress = addresses.Buffer;
+        ComponentAddress = addresses.Component;
+        Checksum = SimulatedAddresses.Checksum(addresses.Routine, addresses.Buffer, (uint)buffer.Length, addresses.Component);
+        Sequence = sequence;
     }
 
     // The state changes of a classic call, in one place: Inserted, Started while the routine runs, then Finished or Incomplete.

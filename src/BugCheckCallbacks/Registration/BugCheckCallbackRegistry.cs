@@ -24,6 +24,8 @@ public sealed class BugCheckCallbackRegistry
     private readonly DispatchGate[] _dispatchGates = new DispatchGate[ReasonCount];
     private readonly CallbackList<BugCheckReasonCallbackRecord>[] _byReason = new CallbackList<BugCheckReasonCallbackRecord>[ReasonCount];
     private readonly CallbackList<BugCheckCallbackRecord> _classic = new(static (record, generation) => record.StateCell.IsRegistration(generation));
+    private readonly ImageSlots _images = new();
+    private long _sequence;
     private int _count;
 
     /// <summary>Initializes an empty registry.</summary>
@@ -64,7 +66,17 @@ public sealed class BugCheckCallbackRegistry
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="record"/>, <paramref name="callback"/> or <paramref name="component"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is <see cref="BugCheckCallbackReason.Invalid"/> or not defined.</exception>
-    public bool Register(BugCheckReasonCallbackRecord record, BugCheckReasonCallback callback, BugCheckCallbackReason reason, string component)
+    public bool Register(BugCheckReasonCallbackRecord record, BugCheckReasonCallback callback, BugCheckCallbackReason reason, string component) =>
+        RegisterCore(record, callback, reason, component, hosted: null);
+
+    /// <summary>
+    /// Registers a record that lives in a native driver's memory: its checksum is over the driver's real routine and
+    /// component addresses, and no simulated image is handed out for it.
+    /// </summary>
+    internal bool RegisterHosted(BugCheckReasonCallbackRecord record, BugCheckReasonCallback callback, BugCheckCallbackReason reason, string component, (ulong Routine, ulong Component) addresses) =>
+        RegisterCore(record, callback, reason, component, addresses);
+
+    private bool RegisterCore(BugCheckReasonCallbackRecord record, BugCheckReasonCallback callback, BugCheckCallbackReason reason, string component, (ulong Routine, ulong Component)? hosted)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(callback);
@@ -86,7 +98,7 @@ public sealed class BugCheckCallbackRegistry
                     return false;
                 }
 
-                record.Fill(this, callback, reason, component);
+                record.Fill(this, callback, reason, component, hosted ?? _images.Next(component), ++_sequence);
                 _byReason[(int)reason].Add(record, record.StateCell.Generation);
                 Volatile.Write(ref _count, _count + 1);
                 return true;
@@ -137,7 +149,14 @@ public sealed class BugCheckCallbackRegistry
     /// <param name="component">The component name (<c>Component</c>).</param>
     /// <returns><see langword="true"/> when registered; <see langword="false"/> when the record is not <see cref="BufferDumpState.Empty"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="record"/>, <paramref name="callback"/> or <paramref name="component"/> is null.</exception>
-    public bool RegisterClassic(BugCheckCallbackRecord record, BugCheckCallback callback, Memory<byte> buffer, string component)
+    public bool RegisterClassic(BugCheckCallbackRecord record, BugCheckCallback callback, Memory<byte> buffer, string component) =>
+        RegisterClassicCore(record, callback, buffer, component, hosted: null);
+
+    /// <summary>Registers a classic record that lives in a native driver's memory, at the driver's real addresses.</summary>
+    internal bool RegisterClassicHosted(BugCheckCallbackRecord record, BugCheckCallback callback, Memory<byte> buffer, string component, (ulong Routine, ulong Buffer, ulong Component) addresses) =>
+        RegisterClassicCore(record, callback, buffer, component, addresses);
+
+    private bool RegisterClassicCore(BugCheckCallbackRecord record, BugCheckCallback callback, Memory<byte> buffer, string component, (ulong Routine, ulong Buffer, ulong Component)? hosted)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(callback);
@@ -153,7 +172,7 @@ public sealed class BugCheckCallbackRegistry
                     return false;
                 }
 
-                record.Fill(this, callback, buffer, component);
+                record.Fill(this, callback, buffer, component, hosted ?? ClassicAddresses(component, (uint)buffer.Length), ++_sequence);
                 _classic.Add(record, record.StateCell.Generation);
                 return true;
             }
@@ -212,7 +231,20 @@ public sealed class BugCheckCallbackRegistry
             byReason[i] = _byReason[i].ToSlots(Order);
         }
 
-        return new RegistrySnapshot(byReason, _classic.ToArray(Order));
+        var classic = _classic.ToArray(Order);
+        ImageSlot[] images;
+        lock (_gate)
+        {
+            images = _images.ToArray(); // after the lists: every record they hold already has its image
+        }
+
+        return new RegistrySnapshot(byReason, classic, images, Order);
+    }
+
+    private (ulong Routine, ulong Buffer, ulong Component) ClassicAddresses(string component, uint length)
+    {
+        var (routine, name) = _images.Next(component);
+        return (routine, _images.NextClassicBuffer(length), name);
     }
 
     /// <summary>

@@ -47,16 +47,20 @@ public sealed class BugCheckReasonCallbackRecord
     /// <summary>Whether the stored checksum still matches the registration (the kernel skips a record whose checksum does not).</summary>
     internal bool IsChecksumValid => Checksum == SimulatedAddresses.Checksum(CallbackRoutineAddress, Reason, ComponentAddress);
 
-    internal void Fill(BugCheckCallbackRegistry owner, BugCheckReasonCallback callback, BugCheckCallbackReason reason, string component)
+    /// <summary>Gets the order of registration within the registry: the kernel's list is in this order (newest first).</summary>
+    internal long Sequence { get; private set; }
+
+    /// <summary>Fills the record as <c>KeRegisterBugCheckReasonCallback</c> does, at the given simulated addresses.</summary>
+    internal void Fill(BugCheckCallbackRegistry owner, BugCheckReasonCallback callback, BugCheckCallbackReason reason, string component, (ulong Routine, ulong Component) addresses, long sequence)
     {
-        var (routine, componentAddress) = SimulatedAddresses.Next();
         Owner = owner;
         Callback = callback;
         Reason = reason;
         Component = component;
-        CallbackRoutineAddress = routine;
-        ComponentAddress = componentAddress;
-        Checksum = SimulatedAddresses.Checksum(routine, reason, componentAddress);
+        CallbackRoutineAddress = addresses.Routine;
+        ComponentAddress = addresses.Component;
+        Checksum = SimulatedAddresses.Checksum(addresses.Routine, reason, addresses.Component);
+        Sequence = sequence;
     }
 
     /// <summary>Models memory corruption of the record (a stray write over Checksum): the kernel will skip it.</summary>

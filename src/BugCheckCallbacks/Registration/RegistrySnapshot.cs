@@ -9,8 +9,10 @@ public sealed class RegistrySnapshot
     private readonly BugCheckReasonCallbackRecord[][] _byReason;
     private readonly BugCheckCallbackRecord[] _classic;
 
-    internal RegistrySnapshot(CallbackList<BugCheckReasonCallbackRecord>.Slot[][] slots, BugCheckCallbackRecord[] classic)
+    internal RegistrySnapshot(CallbackList<BugCheckReasonCallbackRecord>.Slot[][] slots, BugCheckCallbackRecord[] classic, ImageSlot[]? images = null, CallbackOrder order = CallbackOrder.NewestFirst)
     {
+        Images = images ?? [];
+        Order = order;
         _slots = slots;
         _byReason = Array.ConvertAll(slots, list => Array.ConvertAll(list, slot => slot.Record));
         _classic = classic;
@@ -34,6 +36,12 @@ public sealed class RegistrySnapshot
         slots[(int)record.Reason] = [new(record, generation)];
         return new RegistrySnapshot(slots, []);
     }
+
+    /// <summary>Gets the module images the registry had handed out when the snapshot was taken.</summary>
+    internal ImageSlot[] Images { get; }
+
+    /// <summary>Gets the order of the registry's lists.</summary>
+    internal CallbackOrder Order { get; }
 
     /// <summary>Gets the registrations of <paramref name="reason"/>, in dispatch order, for the engine to walk.</summary>
     internal ReadOnlySpan<CallbackList<BugCheckReasonCallbackRecord>.Slot> GetSlots(BugCheckCallbackReason reason) => _slots[(int)reason];

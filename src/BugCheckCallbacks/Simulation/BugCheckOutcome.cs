@@ -63,6 +63,9 @@ public sealed class BugCheckOutcome
     /// <summary>Gets the final state of every record in the frozen lists, reason callbacks by reason then classic ones.</summary>
     public IReadOnlyList<RecordOutcome> Records { get; init; } = [];
 
+    /// <summary>Gets where the simulated kernel's structures are in the dump's memory, or null when no dump was written.</summary>
+    public KernelLayoutInfo? Kernel { get; init; }
+
     /// <summary>Serializes the outcome to indented JSON (source-generated, trimming- and AOT-safe).</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson() => JsonSerializer.Serialize(this, OutcomeJsonContext.Default.BugCheckOutcome);

@@ -31,6 +31,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
             return;
         }
 
+        RenderKernel();
         _writer = new KernelDumpWriter(BuildHeader(), LayoutOf(_request.DumpType), StoredFrames(), this, this);
         _writePhase = BugCheckPhase.DumpHeader;
         _writer.WriteHeader();
@@ -103,6 +104,11 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
             BugCheckParameter2 = _request.BugCheckParameter2,
             BugCheckParameter3 = _request.BugCheckParameter3,
             BugCheckParameter4 = _request.BugCheckParameter4,
+            KdDebuggerDataBlock = DumpHoldsKernel ? _kernel!.KdDebuggerDataBlock : 0,
+            PsLoadedModuleList = DumpHoldsKernel ? _kernel!.PsLoadedModuleList : 0,
+            PsActiveProcessHead = DumpHoldsKernel ? _kernel!.PsActiveProcessHead : 0,
+            Context = _kernel is null ? new ProcessorContext() : CrashContext.For(_request, _kernel.KeBugCheckEx, KernelMemory.StackPointer),
+            Exception = _kernel is null ? new ExceptionRecord64() : CrashContext.ExceptionFor(_request, _kernel.KeBugCheckEx),
             PhysicalMemoryRuns = map.PhysicalMemoryRuns,
             NumberOfPages = map.PhysicalPageCount,
             DumpType = LayoutOf(_request.DumpType) == DumpBodyLayout.RunBased ? DumpHeader64.DumpTypeFull : DumpHeader64.DumpTypeBitmap,
@@ -119,8 +125,6 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
         _sink?.Write(offset, bytes.Span);
         DumpIoWrite(type, _writePhase, offset, bytes);
     }
-
-    void IPhysicalPageSource.ReadPage(ulong frame, Span<byte> page) => _options.MemoryMap.ReadPage(frame, page);
 
     /// <summary>Shows one write of the dump to every DumpIo callback.</summary>
     private void DumpIoWrite(DumpIoType type, BugCheckPhase phase, long offset, ReadOnlyMemory<byte> buffer)

@@ -30,6 +30,12 @@ internal sealed partial class BugCheckRun
 
     public BugCheckRun(SimulationOptions options, RegistrySnapshot snapshot, BugCheckRequest request, IDumpSink? sink)
     {
+        if (snapshot.Images.Length > 0) // a bug check, not one call: the kernel's structures are in memory
+        {
+            _kernel = new KernelMemory(snapshot, options.Hosted, options.Tampering);
+            options = WithKernelMemory(options, _kernel);
+        }
+
         _options = options;
         _snapshot = snapshot;
         _request = request;
@@ -315,14 +321,24 @@ internal sealed partial class BugCheckRun
             var list = _snapshot.GetCallbacks((BugCheckCallbackReason)reason);
             for (var i = 0; i < list.Length; i++)
             {
-                records.Add(new RecordOutcome((BugCheckCallbackReason)reason, list[i].Component ?? string.Empty, i, _calls[reason][i], list[i].State) { Record = list[i] });
+                records.Add(new RecordOutcome((BugCheckCallbackReason)reason, list[i].Component ?? string.Empty, i, _calls[reason][i], list[i].State)
+                {
+                    Record = list[i],
+                    Address = _kernel?.AddressOf(list[i]) ?? 0,
+                    StateInDump = _kernel?.StateInDump(list[i]),
+                });
             }
         }
 
         var classic = _snapshot.ClassicCallbacks;
         for (var i = 0; i < classic.Length; i++)
         {
-            records.Add(new RecordOutcome(null, classic[i].Component ?? string.Empty, i, _classicCalls[i], classic[i].State) { ClassicRecord = classic[i] });
+            records.Add(new RecordOutcome(null, classic[i].Component ?? string.Empty, i, _classicCalls[i], classic[i].State)
+            {
+                ClassicRecord = classic[i],
+                Address = _kernel?.AddressOf(classic[i]) ?? 0,
+                StateInDump = _kernel?.StateInDump(classic[i]),
+            });
         }
 
         return new BugCheckOutcome
@@ -342,6 +358,7 @@ internal sealed partial class BugCheckRun
             BodyRanges = _bodyRanges.ToArray(),
             TriageBlocks = _triageBlocks.ToArray(),
             Records = records.ToArray(),
+            Kernel = _kernel?.IsRendered == true ? _kernel.Info() : null,
         };
     }
 

@@ -93,24 +93,38 @@ public sealed class SimulatedMemoryMap
             throw new ArgumentException($"The virtual regions need more page frames (page tables included) than physical memory has (0x{frameCount:X}).", nameof(regions));
         }
 
-        foreach (var key in TableKeys(_virtual))
-        {
-            var frame = allocator.TakeOne();
-            _tableFrameByKey.Add(key, frame);
-            _tableKeyByFrame.Add(frame, key);
-        }
-
+        // The machine's own regions first (their tables, then their frames), then the simulated kernel's: what a map declares
+        // keeps its frames whatever the kernel adds.
         var extents = new List<VirtualExtent>(_virtual.Length);
-        for (var i = 0; i < _virtual.Length; i++)
+        foreach (var kernel in (ReadOnlySpan<bool>)[false, true])
         {
-            var page = _virtual[i].Range.Address >> PageShift;
-            foreach (var (frame, count) in allocator.Take(_virtual[i].Range.Size >> PageShift))
+            foreach (var key in TableKeys(_virtual.Where(r => r.IsKernel == kernel).ToArray()))
             {
-                extents.Add(new VirtualExtent(page, frame, count, i));
-                page += count;
+                if (!_tableFrameByKey.ContainsKey(key))
+                {
+                    var frame = allocator.TakeOne();
+                    _tableFrameByKey.Add(key, frame);
+                    _tableKeyByFrame.Add(frame, key);
+                }
+            }
+
+            for (var i = 0; i < _virtual.Length; i++)
+            {
+                if (_virtual[i].IsKernel != kernel)
+                {
+                    continue;
+                }
+
+                var page = _virtual[i].Range.Address >> PageShift;
+                foreach (var (frame, count) in allocator.Take(_virtual[i].Range.Size >> PageShift))
+                {
+                    extents.Add(new VirtualExtent(page, frame, count, i));
+                    page += count;
+                }
             }
         }
 
+        extents.Sort((a, b) => a.VirtualPage.CompareTo(b.VirtualPage));
         _byVirtualPage = extents.ToArray();
         _byFrame = extents.OrderBy(e => e.Frame).ToArray();
         DirectoryTableBase = _tableFrameByKey[TableKey(4, 0)] << PageShift;
@@ -138,6 +152,9 @@ public sealed class SimulatedMemoryMap
 
     /// <summary>Gets the number of page-table pages (PML4, PDPTs, page directories and page tables).</summary>
     public int PageTablePageCount => _tableFrameByKey.Count;
+
+    /// <summary>Gets the number of page frames the page tables and the virtual regions take.</summary>
+    internal ulong UsedFrameCount { get; }
 
     /// <summary>Gets the total number of physical pages.</summary>
     internal ulong PhysicalPageCount => _runs.Aggregate(0UL, (sum, run) => sum + run.PageCount);
@@ -350,6 +367,12 @@ public sealed class SimulatedMemoryMap
 
     private static void Fill(MemoryRegion region, ulong offset, ulong address, Span<byte> page)
     {
+        if (region.Renderer is { } render)
+        {
+            render(offset, page);
+            return;
+        }
+
         var content = region.Content.Span;
         var fromContent = offset < (ulong)content.Length ? Math.Min(page.Length, content.Length - (int)offset) : 0;
         content.Slice((int)Math.Min(offset, (ulong)content.Length), fromContent).CopyTo(page);

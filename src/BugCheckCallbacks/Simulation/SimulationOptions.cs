@@ -45,6 +45,17 @@ public sealed record SimulationOptions
     /// <value><see cref="SimulatedMemoryMap.Default"/>.</value>
     public SimulatedMemoryMap MemoryMap { get; init; } = SimulatedMemoryMap.Default;
 
+    /// <summary>
+    /// Gets the records whose copy in the dump's memory is corrupted on purpose: fixtures for callback-list walkers and
+    /// anti-rootkit tools (docs/forensics.md). Only the dump's bytes change; the simulated kernel calls every record as
+    /// registered.
+    /// </summary>
+    /// <value>Empty: every record is in the dump as the kernel left it.</value>
+    public IReadOnlyList<RecordTampering> Tampering { get; init; } = [];
+
+    /// <summary>Gets what loaded native drivers add to the kernel's memory (set per run by the native side).</summary>
+    internal HostedMemory? Hosted { get; init; }
+
     /// <summary>Gets the most calls one callback gets in a repeat protocol (AddPages, RemovePages, multi-part) before it is cut off.</summary>
     /// <value>1024.</value>
     public int RepeatCallBudget { get; init; } = 1024;
@@ -126,6 +137,25 @@ public sealed record SimulationOptions
         if (MemoryMap is null)
         {
             errors.Add("MemoryMap must not be null.");
+        }
+
+        if (Tampering is null)
+        {
+            errors.Add("Tampering must not be null.");
+        }
+        else
+        {
+            for (var i = 0; i < Tampering.Count; i++)
+            {
+                if (Tampering[i] is not { } tampering)
+                {
+                    errors.Add($"Tampering[{i}] must not be null.");
+                }
+                else if (!Enum.IsDefined(tampering.Kind) || (tampering.Record is null) == (tampering.ClassicRecord is null))
+                {
+                    errors.Add($"Tampering[{i}] must name one record and a defined RecordTamperingKind (it has {(int)tampering.Kind}).");
+                }
+            }
         }
 
         if (RepeatCallBudget < 1)

@@ -37,7 +37,7 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
         var file = json.RootElement.GetProperty("files")[0];
         var header = file.GetProperty("header");
         header.GetProperty("bugCheckCode").GetString().Should().Be("0xD1");
-        header.GetProperty("bugCheckParameters").EnumerateArray().Select(p => p.GetString()).Should().Equal("0xFFFFD00012345678", "0x2", "0x0", "0xFFFFF80012345678");
+        header.GetProperty("bugCheckParameters").EnumerateArray().Select(p => p.GetString()).Should().Equal("0xFFFFD00012345678", "0x2", "0x0", "0xFFFFF80001C01000");
         header.GetProperty("layout").GetString().Should().Be("KernelBitmap");
         file.GetProperty("physicalMemoryRuns").GetArrayLength().Should().Be(2);
         file.GetProperty("tags").GetArrayLength().Should().Be(4);
@@ -210,7 +210,7 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
         Plain(extract.Out).Should().MatchRegex(@"Extracting[^\n]* 5\.9 KiB").And.NotMatchRegex(@"[0-9.]+ ?[GTPE]i?B").And.NotContain("2147483647");
         var simulate = CliRunner.Run(true, 120, "simulate", "--out", _files.Temp(".dmp"));
         simulate.Exit.Should().Be(0, simulate.Error);
-        Plain(simulate.Out).Should().MatchRegex(@"Writing dump[^\n]* 4\.1 MiB").And.NotMatchRegex(@"[0-9.]+ ?[GTPE]i?B").And.NotContain("2147483647");
+        Plain(simulate.Out).Should().MatchRegex(@"Writing dump[^\n]* 4\.3 MiB").And.NotMatchRegex(@"[0-9.]+ ?[GTPE]i?B").And.NotContain("2147483647");
 
         static string Plain(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\x1b\[[0-9;?]*[A-Za-z]", string.Empty);
     }

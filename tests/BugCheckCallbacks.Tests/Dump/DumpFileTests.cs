@@ -86,13 +86,23 @@ public sealed class DumpFileTests
         dump.Length.Should().Be(file.Length);
     }
 
+    /// <summary>
+    /// The simulated kernel of <see cref="Write"/>'s five components: ntoskrnl.exe 3 pages (headers, data, code), hal.dll
+    /// and each component 2 (headers with the name, code), the pool 2 (the stack page; 7 module entries, their names and
+    /// 5 records).
+    /// </summary>
+    private const int KernelPages = 3 + 2 + (5 * 2) + 2;
+
+    /// <summary>Its page tables: for the images a PDPT, a page directory and a page table per image (7); for the pool 3.</summary>
+    private const int KernelTables = 2 + 7 + 3;
+
     [Theory]
     [InlineData(DumpType.Full, 0x3F9E)]
     [InlineData(DumpType.BitmapFull, 0x3F9E - 1)]
-    [InlineData(DumpType.Summary, 5 + 1024 + 2)]
-    [InlineData(DumpType.BitmapKernel, 5 + 1024 + 2)]
-    [InlineData(DumpType.Automatic, 5 + 1024 + 2)]
-    [InlineData(DumpType.Triage, 5 + 1)]
+    [InlineData(DumpType.Summary, 5 + 1024 + 2 + KernelTables + KernelPages)]
+    [InlineData(DumpType.BitmapKernel, 5 + 1024 + 2 + KernelTables + KernelPages)]
+    [InlineData(DumpType.Automatic, 5 + 1024 + 2 + KernelTables + KernelPages)]
+    [InlineData(DumpType.Triage, 5 + KernelTables + 1)]
     [InlineData(DumpType.Header, 0)]
     public void Each_dump_type_stores_the_documented_pages(DumpType dumpType, int pages)
     {
@@ -301,7 +311,7 @@ public sealed class DumpFileTests
         var sink = new InMemoryDumpSink();
         kernel.KeBugCheckEx(0x1, sink: sink).Violations.Should().BeEmpty();
         using var dump = sink.Open();
-        dump.StoredPageCount.Should().Be(N + 1UL, "the added pages and the PML4");
+        dump.StoredPageCount.Should().Be(N + 1UL + 20, "the added pages, the PML4, and the simulated kernel: 11 pages (4 images, 2 of pool) and 9 of page tables");
         dump.ContainsPage(((99_999UL * 7919) % 0x3FFF0) + 1).Should().BeTrue();
         var tags = dump.EnumerateTags().ToArray();
         tags.Should().HaveCount(N);

@@ -69,7 +69,7 @@ public sealed class BugCheckPhaseTests
         var outcome = kernel.KeBugCheckEx(0x1);
         sawData.Should().BeFalse();
         record.State.Should().Be(BufferDumpState.Finished);
-        outcome.Records.Single(r => r.Reason == BugCheckCallbackReason.Reserved1).Should().Be(new RecordOutcome(BugCheckCallbackReason.Reserved1, "entry.sys", 0, 1, BufferDumpState.Finished));
+        (outcome.Records.Single(r => r.Reason == BugCheckCallbackReason.Reserved1) with { Address = 0, StateInDump = null }).Should().Be(new RecordOutcome(BugCheckCallbackReason.Reserved1, "entry.sys", 0, 1, BufferDumpState.Finished));
     }
 
     [Theory]

@@ -1,0 +1,211 @@
+using System.Buffers.Binary;
+using System.Text;
+using BugCheckCallbacks.Dump;
+using BugCheckCallbacks.Registration;
+
+namespace BugCheckCallbacks.Simulation;
+
+/// <summary>
+/// The simulated kernel in simulated memory (docs/dump-format.md, "The simulated kernel in memory"): the module images
+/// (ntoskrnl.exe with a decoded KDBG and the list heads in its data, hal.dll, one image per component), and the kernel's
+/// pool with a <c>KLDR_DATA_TABLE_ENTRY</c> per module and every callback record in its x64 layout on its list. The plan
+/// (addresses, sizes) is fixed when the bug check starts; <see cref="Render"/> writes the records as they are when the
+/// dump's header is written. Images are rendered page by page on demand, so they cost no memory of their own.
+/// </summary>
+internal sealed partial class KernelMemory
+{
+    private const uint PageSize = X64Paging.PageSize;
+    private const uint KdbgOffset = 0x000;
+    private const uint ModuleListOffset = 0x340;
+    private const uint ProcessListOffset = 0x350;
+    private const uint ClassicListOffset = 0x360;
+    private const uint ReasonListOffset = 0x370;
+    private const uint PagesListOffset = 0x380;
+    private const uint BugCheckDataOffset = 0x390;
+    private const uint StackTopOffset = 0xF00; // in the pool's first page: the crashing thread's stack
+    private const uint UnbackedCodeOffset = 0x800; // in the pool's first page: where a tampered routine points
+    private const uint ModulesOffset = PageSize;
+
+    /// <summary>The PDB the kernel image's CodeView record names, and its identity.</summary>
+    internal static readonly (Guid Guid, uint Age, string Pdb) KernelPdb = (new Guid("b0c0ca11-bac5-4e11-9a0d-000000000001"), 1, "ntkrnlmp.pdb");
+
+    private readonly ImageSlot[] _images;
+    private readonly HostedModule[] _hosted;
+    private readonly BugCheckReasonCallbackRecord[] _reasonList;
+    private readonly BugCheckReasonCallbackRecord[] _pagesList;
+    private readonly BugCheckCallbackRecord[] _classicList;
+    private readonly Dictionary<object, ulong> _addresses = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<object> _hostedRecords = new(ReferenceEqualityComparer.Instance);
+    private readonly (ulong Full, ulong Base)[] _nameAddresses;
+    private readonly byte[] _pool;
+    private readonly byte[] _kernelData = new byte[PageSize];
+    private readonly IReadOnlyList<RecordTampering> _tampering;
+
+    public KernelMemory(RegistrySnapshot snapshot, HostedMemory? hosted, IReadOnlyList<RecordTampering> tampering)
+    {
+        _images = snapshot.Images;
+        _hosted = hosted?.Modules.ToArray() ?? [];
+        _tampering = tampering;
+        var reason = new List<BugCheckReasonCallbackRecord>();
+        var pages = new List<BugCheckReasonCallbackRecord>();
+        for (var r = BugCheckCallbackReason.Reserved1; r <= BugCheckCallbackReason.Reserved3; r++)
+        {
+            (r is BugCheckCallbackReason.AddPages or BugCheckCallbackReason.RemovePages ? pages : reason).AddRange(snapshot.GetCallbacks(r));
+        }
+
+        // One list for every reason but the page reasons, in registration order: the head is the newest (Windows inserts
+        // at the head) unless the registry inserts at the tail (ReactOS).
+        Comparison<BugCheckReasonCallbackRecord> order = snapshot.Order == CallbackOrder.NewestFirst
+            ? (a, b) => b.Sequence.CompareTo(a.Sequence)
+            : (a, b) => a.Sequence.CompareTo(b.Sequence);
+        reason.Sort(order);
+        pages.Sort(order);
+        (_reasonList, _pagesList, _classicList) = (reason.ToArray(), pages.ToArray(), snapshot.ClassicCallbacks.ToArray());
+
+        var moduleCount = _images.Length + _hosted.Length;
+        var offset = (ulong)ModulesOffset + ((ulong)moduleCount * KernelStructures.KldrEntry.Size);
+        _nameAddresses = new (ulong, ulong)[moduleCount];
+        for (var i = 0; i < moduleCount; i++)
+        {
+            var (full, name) = ModuleNames(i);
+            _nameAddresses[i] = (PoolAddress(offset), PoolAddress(offset + UnicodeBytes(full)));
+            offset += UnicodeBytes(full) + UnicodeBytes(name);
+        }
+
+        foreach (var record in _reasonList.Concat(_pagesList))
+        {
+            offset = Place(record, hosted?.ReasonRecords.GetValueOrDefault(record) ?? 0, offset, KernelStructures.ReasonRecord.Size);
+        }
+
+        foreach (var record in _classicList)
+        {
+            offset = Place(record, hosted?.ClassicRecords.GetValueOrDefault(record) ?? 0, offset, KernelStructures.ClassicRecord.Size);
+        }
+
+        _pool = new byte[(offset + PageSize - 1) & ~(ulong)(PageSize - 1)];
+    }
+
+    /// <summary>Gets the kernel image's base (<c>KernBase</c>).</summary>
+    public ulong KernelBase => _images[0].Base;
+
+    /// <summary>Gets the address of the KDBG block.</summary>
+    public ulong KdDebuggerDataBlock => KernelData + KdbgOffset;
+
+    /// <summary>Gets the address of <c>PsLoadedModuleList</c>.</summary>
+    public ulong PsLoadedModuleList => KernelData + ModuleListOffset;
+
+    /// <summary>Gets the address of <c>PsActiveProcessHead</c> (an empty list: the simulation has no processes).</summary>
+    public ulong PsActiveProcessHead => KernelData + ProcessListOffset;
+
+    /// <summary>Gets the address of <c>KeBugCheckEx</c>, where the crashing processor's context stands.</summary>
+    public ulong KeBugCheckEx => _images[0].RoutineAddress(0);
+
+    /// <summary>Gets the crashing thread's stack pointer, in the pool's first page.</summary>
+    public static ulong StackPointer => PoolAddress(StackTopOffset);
+
+    /// <summary>Gets the regions to add to the machine's memory map: every image, then the pool.</summary>
+    public IEnumerable<MemoryRegion> Regions()
+    {
+        foreach (var image in _images)
+        {
+            var slot = image;
+            yield return new MemoryRegion(AddressSpace.Virtual, new AddressRange(slot.Base, slot.SizeOfImage)) { Renderer = (offset, page) => RenderImagePage(slot, offset, page), IsKernel = true };
+        }
+
+        yield return new MemoryRegion(AddressSpace.Virtual, new AddressRange(SimulatedAddresses.PoolBase, (ulong)_pool.Length), _pool) { IsKernel = true };
+    }
+
+    /// <summary>Gets the number of pages <see cref="Regions"/> maps.</summary>
+    public ulong PageCount => _images.Aggregate((ulong)_pool.Length / PageSize, (sum, image) => sum + (image.SizeOfImage / PageSize));
+
+    /// <summary>Gets where a record is in the dump's memory, or 0 when it is not there.</summary>
+    public ulong AddressOf(object record) => _addresses.GetValueOrDefault(record);
+
+    /// <summary>Gets the layout as the outcome reports it.</summary>
+    public KernelLayoutInfo Info() => new()
+    {
+        KdDebuggerDataBlock = KdDebuggerDataBlock,
+        PsLoadedModuleList = PsLoadedModuleList,
+        KeBugCheckCallbackListHead = KernelData + ClassicListOffset,
+        KeBugCheckReasonCallbackListHead = KernelData + ReasonListOffset,
+        KeBugCheckAddRemovePagesCallbackListHead = KernelData + PagesListOffset,
+        Modules = [.. Enumerable.Range(0, _images.Length + _hosted.Length).Select(i => new KernelModuleInfo(ModuleNames(i).Name, ModuleBase(i), ModuleSize(i)))],
+    };
+
+    private ulong KernelData => KernelBase + PageSize;
+
+    private static ulong PoolAddress(ulong offset) => SimulatedAddresses.PoolBase + offset;
+
+    private static ulong UnicodeBytes(string text) => (((ulong)text.Length * 2) + 2 + 7) & ~7UL; // NUL-terminated, 8-aligned
+
+    /// <summary>Gives a record its address: its own in a driver's memory, else the next one in the pool.</summary>
+    private ulong Place(object record, ulong hostedAddress, ulong offset, int size)
+    {
+        if (hostedAddress != 0)
+        {
+            _addresses[record] = hostedAddress;
+            _hostedRecords.Add(record);
+            return offset;
+        }
+
+        _addresses[record] = PoolAddress(offset);
+        return offset + (ulong)size;
+    }
+
+    private (string Full, string Name) ModuleNames(int module)
+    {
+        if (module >= _images.Length)
+        {
+            var driver = _hosted[module - _images.Length];
+            return (Cut(driver.Path), Cut(driver.Name));
+        }
+
+        var name = Cut(_images[module].Name);
+        return (module < 2 ? @"\SystemRoot\system32\" + name : @"\SystemRoot\System32\drivers\" + name, name);
+
+        // UNICODE_STRING counts bytes in 16 bits.
+        static string Cut(string text) => text.Length > 0x3F00 ? text[..0x3F00] : text;
+    }
+
+    private ulong ModuleBase(int module) => module < _images.Length ? _images[module].Base : _hosted[module - _images.Length].Base;
+
+    private ulong ModuleSize(int module) => module < _images.Length ? _images[module].SizeOfImage : _hosted[module - _images.Length].Size;
+
+    /// <summary>One page of an image: the PE headers (and a short name), the kernel's variables or a long name, or code.</summary>
+    private void RenderImagePage(ImageSlot image, ulong offset, Span<byte> page)
+    {
+        page.Clear();
+        if (offset >= image.TextOffset)
+        {
+            page.Fill(0xCC); // int3 between routines
+            var first = (offset - image.TextOffset) / SimulatedAddresses.RoutineStride;
+            var capacity = SimulatedAddresses.RoutineCapacity(image.TextOffset);
+            for (var i = 0UL; i < PageSize / SimulatedAddresses.RoutineStride && first + i < Math.Min(image.Routines, capacity); i++)
+            {
+                page[(int)(i * SimulatedAddresses.RoutineStride)] = 0xC3; // ret: each routine returns at once
+            }
+
+            return;
+        }
+
+        if (offset == 0)
+        {
+            PeImageHeader.Write(page, image.Base, image.SizeOfImage, image.TextOffset, image.Index == 0 ? KernelPdb : null);
+        }
+        else if (image.Index == 0 && offset == PageSize)
+        {
+            _kernelData.CopyTo(page);
+        }
+
+        var name = Encoding.ASCII.GetBytes(image.Name.Length > SimulatedAddresses.MaxStoredName ? image.Name[..SimulatedAddresses.MaxStoredName] : image.Name);
+        var nameStart = (long)image.NameOffset - (long)offset;
+        var from = Math.Max(0, nameStart);
+        var to = Math.Min(PageSize, nameStart + name.Length); // the NUL after it is already zero
+        if (from < to)
+        {
+            name.AsSpan((int)(from - nameStart), (int)(to - from)).CopyTo(page[(int)from..]);
+        }
+    }
+
+    private static void WriteU64(Span<byte> destination, ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(destination, value);
+}
