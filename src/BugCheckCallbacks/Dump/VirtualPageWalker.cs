@@ -3,18 +3,18 @@ using System.Buffers.Binary;
 namespace BugCheckCallbacks.Dump;
 
 /// <summary>
-/// Enumerates the 4 KiB virtual pages a dump's page tables map in the kernel half (PML4 entries 256–511), with the page
-/// frame each maps to, in address order; large pages (2 MiB, 1 GiB) yield each of their 4 KiB pages. Only pages whose
+/// Enumerates the 4 KiB virtual pages a dump's page tables map (both halves: a host library's memory, which the simulation
+/// maps at its own user-half addresses, holds native drivers' records), with the page frame each maps to, in address order; large pages (2 MiB, 1 GiB) yield each of their 4 KiB pages. Only pages whose
 /// frame the dump stores are yielded. The walk is bounded: it considers at most a budget of pages and table reads, stored or
 /// not, so a hostile table that maps the same frames a billion times ends it instead of stalling it.
 /// </summary>
 internal static class VirtualPageWalker
 {
-    public static IEnumerable<(ulong VirtualAddress, ulong Frame)> KernelPages(DumpFile dump, long budget, Action? exhausted = null)
+    public static IEnumerable<(ulong VirtualAddress, ulong Frame)> MappedPages(DumpFile dump, long budget, Action? exhausted = null)
     {
         var remaining = budget;
         var table = new byte[X64Paging.PageSize];
-        foreach (var page in Walk(dump, dump.Header.DirectoryTableBase >> X64Paging.PageShift, 4, 0, first: 256, table))
+        foreach (var page in Walk(dump, dump.Header.DirectoryTableBase >> X64Paging.PageShift, 4, 0, first: 0, table))
         {
             if (--remaining < 0)
             {

@@ -43,7 +43,7 @@ public sealed partial class KernelWalker
             }
         }
 
-        notes.Add($"Carving scanned {scan.PagesScanned} kernel pages and found {scan.Records.Count} records whose checksum holds{(scan.Exhausted ? " (the scan stopped at its budget)" : string.Empty)}.");
+        notes.Add($"Carving scanned {scan.PagesScanned} mapped pages and found {scan.Records.Count} records whose checksum holds{(scan.Exhausted ? " (the scan stopped at its budget)" : string.Empty)}.");
         var unlinked = scan.Records.Where(c => !onLists.Contains(c.Address)).Select(c => Unlinked(c)).ToArray();
         lists.Sort((a, b) => a.Kind.CompareTo(b.Kind));
         return new CallbackScan(lists, unlinked, notes);

@@ -24,7 +24,7 @@ public sealed partial class KernelWalker
         var records = new List<CarvedRecord>();
         var window = new byte[X64Paging.PageSize + ClassicRecord.Size]; // the page and the start of the next virtual page
         var pages = 0L;
-        foreach (var (address, frame) in VirtualPageWalker.KernelPages(_dump, budget, () => exhausted = true))
+        foreach (var (address, frame) in VirtualPageWalker.MappedPages(_dump, budget, () => exhausted = true))
         {
             pages++;
             _dump.ReadPhysical(frame << X64Paging.PageShift, window.AsSpan(0, (int)X64Paging.PageSize));
@@ -80,11 +80,15 @@ public sealed partial class KernelWalker
             U64(at, ClassicRecord.Checksum) == unchecked(routine + buffer + length + component);
     }
 
-    /// <summary>Both links in the kernel half (a live record), or both zero (a record the simulation deregistered).</summary>
+    /// <summary>
+    /// Both links canonical, 8-aligned and not null (a live record; a host library's records are in the user half), or
+    /// both zero (a record the simulation deregistered).
+    /// </summary>
     private static bool PlausibleLinks(ReadOnlySpan<byte> at)
     {
         var (flink, blink) = (U64(at, 0), U64(at, 8));
-        return (flink == 0 && blink == 0) || (flink >= 0xFFFF_8000_0000_0000 && blink >= 0xFFFF_8000_0000_0000);
+        return (flink == 0 && blink == 0) ||
+            (flink != 0 && blink != 0 && ((flink | blink) & 7) == 0 && X64Paging.IsCanonical(flink) && X64Paging.IsCanonical(blink));
     }
 
     /// <summary>

@@ -73,12 +73,12 @@ public sealed partial class KernelWalker
         {
             if (ReadDebuggerData(candidate, fromHeader: false) is { } found)
             {
-                tried.Add($"A scan of {scan.PagesScanned} kernel pages found the \"KDBG\" tag at 0x{candidate + Kdbg.OwnerTag:X16}.");
+                tried.Add($"A scan of {scan.PagesScanned} mapped pages found the \"KDBG\" tag at 0x{candidate + Kdbg.OwnerTag:X16}.");
                 return _debuggerData = new DebuggerDataSearch(found, tried);
             }
         }
 
-        tried.Add($"A scan of {scan.PagesScanned} kernel pages found no \"KDBG\" tag with a plausible Size and KernBase{(scan.Exhausted ? " (the scan stopped at its budget)" : string.Empty)}.");
+        tried.Add($"A scan of {scan.PagesScanned} mapped pages found no \"KDBG\" tag with a plausible Size and KernBase{(scan.Exhausted ? " (the scan stopped at its budget)" : string.Empty)}.");
         return _debuggerData = new DebuggerDataSearch(null, tried);
     }
 

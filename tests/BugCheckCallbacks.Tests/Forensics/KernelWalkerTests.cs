@@ -76,6 +76,50 @@ public sealed class KernelWalkerTests
         image.AsSpan(PeImageHeader.CodeViewOffset, 4).ToArray().Should().Equal("RSDS"u8.ToArray());
     }
 
+    [Theory]
+    [InlineData(RecordTamperingKind.WrongChecksum, IntegrityFindingKind.ChecksumMismatch)]
+    [InlineData(RecordTamperingKind.RoutineOutsideModules, IntegrityFindingKind.UnbackedRoutine)]
+    [InlineData(RecordTamperingKind.BrokenLink, IntegrityFindingKind.BrokenLink)]
+    [InlineData(RecordTamperingKind.Hidden, IntegrityFindingKind.NotOnList)]
+    public void A_tampered_reason_record_is_found_with_its_finding_and_nothing_else(RecordTamperingKind kind, IntegrityFindingKind finding)
+    {
+        var (outcome, dump) = Crash(DumpType.Automatic, records => [RecordTampering.Of(records.Secondary, kind)]);
+        using var _ = dump;
+        var scan = new KernelWalker(dump).ReadCallbackLists();
+        var address = outcome.Records.Single(r => r.Record is { } record && record.Component == "storport.sys" && r.RecordIndex == 1).Address;
+        scan.AllFindings.Select(f => (f.Kind, f.Address)).Should().Equal([(finding, address)], string.Join(" ", scan.AllFindings.Select(f => f.Detail)));
+        var all = scan.Lists.SelectMany(l => l.Records).Concat(scan.Unlinked).ToArray();
+        all.Select(r => r.Address).Should().Contain(address, "every record is found, on its list or carved").And.OnlyHaveUniqueItems();
+        all.Should().HaveCount(outcome.Records.Count);
+        if (kind == RecordTamperingKind.Hidden)
+        {
+            scan.Unlinked.Should().ContainSingle().Which.Address.Should().Be(address);
+            scan.Lists.Single(l => l.Kind == CallbackListKind.Reason).Records.Select(r => r.Address).Should().NotContain(address);
+        }
+    }
+
+    [Theory]
+    [InlineData(RecordTamperingKind.WrongChecksum, IntegrityFindingKind.ChecksumMismatch)]
+    [InlineData(RecordTamperingKind.RoutineOutsideModules, IntegrityFindingKind.UnbackedRoutine)]
+    [InlineData(RecordTamperingKind.Hidden, IntegrityFindingKind.NotOnList)]
+    public void A_tampered_classic_record_is_found_with_its_finding(RecordTamperingKind kind, IntegrityFindingKind finding)
+    {
+        var (outcome, dump) = Crash(DumpType.Full, records => [RecordTampering.Of(records.Classic, kind)]);
+        using var _ = dump;
+        var scan = new KernelWalker(dump).ReadCallbackLists();
+        var address = outcome.Records.Single(r => r.Reason is null).Address;
+        scan.AllFindings.Select(f => (f.Kind, f.Address)).Should().Equal([(finding, address)], string.Join(" ", scan.AllFindings.Select(f => f.Detail)));
+    }
+
+    [Fact]
+    public void Tampering_changes_only_the_dump_the_kernel_still_calls_the_record()
+    {
+        var (outcome, dump) = Crash(DumpType.Automatic, records => [RecordTampering.Of(records.Secondary, RecordTamperingKind.WrongChecksum)]);
+        dump.Dispose();
+        outcome.Violations.Should().BeEmpty();
+        outcome.Blobs.Should().HaveCount(2, "both storport.sys records wrote their blob");
+    }
+
     /// <summary>
     /// A crash with every kind of record: entry (Reserved1), DumpIo, secondary data, AddPages, RemovePages and a classic
     /// callback; 0xD1 with parameter 4 inside storport.sys's code. <paramref name="tamper"/> picks the records to corrupt.
