@@ -49,6 +49,8 @@ internal static class BugCheckCli
         root.Subcommands.Add(ExtractCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
         root.Subcommands.Add(DbCommand.Create(context));
+        root.Subcommands.Add(ModulesCommand.Create(context));
+        root.Subcommands.Add(CallbacksCommand.Create(context));
         root.Subcommands.Add(ReasonsCommand.Create(context));
         root.Subcommands.Add(ScenarioCommand.Create(context));
         Examples[root] = ["bugcheck simulate", "bugcheck enumtag crash.dmp", "bugcheck db crash.dmp ffff8000`00400000"];

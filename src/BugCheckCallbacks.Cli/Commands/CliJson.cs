@@ -55,7 +55,8 @@ internal sealed record JsonShowFile(
     string? SecondaryDataOffset,
     List<JsonTag>? Tags,
     JsonElement? Outcome,
-    JsonError? Error);
+    JsonError? Error,
+    CrashAnalysis? Analysis = null);
 
 internal sealed record JsonShowDocument(int SchemaVersion, string Command, List<JsonShowFile> Files);
 
@@ -71,6 +72,7 @@ internal sealed record JsonReasonsDocument(int SchemaVersion, string Command, Li
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(JsonTagsDocument))]
 [JsonSerializable(typeof(JsonShowDocument))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 [JsonSerializable(typeof(JsonDbDocument))]
 [JsonSerializable(typeof(JsonReasonsDocument))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -58,6 +58,7 @@ internal static class ShowCommand
         var dump = source.Dump!;
         var h = dump.Header;
         var c = CultureInfo.InvariantCulture;
+        CrashAnalysis.Of(dump).Render(console);
         var header = new CliTable("DUMP_HEADER64", "Field", "Value")
             .Add("DumpType", string.Create(c, $"{h.DumpType} ({dump.Layout})"))
             .Add("Version", string.Create(c, $"{h.MajorVersion:X}.{h.MinorVersion} (build {h.MinorVersion})"))
@@ -140,6 +141,6 @@ internal static class ShowCommand
         return new JsonShowFile(
             path, header, h.PhysicalMemoryRuns.Select(Run).ToList(), CliJson.Hex(dump.StoredPageCount), dump.EnumerateStoredRuns().Select(Run).ToList(),
             CliJson.Hex(dump.BodyEnd), dump.HasSecondaryData ? CliJson.Hex(dump.SecondaryDataOffset) : null, source.Tags.Select(CliJson.Tag).ToList(),
-            source.Report is { } outcome ? JsonDocument.Parse(outcome.ToJson()).RootElement.Clone() : null, null);
+            source.Report is { } outcome ? JsonDocument.Parse(outcome.ToJson()).RootElement.Clone() : null, null, CrashAnalysis.Of(dump));
     }
 }

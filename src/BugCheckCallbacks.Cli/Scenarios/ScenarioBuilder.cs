@@ -17,6 +17,10 @@ internal static class ScenarioBuilder
     public static SimulatedKernel CreateKernel(ScenarioFile scenario, DumpType? dumpType, CallbackOrder? order, InvocationLog log = InvocationLog.Bounded)
     {
         var defaults = new SimulationOptions();
+        // Records first: a tampering names the record it corrupts, and the options hold the tamperings.
+        var records = scenario.Callbacks.Select(c => ScenarioEnums.TryParseReason(c.Reason, out var r) && r is null ? (object)new BugCheckCallbackRecord() : new BugCheckReasonCallbackRecord()).ToArray();
+        var tampering = scenario.Callbacks.Select((c, i) => c.Tamper is not { } kind ? null : records[i] is BugCheckCallbackRecord classic ? RecordTampering.Of(classic, kind) : RecordTampering.Of((BugCheckReasonCallbackRecord)records[i], kind))
+            .OfType<RecordTampering>().ToArray();
         SimulatedKernel kernel;
         try
         {
@@ -27,6 +31,7 @@ internal static class ScenarioBuilder
                 SecondaryDataBudget = scenario.SecondaryDataBudget ?? defaults.SecondaryDataBudget,
                 CallTimeBudget = scenario.CallTimeBudgetMs is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.CallTimeBudget,
                 MemoryMap = MemoryMap(scenario.Memory),
+                Tampering = tampering,
                 Log = log,
             });
         }
@@ -36,18 +41,19 @@ internal static class ScenarioBuilder
             throw new ScenarioException($"the scenario's options: {exception.Message.Replace($" (Parameter '{exception.ParamName}')", string.Empty, StringComparison.Ordinal)}", exception);
         }
 
-        foreach (var callback in scenario.Callbacks)
+        for (var i = 0; i < records.Length; i++)
         {
+            var callback = scenario.Callbacks[i];
             var known = ScenarioEnums.TryParseReason(callback.Reason, out var parsed);
             Debug.Assert(known, "The loader validated every reason.");
             if (parsed is not { } reason)
             {
                 var buffer = Fill(new byte[callback.Size ?? 64], callback.Component);
-                kernel.Callbacks.RegisterClassic(new BugCheckCallbackRecord(), ClassicRoutine(kernel, callback), buffer, callback.Component);
+                kernel.Callbacks.RegisterClassic((BugCheckCallbackRecord)records[i], ClassicRoutine(kernel, callback), buffer, callback.Component);
                 continue;
             }
 
-            kernel.Callbacks.Register(new BugCheckReasonCallbackRecord(), Routine(kernel, reason, callback), reason, callback.Component);
+            kernel.Callbacks.Register((BugCheckReasonCallbackRecord)records[i], Routine(kernel, reason, callback), reason, callback.Component);
         }
 
         return kernel;

@@ -57,3 +57,5 @@ internal sealed class OrderConverter() : NamedEnumConverter<CallbackOrder>(Scena
 internal sealed class AddressSpaceConverter() : NamedEnumConverter<AddressSpace>(AddressSpace.Virtual, AddressSpace.Physical);
 
 internal sealed class FaultConverter() : NamedEnumConverter<ScenarioFault>(Enum.GetValues<ScenarioFault>());
+
+internal sealed class TamperingConverter() : NamedEnumConverter<RecordTamperingKind>(Enum.GetValues<RecordTamperingKind>());

@@ -109,6 +109,10 @@ internal sealed class ScenarioCallback
 
     public List<ScenarioBlock>? Blocks { get; init; }
 
+    /// <summary>How the record's copy in the dump's memory is corrupted on purpose (a fixture for callback-list walkers), or null.</summary>
+    [JsonConverter(typeof(TamperingConverter))]
+    public RecordTamperingKind? Tamper { get; init; }
+
     /// <summary>Violation codes this callback is expected to commit (BCV0001…); they do not fail the run.</summary>
     public List<string>? Expect { get; init; }
 }

@@ -37,7 +37,7 @@ public sealed partial class KernelWalker
         {
             if (!walked.Contains(head))
             {
-                notes.Add($"Carving found a {kind} list with its head at 0x{head:X16}.");
+                notes.Add($"Carving found the {kind} list's head at 0x{head:X16}.");
                 Walk(kind, head, CallbackListSource.Carved);
                 onLists.UnionWith(lists[^1].Records.Select(r => r.Address));
             }
