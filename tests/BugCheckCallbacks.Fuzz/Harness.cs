@@ -1,4 +1,5 @@
 using BugCheckCallbacks.Dump;
+using BugCheckCallbacks.Forensics;
 
 namespace BugCheckCallbacks.Fuzz;
 
@@ -43,6 +44,18 @@ internal static class Harness
         }
 
         ReadTags(dump.EnumerateTags(), (tag, buffer) => dump.TryReadTagged(tag, 0, buffer, out _, out _), dump.OpenTag);
+        WalkKernel(dump);
+    }
+
+    /// <summary>The walker's entry points: KDBG, the module list, every callback list (from the KDBG, carving and a given head).</summary>
+    private static void WalkKernel(DumpFile dump)
+    {
+        var walker = new KernelWalker(dump, new KernelWalkerOptions { MaxListEntries = 10_000 });
+        _ = walker.FindDebuggerData();
+        _ = walker.ReadModules();
+        _ = walker.ModuleAt(dump.Header.BugCheckParameter4);
+        var scan = walker.ReadCallbackLists(new Dictionary<CallbackListKind, ulong> { [CallbackListKind.Reason] = dump.Header.PsLoadedModuleList + 0x30 });
+        _ = scan.AllFindings.Count();
     }
 
     private static bool ReadAsRegion(byte[] input)

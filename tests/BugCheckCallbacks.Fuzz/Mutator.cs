@@ -26,8 +26,18 @@ internal sealed class Mutator(Random random, IReadOnlyList<(string Name, byte[] 
 
     private byte[] Mutate(byte[] input)
     {
-        switch (random.Next(8))
+        switch (random.Next(9))
         {
+            case 7 when input.Length >= 16:
+            {
+                // Structure, not bytes: an aligned u64 anywhere (a link, a routine, a checksum, a table entry) set to another
+                // aligned u64 of the file, so that links point at other entries, lists loop or skip, and tables alias.
+                var to = random.Next(input.Length / 8) * 8;
+                var from = random.Next(input.Length / 8) * 8;
+                BinaryPrimitives.WriteUInt64LittleEndian(input.AsSpan(to), BinaryPrimitives.ReadUInt64LittleEndian(input.AsSpan(from)) + (ulong)(random.Next(3) - 1) * 8);
+                return input;
+            }
+
             case 0:
                 input[Offset(input.Length)] ^= (byte)(1 << random.Next(8));
                 return input;

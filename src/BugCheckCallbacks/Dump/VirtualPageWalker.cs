@@ -14,7 +14,13 @@ internal static class VirtualPageWalker
     {
         var remaining = budget;
         var table = new byte[X64Paging.PageSize];
-        foreach (var page in Walk(dump, dump.Header.DirectoryTableBase >> X64Paging.PageShift, 4, 0, first: 0, table))
+        var levels = new ulong[5][]; // one array of entries per level, reused: a walk is depth-first, so a level is read once at a time
+        for (var level = 1; level <= 4; level++)
+        {
+            levels[level] = new ulong[X64Paging.EntriesPerTable];
+        }
+
+        foreach (var page in Walk(dump, dump.Header.DirectoryTableBase >> X64Paging.PageShift, 4, 0, first: 0, table, levels))
         {
             if (--remaining < 0)
             {
@@ -33,7 +39,7 @@ internal static class VirtualPageWalker
     /// The pages under one table: a yielded frame of <see cref="ulong.MaxValue"/> marks a page the dump does not store, or a
     /// table read, so the caller's budget counts it too.
     /// </summary>
-    private static IEnumerable<(ulong VirtualAddress, ulong Frame)> Walk(DumpFile dump, ulong tableFrame, int level, ulong baseAddress, int first, byte[] scratch)
+    private static IEnumerable<(ulong VirtualAddress, ulong Frame)> Walk(DumpFile dump, ulong tableFrame, int level, ulong baseAddress, int first, byte[] scratch, ulong[][] levels)
     {
         yield return (0, ulong.MaxValue); // the table read counts against the budget too
         if (!dump.ContainsPage(tableFrame) || dump.ReadPhysical(tableFrame << X64Paging.PageShift, scratch) != scratch.Length)
@@ -41,7 +47,7 @@ internal static class VirtualPageWalker
             yield break;
         }
 
-        var entries = new ulong[X64Paging.EntriesPerTable]; // the scratch page is reused by the levels below
+        var entries = levels[level]; // the scratch page is reused by the levels below
         for (var i = 0; i < entries.Length; i++)
         {
             entries[i] = BinaryPrimitives.ReadUInt64LittleEndian(scratch.AsSpan(i * 8));
@@ -70,7 +76,7 @@ internal static class VirtualPageWalker
                 continue;
             }
 
-            foreach (var page in Walk(dump, frame, level - 1, address, 0, scratch))
+            foreach (var page in Walk(dump, frame, level - 1, address, 0, scratch, levels))
             {
                 yield return page;
             }

@@ -22,16 +22,40 @@ public sealed partial class KernelWalker
         var budget = ((long)Math.Min(_dump.StoredPageCount, (ulong)int.MaxValue) * _options.ScanBudgetPerStoredPage) + 4096;
         var kdbg = new List<ulong>();
         var records = new List<CarvedRecord>();
-        var window = new byte[X64Paging.PageSize + ClassicRecord.Size]; // the page and the start of the next virtual page
+        // Pages come in address order: each is scanned once the next has been read, so that a record crossing into the
+        // next virtual page is seen whole (the tail is zero when the next page is not the adjacent one).
+        const int PageSize = (int)X64Paging.PageSize;
+        var window = new byte[PageSize + ClassicRecord.Size];
+        var next = new byte[PageSize];
         var pages = 0L;
+        ulong? held = null;
         foreach (var (address, frame) in VirtualPageWalker.MappedPages(_dump, budget, () => exhausted = true))
         {
             pages++;
-            _dump.ReadPhysical(frame << X64Paging.PageShift, window.AsSpan(0, (int)X64Paging.PageSize));
-            var tail = window.AsSpan((int)X64Paging.PageSize);
-            tail.Clear();
-            _dump.ReadVirtual(address + X64Paging.PageSize, tail);
-            ScanPage(address, window, kdbg, records);
+            _dump.ReadPhysical(frame << X64Paging.PageShift, next);
+            if (held is { } previous)
+            {
+                var tail = window.AsSpan(PageSize);
+                if (address == previous + X64Paging.PageSize)
+                {
+                    next.AsSpan(0, tail.Length).CopyTo(tail);
+                }
+                else
+                {
+                    tail.Clear();
+                }
+
+                ScanPage(previous, window, kdbg, records);
+            }
+
+            next.CopyTo(window, 0);
+            held = address;
+        }
+
+        if (held is { } last)
+        {
+            window.AsSpan(PageSize).Clear();
+            ScanPage(last, window, kdbg, records);
         }
 
         return _scan = new KernelScan(kdbg, records, pages, exhausted);
