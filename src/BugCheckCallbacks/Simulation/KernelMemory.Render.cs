@@ -8,7 +8,6 @@ namespace BugCheckCallbacks.Simulation;
 
 internal sealed partial class KernelMemory
 {
-    private readonly Dictionary<object, BufferDumpState> _states = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>
     /// Writes the kernel's structures as they are now: the KDBG, the module list, and the three callback lists with every
@@ -19,7 +18,6 @@ internal sealed partial class KernelMemory
     {
         Array.Clear(_pool);
         Array.Clear(_kernelData);
-        _states.Clear();
         var patches = new List<(ulong, byte[])>();
         var data = _kernelData.AsSpan();
 
@@ -53,9 +51,11 @@ internal sealed partial class KernelMemory
             tampering.TryAdd((object?)t.Record ?? t.ClassicRecord!, t.Kind);
         }
 
-        RenderList(_reasonList, ReasonListOffset, tampering, patches);
-        RenderList(_pagesList, PagesListOffset, tampering, patches);
-        RenderList(_classicList, ClassicListOffset, tampering, patches);
+        foreach (var list in _lists)
+        {
+            RenderList(list, tampering, patches);
+        }
+
         IsRendered = true;
         return patches;
     }
@@ -95,57 +95,49 @@ internal sealed partial class KernelMemory
     }
 
     /// <summary>Links the live records of one list behind its head and writes each record (tampered where asked).</summary>
-    private void RenderList<T>(T[] records, uint headOffset, Dictionary<object, RecordTamperingKind> tampering, List<(ulong, byte[])> patches)
-        where T : class
+    private void RenderList(KernelRecordList list, Dictionary<object, RecordTamperingKind> tampering, List<(ulong, byte[])> patches)
     {
-        var head = KernelData + headOffset;
-        var live = records.Where(r => StateOf(r) != BufferDumpState.Empty).ToArray();
-        var visible = live.Where(r => tampering.GetValueOrDefault(r) != RecordTamperingKind.Hidden).ToArray();
-        var visibleIndex = new Dictionary<object, int>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < visible.Length; i++)
+        var head = KernelData + list.HeadOffset;
+        var live = new List<int>(list.Count); // indexes of the records still registered, in list order
+        for (var i = 0; i < list.Count; i++)
         {
-            visibleIndex[visible[i]] = i;
-        }
-
-        WriteU64(_kernelData.AsSpan((int)headOffset), visible.Length > 0 ? _addresses[visible[0]] : head);
-        WriteU64(_kernelData.AsSpan((int)headOffset + 8), visible.Length > 0 ? _addresses[visible[^1]] : head);
-        for (var i = 0; i < live.Length; i++)
-        {
-            var record = live[i];
-            var kind = tampering.TryGetValue(record, out var k) ? k : (RecordTamperingKind?)null;
-            ulong flink, blink;
-            if (visibleIndex.TryGetValue(record, out var v))
+            list.States[i] = KernelRecordList.StateOf(list.Records[i]);
+            if (list.States[i] != BufferDumpState.Empty)
             {
-                flink = v + 1 < visible.Length ? _addresses[visible[v + 1]] : head;
-                blink = v > 0 ? _addresses[visible[v - 1]] : head;
+                live.Add(i);
             }
             else
             {
-                // Hidden: its own links still name the neighbours it had, as an unlink that bypasses it leaves them.
-                flink = i + 1 < live.Length ? _addresses[live[i + 1]] : head;
-                blink = i > 0 ? _addresses[live[i - 1]] : head;
+                RenderRecord(list, i, 0, 0, null, patches); // deregistered: its memory, Empty, on no list
             }
-
-            if (kind == RecordTamperingKind.BrokenLink)
-            {
-                blink = _addresses[record]; // Flink→Blink of the entry before it no longer comes back to that entry
-            }
-
-            RenderRecord(record, flink, blink, kind, patches);
         }
 
-        foreach (var record in records.Where(r => StateOf(r) == BufferDumpState.Empty))
+        // A hidden record is skipped by its neighbours' links but keeps its own, as an unlink that bypasses it leaves them.
+        var visible = tampering.Count == 0 ? live : live.Where(i => tampering.GetValueOrDefault(list.Records[i]) != RecordTamperingKind.Hidden).ToList();
+        WriteU64(_kernelData.AsSpan((int)list.HeadOffset), visible.Count > 0 ? list.Addresses[visible[0]] : head);
+        WriteU64(_kernelData.AsSpan((int)list.HeadOffset + 8), visible.Count > 0 ? list.Addresses[visible[^1]] : head);
+        var position = 0; // the next visible record's place in visible
+        for (var n = 0; n < live.Count; n++)
         {
-            RenderRecord(record, 0, 0, null, patches); // deregistered: its memory, Empty, on no list
+            var i = live[n];
+            var kind = tampering.Count > 0 && tampering.TryGetValue(list.Records[i], out var k) ? k : (RecordTamperingKind?)null;
+            var shown = position < visible.Count && visible[position] == i;
+            var (chain, at) = shown ? (visible, position++) : (live, n);
+            var flink = at + 1 < chain.Count ? list.Addresses[chain[at + 1]] : head;
+            var blink = at > 0 ? list.Addresses[chain[at - 1]] : head;
+            if (kind == RecordTamperingKind.BrokenLink)
+            {
+                blink = list.Addresses[i]; // Flink→Blink of the entry before it no longer comes back to that entry
+            }
+
+            RenderRecord(list, i, flink, blink, kind, patches);
         }
     }
 
-    private void RenderRecord(object record, ulong flink, ulong blink, RecordTamperingKind? kind, List<(ulong, byte[])> patches)
+    private void RenderRecord(KernelRecordList list, int index, ulong flink, ulong blink, RecordTamperingKind? kind, List<(ulong, byte[])> patches)
     {
-        var address = _addresses[record];
-        var hosted = _hostedRecords.Contains(record);
-        _states[record] = StateOf(record);
-        if (hosted && StateOf(record) == BufferDumpState.Empty)
+        var (record, address, hosted) = (list.Records[index], list.Addresses[index], list.Hosted[index]);
+        if (hosted && list.States[index] == BufferDumpState.Empty)
         {
             return; // the driver's memory already says what deregistration left
         }
@@ -164,7 +156,7 @@ internal sealed partial class KernelMemory
             WriteU64(destination[ReasonRecord.Component..], reason.ComponentAddress);
             WriteU64(destination[ReasonRecord.Checksum..], kind == RecordTamperingKind.WrongChecksum ? ~checksum : checksum);
             BinaryPrimitives.WriteInt32LittleEndian(destination[ReasonRecord.Reason..], (int)reason.Reason);
-            destination[ReasonRecord.State] = (byte)reason.State;
+            destination[ReasonRecord.State] = (byte)list.States[index];
         }
         else
         {
@@ -178,7 +170,7 @@ internal sealed partial class KernelMemory
             BinaryPrimitives.WriteUInt32LittleEndian(destination[ClassicRecord.Length..], classic.Length);
             WriteU64(destination[ClassicRecord.Component..], classic.ComponentAddress);
             WriteU64(destination[ClassicRecord.Checksum..], kind == RecordTamperingKind.WrongChecksum ? ~checksum : checksum);
-            destination[ClassicRecord.State] = (byte)classic.State;
+            destination[ClassicRecord.State] = (byte)list.States[index];
         }
 
         if (bytes is not null)
@@ -190,11 +182,6 @@ internal sealed partial class KernelMemory
     /// <summary>Gets whether <see cref="Render"/> ran: the structures are in the dump.</summary>
     public bool IsRendered { get; private set; }
 
-    /// <summary>Gets the state a record had when the kernel's structures were written, or null when they were not.</summary>
-    public BufferDumpState? StateInDump(object record) => _states.TryGetValue(record, out var state) ? state : null;
-
-    private static BufferDumpState StateOf(object record) =>
-        record is BugCheckReasonCallbackRecord reason ? reason.State : ((BugCheckCallbackRecord)record).State;
 
     private Span<byte> Pool(ulong address, int length) => _pool.AsSpan((int)(address - SimulatedAddresses.PoolBase), length);
 }

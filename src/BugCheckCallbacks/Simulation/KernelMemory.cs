@@ -31,11 +31,8 @@ internal sealed partial class KernelMemory
 
     private readonly ImageSlot[] _images;
     private readonly HostedModule[] _hosted;
-    private readonly BugCheckReasonCallbackRecord[] _reasonList;
-    private readonly BugCheckReasonCallbackRecord[] _pagesList;
-    private readonly BugCheckCallbackRecord[] _classicList;
-    private readonly Dictionary<object, ulong> _addresses = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<object> _hostedRecords = new(ReferenceEqualityComparer.Instance);
+    private readonly KernelRecordList[] _lists; // reason, add/remove pages, classic
+    private Dictionary<object, (KernelRecordList List, int Index)>? _byRecord; // for the outcome, built when first asked
     private readonly (ulong Full, ulong Base)[] _nameAddresses;
     private readonly byte[] _pool;
     private readonly byte[] _kernelData = new byte[PageSize];
@@ -53,14 +50,13 @@ internal sealed partial class KernelMemory
             (r is BugCheckCallbackReason.AddPages or BugCheckCallbackReason.RemovePages ? pages : reason).AddRange(snapshot.GetCallbacks(r));
         }
 
-        // One list for every reason but the page reasons, in registration order: the head is the newest (Windows inserts
-        // at the head) unless the registry inserts at the tail (ReactOS).
-        Comparison<BugCheckReasonCallbackRecord> order = snapshot.Order == CallbackOrder.NewestFirst
-            ? (a, b) => b.Sequence.CompareTo(a.Sequence)
-            : (a, b) => a.Sequence.CompareTo(b.Sequence);
-        reason.Sort(order);
-        pages.Sort(order);
-        (_reasonList, _pagesList, _classicList) = (reason.ToArray(), pages.ToArray(), snapshot.ClassicCallbacks.ToArray());
+        // One list for every reason but the page reasons, in registration order across reasons.
+        _lists =
+        [
+            new KernelRecordList(ReasonListOffset, KernelRecordList.InListOrder(reason, snapshot.Order)),
+            new KernelRecordList(PagesListOffset, KernelRecordList.InListOrder(pages, snapshot.Order)),
+            new KernelRecordList(ClassicListOffset, [.. snapshot.ClassicCallbacks.ToArray()]),
+        ];
 
         var moduleCount = _images.Length + _hosted.Length;
         var offset = (ulong)ModulesOffset + ((ulong)moduleCount * KernelStructures.KldrEntry.Size);
@@ -72,14 +68,18 @@ internal sealed partial class KernelMemory
             offset += UnicodeBytes(full) + UnicodeBytes(name);
         }
 
-        foreach (var record in _reasonList.Concat(_pagesList))
+        foreach (var list in _lists)
         {
-            offset = Place(record, hosted?.ReasonRecords.GetValueOrDefault(record) ?? 0, offset, KernelStructures.ReasonRecord.Size);
-        }
-
-        foreach (var record in _classicList)
-        {
-            offset = Place(record, hosted?.ClassicRecords.GetValueOrDefault(record) ?? 0, offset, KernelStructures.ClassicRecord.Size);
+            for (var i = 0; i < list.Count; i++)
+            {
+                // A record in a native driver's memory keeps its own address; the others are laid out in the pool.
+                var own = list.Records[i] is BugCheckReasonCallbackRecord r
+                    ? hosted?.ReasonRecords.GetValueOrDefault(r) ?? 0
+                    : hosted?.ClassicRecords.GetValueOrDefault((BugCheckCallbackRecord)list.Records[i]) ?? 0;
+                list.Hosted[i] = own != 0;
+                list.Addresses[i] = own != 0 ? own : PoolAddress(offset);
+                offset += own != 0 ? 0 : (ulong)(list.HeadOffset == ClassicListOffset ? KernelStructures.ClassicRecord.Size : KernelStructures.ReasonRecord.Size);
+            }
         }
 
         _pool = new byte[(offset + PageSize - 1) & ~(ulong)(PageSize - 1)];
@@ -119,7 +119,27 @@ internal sealed partial class KernelMemory
     public ulong PageCount => _images.Aggregate((ulong)_pool.Length / PageSize, (sum, image) => sum + (image.SizeOfImage / PageSize));
 
     /// <summary>Gets where a record is in the dump's memory, or 0 when it is not there.</summary>
-    public ulong AddressOf(object record) => _addresses.GetValueOrDefault(record);
+    public ulong AddressOf(object record) => Find(record) is { } at ? at.List.Addresses[at.Index] : 0;
+
+    /// <summary>Gets the state a record had when the kernel's structures were written, or null when they were not.</summary>
+    public BufferDumpState? StateInDump(object record) => IsRendered && Find(record) is { } at ? at.List.States[at.Index] : null;
+
+    private (KernelRecordList List, int Index)? Find(object record)
+    {
+        if (_byRecord is null)
+        {
+            _byRecord = new(ReferenceEqualityComparer.Instance);
+            foreach (var list in _lists)
+            {
+                for (var i = 0; i < list.Count; i++)
+                {
+                    _byRecord[list.Records[i]] = (list, i);
+                }
+            }
+        }
+
+        return _byRecord.TryGetValue(record, out var at) ? at : null;
+    }
 
     /// <summary>Gets the layout as the outcome reports it.</summary>
     public KernelLayoutInfo Info() => new()
@@ -137,20 +157,6 @@ internal sealed partial class KernelMemory
     private static ulong PoolAddress(ulong offset) => SimulatedAddresses.PoolBase + offset;
 
     private static ulong UnicodeBytes(string text) => (((ulong)text.Length * 2) + 2 + 7) & ~7UL; // NUL-terminated, 8-aligned
-
-    /// <summary>Gives a record its address: its own in a driver's memory, else the next one in the pool.</summary>
-    private ulong Place(object record, ulong hostedAddress, ulong offset, int size)
-    {
-        if (hostedAddress != 0)
-        {
-            _addresses[record] = hostedAddress;
-            _hostedRecords.Add(record);
-            return offset;
-        }
-
-        _addresses[record] = PoolAddress(offset);
-        return offset + (ulong)size;
-    }
 
     private (string Full, string Name) ModuleNames(int module)
     {
