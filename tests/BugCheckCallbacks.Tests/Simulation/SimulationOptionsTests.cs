@@ -26,6 +26,7 @@ public sealed class SimulationOptionsTests
         options.MaxLoggedCalls.Should().Be(10_000);
         options.TimeProvider.Should().BeSameAs(TimeProvider.System);
         options.HangTimeout.Should().Be(TimeSpan.FromSeconds(30));
+        options.Tampering.Should().BeEmpty();
         new SimulationOptions { HangTimeout = Timeout.InfiniteTimeSpan }.Validate();
         options.Validate();
     }
@@ -86,6 +87,11 @@ public sealed class SimulationOptionsTests
         { "MaxLoggedCalls", new SimulationOptions { MaxLoggedCalls = -1 } },
         { "TimeProvider", new SimulationOptions { TimeProvider = null! } },
         { "HangTimeout", new SimulationOptions { HangTimeout = TimeSpan.Zero } },
+        { "Tampering must not be null", new SimulationOptions { Tampering = null! } },
+        { "Tampering[0] must not be null", new SimulationOptions { Tampering = [null!] } },
+        { "Tampering[0] must name one record and a defined RecordTamperingKind (it has 0)", new SimulationOptions { Tampering = [RecordTampering.Of(new BugCheckReasonCallbackRecord(), 0)] } },
+        { "Tampering[1] must name one record", new SimulationOptions { Tampering = [RecordTampering.Of(new BugCheckCallbackRecord(), RecordTamperingKind.Hidden), new RecordTampering { Kind = RecordTamperingKind.Hidden }] } },
+        { "Tampering[0] must name one record", new SimulationOptions { Tampering = [new RecordTampering { Record = new(), ClassicRecord = new(), Kind = RecordTamperingKind.Hidden }] } },
     };
 
     [Theory]
