@@ -11,9 +11,11 @@ namespace BugCheckCallbacks.Simulation;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The layout is deterministic (docs/simulation.md): page frames are taken from the top of physical memory downward,
-/// first one for the PML4 (<see cref="DirectoryTableBase"/>), then the PDPTs, page directories and page tables in
-/// address order, then the frames that back each virtual region, region by region in address order.
+/// The layout is deterministic (docs/dump-format.md): the PML4 (<see cref="DirectoryTableBase"/>) is frame 0x1AD when
+/// physical memory has it (where Volatility 3 looks for a PML4 that maps itself; entry 0x1ED points back at it, as on
+/// Windows 10), else the highest frame; the other frames are taken from the top of physical memory downward: the PDPTs,
+/// page directories and page tables in address order, then the frames that back each virtual region, region by region in
+/// address order — the map's own regions first, then the simulated kernel's.
 /// </para>
 /// <para>
 /// Page contents: a page-table page holds its entries (present, writable, accessed, dirty; 4 KiB pages only); a page that
@@ -31,7 +33,17 @@ public sealed class SimulatedMemoryMap
     /// <summary>The most physical memory runs a dump header can describe (<c>PHYSICAL_MEMORY_DESCRIPTOR64</c> has room for 42).</summary>
     public const int MaxPhysicalRuns = 42;
 
+    /// <summary>The PML4 entry that maps the page tables themselves (0xFFFFF680_00000000–0xFFFFF6FF_FFFFFFFF), as Windows 10 keeps it.</summary>
+    internal const int SelfMapIndex = 0x1ED;
+
+    /// <summary>
+    /// The page frame the PML4 takes when physical memory has it: 0x1AD (0x1AD000) lies where Volatility 3 looks for a
+    /// self-mapping PML4 (0x30000–0x1030000 with the self entry at 0x1ED), so it finds the page tables without the header.
+    /// </summary>
+    internal const ulong PreferredPml4Frame = 0x1AD;
+
     private const int PageShift = X64Paging.PageShift;
+    private const ulong SelfMapStart = 0xFFFF_0000_0000_0000 | ((ulong)SelfMapIndex << 39);
 
     private readonly MemoryRegion[] _regions;
     private readonly MemoryRegion[] _physical; // sorted by address
@@ -75,7 +87,9 @@ public sealed class SimulatedMemoryMap
         _virtual = SortAndCheckOverlaps(virtualRegions, nameof(regions));
         _runs = Array.ConvertAll(_physical, r => new PhysicalMemoryRun(r.Range.Address >> PageShift, r.Range.Size >> PageShift));
 
-        var allocator = new FrameAllocator(_runs);
+        // The PML4 at the frame Volatility looks at when the machine has it; otherwise the highest frame, as before.
+        ulong? pml4 = _runs.Any(r => r.BasePage <= PreferredPml4Frame && PreferredPml4Frame < r.EndPage) ? PreferredPml4Frame : null;
+        var allocator = new FrameAllocator(_runs, pml4);
         var frameCount = PhysicalPageCount;
         var neededFrames = 1UL; // the PML4
         foreach (var region in _virtual)
@@ -102,7 +116,7 @@ public sealed class SimulatedMemoryMap
             {
                 if (!_tableFrameByKey.ContainsKey(key))
                 {
-                    var frame = allocator.TakeOne();
+                    var frame = key == TableKey(4, 0) && pml4 is { } reserved ? reserved : allocator.TakeOne();
                     _tableFrameByKey.Add(key, frame);
                     _tableKeyByFrame.Add(frame, key);
                 }
@@ -360,6 +374,11 @@ public sealed class SimulatedMemoryMap
                 : FindExtent(X64Paging.Canonical(child << PageShift) >> PageShift) is { } extent
                     ? extent.Frame + ((X64Paging.Canonical(child << PageShift) >> PageShift) - extent.VirtualPage)
                     : null;
+            if (level == 4 && i == SelfMapIndex)
+            {
+                frame = _tableFrameByKey[TableKey(4, 0)]; // the self-reference: the tables map themselves
+            }
+
             var entry = frame is { } f ? (f << PageShift) | X64Paging.EntryFlags : 0;
             entries[i] = BitConverter.IsLittleEndian ? entry : BinaryPrimitives.ReverseEndianness(entry);
         }
@@ -447,6 +466,11 @@ public sealed class SimulatedMemoryMap
             throw new ArgumentException($"regions[{i}] ends at 0x{last:X}; x64 physical addresses stop below 2^52 (0x{X64Paging.PhysicalAddressLimit:X}).", paramName);
         }
 
+        if (region.Space == AddressSpace.Virtual && last >= SelfMapStart && address < SelfMapStart + (1UL << 39))
+        {
+            throw new ArgumentException($"regions[{i}] (0x{address:X}..0x{last:X}) overlaps 0x{SelfMapStart:X}..0x{SelfMapStart + (1UL << 39) - 1:X}, where the page tables map themselves (PML4 entry 0x{SelfMapIndex:X}).", paramName);
+        }
+
         if (region.Space == AddressSpace.Virtual && !(X64Paging.IsCanonical(address) && X64Paging.IsCanonical(last) && (address >> 63) == (last >> 63)))
         {
             throw new ArgumentException($"regions[{i}] (0x{address:X}..0x{last:X}) is not canonical: it must lie below 0x0000800000000000 or from 0xFFFF800000000000.", paramName);
@@ -505,8 +529,8 @@ public sealed class SimulatedMemoryMap
     /// <summary>Virtual pages [VirtualPage, +Count) are backed by frames [Frame, +Count) and belong to virtual region Region.</summary>
     private readonly record struct VirtualExtent(ulong VirtualPage, ulong Frame, ulong Count, int Region);
 
-    /// <summary>Hands out page frames from the top of physical memory downward.</summary>
-    private sealed class FrameAllocator(PhysicalMemoryRun[] runs)
+    /// <summary>Hands out page frames from the top of physical memory downward, never the reserved one (the PML4's).</summary>
+    private sealed class FrameAllocator(PhysicalMemoryRun[] runs, ulong? reserved)
     {
         private int _run = runs.Length - 1;
         private ulong _next = runs[^1].EndPage;
@@ -518,11 +542,26 @@ public sealed class SimulatedMemoryMap
             var extents = new List<(ulong, ulong)>(1);
             while (count > 0)
             {
-                var available = _next - runs[_run].BasePage;
+                var low = runs[_run].BasePage;
+                var skip = reserved is { } r && r >= low && r < _next;
+                if (skip)
+                {
+                    low = reserved!.Value + 1; // the frames above the reserved one first
+                }
+
+                var available = _next - low;
                 if (available == 0)
                 {
-                    _run--; // the constructor checked that there are enough frames
-                    _next = runs[_run].EndPage;
+                    if (skip)
+                    {
+                        _next = reserved!.Value; // step over it
+                    }
+                    else
+                    {
+                        _run--; // the constructor checked that there are enough frames
+                        _next = runs[_run].EndPage;
+                    }
+
                     continue;
                 }
 

@@ -84,12 +84,30 @@ public sealed class SimulatedMemoryMapTests
     }
 
     [Fact]
+    public void The_PML4_maps_itself_at_entry_0x1ED_and_without_frame_0x1AD_takes_the_highest_page()
+    {
+        var pml4 = new byte[0x1000];
+        SimulatedMemoryMap.Default.Read(AddressSpace.Physical, SimulatedMemoryMap.Default.DirectoryTableBase, pml4);
+        BitConverter.ToUInt64(pml4, 0x1ED * 8).Should().Be(0x1AD000UL | 0x63, "the self-reference, present and writable");
+        var small = new SimulatedMemoryMap([Physical(0x1000, 0x10000), new(AddressSpace.Virtual, new AddressRange(0xFFFF800000000000, 0x1000))]);
+        small.DirectoryTableBase.Should().Be(0x10000, "frame 0x1AD is not memory there: the highest page");
+        var around = new SimulatedMemoryMap([Physical(0x1A0000, 0x20000), new(AddressSpace.Virtual, new AddressRange(0xFFFF800000000000, 0x10000))]);
+        around.DirectoryTableBase.Should().Be(0x1AD000);
+        around.TryTranslate(0xFFFF800000000000, out var first).Should().BeTrue();
+        first.Should().Be(0x1AE000UL, "after the PDPT, PD and PT (0x1BF–0x1BD) the region takes the 15 frames above the PML4, then steps over it");
+        around.TryTranslate(0xFFFF80000000F000, out var last).Should().BeTrue();
+        last.Should().Be(0x1AC000UL);
+        Enumerable.Range(0, 16).Select(i => around.TryTranslate(0xFFFF800000000000 + ((ulong)i * 0x1000), out var pa) ? pa >> 12 : 0)
+            .Should().NotContain(0x1ADUL, "no page of a region lands on the PML4");
+    }
+
+    [Fact]
     public void The_default_map_is_64_MiB_of_physical_memory_in_two_runs_and_4_MiB_of_kernel_memory()
     {
         var map = SimulatedMemoryMap.Default;
         map.PhysicalMemoryRuns.Should().Equal(new PhysicalMemoryRun(1, 0x9E), new PhysicalMemoryRun(0x100, 0x3F00));
         map.PageTablePageCount.Should().Be(5, "a PML4, a PDPT, a page directory and two page tables map 4 MiB");
-        map.DirectoryTableBase.Should().Be(0x3FFF000, "the PML4 takes the highest page");
+        map.DirectoryTableBase.Should().Be(0x1AD000, "the PML4 is frame 0x1AD, where Volatility 3 looks for it, when the machine has it");
         map.Contains(AddressSpace.Virtual, 0xFFFF800000000000, 0x400000).Should().BeTrue();
     }
 
@@ -153,7 +171,9 @@ public sealed class SimulatedMemoryMapTests
         { Enumerable.Range(0, 43).Select(i => Physical((ulong)i * 0x2000, 0x1000)).ToArray(), "42" },
         { [Physical(0x000F_FFFF_FFFF_F000, 0x2000)], "2^52" },
         { [Physical(0, 0x4000), new(AddressSpace.Virtual, new AddressRange(0, 0x1000))], "page frames" },
-        { [Physical(0, 0x10000), new(AddressSpace.Virtual, new AddressRange(0xFFFF800000000000, 0x0000800000000000))], "page frames" },
+        { [Physical(0, 0x10000), new(AddressSpace.Virtual, new AddressRange(0xFFFF800000000000, 0x0000700000000000))], "page frames" },
+        { [Physical(0, 0x10000), new(AddressSpace.Virtual, new AddressRange(0xFFFF800000000000, 0x0000800000000000))], "where the page tables map themselves (PML4 entry 0x1ED)" },
+        { [Physical(0, 0x10000), new(AddressSpace.Virtual, new AddressRange(0xFFFFF6FB7DBED000, 0x1000))], "overlaps 0xFFFFF68000000000..0xFFFFF6FFFFFFFFFF" },
     };
 
     [Theory]
