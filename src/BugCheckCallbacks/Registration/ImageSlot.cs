@@ -18,13 +18,14 @@ internal readonly record struct ImageSlot(int Index, string Name, ulong Base, ui
     /// <summary>Gets the address of routine <paramref name="routine"/>.</summary>
     public ulong RoutineAddress(uint routine) => Base + TextOffset + ((routine % SimulatedAddresses.RoutineCapacity(TextOffset)) * SimulatedAddresses.RoutineStride);
 
-    /// <summary>Gets the image's size: headers, data and as many pages of code as its routines fill (at least one).</summary>
+    /// <summary>Gets the image's size: headers, data and as many pages of code as its routines and 64 bytes after them fill.</summary>
     public uint SizeOfImage
     {
         get
         {
             var routines = Math.Clamp(Routines, 1, SimulatedAddresses.RoutineCapacity(TextOffset));
-            return TextOffset + (((routines * SimulatedAddresses.RoutineStride) + 0xFFF) & ~0xFFFu);
+            // 64 bytes past the last routine stay inside the image: a reader (Volatility 3) reads that much code at each routine.
+            return TextOffset + (((routines * SimulatedAddresses.RoutineStride) + 0x40 + 0xFFF) & ~0xFFFu);
         }
     }
 }

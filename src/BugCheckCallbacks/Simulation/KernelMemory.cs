@@ -38,8 +38,20 @@ internal sealed partial class KernelMemory
     private readonly byte[] _kernelData = new byte[PageSize];
     private readonly IReadOnlyList<RecordTampering> _tampering;
 
-    public KernelMemory(RegistrySnapshot snapshot, HostedMemory? hosted, IReadOnlyList<RecordTampering> tampering)
+    /// <summary>Where Windows maps <c>KUSER_SHARED_DATA</c> in the kernel's half (one page).</summary>
+    public const ulong SharedUserData = 0xFFFFF780_00000000;
+
+    private readonly byte[] _sharedUserData = new byte[PageSize];
+
+    public KernelMemory(RegistrySnapshot snapshot, HostedMemory? hosted, IReadOnlyList<RecordTampering> tampering, uint buildNumber)
     {
+        // KUSER_SHARED_DATA (wdm.h): NtBuildNumber 0x260, NtProductType 0x264 (1, workstation), ProductTypeIsValid 0x268,
+        // NativeProcessorArchitecture 0x26A (9, AMD64), NtMajorVersion 0x26C (10), NtMinorVersion 0x270 (0).
+        BinaryPrimitives.WriteUInt32LittleEndian(_sharedUserData.AsSpan(0x260), buildNumber);
+        BinaryPrimitives.WriteUInt32LittleEndian(_sharedUserData.AsSpan(0x264), 1);
+        _sharedUserData[0x268] = 1;
+        BinaryPrimitives.WriteUInt16LittleEndian(_sharedUserData.AsSpan(0x26A), 9);
+        BinaryPrimitives.WriteUInt32LittleEndian(_sharedUserData.AsSpan(0x26C), 10);
         _images = snapshot.Images;
         _hosted = hosted?.Modules.ToArray() ?? [];
         _tampering = tampering;
@@ -103,7 +115,7 @@ internal sealed partial class KernelMemory
     /// <summary>Gets the crashing thread's stack pointer, in the pool's first page.</summary>
     public static ulong StackPointer => PoolAddress(StackTopOffset);
 
-    /// <summary>Gets the regions to add to the machine's memory map: every image, then the pool.</summary>
+    /// <summary>Gets the regions to add to the machine's memory map: every image, the pool, and <c>KUSER_SHARED_DATA</c>.</summary>
     public IEnumerable<MemoryRegion> Regions()
     {
         foreach (var image in _images)
@@ -113,10 +125,11 @@ internal sealed partial class KernelMemory
         }
 
         yield return new MemoryRegion(AddressSpace.Virtual, new AddressRange(SimulatedAddresses.PoolBase, (ulong)_pool.Length), _pool) { IsKernel = true };
+        yield return new MemoryRegion(AddressSpace.Virtual, new AddressRange(SharedUserData, PageSize), _sharedUserData) { IsKernel = true };
     }
 
     /// <summary>Gets the number of pages <see cref="Regions"/> maps.</summary>
-    public ulong PageCount => _images.Aggregate((ulong)_pool.Length / PageSize, (sum, image) => sum + (image.SizeOfImage / PageSize));
+    public ulong PageCount => _images.Aggregate(((ulong)_pool.Length / PageSize) + 1, (sum, image) => sum + (image.SizeOfImage / PageSize));
 
     /// <summary>Gets where a record is in the dump's memory, or 0 when it is not there.</summary>
     public ulong AddressOf(object record) => Find(record) is { } at ? at.List.Addresses[at.Index] : 0;

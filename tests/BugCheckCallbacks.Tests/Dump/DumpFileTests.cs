@@ -89,12 +89,12 @@ public sealed class DumpFileTests
     /// <summary>
     /// The simulated kernel of <see cref="Write"/>'s five components: ntoskrnl.exe 3 pages (headers, data, code), hal.dll
     /// and each component 2 (headers with the name, code), the pool 2 (the stack page; 7 module entries, their names and
-    /// 5 records).
+    /// 5 records), and KUSER_SHARED_DATA 1.
     /// </summary>
-    private const int KernelPages = 3 + 2 + (5 * 2) + 2;
+    private const int KernelPages = 3 + 2 + (5 * 2) + 2 + 1;
 
-    /// <summary>Its page tables: for the images a PDPT, a page directory and a page table per image (7); for the pool 3.</summary>
-    private const int KernelTables = 2 + 7 + 3;
+    /// <summary>Its page tables: for the images a PDPT, a page directory and a page table per image (7); for the pool 3; for KUSER_SHARED_DATA 3.</summary>
+    private const int KernelTables = 2 + 7 + 3 + 3;
 
     [Theory]
     [InlineData(DumpType.Full, 0x3F9E)]
@@ -311,7 +311,7 @@ public sealed class DumpFileTests
         var sink = new InMemoryDumpSink();
         kernel.KeBugCheckEx(0x1, sink: sink).Violations.Should().BeEmpty();
         using var dump = sink.Open();
-        dump.StoredPageCount.Should().Be(N + 1UL + 20, "the added pages, the PML4, and the simulated kernel: 11 pages (4 images, 2 of pool) and 9 of page tables");
+        dump.StoredPageCount.Should().Be(N + 1UL + 24, "the added pages, the PML4, and the simulated kernel: 12 pages (4 images, 2 of pool, KUSER_SHARED_DATA) and 12 of page tables");
         dump.ContainsPage(((99_999UL * 7919) % 0x3FFF0) + 1).Should().BeTrue();
         var tags = dump.EnumerateTags().ToArray();
         tags.Should().HaveCount(N);
