@@ -132,6 +132,17 @@ internal static class BugCheckCli
         return folder is null || Directory.Exists(folder) ? path : throw new UsageException($"{option} \"{path}\": the folder \"{folder}\" does not exist.");
     }
 
+    /// <summary>Checks that <paramref name="path"/> can be a folder to write into: not a file; created by the caller's writer.</summary>
+    public static string WritableFolder(string option, string path)
+    {
+        if (File.Exists(path))
+        {
+            throw new UsageException($"{option} \"{path}\" is a file; it must be a folder (or not exist).");
+        }
+
+        return path;
+    }
+
     /// <summary>Creates <paramref name="path"/> for writing, or says in one line why it cannot be.</summary>
     public static FileStream CreateFile(string option, string path)
     {

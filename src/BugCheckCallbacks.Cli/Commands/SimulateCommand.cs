@@ -63,6 +63,7 @@ internal static class SimulateCommand
             var callOrder = parse.GetValue(order) is { } orderText ? ScenarioEnums.Parse("--order", orderText, ScenarioEnums.Orders) : (Registration.CallbackOrder?)null;
             var outPath = BugCheckCli.WritableFile("--out", parse.GetValue(output)!);
             var reportPath = BugCheckCli.WritableFile("--out (its outcome report)", OutcomeReport.PathFor(outPath));
+            var symbolsFolder = BugCheckCli.WritableFolder("--out (its symbol folder)", Path.ChangeExtension(outPath, ".symbols"));
             var logMode = parse.GetValue(log) is { } logText ? ScenarioEnums.Parse("--log", logText, ScenarioEnums.Logs) : InvocationLog.Bounded;
             var kernel = ScenarioBuilder.CreateKernel(script, type, callOrder, logMode);
             using var drivers = new DriverSet(kernel);
@@ -84,6 +85,11 @@ internal static class SimulateCommand
                 outcome.WriteJson(report);
             }
 
+            // The simulated kernel's symbols for Volatility 3 (vol -s FOLDER), when the dump holds the kernel's memory.
+            var symbolsPath = outcome.Kernel is not null && outcome.DumpType is not (DumpType.Triage or DumpType.Header)
+                ? KernelSymbols.Write(symbolsFolder)
+                : null;
+
             var unexpected = Judge(script, outcome, out var missing, out var expected);
             if (asJson)
             {
@@ -97,6 +103,10 @@ internal static class SimulateCommand
                 OutcomeView.Render(console, outcome, v => expected.Contains((v.Component, v.Code)));
                 console.WriteLine($"Dump written to {outPath} ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes).");
                 console.WriteLine($"Outcome report written to {reportPath}.");
+                if (symbolsPath is not null)
+                {
+                    console.WriteLine($"Volatility 3 symbols written to {symbolsFolder} (vol -s {symbolsFolder} -f {outPath} windows.modules).");
+                }
                 foreach (var expectation in missing)
                 {
                     console.WriteLine($"Expected but not seen: {expectation}");

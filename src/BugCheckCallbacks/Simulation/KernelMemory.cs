@@ -15,19 +15,22 @@ namespace BugCheckCallbacks.Simulation;
 internal sealed partial class KernelMemory
 {
     private const uint PageSize = X64Paging.PageSize;
-    private const uint KdbgOffset = 0x000;
-    private const uint ModuleListOffset = 0x340;
-    private const uint ProcessListOffset = 0x350;
-    private const uint ClassicListOffset = 0x360;
-    private const uint ReasonListOffset = 0x370;
-    private const uint PagesListOffset = 0x380;
-    private const uint BugCheckDataOffset = 0x390;
+    internal const uint KdbgOffset = 0x000;
+    internal const uint ModuleListOffset = 0x340;
+    internal const uint ProcessListOffset = 0x350;
+    internal const uint ClassicListOffset = 0x360;
+    internal const uint ReasonListOffset = 0x370;
+    internal const uint PagesListOffset = 0x380;
+    internal const uint BugCheckDataOffset = 0x390;
+    /// <summary>Where <c>ObTypeIndexTable</c> is in the kernel's data: zeroed memory (no object types are simulated).</summary>
+    internal const uint ObjectTypeTableOffset = 0x800;
+
     private const uint StackTopOffset = 0xF00; // in the pool's first page: the crashing thread's stack
     private const uint UnbackedCodeOffset = 0x800; // in the pool's first page: where a tampered routine points
     private const uint ModulesOffset = PageSize;
 
     /// <summary>The PDB the kernel image's CodeView record names, and its identity.</summary>
-    internal static readonly (Guid Guid, uint Age, string Pdb) KernelPdb = (new Guid("b0c0ca11-bac5-4e11-9a0d-000000000001"), 1, "ntkrnlmp.pdb");
+    internal static (Guid Guid, uint Age, string Pdb) KernelPdb => (KernelSymbols.PdbGuid, KernelSymbols.PdbAge, KernelSymbols.PdbName);
 
     private readonly ImageSlot[] _images;
     private readonly HostedModule[] _hosted;

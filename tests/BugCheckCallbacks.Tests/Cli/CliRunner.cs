@@ -47,7 +47,8 @@ internal static partial class CliRunner
     /// <summary>Hides what differs between runs: file names and byte counts of written files.</summary>
     public static string Scrub(string text, string path) =>
         ByteCount().Replace(
-            text.Replace(BugCheckCallbacks.Cli.Commands.OutcomeReport.PathFor(path), "<report>", StringComparison.Ordinal).Replace(path, "<dump>", StringComparison.Ordinal),
+            text.Replace(BugCheckCallbacks.Cli.Commands.OutcomeReport.PathFor(path), "<report>", StringComparison.Ordinal)
+                .Replace(Path.ChangeExtension(path, ".symbols"), "<symbols>", StringComparison.Ordinal).Replace(path, "<dump>", StringComparison.Ordinal),
             "(<n> bytes)");
 
     [GeneratedRegex(@"\([0-9,]+ bytes\)")]
