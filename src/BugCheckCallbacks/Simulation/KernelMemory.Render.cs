@@ -31,6 +31,20 @@ internal sealed partial class KernelMemory
         WriteU64(kdbg[Kdbg.PsActiveProcessHead..], PsActiveProcessHead);
         WriteU64(kdbg[Kdbg.KeBugCheckCallbackListHead..], KernelData + ClassicListOffset);
         WriteU64(kdbg[Kdbg.KiBugcheckData..], KernelData + BugCheckDataOffset);
+        WriteU64(kdbg[KdbgNtBuildLab..], KernelData + BuildLabOffset);
+        WriteU64(kdbg[KdbgCmNtCsdVersion..], KernelData + CsdVersionOffset);
+        Encoding.ASCII.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_buildNumber}.1.amd64fre.simulated"), data[(int)BuildLabOffset..((int)BuildLabOffset + 31)]);
+        BinaryPrimitives.WriteUInt32LittleEndian(data[(int)NumberProcessorsOffset..], _processors);
+
+        // KdVersionBlock (DBGKD_GET_VERSION64): 0xF (free build), the build, the machine, KernBase, PsLoadedModuleList, KDBG's list.
+        var version = data[(int)VersionBlockOffset..];
+        BinaryPrimitives.WriteUInt16LittleEndian(version, 0xF);
+        BinaryPrimitives.WriteUInt16LittleEndian(version[2..], (ushort)_buildNumber);
+        BinaryPrimitives.WriteUInt16LittleEndian(version[8..], PeImageHeader.MachineAmd64);
+        WriteU64(version[0x10..], KernelBase);
+        WriteU64(version[0x18..], PsLoadedModuleList);
+        WriteU64(version[0x20..], KdDebuggerDataBlock);
+
         WriteU64(data[(int)ProcessListOffset..], PsActiveProcessHead); // an empty list points at itself
         WriteU64(data[((int)ProcessListOffset + 8)..], PsActiveProcessHead);
 

@@ -22,8 +22,24 @@ internal sealed partial class KernelMemory
     internal const uint ReasonListOffset = 0x370;
     internal const uint PagesListOffset = 0x380;
     internal const uint BugCheckDataOffset = 0x390;
-    /// <summary>Where <c>ObTypeIndexTable</c> is in the kernel's data: zeroed memory (no object types are simulated).</summary>
+    /// <summary>Where <c>ObTypeIndexTable</c> is in the kernel's data: 100 zeroed pointers (no object types are simulated).</summary>
     internal const uint ObjectTypeTableOffset = 0x800;
+
+    /// <summary>Where <c>KdVersionBlock</c> (<c>DBGKD_GET_VERSION64</c>, 0x28 bytes) is in the kernel's data.</summary>
+    internal const uint VersionBlockOffset = 0xC00;
+
+    /// <summary>Where the ASCII build lab string KDBG's NtBuildLab points at is (at most 31 characters and a NUL).</summary>
+    internal const uint BuildLabOffset = 0xC40;
+
+    /// <summary>Where the ULONG KDBG's CmNtCSDVersion points at is (0: no service pack).</summary>
+    internal const uint CsdVersionOffset = 0xC60;
+
+    /// <summary>Where <c>KeNumberProcessors</c> (a ULONG) is in the kernel's data.</summary>
+    internal const uint NumberProcessorsOffset = 0xC68;
+
+    /// <summary>KDDEBUGGER_DATA64's NtBuildLab and CmNtCSDVersion (Volatility 3 <c>kdbg.json</c>).</summary>
+    private const int KdbgNtBuildLab = 0x208;
+    private const int KdbgCmNtCsdVersion = 0x268;
 
     private const uint StackTopOffset = 0xF00; // in the pool's first page: the crashing thread's stack
     private const uint UnbackedCodeOffset = 0x800; // in the pool's first page: where a tampered routine points
@@ -46,8 +62,16 @@ internal sealed partial class KernelMemory
 
     private readonly byte[] _sharedUserData = new byte[PageSize];
 
-    public KernelMemory(RegistrySnapshot snapshot, HostedMemory? hosted, IReadOnlyList<RecordTampering> tampering, uint buildNumber)
+    private readonly uint _buildNumber;
+    private readonly uint _processors;
+
+    public KernelMemory(RegistrySnapshot snapshot, HostedMemory? hosted, IReadOnlyList<RecordTampering> tampering, SimulationOptions options)
     {
+        var buildNumber = options.BuildNumber;
+        (_buildNumber, _processors) = (buildNumber, options.NumberOfProcessors);
+        BinaryPrimitives.WriteInt64LittleEndian(_sharedUserData.AsSpan(0x14), options.SystemTime.ToFileTime()); // SystemTime (KSYSTEM_TIME)
+        BinaryPrimitives.WriteInt32LittleEndian(_sharedUserData.AsSpan(0x1C), (int)(options.SystemTime.ToFileTime() >> 32)); // High2Time
+        Encoding.Unicode.GetBytes(@"C:\Windows", _sharedUserData.AsSpan(0x30)); // NtSystemRoot
         // KUSER_SHARED_DATA (wdm.h): NtBuildNumber 0x260, NtProductType 0x264 (1, workstation), ProductTypeIsValid 0x268,
         // NativeProcessorArchitecture 0x26A (9, AMD64), NtMajorVersion 0x26C (10), NtMinorVersion 0x270 (0).
         BinaryPrimitives.WriteUInt32LittleEndian(_sharedUserData.AsSpan(0x260), buildNumber);

@@ -107,6 +107,30 @@ public static class KernelSymbols
 
             // windows.callbacks maps object types through ObTypeIndexTable (zeroed memory here: no types).
             ["_OBJECT_TYPE"] = Struct(0x20, ("Name", 0x10, Named("_UNICODE_STRING"))),
+
+            // windows.info: the version block, the shared user page (wdm.h KUSER_SHARED_DATA) and its time.
+            ["_DBGKD_GET_VERSION64"] = Struct(
+                0x28,
+                ("MajorVersion", 0, Base("unsigned short")),
+                ("MinorVersion", 2, Base("unsigned short")),
+                ("ProtocolVersion", 4, Base("unsigned char")),
+                ("KdSecondaryVersion", 5, Base("unsigned char")),
+                ("Flags", 6, Base("unsigned short")),
+                ("MachineType", 8, Base("unsigned short")),
+                ("KernBase", 0x10, Base("unsigned long long")),
+                ("PsLoadedModuleList", 0x18, Base("unsigned long long")),
+                ("DebuggerDataList", 0x20, Base("unsigned long long"))),
+            ["_KSYSTEM_TIME"] = Struct(0xC, ("LowPart", 0, Base("unsigned long")), ("High1Time", 4, Base("long")), ("High2Time", 8, Base("long"))),
+            ["_KUSER_SHARED_DATA"] = Struct(
+                0x1000,
+                ("SystemTime", 0x14, Named("_KSYSTEM_TIME")),
+                ("NtSystemRoot", 0x30, new IsfTypeReference("array", Subtype: Base("wchar"), Count: 260)),
+                ("NtBuildNumber", 0x260, Base("unsigned long")),
+                ("NtProductType", 0x264, new IsfTypeReference("enum", "_NT_PRODUCT_TYPE")),
+                ("ProductTypeIsValid", 0x268, Base("unsigned char")),
+                ("NativeProcessorArchitecture", 0x26A, Base("unsigned short")),
+                ("NtMajorVersion", 0x26C, Base("unsigned long")),
+                ("NtMinorVersion", 0x270, Base("unsigned long"))),
         };
 
         // Volatility's kernel symbol table refuses to load without these types; nothing in our dumps uses them.
@@ -126,6 +150,8 @@ public static class KernelSymbols
             ["KeBugCheckAddRemovePagesCallbackListHead"] = new(data + KernelMemory.PagesListOffset),
             ["KiBugCheckData"] = new(data + KernelMemory.BugCheckDataOffset),
             ["ObTypeIndexTable"] = new(data + KernelMemory.ObjectTypeTableOffset),
+            ["KdVersionBlock"] = new(data + KernelMemory.VersionBlockOffset),
+            ["KeNumberProcessors"] = new(data + KernelMemory.NumberProcessorsOffset),
             ["KeBugCheckEx"] = new(SimulatedAddresses.SectionOffsets(0, SimulatedAddresses.KernelImageName.Length).Text),
         };
 
@@ -136,20 +162,26 @@ public static class KernelSymbols
             ["char"] = new("char", 1, true, "little"),
             ["unsigned char"] = new("char", 1, false, "little"),
             ["unsigned short"] = new("int", 2, false, "little"),
+            ["wchar"] = new("char", 2, false, "little"),
+            ["unsigned int"] = new("int", 4, false, "little"),
             ["long"] = new("int", 4, true, "little"),
             ["unsigned long"] = new("int", 4, false, "little"),
             ["unsigned long long"] = new("int", 8, false, "little"),
         };
 
         var metadata = new IsfMetadata("6.2.0", new IsfProducer("BugCheckCallbacks", "1"), new IsfWindows(new IsfPdb(guid, PdbAge, PdbName, MachineAmd64)));
-        return new IsfDocument(metadata, baseTypes, types, new SortedDictionary<string, IsfEnum>(StringComparer.Ordinal), symbols);
+        var enums = new SortedDictionary<string, IsfEnum>(StringComparer.Ordinal)
+        {
+            ["_NT_PRODUCT_TYPE"] = new(4, "long", new SortedDictionary<string, long>(StringComparer.Ordinal) { ["NtProductWinNt"] = 1, ["NtProductLanManNt"] = 2, ["NtProductServer"] = 3 }),
+        };
+        return new IsfDocument(metadata, baseTypes, types, enums, symbols);
     }
 
     private static readonly string[] s_stubs =
     [
         "_ETHREAD", "_KTHREAD", "_EPROCESS", "_ERESOURCE", "_EX_FAST_REF", "_TOKEN", "_OBJECT_HEADER", "_FILE_OBJECT",
         "_DEVICE_OBJECT", "_CM_KEY_BODY", "_CMHIVE", "_CM_KEY_NODE", "_CM_KEY_VALUE", "_HMAP_ENTRY", "_MMVAD_SHORT", "_MMVAD",
-        "_KSYSTEM_TIME", "_KMUTANT", "_DRIVER_OBJECT", "_OBJECT_SYMBOLIC_LINK", "_CONTROL_AREA", "_SHARED_CACHE_MAP", "_VACB",
+        "_KMUTANT", "_DRIVER_OBJECT", "_OBJECT_SYMBOLIC_LINK", "_CONTROL_AREA", "_SHARED_CACHE_MAP", "_VACB",
         "_POOL_TRACKER_BIG_PAGES", "_IMAGE_DOS_HEADER", "_KTIMER",
     ];
 

@@ -34,6 +34,10 @@ public sealed class VolatilityOracleTests : IDisposable
             .Should().BeEquivalentTo(reasons.Select(r => r.Component.Replace("hal.dll", "hal.sys", StringComparison.Ordinal)), "every reason record, by its routine's module");
         callbacks.Where(r => r[0] == "KeBugCheckReasonCallbackListHead").Should().OnlyContain(r => r[4] == "-", "Volatility reads a reason record's Component at 0x28, not 0x18: a known quirk");
         callbacks.Select(r => r[2]).Should().NotContain(["gpu", "secure"], "Volatility does not walk KeBugCheckAddRemovePagesCallbackListHead: a known gap");
+
+        var info = Vol(dump, symbols, "windows.info").ToDictionary(r => r[0], r => r.Length > 1 ? r[1] : string.Empty);
+        (info["Kernel Base"], info["DTB"], info["KeNumberProcessors"], info["NtMajorVersion"], info["MachineType"]).Should().Be(("0xf80000000000", "0x1ad000", "4", "10", "34404"));
+        info["NTBuildLab"].Should().Be("26100.1.amd64fre.simulated");
     }
 
     /// <summary>Runs a plugin offline with a fresh cache and returns its rows (tab-separated columns), after the header.</summary>
@@ -57,7 +61,7 @@ public sealed class VolatilityOracleTests : IDisposable
         process.WaitForExit(TimeSpan.FromMinutes(5)).Should().BeTrue($"{plugin} ends");
         process.ExitCode.Should().Be(0, error.Result);
         var lines = output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var header = Array.FindIndex(lines, l => l.StartsWith("Offset\t", StringComparison.Ordinal) || l.StartsWith("Type\t", StringComparison.Ordinal));
+        var header = Array.FindIndex(lines, l => l.StartsWith("Offset\t", StringComparison.Ordinal) || l.StartsWith("Type\t", StringComparison.Ordinal) || l.StartsWith("Variable\t", StringComparison.Ordinal));
         header.Should().BeGreaterThanOrEqualTo(0, output.Result);
         return lines.Skip(header + 1).Select(l => l.Split('\t')).ToList();
     }
