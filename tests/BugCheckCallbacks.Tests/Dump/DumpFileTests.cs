@@ -541,7 +541,7 @@ public sealed class DumpFileTests
     }
 
     /// <summary>A run-based dump of <paramref name="pages"/> pages from frame 0, DTB 0, with the given u64s written into its memory.</summary>
-    private static byte[] HandMadeDump(int pages, params (int Address, ulong Value)[] memory)
+    internal static byte[] HandMadeDump(int pages, params (int Address, ulong Value)[] memory)
     {
         var file = new byte[0x2000 + (pages * 0x1000)];
         "PAGEDU64"u8.CopyTo(file);

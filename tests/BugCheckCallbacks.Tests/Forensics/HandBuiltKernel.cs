@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using BugCheckCallbacks.Dump;
+using BugCheckCallbacks.Tests.Dump;
 
 namespace BugCheckCallbacks.Tests.Forensics;
 
@@ -15,14 +16,7 @@ internal sealed class HandBuiltKernel
 
     public HandBuiltKernel(int dataPages)
     {
-        var pages = Tables + dataPages;
-        _file = new byte[0x2000 + (pages * 0x1000)];
-        "PAGEDU64"u8.CopyTo(_file);
-        BinaryPrimitives.WriteUInt32LittleEndian(_file.AsSpan(0x88), 1);
-        BinaryPrimitives.WriteUInt64LittleEndian(_file.AsSpan(0x90), (ulong)pages);
-        BinaryPrimitives.WriteUInt64LittleEndian(_file.AsSpan(0xA0), (ulong)pages);
-        BinaryPrimitives.WriteUInt32LittleEndian(_file.AsSpan(0xF98), 1);
-        BinaryPrimitives.WriteInt64LittleEndian(_file.AsSpan(0xFA0), _file.Length);
+        _file = DumpFileTests.HandMadeDump(Tables + dataPages); // run-based, frames 0.., DTB 0
         Physical(256 * 8, (1 << 12) | 0x63); // PML4[256] → PDPT
         Physical(0x1000, (2 << 12) | 0x63); // PDPT[0] → PD
         Physical(0x2000, (3 << 12) | 0x63); // PD[0] → PT
