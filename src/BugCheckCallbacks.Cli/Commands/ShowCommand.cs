@@ -60,7 +60,7 @@ internal static class ShowCommand
         var c = CultureInfo.InvariantCulture;
         CrashAnalysis.Of(dump).Render(console);
         var header = new CliTable("DUMP_HEADER64", "Field", "Value")
-            .Add("DumpType", string.Create(c, $"{h.DumpType} ({dump.Layout})"))
+            .Add("DumpType", string.Create(c, $"{h.DumpType} ({dump.Layout}: {DumpFile.DescribeDumpType(h.DumpType)})"))
             .Add("Version", string.Create(c, $"{h.MajorVersion:X}.{h.MinorVersion} (build {h.MinorVersion})"))
             .Add("BugCheckCode", $"0x{h.BugCheckCode:X8}")
             .Add("Parameters", $"0x{h.BugCheckParameter1:X}, 0x{h.BugCheckParameter2:X}, 0x{h.BugCheckParameter3:X}, 0x{h.BugCheckParameter4:X}")

@@ -14,4 +14,10 @@ public enum DumpBodyLayout
 
     /// <summary>A bitmap dump of complete memory: a bitmap header signed <c>"FDMP"</c> marks which pages follow.</summary>
     CompleteBitmap = 3,
+
+    /// <summary>
+    /// The PFN ranges of a dump the debugger's <c>.dump</c> wrote (DumpType 8 <c>/k</c>, 9 <c>/ka</c>, 10 <c>/f</c>): an
+    /// RDMP header at 0x2000, the ranges, then their pages in range order.
+    /// </summary>
+    Ranges = 4,
 }

@@ -37,6 +37,7 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
     private readonly ulong[] _bitmap = []; // bitmap dumps: bit n = page frame n is stored
     private readonly long[] _rank = []; // bitmap dumps: set bits before each block of 64 words
     private readonly long _firstPageOffset;
+    private readonly RdmpBody? _rdmp; // debugger-written dumps (types 8, 9, 10): the PFN ranges
     private Dictionary<ulong, ulong>? _translations; // virtual page → physical page, or NotMapped
     private Dictionary<ulong, ulong[]>? _tables; // page-table frame → its 512 entries
     private (long Offset, bool Searched) _region = (-1, false);
@@ -67,6 +68,12 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
             {
                 throw new InvalidDumpException(DumpHeader64.NumberOfPages, $"NumberOfPages 0x{Header.NumberOfPages:X} needs 0x{bodyBytes:X} bytes of pages after the header; the file has 0x{_file.Length - DumpHeader64.Size:X}.");
             }
+        }
+        else if (Header.DumpType is >= DumpHeader64.DumpTypeKernelRdmp and <= DumpHeader64.DumpTypeCompleteRdmp)
+        {
+            Layout = DumpBodyLayout.Ranges;
+            _rdmp = RdmpBody.Read(_file, Header.DumpType);
+            (_firstPageOffset, StoredPageCount) = (_rdmp.FirstPageOffset, _rdmp.Pages);
         }
         else
         {
@@ -154,7 +161,12 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
     public IEnumerable<PhysicalMemoryRun> EnumerateStoredRuns()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Layout == DumpBodyLayout.RunBased ? Header.PhysicalMemoryRuns.Where(r => r.PageCount > 0) : BitmapRuns();
+        return Layout switch
+        {
+            DumpBodyLayout.RunBased => Header.PhysicalMemoryRuns.Where(r => r.PageCount > 0),
+            DumpBodyLayout.Ranges => _rdmp!.Runs,
+            _ => BitmapRuns(),
+        };
 
         IEnumerable<PhysicalMemoryRun> BitmapRuns()
         {
@@ -351,6 +363,11 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
 
     private static DumpFileHeader ReadHeader(ReadOnlySpan<byte> header)
     {
+        if (header.StartsWith("MDMP"u8))
+        {
+            throw new InvalidDumpException(DumpHeader64.Signature, "The file starts with \"MDMP\": a user-mode minidump, not a kernel dump. Kernel dumps start with \"PAGE\".");
+        }
+
         if (!header.StartsWith(DumpHeader64.Page))
         {
             throw new InvalidDumpException(DumpHeader64.Signature, "The file does not start with \"PAGE\": it is not a Windows kernel dump.");
@@ -368,9 +385,10 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
         }
 
         var dumpType = U32(header, DumpHeader64.DumpType);
-        if (dumpType is not (DumpHeader64.DumpTypeFull or DumpHeader64.DumpTypeBitmap or DumpHeader64.DumpTypeLiveKernelBitmap))
+        if (dumpType is not (DumpHeader64.DumpTypeFull or DumpHeader64.DumpTypeBitmap or DumpHeader64.DumpTypeLiveKernelBitmap) &&
+            dumpType is not (>= DumpHeader64.DumpTypeKernelRdmp and <= DumpHeader64.DumpTypeCompleteRdmp))
         {
-            throw new InvalidDumpException(DumpHeader64.DumpType, $"DumpType {dumpType} ({DumpTypeName(dumpType)}) is not read: only 1 (full), 5 (bitmap) and 6 (live kernel bitmap) have a public layout.");
+            throw new InvalidDumpException(DumpHeader64.DumpType, $"DumpType {dumpType} ({DumpTypeName(dumpType)}) is not read: only 1 (full), 5 (bitmap), 6 (live kernel bitmap) and 8, 9, 10 (the debugger's .dump /k, /ka, /f) have a public layout.");
         }
 
         var runCount = U32(header, DumpHeader64.PhysicalMemoryBlock);
@@ -525,6 +543,11 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
     /// <summary>The file offset of stored page <paramref name="frame"/>, or −1 when the body does not store it.</summary>
     private long PageOffset(ulong frame)
     {
+        if (_rdmp is not null)
+        {
+            return _rdmp.PageOffset(frame);
+        }
+
         if (Layout == DumpBodyLayout.RunBased)
         {
             var runs = Header.PhysicalMemoryRuns;
@@ -664,15 +687,23 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
         return text.Append('"').ToString();
     }
 
+    /// <summary>Describes an on-disk <c>DumpType</c> value in words (8: kernel memory, RDMP, the debugger's <c>.dump /k</c>).</summary>
+    /// <param name="dumpType">The header's <c>DumpType</c>.</param>
+    /// <returns>What the value is, or "not a dump type".</returns>
+    public static string DescribeDumpType(uint dumpType) => DumpTypeName(dumpType);
+
     private static string DumpTypeName(uint dumpType) => dumpType switch
     {
         2 => "summary",
         3 => "header only",
         4 => "triage",
         7 => "automatic",
-        8 => "kernel memory, RDMP",
-        9 => "kernel and user memory, RDMP",
-        10 => "complete memory, RDMP",
+        1 => "full, run-based",
+        5 => "bitmap",
+        6 => "live kernel bitmap",
+        8 => "kernel memory, RDMP, the debugger's .dump /k",
+        9 => "kernel and user memory, RDMP, the debugger's .dump /ka",
+        10 => "complete memory, RDMP, the debugger's .dump /f",
         _ => "not a dump type",
     };
 }

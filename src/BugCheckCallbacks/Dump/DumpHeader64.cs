@@ -61,6 +61,10 @@ internal static class DumpHeader64
     /// <summary>The on-disk DumpType of a live kernel bitmap dump (Task Manager's live dump; kdmp-parser's name).</summary>
     public const uint DumpTypeLiveKernelBitmap = 6;
 
+    /// <summary>The on-disk DumpTypes of the dumps the debugger's <c>.dump /k</c>, <c>/ka</c> and <c>/f</c> write (RDMP bodies).</summary>
+    public const uint DumpTypeKernelRdmp = 8;
+    public const uint DumpTypeCompleteRdmp = 10;
+
     /// <summary>The size of the x64 <c>CONTEXT</c> record and the offsets the writer fills in it.</summary>
     public const int ContextSize = 0x4D0;
     public const int ContextFlags = 0x30;

@@ -113,7 +113,7 @@ public sealed class CliTests : IDisposable
         var dump = SimulatedDump();
         var result = CliRunner.Run("show", dump);
         result.Exit.Should().Be(0, result.Error);
-        result.Out.Should().Contain("0x000000D1").And.Contain("5 (KernelBitmap)").And.Contain("pages stored; the body ends at 0x").And.Contain("DumpBlob region at 0x")
+        result.Out.Should().Contain("0x000000D1").And.Contain("5 (KernelBitmap: bitmap)").And.Contain("pages stored; the body ends at 0x").And.Contain("DumpBlob region at 0x")
             .And.Contain("Outcome report (").And.Contain("BCV0004").And.Contain("storport.sys");
         var json = CliRunner.Run("show", dump, "--json");
         json.Exit.Should().Be(0);

@@ -437,7 +437,7 @@ public sealed class DumpFileTests
         { "32-bit kernel dump", 4, f => "DUMP"u8.CopyTo(f.AsSpan(4)) },
         { "ValidDump is \"DU65\"", 4, f => f[7] = (byte)'5' },
         { "DumpType 4 (triage)", 0xF98, f => f[0xF98] = 4 },
-        { "DumpType 8 (kernel memory, RDMP)", 0xF98, f => f[0xF98] = 8 },
+        { "does not read 0x40, \"RDMP\", \"DUMP\"", 0x2000, f => f[0xF98] = 8 },
         { "DumpType 2 (summary)", 0xF98, f => f[0xF98] = 2 },
         { "NumberOfRuns is 44; the header has room for at most 43", 0x88, f => f[0x88] = 44 },
         { "NumberOfRuns is 4294967295", 0x88, f => BinaryPrimitives.WriteUInt32LittleEndian(f.AsSpan(0x88), uint.MaxValue) },
