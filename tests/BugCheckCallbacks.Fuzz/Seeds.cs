@@ -1,10 +1,11 @@
+using System.Buffers.Binary;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Registration;
 using BugCheckCallbacks.Simulation;
 
 namespace BugCheckCallbacks.Fuzz;
 
-/// <summary>The dumps the fuzzer starts from, made by the library's own writer on a small machine, plus a bare DumpBlob region.</summary>
+/// <summary>The dumps the fuzzer starts from: made by the library's own writer on a small machine, an RDMP dump built by hand, and a bare DumpBlob region.</summary>
 internal static class Seeds
 {
     public const ulong KernelBase = 0xFFFF800000000000;
@@ -20,6 +21,7 @@ internal static class Seeds
             seeds.Add((dumpType.ToString(), Write(dumpType)));
         }
 
+        seeds.Add(("RDMP (.dump /k, by hand)", Rdmp()));
         var automatic = seeds[2].Item2;
         using (var dump = DumpFile.Open(new MemoryStream(automatic)))
         {
@@ -66,5 +68,46 @@ internal static class Seeds
         var sink = new InMemoryDumpSink();
         kernel.KeBugCheckEx(0xD1, 1, 2, 3, 4, sink);
         return sink.ToArray();
+    }
+
+    /// <summary>
+    /// A dump the debugger's <c>.dump /k</c> would write (DumpType 8), built by hand from the layout (the writer writes none):
+    /// two PFN ranges (0x10–0x11, 0x20–0x22), page tables mapping <see cref="KernelBase"/> to PFN 0x22, one blob after the pages.
+    /// </summary>
+    private static byte[] Rdmp()
+    {
+        const int MetadataSize = 0x10 + (3 * 16);
+        const int FirstPage = 0x2020 + MetadataSize;
+        var file = new byte[FirstPage + (5 * 0x1000) + 0x38];
+        "PAGEDU64"u8.CopyTo(file);
+        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(0x10), 0x10000);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(0x88), 1);
+        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(0x90), 0x40);
+        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(0xA0), 0x40);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(0xF98), 8);
+        BinaryPrimitives.WriteInt64LittleEndian(file.AsSpan(0xFA0), file.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(0x2000), 0x40);
+        "RDMPDUMP"u8.CopyTo(file.AsSpan(0x2004));
+        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(0x2010), MetadataSize);
+        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(0x2018), FirstPage);
+        (ulong Pfn, ulong Count)[] ranges = [(0x10, 2), (0x20, 3)];
+        var at = FirstPage;
+        for (var i = 0; i < ranges.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(0x2030 + (i * 16)), ranges[i].Pfn);
+            BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(0x2038 + (i * 16)), ranges[i].Count);
+            for (var p = 0UL; p < ranges[i].Count; p++, at += 0x1000)
+            {
+                var (index, next) = (ranges[i].Pfn + p) switch { 0x10 => (256, 0x11UL), 0x11 => (0, 0x20UL), 0x20 => (0, 0x21UL), 0x21 => (0, 0x22UL), _ => (-1, 0UL) };
+                if (index >= 0)
+                {
+                    BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(at + (index * 8)), (next << 12) | 0x63);
+                }
+            }
+        }
+
+        DumpBlob.WriteFileHeader(file.AsSpan(at), 26100);
+        DumpBlob.WriteBlobHeader(file.AsSpan(at + DumpBlob.FileHeaderSize), s_tag, 8);
+        return file;
     }
 }
