@@ -14,7 +14,7 @@ internal static class CallbacksCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("file") { Description = "An x64 kernel dump (types 1, 5, 6)." };
+        var file = new Argument<string>("file") { Description = "An x64 kernel dump (types 1, 5, 6, and 8, 9, 10 from the debugger's .dump)." };
         var heads = new Option<string[]>("--head")
         {
             Description = "A list head you know from symbols, as LIST=ADDRESS (LIST: Classic, Reason or AddRemovePages); may repeat. Without it the classic head comes from the KDBG block and the others from carving.",

@@ -13,7 +13,7 @@ internal static class DbCommand
 
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("file") { Description = "An x64 kernel dump (types 1, 5, 6)." };
+        var file = new Argument<string>("file") { Description = "An x64 kernel dump (types 1, 5, 6, and 8, 9, 10 from the debugger's .dump)." };
         var address = new Argument<string>("address") { Description = $"The address, a number as WinDbg reads it: {NumberText.Forms}." };
         var length = new Option<string?>("--length") { Description = "How many bytes, a number as WinDbg reads it (hex by default).", HelpName = "n", DefaultValueFactory = _ => "80" };
         var json = BugCheckCli.JsonOption();

@@ -9,7 +9,7 @@ internal static class ExtractCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("file") { Description = "An x64 kernel dump (types 1, 5, 6), or any file that is a bare DumpBlob region." };
+        var file = new Argument<string>("file") { Description = "An x64 kernel dump (types 1, 5, 6, and 8, 9, 10 from the debugger's .dump), or any file that is a bare DumpBlob region." };
         var tag = new Option<string>("--tag") { Description = "The GUID tag of the block.", Required = true, HelpName = "guid" };
         var part = new Option<string>("--part") { Description = "Which block with the tag, from 1 (ReadTagged's); the parts of multi-part data share a tag.", HelpName = "n", DefaultValueFactory = _ => "1" };
         var output = new Option<string?>("--out") { Description = "Write the data to this file instead of stdout.", HelpName = "file" };

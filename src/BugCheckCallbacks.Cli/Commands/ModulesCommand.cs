@@ -10,7 +10,7 @@ internal static class ModulesCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("file") { Description = "An x64 kernel dump (types 1, 5, 6)." };
+        var file = new Argument<string>("file") { Description = "An x64 kernel dump (types 1, 5, 6, and 8, 9, 10 from the debugger's .dump)." };
         var json = BugCheckCli.JsonOption();
         var command = new Command("modules", "List the loaded modules a kernel dump holds (PsLoadedModuleList, found from the header or the KDBG block), like the debugger's lm: start, end, name.");
         command.Arguments.Add(file);

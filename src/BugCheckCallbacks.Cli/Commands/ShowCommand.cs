@@ -13,7 +13,7 @@ internal static class ShowCommand
 
     public static Command Create(CliContext context)
     {
-        var files = new Argument<string[]>("file") { Description = "x64 kernel dumps (types 1, 5, 6); several files or a pattern (*.dmp).", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("file") { Description = "x64 kernel dumps (types 1, 5, 6, and 8, 9, 10 from the debugger's .dump); several files or a pattern (*.dmp).", Arity = ArgumentArity.OneOrMore };
         var json = BugCheckCli.JsonOption();
         var command = new Command("show", "Show each kernel dump: header, physical memory runs, stored pages, secondary-data tags, and the outcome report written beside a simulated dump.");
         command.Arguments.Add(files);
