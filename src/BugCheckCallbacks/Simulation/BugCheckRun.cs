@@ -32,7 +32,7 @@ internal sealed partial class BugCheckRun
     {
         if (snapshot.Images.Length > 0) // a bug check, not one call: the kernel's structures are in memory
         {
-            _kernel = new KernelMemory(snapshot, options.Hosted, options.Tampering, options);
+            _kernel = new KernelMemory(snapshot, options);
             options = WithKernelMemory(options, _kernel);
         }
 

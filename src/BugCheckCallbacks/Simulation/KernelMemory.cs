@@ -65,8 +65,9 @@ internal sealed partial class KernelMemory
     private readonly uint _buildNumber;
     private readonly uint _processors;
 
-    public KernelMemory(RegistrySnapshot snapshot, HostedMemory? hosted, IReadOnlyList<RecordTampering> tampering, SimulationOptions options)
+    public KernelMemory(RegistrySnapshot snapshot, SimulationOptions options)
     {
+        var hosted = options.Hosted;
         var buildNumber = options.BuildNumber;
         (_buildNumber, _processors) = (buildNumber, options.NumberOfProcessors);
         BinaryPrimitives.WriteInt64LittleEndian(_sharedUserData.AsSpan(0x14), options.SystemTime.ToFileTime()); // SystemTime (KSYSTEM_TIME)
@@ -81,7 +82,7 @@ internal sealed partial class KernelMemory
         BinaryPrimitives.WriteUInt32LittleEndian(_sharedUserData.AsSpan(0x26C), 10);
         _images = snapshot.Images;
         _hosted = hosted?.Modules.ToArray() ?? [];
-        _tampering = tampering;
+        _tampering = options.Tampering;
         var reason = new List<BugCheckReasonCallbackRecord>();
         var pages = new List<BugCheckReasonCallbackRecord>();
         for (var r = BugCheckCallbackReason.Reserved1; r <= BugCheckCallbackReason.Reserved3; r++)
