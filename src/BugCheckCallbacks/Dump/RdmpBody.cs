@@ -68,7 +68,8 @@ internal sealed class RdmpBody
         var maxPages = ((ulong)file.Length - firstPage) / X64Paging.PageSize;
         var ranges = new List<PhysicalMemoryRun>();
         var counted = 0UL;
-        Span<byte> entry = stackalloc byte[RangeSize];
+        var chunk = new byte[Math.Min(metadataSize, 0x10000UL)]; // the ranges are read 64 KiB at a time, not one call each
+        var chunkStart = -1L;
         for (var offset = 0UL; offset < metadataSize && counted != total; offset += RangeSize)
         {
             var at = (long)((ulong)RangesOffset + offset);
@@ -77,7 +78,14 @@ internal sealed class RdmpBody
                 throw new InvalidDumpException(at, $"The range at 0x{at:X} is past the end of the file.");
             }
 
-            file.ReadAt(at, entry, "an RDMP range");
+            if (chunkStart < 0 || at + RangeSize > chunkStart + chunk.Length)
+            {
+                chunkStart = at;
+                var length = (int)Math.Min(chunk.Length, file.Length - at) & ~(RangeSize - 1);
+                file.ReadAt(at, chunk.AsSpan(0, length), "the RDMP ranges");
+            }
+
+            var entry = chunk.AsSpan((int)(at - chunkStart), RangeSize);
             var (pfn, count) = (BinaryPrimitives.ReadUInt64LittleEndian(entry), BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]));
             if (pfn == 0)
             {
