@@ -104,8 +104,6 @@ internal sealed class UInt64ListConverter : JsonConverter<List<ulong>>
 internal abstract class NamedEnumConverter<T>(params T[] allowed) : JsonConverter<T>
     where T : struct, Enum
 {
-    public IReadOnlyList<T> Allowed => allowed;
-
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;

@@ -22,8 +22,6 @@ internal sealed unsafe class DriverMemory : IDisposable
 
     public nint ImageEnd => _image.Count > 0 ? _image.Max(r => r.End) : 0;
 
-    public int PoolAllocations => _pool.Count;
-
     /// <summary>Zeroed pool of <paramref name="size"/> bytes in pages of its own, as the simulated machine maps them; 0 when refused.</summary>
     public nint Allocate(ulong size)
     {
