@@ -25,7 +25,7 @@ internal static class BugCheckCli
     };
 
     /// <summary>The examples each command's --help shows.</summary>
-    public static readonly Dictionary<Command, string[]> Examples = [];
+    public static readonly CommandExamples Examples = new();
 
     private static readonly string[] s_exitCodes =
     [
