@@ -57,11 +57,13 @@ internal static class CallbacksCommand
         foreach (var value in values)
         {
             var equals = value.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0 || !Enum.TryParse<CallbackListKind>(value[..equals], ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || char.IsDigit(value[0]))
+            var name = equals > 0 ? Enum.GetNames<CallbackListKind>().FirstOrDefault(n => n.Equals(value[..equals], StringComparison.OrdinalIgnoreCase)) : null;
+            if (name is null)
             {
                 throw new UsageException($"--head \"{value}\" is not LIST=ADDRESS: LIST is Classic, Reason or AddRemovePages.");
             }
 
+            var kind = Enum.Parse<CallbackListKind>(name);
             if (!heads.TryAdd(kind, NumberText.Parse("--head", value[(equals + 1)..])))
             {
                 throw new UsageException($"--head names the {kind} list twice; give each list once.");

@@ -694,13 +694,13 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
 
     private static string DumpTypeName(uint dumpType) => dumpType switch
     {
+        1 => "full, run-based",
         2 => "summary",
         3 => "header only",
         4 => "triage",
-        7 => "automatic",
-        1 => "full, run-based",
         5 => "bitmap",
         6 => "live kernel bitmap",
+        7 => "automatic",
         8 => "kernel memory, RDMP, the debugger's .dump /k",
         9 => "kernel and user memory, RDMP, the debugger's .dump /ka",
         10 => "complete memory, RDMP, the debugger's .dump /f",

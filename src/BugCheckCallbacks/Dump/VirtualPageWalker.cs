@@ -4,8 +4,8 @@ namespace BugCheckCallbacks.Dump;
 
 /// <summary>
 /// Enumerates the 4 KiB virtual pages a dump's page tables map (both halves: a host library's memory, which the simulation
-/// maps at its own user-half addresses, holds native drivers' records), with the page frame each maps to, in address order; large pages (2 MiB, 1 GiB) yield each of their 4 KiB pages. Only pages whose
-/// frame the dump stores are yielded. The walk is bounded: it considers at most a budget of pages and table reads, stored or
+/// maps at its own user-half addresses, holds native drivers' records), with the page frame each maps to, in address
+/// order; large pages (2 MiB, 1 GiB) yield each of their 4 KiB pages. Only pages whose frame the dump stores are yielded. The walk is bounded: it considers at most a budget of pages and table reads, stored or
 /// not, so a hostile table that maps the same frames a billion times ends it instead of stalling it.
 /// </summary>
 internal static class VirtualPageWalker
@@ -20,7 +20,7 @@ internal static class VirtualPageWalker
             levels[level] = new ulong[X64Paging.EntriesPerTable];
         }
 
-        foreach (var page in Walk(dump, dump.Header.DirectoryTableBase >> X64Paging.PageShift, 4, 0, first: 0, table, levels))
+        foreach (var page in Walk(dump, dump.Header.DirectoryTableBase >> X64Paging.PageShift, 4, 0, table, levels))
         {
             if (--remaining < 0)
             {
@@ -39,7 +39,7 @@ internal static class VirtualPageWalker
     /// The pages under one table: a yielded frame of <see cref="ulong.MaxValue"/> marks a page the dump does not store, or a
     /// table read, so the caller's budget counts it too.
     /// </summary>
-    private static IEnumerable<(ulong VirtualAddress, ulong Frame)> Walk(DumpFile dump, ulong tableFrame, int level, ulong baseAddress, int first, byte[] scratch, ulong[][] levels)
+    private static IEnumerable<(ulong VirtualAddress, ulong Frame)> Walk(DumpFile dump, ulong tableFrame, int level, ulong baseAddress, byte[] scratch, ulong[][] levels)
     {
         yield return (0, ulong.MaxValue); // the table read counts against the budget too
         if (!dump.ContainsPage(tableFrame) || dump.ReadPhysical(tableFrame << X64Paging.PageShift, scratch) != scratch.Length)
@@ -54,7 +54,7 @@ internal static class VirtualPageWalker
         }
 
         var shift = X64Paging.PageShift + (9 * (level - 1));
-        for (var i = first; i < entries.Length; i++)
+        for (var i = 0; i < entries.Length; i++)
         {
             var entry = entries[i];
             if (!X64Paging.IsValid(entry))
@@ -76,7 +76,7 @@ internal static class VirtualPageWalker
                 continue;
             }
 
-            foreach (var page in Walk(dump, frame, level - 1, address, 0, scratch, levels))
+            foreach (var page in Walk(dump, frame, level - 1, address, scratch, levels))
             {
                 yield return page;
             }

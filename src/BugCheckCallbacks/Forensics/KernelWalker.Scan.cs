@@ -7,9 +7,9 @@ namespace BugCheckCallbacks.Forensics;
 public sealed partial class KernelWalker
 {
     /// <summary>
-    /// One pass over the kernel memory the dump holds, cached: where the "KDBG" tag is, and every 8-aligned place that
-    /// holds a record whose checksum holds (reason: routine + reason + component; classic: routine + buffer + length +
-    /// component), with a defined reason and state and a kernel-half or null routine.
+    /// One pass over the memory the dump maps, cached: where the "KDBG" tag is, and every 8-aligned place that holds a
+    /// record whose checksum holds (reason: routine + reason + component; classic: routine + buffer + length + component),
+    /// with a defined reason and state, a routine and a component, and plausible links.
     /// </summary>
     private KernelScan Scan()
     {

@@ -20,13 +20,14 @@ internal sealed partial class BugCheckRun
     {
         var map = options.MemoryMap;
         var kernelRegions = kernel.Regions().ToArray();
-        var tables = 16 + (2 * (ulong)kernelRegions.Length) + (kernel.PageCount / X64Paging.EntriesPerTable); // an upper bound
+        var pages = kernelRegions.Aggregate(0UL, (sum, region) => sum + (region.Range.Size / X64Paging.PageSize));
+        var tables = 16 + (2 * (ulong)kernelRegions.Length) + (pages / X64Paging.EntriesPerTable); // an upper bound
         var free = map.PhysicalPageCount - Math.Min(map.PhysicalPageCount, map.UsedFrameCount);
         var regions = map.Regions.ToList();
-        if (kernel.PageCount + tables > free)
+        if (pages + tables > free)
         {
             var top = regions.Where(r => r.Space == AddressSpace.Physical).MaxBy(r => r.Range.Address)!;
-            var grown = top with { Range = new AddressRange(top.Range.Address, top.Range.Size + ((kernel.PageCount + tables - free) * X64Paging.PageSize)) };
+            var grown = top with { Range = new AddressRange(top.Range.Address, top.Range.Size + ((pages + tables - free) * X64Paging.PageSize)) };
             regions[regions.IndexOf(top)] = grown;
         }
 

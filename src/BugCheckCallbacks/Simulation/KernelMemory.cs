@@ -156,9 +156,6 @@ internal sealed partial class KernelMemory
         yield return new MemoryRegion(AddressSpace.Virtual, new AddressRange(SharedUserData, PageSize), _sharedUserData) { IsKernel = true };
     }
 
-    /// <summary>Gets the number of pages <see cref="Regions"/> maps.</summary>
-    public ulong PageCount => _images.Aggregate(((ulong)_pool.Length / PageSize) + 1, (sum, image) => sum + (image.SizeOfImage / PageSize));
-
     /// <summary>Gets where a record is in the dump's memory, or 0 when it is not there.</summary>
     public ulong AddressOf(object record) => Find(record) is { } at ? at.List.Addresses[at.Index] : 0;
 
