@@ -19,6 +19,7 @@ public sealed partial class KernelWalker
         var lists = new List<CallbackListInfo>();
         var notes = new List<string>();
         var walked = new HashSet<ulong>();
+        var onLists = new HashSet<ulong>(); // every record a walk read, so that carving neither walks its list again nor calls it unlinked
         foreach (var (kind, head) in heads ?? new Dictionary<CallbackListKind, ulong>())
         {
             notes.Add($"The {kind} list's head 0x{head:X16} was given.");
@@ -32,21 +33,18 @@ public sealed partial class KernelWalker
         }
 
         var scan = Scan();
-        var onLists = new HashSet<ulong>(lists.SelectMany(l => l.Records).Select(r => r.Address));
         foreach (var (head, kind) in CarvedHeads(scan, onLists))
         {
             if (!walked.Contains(head))
             {
                 notes.Add($"Carving found the {kind} list's head at 0x{head:X16}.");
                 Walk(kind, head, CallbackListSource.Carved);
-                onLists.UnionWith(lists[^1].Records.Select(r => r.Address));
             }
         }
 
         notes.Add($"Carving scanned {scan.PagesScanned} mapped pages and found {scan.Records.Count} records whose checksum holds{(scan.Exhausted ? " (the scan stopped at its budget)" : string.Empty)}.");
         var unlinked = scan.Records.Where(c => !onLists.Contains(c.Address)).Select(c => Unlinked(c)).ToArray();
-        lists.Sort((a, b) => a.Kind.CompareTo(b.Kind));
-        return new CallbackScan(lists, unlinked, notes);
+        return new CallbackScan([.. lists.OrderBy(l => l.Kind)], unlinked, notes); // stable: within a kind, in the order found
 
         void Walk(CallbackListKind kind, ulong head, CallbackListSource source)
         {
@@ -54,6 +52,7 @@ public sealed partial class KernelWalker
             var walk = WalkList(head, kind == CallbackListKind.Classic ? ClassicRecord.Size : ReasonRecord.Size);
             var records = walk.Nodes.Select(n => ReadRecord(n.Address, n.Bytes, kind, n.BrokenLink)).ToArray();
             lists.Add(new CallbackListInfo(kind, head, source, records, walk.Findings));
+            onLists.UnionWith(records.Select(r => r.Address));
         }
     }
 
