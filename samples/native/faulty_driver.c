@@ -61,7 +61,9 @@ static VOID IgnoresMaximumAllowed(KBUGCHECK_CALLBACK_REASON Reason, PKBUGCHECK_R
 {
     PKBUGCHECK_SECONDARY_DUMP_DATA data = (PKBUGCHECK_SECONDARY_DUMP_DATA)ReasonSpecificData;
     UNREFERENCED_PARAMETER(Reason); UNREFERENCED_PARAMETER(Record); UNREFERENCED_PARAMETER(Length);
-    if (data->OutBuffer != NULL) {
+    if (data->OutBuffer == NULL) { /* the sizing pass: the space it will use */
+        data->OutBufferLength = 8;
+    } else {
         data->Guid = SharedTag;
         data->OutBuffer = Data;
         data->OutBufferLength = data->MaximumAllowed + 8;
@@ -72,7 +74,9 @@ static VOID PastItsBuffer(KBUGCHECK_CALLBACK_REASON Reason, PKBUGCHECK_REASON_CA
 {
     PKBUGCHECK_SECONDARY_DUMP_DATA data = (PKBUGCHECK_SECONDARY_DUMP_DATA)ReasonSpecificData;
     UNREFERENCED_PARAMETER(Reason); UNREFERENCED_PARAMETER(Record); UNREFERENCED_PARAMETER(Length);
-    if (data->OutBuffer != NULL) {
+    if (data->OutBuffer == NULL) { /* the sizing pass: the space it will use */
+        data->OutBufferLength = 64;
+    } else {
         data->Guid.Data1 = 0x0B0F;
         data->OutBuffer = SmallPool;      /* 16 bytes */
         data->OutBufferLength = 64;
@@ -83,7 +87,9 @@ static VOID NoGuid(KBUGCHECK_CALLBACK_REASON Reason, PKBUGCHECK_REASON_CALLBACK_
 {
     PKBUGCHECK_SECONDARY_DUMP_DATA data = (PKBUGCHECK_SECONDARY_DUMP_DATA)ReasonSpecificData;
     UNREFERENCED_PARAMETER(Reason); UNREFERENCED_PARAMETER(Record); UNREFERENCED_PARAMETER(Length);
-    if (data->OutBuffer != NULL) {
+    if (data->OutBuffer == NULL) { /* the sizing pass: the space it will use */
+        data->OutBufferLength = 8;
+    } else {
         data->OutBuffer = Data;
         data->OutBufferLength = 8;
     }
@@ -93,7 +99,9 @@ static VOID SharedTagTwice(KBUGCHECK_CALLBACK_REASON Reason, PKBUGCHECK_REASON_C
 {
     PKBUGCHECK_SECONDARY_DUMP_DATA data = (PKBUGCHECK_SECONDARY_DUMP_DATA)ReasonSpecificData;
     UNREFERENCED_PARAMETER(Reason); UNREFERENCED_PARAMETER(Record); UNREFERENCED_PARAMETER(Length);
-    if (data->OutBuffer != NULL) {
+    if (data->OutBuffer == NULL) { /* the sizing pass: the space it will use */
+        data->OutBufferLength = 8;
+    } else {
         data->Guid = SharedTag;
         data->OutBuffer = Data;
         data->OutBufferLength = 8;
@@ -104,7 +112,9 @@ static VOID WildPointer(KBUGCHECK_CALLBACK_REASON Reason, PKBUGCHECK_REASON_CALL
 {
     PKBUGCHECK_SECONDARY_DUMP_DATA data = (PKBUGCHECK_SECONDARY_DUMP_DATA)ReasonSpecificData;
     UNREFERENCED_PARAMETER(Reason); UNREFERENCED_PARAMETER(Record); UNREFERENCED_PARAMETER(Length);
-    if (data->OutBuffer != NULL) {
+    if (data->OutBuffer == NULL) { /* the sizing pass: the space it will use */
+        data->OutBufferLength = 8;
+    } else {
         data->Guid.Data1 = 0x3117D;
         data->OutBuffer = (PVOID)(ULONG_PTR)0x10; /* a stale pointer */
         data->OutBufferLength = 8;

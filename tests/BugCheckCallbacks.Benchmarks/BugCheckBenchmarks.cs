@@ -26,6 +26,7 @@ public class BugCheckBenchmarks
         {
             DumpType = DumpType.Automatic,
             SecondaryDataBudget = 0xF0000000,
+            MultiPartReservation = (uint)(PerReason * (0x20 + ((SecondaryBytes + 7) & ~7))), // one part per multi-part callback
             TriageMaxVirtMemSize = 0x1000,
             DetectAllocations = true,
         });

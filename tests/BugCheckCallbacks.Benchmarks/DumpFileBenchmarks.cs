@@ -71,7 +71,11 @@ public class DumpFileBenchmarks
         kernel.Callbacks.Register(new BugCheckReasonCallbackRecord(), (_, _, data) =>
         {
             var d = (SecondaryDumpData)data!;
-            if (!d.IsSizeQuery)
+            if (d.IsSizeQuery)
+            {
+                d.OutBufferLength = (uint)_log.Length;
+            }
+            else
             {
                 d.Guid = s_tag;
                 d.SetOutput(_log);

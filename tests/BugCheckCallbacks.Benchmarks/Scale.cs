@@ -20,7 +20,13 @@ internal static class Scale
     public static int Library(int n)
     {
         var watch = Stopwatch.StartNew();
-        var kernel = new SimulatedKernel(new SimulationOptions { SecondaryDataBudget = 0xF0000000, TriageMaxVirtMemSize = 0x100000, RepeatCallBudget = 4 });
+        var kernel = new SimulatedKernel(new SimulationOptions
+        {
+            SecondaryDataBudget = 0xF0000000,
+            MultiPartReservation = MultiPartBytes(n), // the multi-part parts are known only as they come: reserve what they will write
+            TriageMaxVirtMemSize = 0x100000,
+            RepeatCallBudget = 4,
+        });
         var triage = new TriageDumpDataArray(0x40);
         var resident = new byte[64];
         for (var i = 0; i < n; i++)
@@ -47,7 +53,11 @@ internal static class Scale
                 5 => (_, _, data) =>
                 {
                     var d = (SecondaryDumpData)data!;
-                    if (!d.IsSizeQuery)
+                    if (d.IsSizeQuery)
+                    {
+                        d.OutBufferLength = (uint)resident.Length;
+                    }
+                    else
                     {
                         d.Guid = tag;
                         d.SetOutput(resident);
@@ -92,7 +102,7 @@ internal static class Scale
 
     private static string ScenarioJson(int n)
     {
-        var json = new StringBuilder("{ \"secondaryDataBudget\": \"0xF0000000\", \"callbacks\": [\n");
+        var json = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"{{ \"secondaryDataBudget\": \"0xF0000000\", \"multiPartReservation\": {MultiPartBytes(n)}, \"callbacks\": [\n"));
         for (var i = 0; i < n; i++)
         {
             var reason = s_reasons[i % 7];
@@ -110,6 +120,9 @@ internal static class Scale
 
         return json.Append("] }\n").ToString();
     }
+
+    /// <summary>What the multi-part callbacks among <paramref name="n"/> write: one part of 64 bytes each, plus its blob header.</summary>
+    private static uint MultiPartBytes(int n) => (uint)(((n / 7) + 1) * (0x20 + 64));
 
     private static void Report(string what, TimeSpan elapsed)
     {

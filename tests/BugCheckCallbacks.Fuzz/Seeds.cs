@@ -39,12 +39,16 @@ internal static class Seeds
             new MemoryRegion(AddressSpace.Virtual, new AddressRange(KernelBase, 0x2000), "fuzz seed"u8.ToArray()),
             new MemoryRegion(AddressSpace.Virtual, new AddressRange(0x7FF000000000, 0x1000)),
         ]);
-        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = dumpType, MemoryMap = map, DetectAllocations = false });
+        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = dumpType, MemoryMap = map, DetectAllocations = false, MultiPartReservation = 0x100 });
         var log = "the seed's secondary data"u8.ToArray();
         kernel.Callbacks.Register(new BugCheckReasonCallbackRecord(), (_, _, data) =>
         {
             var d = (SecondaryDumpData)data!;
-            if (!d.IsSizeQuery)
+            if (d.IsSizeQuery)
+            {
+                d.OutBufferLength = (uint)log.Length;
+            }
+            else
             {
                 d.Guid = s_tag;
                 d.SetOutput(log);

@@ -29,6 +29,7 @@ internal static class ScenarioBuilder
                 DumpType = dumpType ?? scenario.DumpType ?? defaults.DumpType,
                 Order = order ?? scenario.Order ?? defaults.Order,
                 SecondaryDataBudget = scenario.SecondaryDataBudget ?? defaults.SecondaryDataBudget,
+                MultiPartReservation = scenario.MultiPartReservation ?? defaults.MultiPartReservation,
                 CallTimeBudget = scenario.CallTimeBudgetMs is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.CallTimeBudget,
                 MemoryMap = MemoryMap(scenario.Memory),
                 Tampering = tampering,

@@ -23,6 +23,9 @@ internal sealed class ScenarioFile
     public uint? SecondaryDataBudget { get; init; }
 
     [JsonConverter(typeof(UInt32NumberConverter))]
+    public uint? MultiPartReservation { get; init; }
+
+    [JsonConverter(typeof(UInt32NumberConverter))]
     public uint? CallTimeBudgetMs { get; init; }
 
     /// <summary>Memory regions added to the default memory map: drivers' buffers (virtual) or more physical memory.</summary>

@@ -3,12 +3,13 @@ using System.Diagnostics;
 namespace BugCheckCallbacks.Dump;
 
 /// <summary>
-/// Streams the x64 kernel dump of a simulated bug check into a file or a seekable stream: pass it as the sink of
+/// Streams the x64 kernel dump of a simulated bug check into a file or any writable stream: pass it as the sink of
 /// <see cref="Simulation.SimulatedKernel.KeBugCheckEx"/>. Memory use does not grow with the dump.
 /// </summary>
 /// <remarks>
-/// The file is a valid dump once <see cref="IsCompleted"/> is <see langword="true"/>; until then its header may not yet
-/// record the final <c>RequiredDumpSpace</c>.
+/// The kernel writes a dump as Windows does: in file order, each byte once, the header first and already final. So the
+/// stream need not seek (a pipe, a socket or a compressor will do); a seekable stream is positioned at each write's
+/// offset. The file is a whole dump once <see cref="IsCompleted"/> is <see langword="true"/>; until then it is a prefix.
 /// </remarks>
 [DebuggerDisplay("{BytesWritten} bytes, completed: {IsCompleted}")]
 public sealed class DumpFileWriter : IDumpSink, IDisposable
@@ -19,17 +20,17 @@ public sealed class DumpFileWriter : IDumpSink, IDisposable
     private readonly bool _leaveOpen;
     private bool _disposed;
 
-    /// <summary>Initializes a writer over a seekable, writable stream; the dump starts at the stream's offset 0.</summary>
-    /// <param name="stream">The destination; it must support seeking and writing.</param>
+    /// <summary>Initializes a writer over a writable stream; the dump starts at the stream's offset 0 (or, when it cannot seek, where it stands).</summary>
+    /// <param name="stream">The destination; it must support writing.</param>
     /// <param name="leaveOpen">Whether to leave <paramref name="stream"/> open when the writer is disposed.</param>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot seek or write.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot write.</exception>
     public DumpFileWriter(Stream stream, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanSeek || !stream.CanWrite)
+        if (!stream.CanWrite)
         {
-            throw new ArgumentException("The stream must support seeking and writing (the header is written again at the end).", nameof(stream));
+            throw new ArgumentException("The stream must support writing.", nameof(stream));
         }
 
         _stream = stream;
@@ -55,13 +56,20 @@ public sealed class DumpFileWriter : IDumpSink, IDisposable
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is negative.</exception>
-    /// <exception cref="InvalidOperationException">The dump is complete.</exception>
+    /// <exception cref="InvalidOperationException">The dump is complete, or the stream cannot seek and <paramref name="offset"/> is not where the file ends.</exception>
     /// <exception cref="ObjectDisposedException">The writer is disposed.</exception>
     public void Write(long offset, ReadOnlySpan<byte> data)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ThrowIfUnusable();
-        if (_stream.Position != offset)
+        if (!_stream.CanSeek)
+        {
+            if (offset != BytesWritten)
+            {
+                throw new InvalidOperationException($"The stream cannot seek, so it takes the dump in file order: the write at 0x{offset:X} is not at the file's end, 0x{BytesWritten:X}.");
+            }
+        }
+        else if (_stream.Position != offset)
         {
             _stream.Position = offset;
         }

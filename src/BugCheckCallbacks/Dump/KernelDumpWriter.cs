@@ -1,10 +1,12 @@
 namespace BugCheckCallbacks.Dump;
 
 /// <summary>
-/// Lays out an x64 kernel dump and emits it as writes of at most 1 MiB, in file order: the 0x2000-byte
-/// <c>DUMP_HEADER64</c>; the body (run-based, or a bitmap header, the bitmap and the stored pages); the secondary-data
-/// region in the DumpBlob layout; then, when the region is not empty, the header again with the final
-/// <c>RequiredDumpSpace</c>. It takes bytes, never callbacks. Memory use is two fixed buffers whatever the dump's size.
+/// Lays out an x64 kernel dump and emits it as writes of at most 1 MiB, in file order and each byte once, as Windows
+/// writes a dump (KERNEL-DUMP.md §10): the 0x2000-byte <c>DUMP_HEADER64</c>, already final (its <c>RequiredDumpSpace</c>
+/// counts the secondary-data region sized before it); the body (run-based, or a bitmap header, the bitmap and the stored
+/// pages); then the region in the DumpBlob layout, zero-filled to its reserved size. Offsets never go back, so a reader
+/// that appends each write rebuilds the file. It takes bytes, never callbacks. Memory use is two fixed buffers whatever
+/// the dump's size.
 /// </summary>
 internal sealed class KernelDumpWriter
 {
@@ -18,6 +20,7 @@ internal sealed class KernelDumpWriter
     private readonly IPhysicalPageSource _pages;
     private readonly IDumpWriteTarget _target;
     private readonly uint _buildNumber;
+    private readonly long _regionSize;
     private static readonly byte[] s_zeros = new byte[DumpBlob.Alignment];
 
     private readonly byte[] _chunk = new byte[ChunkBytes];
@@ -31,8 +34,11 @@ internal sealed class KernelDumpWriter
     /// <param name="frames">The stored page frames: sorted, disjoint, non-adjacent [Start, End) ranges within the runs.</param>
     /// <param name="pages">The content of every stored frame.</param>
     /// <param name="target">Where the writes go.</param>
-    public KernelDumpWriter(DumpFileHeader header, DumpBodyLayout layout, (ulong Start, ulong End)[] frames, IPhysicalPageSource pages, IDumpWriteTarget target)
+    /// <param name="regionSize">The bytes reserved for the secondary-data region (0: none), fixed before the header is written.</param>
+    public KernelDumpWriter(DumpFileHeader header, DumpBodyLayout layout, (ulong Start, ulong End)[] frames, IPhysicalPageSource pages, IDumpWriteTarget target, long regionSize)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(regionSize);
+        _regionSize = regionSize;
         _header = header;
         _layout = layout;
         _frames = frames;
@@ -62,11 +68,16 @@ internal sealed class KernelDumpWriter
     /// <summary>Gets the number of pages the body stores (for a run-based dump, the pages that are not zero-filled).</summary>
     public ulong StoredPages { get; }
 
-    /// <summary>Gets the file length so far: the body's end, plus the region's bytes, written or pending.</summary>
-    public long Length => _regionEnd + _pending;
+    /// <summary>Gets the file's final length, the header's <c>RequiredDumpSpace</c>: the body's end plus the reserved region.</summary>
+    public long RequiredDumpSpace => BodyEnd + _regionSize;
 
-    /// <summary>Writes the header, with <c>RequiredDumpSpace</c> covering the header and the body.</summary>
-    public void WriteHeader() => EmitHeader(BodyEnd);
+    /// <summary>Writes the header, once and final: <c>RequiredDumpSpace</c> covers the header, the body and the reserved region.</summary>
+    public void WriteHeader()
+    {
+        DumpHeader64.Write(_header with { RequiredDumpSpace = RequiredDumpSpace }, _chunk);
+        var offset = 0L;
+        Emit(DumpIoType.Header, ref offset, DumpHeader64.Size);
+    }
 
     /// <summary>Writes the body: every stored page (run-based: every page of every run, zeros where not stored).</summary>
     public void WriteBody()
@@ -85,7 +96,7 @@ internal sealed class KernelDumpWriter
     /// <summary>
     /// Appends one blob to the secondary-data region (the region's 16-byte header goes before the first). The region is
     /// written in pieces of up to 1 MiB, as the body is, not one write per blob: a DumpIo callback sees as many writes
-    /// for 100,000 small blobs as for one large one. <see cref="FlushRegion"/> writes the rest.
+    /// for 100,000 small blobs as for one large one. <see cref="FinishRegion"/> writes the rest.
     /// </summary>
     public void WriteBlob(Guid tag, ReadOnlySpan<byte> data)
     {
@@ -104,33 +115,55 @@ internal sealed class KernelDumpWriter
         _regionEnd = offset; // the file offset the pending bytes start at
     }
 
-    /// <summary>Writes the secondary-data bytes not written yet.</summary>
-    public void FlushRegion()
+    /// <summary>
+    /// Writes the region's bytes not written yet and zeros up to its reserved end, so the file is <see cref="RequiredDumpSpace"/>
+    /// bytes long (a reader stops at the first zero blob header). A region with no blob still has its 16-byte header.
+    /// </summary>
+    public void FinishRegion()
     {
+        if (_regionSize == 0)
+        {
+            return;
+        }
+
+        StartRegion();
+        var offset = _regionEnd;
+        for (var left = RequiredDumpSpace - (offset + _pending); left > 0;)
+        {
+            if (_pending == ChunkBytes)
+            {
+                Emit(DumpIoType.SecondaryData, ref offset, _pending);
+                _pending = 0;
+            }
+
+            var take = (int)Math.Min(left, ChunkBytes - _pending);
+            _chunk.AsSpan(_pending, take).Clear();
+            _pending += take;
+            left -= take;
+        }
+
         if (_pending > 0)
         {
-            var offset = _regionEnd;
             Emit(DumpIoType.SecondaryData, ref offset, _pending);
-            _regionEnd = offset;
             _pending = 0;
         }
+
+        _regionEnd = offset;
     }
 
-    /// <summary>Writes the header again when the region grew, so that <c>RequiredDumpSpace</c> is the file's size.</summary>
-    public void Finish()
+    /// <summary>Puts the region's 16-byte header before its first byte.</summary>
+    private void StartRegion()
     {
-        FlushRegion();
-        if (_regionEnd != BodyEnd)
+        if (_regionEnd == BodyEnd && _pending == 0)
         {
-            EmitHeader(_regionEnd);
-        }
-    }
+            if (_regionSize < DumpBlob.FileHeaderSize)
+            {
+                throw new InvalidOperationException($"The dump reserved {_regionSize} bytes for secondary data, less than the 16-byte DumpBlob header.");
+            }
 
-    private void EmitHeader(long requiredDumpSpace)
-    {
-        DumpHeader64.Write(_header with { RequiredDumpSpace = requiredDumpSpace }, _chunk);
-        var offset = 0L;
-        Emit(DumpIoType.Header, ref offset, DumpHeader64.Size);
+            DumpBlob.WriteFileHeader(_chunk, _buildNumber);
+            _pending = DumpBlob.FileHeaderSize;
+        }
     }
 
     private void WriteRunBasedPages()

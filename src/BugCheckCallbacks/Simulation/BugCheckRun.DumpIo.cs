@@ -20,8 +20,9 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
     };
 
     /// <summary>
-    /// The header: the first write, seen by DumpIo as <see cref="DumpIoType.Header"/>. The dump is laid out here, once the
-    /// page protocols have said which pages it holds; nothing is laid out when neither a sink nor a DumpIo callback reads it.
+    /// The header: the first write and the only one of the header, seen by DumpIo as <see cref="DumpIoType.Header"/>. The
+    /// dump is laid out here, once the page protocols have said which pages it holds and the sizing pass how much secondary
+    /// data it keeps; nothing is laid out when neither a sink nor a DumpIo callback reads it.
     /// </summary>
     private void WriteHeader()
     {
@@ -32,7 +33,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
         }
 
         RenderKernel();
-        _writer = new KernelDumpWriter(BuildHeader(), LayoutOf(_request.DumpType), StoredFrames(), this, this);
+        _writer = new KernelDumpWriter(BuildHeader(), LayoutOf(_request.DumpType), StoredFrames(), this, this, (long)_regionSize);
         _writePhase = BugCheckPhase.DumpHeader;
         _writer.WriteHeader();
     }
@@ -45,14 +46,13 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
     }
 
     /// <summary>
-    /// The header again when there is secondary data (its final <c>RequiredDumpSpace</c>), then DumpIo
-    /// <see cref="DumpIoType.Complete"/> once, with no buffer; then every DumpIo record that was called is Finished.
+    /// DumpIo <see cref="DumpIoType.Complete"/> once, with no buffer, at the file's end; then every DumpIo record that was
+    /// called is Finished.
     /// </summary>
     private void CompleteDump()
     {
         _writePhase = BugCheckPhase.DumpComplete;
-        _writer?.Finish();
-        DumpIoWrite(DumpIoType.Complete, BugCheckPhase.DumpComplete, _writer?.Length ?? 0, ReadOnlyMemory<byte>.Empty);
+        DumpIoWrite(DumpIoType.Complete, BugCheckPhase.DumpComplete, _writer?.RequiredDumpSpace ?? 0, ReadOnlyMemory<byte>.Empty);
         _sink?.Complete();
         FinishReason(BugCheckCallbackReason.DumpIo);
     }

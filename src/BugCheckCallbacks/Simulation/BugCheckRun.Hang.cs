@@ -11,7 +11,7 @@ internal sealed partial class BugCheckRun
     private static readonly BugCheckPhase[] s_phaseOf =
     [
         BugCheckPhase.Entry, BugCheckPhase.TriageDumpData, BugCheckPhase.AddPages, BugCheckPhase.RemovePages, BugCheckPhase.DumpBody,
-        BugCheckPhase.SecondaryData, BugCheckPhase.SecondaryData, BugCheckPhase.SecondaryMultiPartData,
+        BugCheckPhase.SecondaryDataSizing, BugCheckPhase.SecondaryData, BugCheckPhase.SecondaryMultiPartData,
     ];
 
     private int _where; // Working, InRoutine or Abandoned: who may touch the run's state

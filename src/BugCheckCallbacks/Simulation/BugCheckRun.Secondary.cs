@@ -10,25 +10,75 @@ internal sealed partial class BugCheckRun
 
     private readonly List<SecondaryBlobInfo> _blobs = [];
     private readonly Dictionary<Guid, (BugCheckCallbackReason Reason, int Index)> _tagOwners = [];
+    private uint[] _reservations = []; // per SecondaryDumpData record: the data bytes its sizing answer reserved
+    private ulong _regionSize; // the region's size, fixed before the header: RequiredDumpSpace counts it
     private ulong _regionUsed = BlobFileHeaderSize;
 
     private SecondaryDumpData? _secondaryData;
     private SecondaryDumpDataEx? _multiPartData;
 
     /// <summary>
-    /// SecondaryDumpData: a sizing pass (OutBuffer empty) then a data pass (OutBuffer == InBuffer) over every callback.
-    /// Records stay Inserted between the passes and become Finished after the data pass (a modeling decision).
+    /// Before the header, as Windows does (KERNEL-DUMP.md §10): the SecondaryDumpData sizing pass (OutBuffer empty), which
+    /// reserves what each callback asks for within the budget; then, when a SecondaryMultiPartDumpData callback is
+    /// registered, MultiPartReservation, because that protocol has no sizing pass and its parts are only known as they
+    /// come. The region's size is final here, so the header is written once.
     /// </summary>
-    private void RunSecondaryData()
+    private void SizeSecondaryData()
     {
-        const BugCheckCallbackReason Reason = BugCheckCallbackReason.SecondaryDumpData;
-        if (_snapshot.GetSlots(Reason).IsEmpty)
+        var secondary = _snapshot.GetCallbacks(BugCheckCallbackReason.SecondaryDumpData).Length;
+        var multiPart = !_snapshot.GetCallbacks(BugCheckCallbackReason.SecondaryMultiPartDumpData).IsEmpty;
+        if (secondary == 0 && !multiPart)
         {
             return;
         }
 
-        _secondaryData = new SecondaryDumpData(_options.InBufferSize);
-        Walk(Reason, Protocol.SecondarySizing, finish: false);
+        _regionSize = BlobFileHeaderSize;
+        if (secondary > 0)
+        {
+            _secondaryData = new SecondaryDumpData(_options.InBufferSize);
+            _reservations = new uint[secondary];
+            Walk(BugCheckCallbackReason.SecondaryDumpData, Protocol.SecondarySizing, finish: false);
+        }
+
+        if (multiPart)
+        {
+            var left = _options.SecondaryDataBudget > _regionSize ? _options.SecondaryDataBudget - _regionSize : 0;
+            _regionSize += Math.Min(left, _options.MultiPartReservation) & ~7UL; // blobs stay 8-byte aligned
+        }
+        else if (_regionSize == BlobFileHeaderSize)
+        {
+            _regionSize = 0; // nothing was asked for: the dump has no region
+        }
+    }
+
+    /// <summary>
+    /// A sizing call: what it asks for is reserved, up to the MaximumAllowed it was offered (the kernel cannot reserve
+    /// more than the budget has left); the data pass then offers it exactly what was reserved.
+    /// </summary>
+    private void ConcludeSizingCall(CallSite site, CallResult result, BufferDumpState state)
+    {
+        var data = _secondaryData!;
+        Log(site, InvocationPass.Sizing, null, result, data.OutBufferLength, state);
+        if (result.Exception is null && site.Index < _reservations.Length) // a single sizing call reserves nothing: there is no dump
+        {
+            var reserved = Math.Min(data.OutBufferLength, data.MaximumAllowed);
+            _reservations[site.Index] = reserved;
+            _regionSize += reserved == 0 ? 0 : BlobHeaderSize + Align(reserved);
+        }
+    }
+
+    /// <summary>
+    /// The SecondaryDumpData data pass (OutBuffer == InBuffer), after the body: each callback's MaximumAllowed is what its
+    /// sizing answer reserved. Records stay Inserted between the passes and become Finished after this one (a modeling decision).
+    /// </summary>
+    private void RunSecondaryData()
+    {
+        const BugCheckCallbackReason Reason = BugCheckCallbackReason.SecondaryDumpData;
+        if (_secondaryData is null)
+        {
+            return;
+        }
+
         Walk(Reason, Protocol.SecondaryData, finish: false);
         FinishReason(Reason);
     }
@@ -56,6 +106,17 @@ internal sealed partial class BugCheckRun
         };
         Walk(Reason, Protocol.MultiPart, finish: false);
         FinishReason(Reason);
+    }
+
+    /// <summary>The region's last piece and the zeros of its unused reservation, in the phase of the last protocol that ran.</summary>
+    private void FinishRegion()
+    {
+        if (_writePhase == BugCheckPhase.DumpBody) // no blob was written
+        {
+            _writePhase = _multiPartData is null ? BugCheckPhase.SecondaryData : BugCheckPhase.SecondaryMultiPartData;
+        }
+
+        _writer?.FinishRegion();
     }
 
     private bool ConcludeMultiPartCall(BugCheckReasonCallbackRecord record, int position, int call, CallResult result, BufferDumpState state)
@@ -94,12 +155,14 @@ internal sealed partial class BugCheckRun
         }
     }
 
-    /// <summary>What the region has left for one more blob's data, less its header, rounded down to the 8-byte alignment.</summary>
-    private uint MaximumAllowed()
+    /// <summary>What a region of <paramref name="size"/> bytes, <paramref name="used"/> of them taken, has left for one more blob's data: less its header, rounded down to the 8-byte alignment.</summary>
+    private static uint Allowance(ulong size, ulong used)
     {
-        var remaining = _options.SecondaryDataBudget > _regionUsed ? _options.SecondaryDataBudget - _regionUsed : 0;
-        return remaining > BlobHeaderSize ? (uint)((remaining - BlobHeaderSize) & ~7UL) : 0;
+        var remaining = size > used ? size - used : 0;
+        return remaining > BlobHeaderSize ? (uint)Math.Min((remaining - BlobHeaderSize) & ~7UL, uint.MaxValue & ~7U) : 0;
     }
+
+    private static ulong Align(ulong length) => (length + 7) & ~7UL;
 
     /// <summary>Applies the data-pass rules; returns the data to write, or null when there is none or it was dropped.</summary>
     private ReadOnlyMemory<byte>? CheckBlob(CallSite site, SecondaryDumpData data)
@@ -112,7 +175,10 @@ internal sealed partial class BugCheckRun
 
         if (length > data.MaximumAllowed)
         {
-            Violate(site, ViolationKind.OutputExceedsMaximumAllowed, Invariant($"OutBufferLength 0x{length:X} exceeds MaximumAllowed 0x{data.MaximumAllowed:X}; the data was dropped."));
+            var what = site.Phase == BugCheckPhase.SecondaryData
+                ? ", the space its sizing-pass answer reserved"
+                : ", what is left of the space reserved for multi-part data (SimulationOptions.MultiPartReservation)";
+            Violate(site, ViolationKind.OutputExceedsMaximumAllowed, Invariant($"OutBufferLength 0x{length:X} exceeds MaximumAllowed 0x{data.MaximumAllowed:X}{what}; the data was dropped."));
             return null;
         }
 
@@ -142,7 +208,7 @@ internal sealed partial class BugCheckRun
         }
 
         _blobs.Add(new SecondaryBlobInfo(tag, (uint)data.Length, site.Component, site.Reason.Value, readable) { Record = site.Record });
-        _regionUsed += BlobHeaderSize + (((ulong)data.Length + 7) & ~7UL);
+        _regionUsed += BlobHeaderSize + Align((ulong)data.Length);
         _writePhase = site.Phase; // DumpIo sees the region in pieces of up to 1 MiB, in the phase whose blob fills one
         _writer?.WriteBlob(tag, data.Span);
     }

@@ -72,11 +72,12 @@ internal sealed partial class BugCheckRun
             RunPageProtocol(BugCheckCallbackReason.RemovePages, new RemovePagesData());
         }
 
+        SizeSecondaryData(); // before the header, as Windows: the header's RequiredDumpSpace is final when written
         WriteHeader();
         WriteBody();
         RunSecondaryData();
         RunMultiPartData();
-        _writer?.FlushRegion(); // the region's last piece, still in the phase of the blob that ended it
+        FinishRegion();
         CompleteDump();
         RunClassic();
 
@@ -116,7 +117,7 @@ internal sealed partial class BugCheckRun
     /// <summary>Before a call: the protocol prepares the data, the call is counted, and the probe starts — last, so it times only the routine.</summary>
     private ReasonCallbackData? BeforeCall(Protocol protocol, BugCheckReasonCallbackRecord record, int position, int call)
     {
-        var data = Prepare(protocol, call);
+        var data = Prepare(protocol, position, call);
         _calls[(int)record.Reason][position]++;
         EnterRoutine(Site(PhaseOf(protocol), record, position));
         _probe = BeginProbe(); // last: the probe's window holds the routine and nothing of the kernel's
@@ -143,7 +144,7 @@ internal sealed partial class BugCheckRun
         _ => _multiPartData,
     };
 
-    private ReasonCallbackData? Prepare(Protocol protocol, int call)
+    private ReasonCallbackData? Prepare(Protocol protocol, int position, int call)
     {
         if (_singleCall)
         {
@@ -172,10 +173,10 @@ internal sealed partial class BugCheckRun
                 _dumpIo.Prepare(_io.Type, _options.SequentialDumpIo ? DumpIoData.SequentialOffset : _io.Offset, _io.Buffer);
                 return _dumpIo;
             case Protocol.SecondarySizing:
-                _secondaryData!.PrepareSizeQuery(MaximumAllowed());
+                _secondaryData!.PrepareSizeQuery(Allowance(_options.SecondaryDataBudget, _regionSize));
                 return _secondaryData;
             case Protocol.SecondaryData:
-                _secondaryData!.PrepareDataCall(MaximumAllowed());
+                _secondaryData!.PrepareDataCall(_reservations[position]);
                 return _secondaryData;
             default:
                 if (call == 1)
@@ -184,7 +185,7 @@ internal sealed partial class BugCheckRun
                 }
 
                 _multiPartData!.Flags = SecondaryDataFlags.None;
-                _multiPartData.PrepareDataCall(MaximumAllowed());
+                _multiPartData.PrepareDataCall(Allowance(_regionSize, _regionUsed));
                 return _multiPartData;
         }
     }
@@ -210,7 +211,7 @@ internal sealed partial class BugCheckRun
                 Log(Site(_io.Phase, record, position), InvocationPass.None, _io.Type, result, _io.Buffer.Length, state);
                 return false;
             case Protocol.SecondarySizing:
-                Log(Site(BugCheckPhase.SecondaryData, record, position), InvocationPass.Sizing, null, result, _secondaryData!.OutBufferLength, state);
+                ConcludeSizingCall(Site(BugCheckPhase.SecondaryDataSizing, record, position), result, state);
                 return false;
             case Protocol.SecondaryData:
                 LogAndWriteBlob(Site(BugCheckPhase.SecondaryData, record, position), InvocationPass.Data, result, _secondaryData!, state);

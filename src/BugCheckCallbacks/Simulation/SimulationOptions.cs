@@ -17,9 +17,22 @@ public sealed record SimulationOptions
     /// <value><see cref="CallbackOrder.NewestFirst"/>, as Windows does.</value>
     public CallbackOrder Order { get; init; } = CallbackOrder.NewestFirst;
 
-    /// <summary>Gets the total space of the secondary-data region; each call's <c>MaximumAllowed</c> is what remains of it, less a blob header.</summary>
+    /// <summary>
+    /// Gets the most space the secondary-data region may take. The region is sized before the header is written, as
+    /// Windows does: each SecondaryDumpData sizing answer is reserved from this budget (its <c>MaximumAllowed</c> is what
+    /// remains, less a blob header), then <see cref="MultiPartReservation"/>.
+    /// </summary>
     /// <value>4 MiB (0x400000).</value>
     public uint SecondaryDataBudget { get; init; } = 0x400000;
+
+    /// <summary>
+    /// Gets the bytes set aside, before the header is written, for <c>KbCallbackSecondaryMultiPartDumpData</c> callbacks
+    /// when any is registered: that protocol has no sizing pass, so the kernel must reserve space for parts it cannot know
+    /// yet. Their <c>MaximumAllowed</c> is what is left of the region; the unused rest is zero-filled. At most what
+    /// <see cref="SecondaryDataBudget"/> has left after the sizing pass is reserved.
+    /// </summary>
+    /// <value>1 MiB (0x100000).</value>
+    public uint MultiPartReservation { get; init; } = 0x100000;
 
     /// <summary>Gets the size of the system buffer passed as <c>InBuffer</c>.</summary>
     /// <value>4096.</value>

@@ -25,7 +25,7 @@ public static class VerifierRules
         ViolationKind.CallbackThrew => "The callback raised an exception; the kernel contained it and marked the record Incomplete.",
         ViolationKind.TimeBudgetExceeded => "One call took longer than the per-call time budget; a real bug check would stall.",
         ViolationKind.AllocatedMemory => "The callback allocated managed memory; at HIGH_LEVEL a callback must not allocate.",
-        ViolationKind.OutputExceedsMaximumAllowed => "OutBufferLength exceeded MaximumAllowed; the kernel dropped the data.",
+        ViolationKind.OutputExceedsMaximumAllowed => "OutBufferLength exceeded MaximumAllowed (in the data pass: what the call's sizing answer reserved); the kernel dropped the data.",
         ViolationKind.OutputLengthExceedsBuffer => "OutBufferLength exceeded the memory OutBuffer points at; the kernel dropped the data.",
         ViolationKind.MissingGuid => "The callback returned data without setting Guid; untagged data was dropped.",
         ViolationKind.DuplicateGuid => "The Guid is already used by another callback's blob; only the first blob with a tag can be read back.",

@@ -78,7 +78,7 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
     public void Every_scenario_number_field_takes_a_JSON_number_or_a_WinDbg_string()
     {
         var scenario = _files.Scenario("""
-            { "secondaryDataBudget": "0n4194304", "callTimeBudgetMs": 250, "bugCheck": { "code": "9f", "parameters": [1, "0x2"] },
+            { "secondaryDataBudget": "0n4194304", "multiPartReservation": "0n144", "callTimeBudgetMs": 250, "bugCheck": { "code": "9f", "parameters": [1, "0x2"] },
               "memory": [ { "address": "ffff8000`10000000", "size": 4096 } ],
               "callbacks": [
                 { "reason": "addpages", "component": "a.sys", "ranges": [ { "space": "physical", "address": "100000", "pages": "0n2" } ] },
@@ -89,6 +89,18 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
         var result = CliRunner.Run("simulate", "--scenario", scenario, "--out", _files.Temp(".dmp"), "--json");
         result.Exit.Should().Be(0, result.Error);
         result.Out.Should().Contain("\"bugCheckCode\": 159").And.Contain("\"bugCheckParameter2\": \"0x2\"");
+    }
+
+    [Fact]
+    public void The_multi_part_reservation_of_a_scenario_bounds_what_multi_part_callbacks_may_write()
+    {
+        var scenario = _files.Scenario("""
+            { "multiPartReservation": "0x30",
+              "callbacks": [ { "reason": "SecondaryMultiPartDumpData", "component": "m.sys", "guid": "11111111-1111-1111-1111-111111111111", "size": "0x10", "parts": 3 } ] }
+            """);
+        var result = CliRunner.Run("simulate", "--scenario", scenario, "--out", _files.Temp(".dmp"), "--json");
+        result.Exit.Should().Be(1, "the parts past the reservation are dropped, and nobody expected that");
+        result.Out.Should().Contain("OutputExceedsMaximumAllowed").And.Contain("MultiPartReservation");
     }
 
     [Theory]

@@ -210,7 +210,7 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
         Plain(extract.Out).Should().MatchRegex(@"Extracting[^\n]* 5\.9 KiB").And.NotMatchRegex(@"[0-9.]+ ?[GTPE]i?B").And.NotContain("2147483647");
         var simulate = CliRunner.Run(true, 120, "simulate", "--out", _files.Temp(".dmp"));
         simulate.Exit.Should().Be(0, simulate.Error);
-        Plain(simulate.Out).Should().MatchRegex(@"Writing dump[^\n]* 4\.3 MiB").And.NotMatchRegex(@"[0-9.]+ ?[GTPE]i?B").And.NotContain("2147483647");
+        Plain(simulate.Out).Should().MatchRegex(@"Writing dump[^\n]* 5\.3 MiB").And.NotMatchRegex(@"[0-9.]+ ?[GTPE]i?B").And.NotContain("2147483647");
 
         static string Plain(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\x1b\[[0-9;?]*[A-Za-z]", string.Empty);
     }

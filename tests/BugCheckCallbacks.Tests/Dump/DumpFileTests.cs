@@ -32,7 +32,7 @@ public sealed class DumpFileTests
     internal static (byte[] File, BugCheckOutcome Outcome) Write(DumpType dumpType, SimulatedMemoryMap? map = null)
     {
         // Allocation detection off: a complete dump puts 64 MiB into the in-memory sink, past the 16 MiB no-GC budget.
-        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = dumpType, MemoryMap = map ?? SimulatedMemoryMap.Default, DetectAllocations = false });
+        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = dumpType, MemoryMap = map ?? SimulatedMemoryMap.Default, DetectAllocations = false, MultiPartReservation = 0x80 });
         kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "storport.sys", Callbacks.SecondaryWriter(s_tag, s_log));
         var parts = new[] { "part one"u8.ToArray(), "part two!"u8.ToArray() };
         kernel.Register(BugCheckCallbackReason.SecondaryMultiPartDumpData, "ndis.sys", (_, _, data) =>
@@ -286,6 +286,7 @@ public sealed class DumpFileTests
             DumpType = DumpType.BitmapKernel,
             RepeatCallBudget = N,
             SecondaryDataBudget = 8 << 20,
+            MultiPartReservation = 8 << 20, // 100,000 parts of 0x28 bytes: 3.8 MiB
             DetectAllocations = false,
             MemoryMap = new SimulatedMemoryMap([new MemoryRegion(AddressSpace.Physical, new AddressRange(0, 1UL << 30))]),
         });

@@ -29,7 +29,7 @@ public sealed class BugCheckPhaseTests
         var phases = outcome.Invocations.Select(i => i.Phase).Distinct().ToArray();
         phases.Should().Equal(
             BugCheckPhase.Entry, BugCheckPhase.TriageDumpData, BugCheckPhase.AddPages, BugCheckPhase.RemovePages,
-            BugCheckPhase.DumpHeader, BugCheckPhase.DumpBody, BugCheckPhase.SecondaryData, BugCheckPhase.SecondaryMultiPartData,
+            BugCheckPhase.SecondaryDataSizing, BugCheckPhase.DumpHeader, BugCheckPhase.DumpBody, BugCheckPhase.SecondaryData, BugCheckPhase.SecondaryMultiPartData,
             BugCheckPhase.DumpComplete, BugCheckPhase.Classic);
         outcome.Invocations.Select(i => i.Sequence).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
         outcome.Violations.Should().BeEmpty();

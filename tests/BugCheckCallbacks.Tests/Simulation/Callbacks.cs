@@ -27,6 +27,22 @@ internal static class Callbacks
         d.SetOutput(resident);
     };
 
+    /// <summary>A well-behaved multi-part callback: <paramref name="parts"/> parts of <paramref name="size"/> bytes, each starting with its number.</summary>
+    public static BugCheckReasonCallback MultiPartWriter(Guid tag, int parts, int size)
+    {
+        var resident = new byte[size];
+        return (_, _, data) =>
+        {
+            var d = (SecondaryDumpDataEx)data!;
+            var part = (int)d.Context;
+            resident[0] = (byte)part;
+            d.Guid = tag;
+            d.SetOutput(resident);
+            d.Context = part + 1;
+            d.Flags = part + 1 < parts ? SecondaryDataFlags.AdditionalData : SecondaryDataFlags.None;
+        };
+    }
+
     /// <summary>A well-behaved AddPages/RemovePages callback that names the given ranges one call each.</summary>
     public static BugCheckReasonCallback PageRanges(PageRangeFlags space, params (ulong Address, ulong Count)[] ranges) => (_, _, data) =>
     {

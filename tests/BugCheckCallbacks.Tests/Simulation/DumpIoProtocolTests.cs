@@ -7,6 +7,7 @@ namespace BugCheckCallbacks.Tests.Simulation;
 public sealed class DumpIoProtocolTests
 {
     private static readonly Guid s_tag = Guid.Parse("d0d0d0d0-0000-0000-0000-000000000000");
+    private static readonly Guid s_tag2 = Guid.Parse("d0d0d0d0-0000-0000-0000-000000000002");
 
     private static (DumpIoType Type, long Offset, uint Length, int BufferLength)[] Writes(SimulationOptions options, bool withBlob, out BugCheckOutcome outcome)
     {
@@ -28,23 +29,59 @@ public sealed class DumpIoProtocolTests
     }
 
     [Fact]
-    public void Writes_come_as_header_body_secondary_data_the_final_header_then_one_complete()
+    public void Writes_come_as_one_final_header_the_body_the_secondary_data_then_one_complete()
     {
         var writes = Writes(new SimulationOptions(), withBlob: true, out var outcome);
         var types = writes.Select(w => w.Type).ToArray();
         types[0].Should().Be(DumpIoType.Header);
-        types[^3..].Should().Equal(DumpIoType.SecondaryData, DumpIoType.Header, DumpIoType.Complete);
-        types[1..^3].Should().OnlyContain(t => t == DumpIoType.Body).And.HaveCount(6, "the bitmap page, then 1,031 pages in pieces of 1 MiB");
+        types[^2..].Should().Equal(DumpIoType.SecondaryData, DumpIoType.Complete);
+        types.Count(t => t == DumpIoType.Header).Should().Be(1, "Windows sizes the secondary data first, so the header is written once");
+        types[1..^2].Should().OnlyContain(t => t == DumpIoType.Body).And.HaveCount(6, "the bitmap page, then 1,031 pages in pieces of 1 MiB");
         writes[0].Should().Be((DumpIoType.Header, 0L, 0x2000u, 0x2000));
-        var body = writes[1..^3];
-        body[0].Offset.Should().Be(0x2000, "the body follows the header");
-        body.Zip(body.Skip(1)).Should().OnlyContain(p => p.First.Offset + p.First.Length == p.Second.Offset);
-        var bodyEnd = body[^1].Offset + body[^1].Length;
-        writes[^3].Should().Be((DumpIoType.SecondaryData, bodyEnd, 0x40u, 0x40), "the region header, the blob header and 12 bytes padded to 16");
-        writes[^2].Should().Be((DumpIoType.Header, 0L, 0x2000u, 0x2000), "the header again, with the final RequiredDumpSpace");
+        writes.Zip(writes.Skip(1)).Should().OnlyContain(p => p.First.Offset + p.First.Length == p.Second.Offset, "offsets never go back and leave no gap");
+        var bodyEnd = writes[^3].Offset + writes[^3].Length;
+        writes[^2].Should().Be((DumpIoType.SecondaryData, bodyEnd, 0x40u, 0x40), "the region header, the blob header and 12 bytes padded to 16");
         writes[^1].Should().Be((DumpIoType.Complete, bodyEnd + 0x40, 0u, 0));
         outcome.Violations.Should().BeEmpty();
         outcome.Invocations.Where(i => i.Reason == BugCheckCallbackReason.DumpIo).Select(i => i.IoType).Should().Equal(writes.Select(w => (DumpIoType?)w.Type));
+        outcome.Invocations.Select(i => i.Phase).Should().ContainInOrder(BugCheckPhase.SecondaryDataSizing, BugCheckPhase.DumpHeader, BugCheckPhase.DumpBody, BugCheckPhase.SecondaryData);
+    }
+
+    [Theory]
+    [InlineData(DumpType.Full)]
+    [InlineData(DumpType.Summary)]
+    [InlineData(DumpType.Header)]
+    [InlineData(DumpType.Triage)]
+    [InlineData(DumpType.BitmapFull)]
+    [InlineData(DumpType.BitmapKernel)]
+    [InlineData(DumpType.Automatic)]
+    public void A_sequential_DumpIo_mirror_that_appends_every_write_is_the_file_byte_for_byte(DumpType dumpType)
+    {
+        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = dumpType, SequentialDumpIo = true, DetectAllocations = false });
+        var mirror = new byte[80 << 20]; // the driver's resident mirror, allocated before the crash
+        var appended = 0;
+        var headers = 0;
+        kernel.Register(BugCheckCallbackReason.DumpIo, "mirror.sys", (_, _, data) =>
+        {
+            var d = (DumpIoData)data!;
+            d.Offset.Should().Be(DumpIoData.SequentialOffset);
+            headers += d.Type == DumpIoType.Header ? 1 : 0;
+            d.Buffer.Span.CopyTo(mirror.AsSpan(appended));
+            appended += d.Buffer.Length;
+        });
+        kernel.Register(BugCheckCallbackReason.AddPages, "add.sys", Callbacks.PageRanges(PageRangeFlags.PhysicalAddress, (0x10000, 3)));
+        kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "sec.sys", Callbacks.SecondaryWriter(s_tag, new byte[4097]));
+        kernel.Register(BugCheckCallbackReason.SecondaryMultiPartDumpData, "multi.sys", Callbacks.MultiPartWriter(s_tag2, 3, 100));
+        var sink = new InMemoryDumpSink();
+
+        kernel.KeBugCheckEx(0x1, sink: sink).Violations.Should().BeEmpty();
+
+        headers.Should().Be(1);
+        appended.Should().Be((int)sink.Length);
+        mirror.AsSpan(0, appended).SequenceEqual(sink.ToArray()).Should().BeTrue();
+        using var dump = sink.Open();
+        dump.Header.RequiredDumpSpace.Should().Be(sink.Length, "the header written first already counts the secondary data");
+        dump.EnumerateTags().Select(t => t.Size).Should().Equal(4097u, 100u, 100u, 100u);
     }
 
     [Fact]

@@ -128,7 +128,7 @@ public sealed class EndToEndTests
         var text = kernel.KeBugCheckEx(0xD1, 0xFFFFD00012345678, 2, 0, 0xFFFFF80012345678).ToText();
         text.Should().StartWith("*** STOP 0x000000D1 (0xFFFFD00012345678, 0x2, 0x0, 0xFFFFF80012345678)");
         text.Should().Contain($"{{{s_storageTag}}} - 0x1770 bytes (storport.sys)");
-        text.Should().Contain("BCV0001 CallbackThrew [SecondaryData] faulty.sys");
+        text.Should().Contain("BCV0001 CallbackThrew [SecondaryDataSizing] faulty.sys");
         text.Should().Contain("Physical 0x0000000000102000 2 pages");
     }
 

@@ -36,7 +36,11 @@ public sealed class SecondaryDataProtocolTests
         {
             var d = (SecondaryDumpData)data!;
             observations[calls++] = (d.IsSizeQuery, d.OutBuffer.Length, d.OutBuffer.Equals((ReadOnlyMemory<byte>)d.InBuffer), d.InBufferLength, rec.State);
-            if (!d.IsSizeQuery)
+            if (d.IsSizeQuery)
+            {
+                d.OutBufferLength = 5;
+            }
+            else
             {
                 "short"u8.CopyTo(d.InBuffer.Span);
                 d.Guid = s_a;
@@ -75,26 +79,34 @@ public sealed class SecondaryDataProtocolTests
     }
 
     [Fact]
-    public void MaximumAllowed_is_what_the_budget_has_left_after_each_blob()
+    public void The_sizing_pass_reserves_each_answer_from_the_budget_and_the_data_pass_offers_what_was_reserved()
     {
-        var kernel = new SimulatedKernel(new SimulationOptions { SecondaryDataBudget = 0x1000 });
-        var seen = new uint[4];
-        var calls = 0;
-        BugCheckReasonCallback writer = (_, _, data) =>
+        var kernel = new SimulatedKernel(new SimulationOptions { SecondaryDataBudget = 0x1000, Order = CallbackOrder.OldestFirst });
+        var seen = new List<(string Component, bool Sizing, uint MaximumAllowed)>();
+        BugCheckReasonCallback Writer(string component, uint asks, uint writes) => (_, _, data) =>
         {
             var d = (SecondaryDumpData)data!;
-            seen[calls++] = d.MaximumAllowed;
-            if (!d.IsSizeQuery)
-            {
-                d.Guid = Guid.NewGuid();
-                d.OutBufferLength = 0x101;
-            }
+            seen.Add((component, d.IsSizeQuery, d.MaximumAllowed));
+            d.Guid = Guid.NewGuid();
+            d.OutBufferLength = d.IsSizeQuery ? asks : writes;
         };
-        kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "a.sys", writer);
-        kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "b.sys", writer);
-        kernel.KeBugCheckEx(0x1, sink: new InMemoryDumpSink());
-        // 0x1000 - 0x10 (file header) - 0x20 (blob header) = 0xFD0; after one 0x101-byte blob (stored as 0x20 + 0x108).
-        seen.Should().Equal(0xFD0u, 0xFD0u, 0xFD0u, 0xFD0u - 0x128u);
+        kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "a.sys", Writer("a.sys", 0x101, 0x101));
+        kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "b.sys", Writer("b.sys", 0x2000, 0xE00)); // asks for more than is left
+        kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "c.sys", Writer("c.sys", 0x10, 0x10)); // nothing is left for it
+        var sink = new InMemoryDumpSink();
+
+        var outcome = kernel.KeBugCheckEx(0x1, sink: sink);
+
+        // 0x1000 - 0x10 (file header) - 0x20 (blob header) = 0xFD0; a's 0x101 bytes take 0x20 + 0x108; b gets what is left.
+        const uint ForB = 0xFD0 - 0x128;
+        seen.Should().Equal(
+            ("a.sys", true, 0xFD0u), ("b.sys", true, ForB), ("c.sys", true, 0u),
+            ("a.sys", false, 0x101u), ("b.sys", false, ForB), ("c.sys", false, 0u));
+        outcome.Blobs.Select(b => (b.Component, b.Size)).Should().Equal(("a.sys", 0x101u), ("b.sys", 0xE00u));
+        outcome.Of(ViolationKind.OutputExceedsMaximumAllowed).Should().ContainSingle().Which.Component.Should().Be("c.sys");
+        using var dump = sink.Open();
+        (dump.Header.RequiredDumpSpace - dump.SecondaryDataOffset).Should().Be(0x1000, "the region is what the sizing pass reserved: the whole budget");
+        dump.Header.RequiredDumpSpace.Should().Be(sink.Length);
     }
 
     [Fact]

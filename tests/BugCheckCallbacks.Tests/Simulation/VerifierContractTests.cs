@@ -216,7 +216,7 @@ public sealed class SecondaryDumpDataVerifierTests : VerifierContractTests
 
     protected override BugCheckCallbackReason Reason => BugCheckCallbackReason.SecondaryDumpData;
 
-    protected override BugCheckPhase FirstPhase => BugCheckPhase.SecondaryData;
+    protected override BugCheckPhase FirstPhase => BugCheckPhase.SecondaryDataSizing; // the sizing pass, before the header
 
     protected override void Behave(ReasonCallbackData? data)
     {
