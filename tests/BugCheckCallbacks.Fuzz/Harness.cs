@@ -43,6 +43,20 @@ internal static class Harness
             dump.ReadVirtual(address, page);
         }
 
+        if (dump.Triage is { } triage)
+        {
+            // A small memory dump: its driver list and every block it lists, read back through virtual addresses.
+            _ = triage.Drivers.Count;
+            foreach (var block in triage.DataBlocks.Take(Limit))
+            {
+                dump.ReadVirtual(block.Address, page);
+                dump.ReadVirtual(block.Address + block.Size - 1, page);
+            }
+
+            dump.ReadVirtual(triage.DataPageAddress, page);
+            dump.ReadVirtual(dump.Header.KdDebuggerDataBlock, page);
+        }
+
         ReadTags(dump.EnumerateTags(), (tag, buffer) => dump.TryReadTagged(tag, 0, buffer, out _, out _), dump.OpenTag);
         WalkKernel(dump);
     }

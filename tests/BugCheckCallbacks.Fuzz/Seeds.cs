@@ -21,7 +21,8 @@ internal static class Seeds
             seeds.Add((dumpType.ToString(), Write(dumpType)));
         }
 
-        seeds.Add(("RDMP (.dump /k, by hand)", Rdmp()));
+        seeds.Add(("RDMP (.dump /k, by hand)", Rdmp(8)));
+        seeds.Add(("RDMP (.dump /f, by hand)", Rdmp(10)));
         var automatic = seeds[2].Item2;
         using (var dump = DumpFile.Open(new MemoryStream(automatic)))
         {
@@ -75,10 +76,11 @@ internal static class Seeds
     }
 
     /// <summary>
-    /// A dump the debugger's <c>.dump /k</c> would write (DumpType 8), built by hand from the layout (the writer writes none):
+    /// A dump the debugger's <c>.dump /k</c> (DumpType 8) or <c>.dump /f</c> (10, which also counts its ranges and pages) would
+    /// write, built by hand from the layout (the writer writes none):
     /// two PFN ranges (0x10–0x11, 0x20–0x22), page tables mapping <see cref="KernelBase"/> to PFN 0x22, one blob after the pages.
     /// </summary>
-    private static byte[] Rdmp()
+    private static byte[] Rdmp(uint dumpType)
     {
         const int MetadataSize = 0x10 + (3 * 16);
         const int FirstPage = 0x2020 + MetadataSize;
@@ -88,12 +90,18 @@ internal static class Seeds
         BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(0x88), 1);
         BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(0x90), 0x40);
         BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(0xA0), 0x40);
-        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(0xF98), 8);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(0xF98), dumpType);
         BinaryPrimitives.WriteInt64LittleEndian(file.AsSpan(0xFA0), file.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(0x2000), 0x40);
         "RDMPDUMP"u8.CopyTo(file.AsSpan(0x2004));
         BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(0x2010), MetadataSize);
         BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(0x2018), FirstPage);
+        if (dumpType == 10)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(0x2020), 2); // NumberOfRanges
+            BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(0x2028), 5); // TotalNumberOfPages
+        }
+
         (ulong Pfn, ulong Count)[] ranges = [(0x10, 2), (0x20, 3)];
         var at = FirstPage;
         for (var i = 0; i < ranges.Length; i++)

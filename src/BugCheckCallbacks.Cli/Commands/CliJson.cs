@@ -56,7 +56,15 @@ internal sealed record JsonShowFile(
     List<JsonTag>? Tags,
     JsonElement? Outcome,
     JsonError? Error,
-    CrashAnalysis? Analysis = null);
+    CrashAnalysis? Analysis = null,
+    JsonTriage? Triage = null);
+
+/// <summary>A small memory dump's PAGEDUMP_TRIAGE, driver list and data blocks.</summary>
+internal sealed record JsonTriage(string Fields, string SizeOfDump, string ValidOffset, string ContextOffset, string ExceptionOffset, string DebuggerDataOffset, string DataPageAddress, List<JsonTriageDriver> Drivers, List<JsonTriageBlock> DataBlocks);
+
+internal sealed record JsonTriageDriver(string Name, string DllBase, string SizeOfImage);
+
+internal sealed record JsonTriageBlock(string Address, string Size, string Offset);
 
 internal sealed record JsonShowDocument(int SchemaVersion, string Command, List<JsonShowFile> Files);
 

@@ -72,6 +72,10 @@ internal static class ShowCommand
             .Add("RequiredDumpSpace", $"0x{h.RequiredDumpSpace:X}")
             .Add("File length", $"0x{dump.Length:X}");
         header.Render(console);
+        if (dump.Triage is { } triage)
+        {
+            RenderTriage(console, triage);
+        }
 
         var runs = new CliTable("Physical memory runs", "BasePage", "PageCount");
         foreach (var run in h.PhysicalMemoryRuns)
@@ -141,6 +145,41 @@ internal static class ShowCommand
         return new JsonShowFile(
             path, header, h.PhysicalMemoryRuns.Select(Run).ToList(), CliJson.Hex(dump.StoredPageCount), dump.EnumerateStoredRuns().Select(Run).ToList(),
             CliJson.Hex(dump.BodyEnd), dump.HasSecondaryData ? CliJson.Hex(dump.SecondaryDataOffset) : null, source.Tags.Select(CliJson.Tag).ToList(),
-            source.Report is { } outcome ? JsonDocument.Parse(outcome.ToJson()).RootElement.Clone() : null, null, CrashAnalysis.Of(dump));
+            source.Report is { } outcome ? JsonDocument.Parse(outcome.ToJson()).RootElement.Clone() : null, null, CrashAnalysis.Of(dump),
+            dump.Triage is { } t ? new JsonTriage(
+                t.Fields.ToString(), CliJson.Hex(t.SizeOfDump), CliJson.Hex(t.ValidOffset), CliJson.Hex(t.ContextOffset), CliJson.Hex(t.ExceptionOffset),
+                CliJson.Hex(t.DebuggerDataOffset), CliJson.Hex(t.DataPageAddress),
+                [.. t.Drivers.Select(d => new JsonTriageDriver(d.Name, CliJson.Hex(d.DllBase), CliJson.Hex(d.SizeOfImage)))],
+                [.. t.DataBlocks.Select(b => new JsonTriageBlock(CliJson.Hex(b.Address), CliJson.Hex(b.Size), CliJson.Hex(b.Offset)))]) : null);
+    }
+
+    /// <summary>A small memory dump's PAGEDUMP_TRIAGE: what it holds and where, its data blocks and its drivers.</summary>
+    private static void RenderTriage(IAnsiConsole console, TriageDumpInfo t)
+    {
+        var c = CultureInfo.InvariantCulture;
+        new CliTable("PAGEDUMP_TRIAGE (small memory dump)", "Field", "Value")
+            .Add("MiniDumpFields", t.Fields.ToString())
+            .Add("SizeOfDump", $"0x{t.SizeOfDump:X}")
+            .Add("ValidOffset", $"0x{t.ValidOffset:X}")
+            .Add("ContextOffset", $"0x{t.ContextOffset:X}")
+            .Add("ExceptionOffset", $"0x{t.ExceptionOffset:X}")
+            .Add("DebuggerData", $"0x{t.DebuggerDataSize:X} bytes at 0x{t.DebuggerDataOffset:X}")
+            .Add("DriverList", string.Create(c, $"{t.DriverCount} at 0x{t.DriverListOffset:X}, string pool 0x{t.StringPoolSize:X} bytes at 0x{t.StringPoolOffset:X}"))
+            .Add("DataPage", t.DataPage is { } page ? $"0x{page.Address:X} (0x{page.Size:X} bytes at 0x{page.Offset:X})" : "none")
+            .Add("DataBlocks", string.Create(c, $"{t.DataBlocksCount} at 0x{t.DataBlocksOffset:X}"))
+            .Render(console);
+        var blocks = new CliTable("Data blocks", "Address", "Size", "File offset");
+        foreach (var block in t.DataBlocks.Take(MaxRunsShown))
+        {
+            blocks.Add($"0x{block.Address:X}", $"0x{block.Size:X}", $"0x{block.Offset:X}");
+        }
+
+        blocks.Render(console);
+        if (t.DataBlocks.Count > MaxRunsShown)
+        {
+            console.WriteLine(string.Create(c, $"... and {t.DataBlocks.Count - MaxRunsShown} more data block(s)."));
+        }
+
+        console.WriteLine(string.Create(c, $"{t.Drivers.Count} driver(s) in the driver list ('bugcheck modules' lists them)."));
     }
 }

@@ -20,4 +20,10 @@ public enum DumpBodyLayout
     /// RDMP header at 0x2000, the ranges, then their pages in range order.
     /// </summary>
     Ranges = 4,
+
+    /// <summary>
+    /// A small memory dump (<c>DumpType</c> 4, what <c>C:\Windows\Minidump</c> holds): <c>PAGEDUMP_TRIAGE</c> at 0x2000 and
+    /// blocks of virtual memory, no physical pages and no page tables (see <see cref="DumpFile.Triage"/>).
+    /// </summary>
+    Triage = 5,
 }

@@ -38,6 +38,7 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
     private readonly long[] _rank = []; // bitmap dumps: set bits before each block of 64 words
     private readonly long _firstPageOffset;
     private readonly RdmpBody? _rdmp; // debugger-written dumps (types 8, 9, 10): the PFN ranges
+    private readonly TriageBody? _triage; // small memory dumps (type 4): the triage data and its blocks
     private Dictionary<ulong, ulong>? _translations; // virtual page → physical page, or NotMapped
     private Dictionary<ulong, ulong[]>? _tables; // page-table frame → its 512 entries
     private (long Offset, bool Searched) _region = (-1, false);
@@ -69,6 +70,12 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
                 throw new InvalidDumpException(DumpHeader64.NumberOfPages, $"NumberOfPages 0x{Header.NumberOfPages:X} needs 0x{bodyBytes:X} bytes of pages after the header; the file has 0x{_file.Length - DumpHeader64.Size:X}.");
             }
         }
+        else if (Header.DumpType == TriageDumpFormat.DumpType)
+        {
+            Layout = DumpBodyLayout.Triage;
+            _triage = TriageBody.Read(_file, Header);
+            (_firstPageOffset, StoredPageCount) = (_triage.End, 0); // no physical pages: the region follows the triage data
+        }
         else if (Header.DumpType is >= DumpHeader64.DumpTypeKernelRdmp and <= DumpHeader64.DumpTypeCompleteRdmp)
         {
             Layout = DumpBodyLayout.Ranges;
@@ -93,10 +100,16 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
     /// <summary>Gets how the body stores physical pages.</summary>
     public DumpBodyLayout Layout { get; }
 
-    /// <summary>Gets the number of physical pages the body stores.</summary>
+    /// <summary>
+    /// Gets what a small memory dump (<see cref="DumpBodyLayout.Triage"/>) holds: its <c>PAGEDUMP_TRIAGE</c> fields, driver
+    /// list and blocks of virtual memory; <see langword="null"/> for every other dump type.
+    /// </summary>
+    public TriageDumpInfo? Triage => _triage?.Info;
+
+    /// <summary>Gets the number of physical pages the body stores (0 for a small memory dump, which stores none).</summary>
     public ulong StoredPageCount { get; }
 
-    /// <summary>Gets the file offset just past the last stored page, where the secondary-data region starts.</summary>
+    /// <summary>Gets the file offset just past the last stored page (a small memory dump: its triage data), where the secondary-data region starts.</summary>
     public long BodyEnd { get; }
 
     /// <summary>Gets the file's length in bytes.</summary>
@@ -165,6 +178,7 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
         {
             DumpBodyLayout.RunBased => Header.PhysicalMemoryRuns.Where(r => r.PageCount > 0),
             DumpBodyLayout.Ranges => _rdmp!.Runs,
+            DumpBodyLayout.Triage => [],
             _ => BitmapRuns(),
         };
 
@@ -269,7 +283,10 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
         return true;
     }
 
-    /// <summary>Reads virtual memory through the page tables, stopping at the first page that is not mapped or not stored.</summary>
+    /// <summary>
+    /// Reads virtual memory through the page tables, stopping at the first page that is not mapped or not stored; in a small
+    /// memory dump, which has no page tables, from its data blocks, data page and debugger-data copy.
+    /// </summary>
     /// <param name="address">The virtual address.</param>
     /// <param name="destination">Receives the bytes.</param>
     /// <returns>The number of bytes read: less than the destination's length when a page cannot be read.</returns>
@@ -277,6 +294,12 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
     public int ReadVirtual(ulong address, Span<byte> destination)
     {
+        if (_triage is not null)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _triage.ReadVirtual(_file, address, destination);
+        }
+
         var done = 0;
         while (done < destination.Length && TryTranslate(address, out var physical))
         {
@@ -385,10 +408,10 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
         }
 
         var dumpType = U32(header, DumpHeader64.DumpType);
-        if (dumpType is not (DumpHeader64.DumpTypeFull or DumpHeader64.DumpTypeBitmap or DumpHeader64.DumpTypeLiveKernelBitmap) &&
+        if (dumpType is not (DumpHeader64.DumpTypeFull or TriageDumpFormat.DumpType or DumpHeader64.DumpTypeBitmap or DumpHeader64.DumpTypeLiveKernelBitmap) &&
             dumpType is not (>= DumpHeader64.DumpTypeKernelRdmp and <= DumpHeader64.DumpTypeCompleteRdmp))
         {
-            throw new InvalidDumpException(DumpHeader64.DumpType, $"DumpType {dumpType} ({DumpTypeName(dumpType)}) is not read: only 1 (full), 5 (bitmap), 6 (live kernel bitmap) and 8, 9, 10 (the debugger's .dump /k, /ka, /f) have a public layout.");
+            throw new InvalidDumpException(DumpHeader64.DumpType, $"DumpType {dumpType} ({DumpTypeName(dumpType)}) is not read: only 1 (full), 4 (small memory dump), 5 (bitmap), 6 (live kernel bitmap) and 8, 9, 10 (the debugger's .dump /k, /ka, /f) have a public layout.");
         }
 
         var runCount = U32(header, DumpHeader64.PhysicalMemoryBlock);
@@ -543,6 +566,11 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
     /// <summary>The file offset of stored page <paramref name="frame"/>, or −1 when the body does not store it.</summary>
     private long PageOffset(ulong frame)
     {
+        if (Layout == DumpBodyLayout.Triage)
+        {
+            return -1;
+        }
+
         if (_rdmp is not null)
         {
             return _rdmp.PageOffset(frame);
@@ -697,7 +725,7 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
         1 => "full, run-based",
         2 => "summary",
         3 => "header only",
-        4 => "triage",
+        4 => "small memory dump (triage)",
         5 => "bitmap",
         6 => "live kernel bitmap",
         7 => "automatic",

@@ -21,6 +21,8 @@ internal sealed class KernelDumpWriter
     private readonly IDumpWriteTarget _target;
     private readonly uint _buildNumber;
     private readonly long _regionSize;
+    private readonly TriageLayout? _triage;
+    private byte[]? _writtenHeader; // a small memory dump copies the header's CONTEXT and exception into its triage data
     private static readonly byte[] s_zeros = new byte[DumpBlob.Alignment];
 
     private readonly byte[] _chunk = new byte[ChunkBytes];
@@ -35,10 +37,17 @@ internal sealed class KernelDumpWriter
     /// <param name="pages">The content of every stored frame.</param>
     /// <param name="target">Where the writes go.</param>
     /// <param name="regionSize">The bytes reserved for the secondary-data region (0: none), fixed before the header is written.</param>
-    public KernelDumpWriter(DumpFileHeader header, DumpBodyLayout layout, (ulong Start, ulong End)[] frames, IPhysicalPageSource pages, IDumpWriteTarget target, long regionSize)
+    /// <param name="triage">The triage data of a small memory dump (<see cref="DumpBodyLayout.Triage"/>); null for the other layouts.</param>
+    public KernelDumpWriter(DumpFileHeader header, DumpBodyLayout layout, (ulong Start, ulong End)[] frames, IPhysicalPageSource pages, IDumpWriteTarget target, long regionSize, TriageLayout? triage = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(regionSize);
+        if ((layout == DumpBodyLayout.Triage) != (triage is not null))
+        {
+            throw new ArgumentException("A small memory dump, and only it, takes triage data.", nameof(triage));
+        }
+
         _regionSize = regionSize;
+        _triage = triage;
         _header = header;
         _layout = layout;
         _frames = frames;
@@ -46,7 +55,13 @@ internal sealed class KernelDumpWriter
         _target = target;
         _buildNumber = header.MinorVersion;
         StoredPages = frames.Aggregate(0UL, (sum, range) => sum + (range.End - range.Start));
-        if (layout == DumpBodyLayout.RunBased)
+        if (triage is not null)
+        {
+            StoredPages = 0;
+            _firstPage = DumpHeader64.Size;
+            BodyEnd = _firstPage + triage.SizeOfDump;
+        }
+        else if (layout == DumpBodyLayout.RunBased)
         {
             _firstPage = DumpHeader64.Size;
             BodyEnd = _firstPage + ((long)header.NumberOfPages * PageSize);
@@ -75,6 +90,11 @@ internal sealed class KernelDumpWriter
     public void WriteHeader()
     {
         DumpHeader64.Write(_header with { RequiredDumpSpace = RequiredDumpSpace }, _chunk);
+        if (_triage is not null)
+        {
+            _writtenHeader = _chunk.AsSpan(0, DumpHeader64.Size).ToArray();
+        }
+
         var offset = 0L;
         Emit(DumpIoType.Header, ref offset, DumpHeader64.Size);
     }
@@ -82,7 +102,11 @@ internal sealed class KernelDumpWriter
     /// <summary>Writes the body: every stored page (run-based: every page of every run, zeros where not stored).</summary>
     public void WriteBody()
     {
-        if (_layout == DumpBodyLayout.RunBased)
+        if (_triage is not null)
+        {
+            WriteTriageData();
+        }
+        else if (_layout == DumpBodyLayout.RunBased)
         {
             WriteRunBasedPages();
         }
@@ -195,6 +219,18 @@ internal sealed class KernelDumpWriter
 
                 Emit(DumpIoType.Body, ref offset, count * PageSize);
             }
+        }
+    }
+
+    /// <summary>Writes a small memory dump's triage data, [0x2000, 0x2000 + SizeOfDump), in pieces of up to 1 MiB.</summary>
+    private void WriteTriageData()
+    {
+        var offset = _firstPage;
+        var used = 0;
+        _triage!.Write(_writtenHeader, bytes => Append(DumpIoType.Body, bytes, ref offset, ref used));
+        if (used > 0)
+        {
+            Emit(DumpIoType.Body, ref offset, used);
         }
     }
 

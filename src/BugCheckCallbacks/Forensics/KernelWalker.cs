@@ -82,7 +82,10 @@ public sealed partial class KernelWalker
         return _debuggerData = new DebuggerDataSearch(null, tried);
     }
 
-    /// <summary>Reads the loaded-module list from the header's <c>PsLoadedModuleList</c>, else from the KDBG block's.</summary>
+    /// <summary>
+    /// Reads the loaded-module list from the header's <c>PsLoadedModuleList</c>, else from the KDBG block's; a small memory
+    /// dump, which does not hold the list's memory, from its driver list (<see cref="DumpFile.Triage"/>).
+    /// </summary>
     /// <returns>The modules in list order, with what was wrong with the list.</returns>
     /// <exception cref="InvalidDumpException">The file ends inside a page it claims to store.</exception>
     public ModuleList ReadModules()
@@ -90,6 +93,13 @@ public sealed partial class KernelWalker
         if (_modules is not null)
         {
             return _modules;
+        }
+
+        if (_dump.Triage is { } triage)
+        {
+            // The copies of the entries lie in the file, not at their addresses: the entry's own address is not known.
+            LoadedModule[] listed = [.. triage.Drivers.Select(d => new LoadedModule(0, d.DllBase, d.SizeOfImage, 0, d.Name, d.Name))];
+            return _modules = new ModuleList(_dump.Header.PsLoadedModuleList, listed, [], "A small memory dump: its driver list (PAGEDUMP_TRIAGE.DriverListOffset) names the modules.");
         }
 
         var (head, tried) = _dump.Header.PsLoadedModuleList != 0

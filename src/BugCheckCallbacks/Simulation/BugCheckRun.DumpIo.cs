@@ -2,7 +2,7 @@ using BugCheckCallbacks.Dump;
 
 namespace BugCheckCallbacks.Simulation;
 
-internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSource
+internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSource, IVirtualMemorySource
 {
     private const uint VerNtWorkstation = 1; // winnt.h VER_NT_WORKSTATION
     private const uint SuiteTerminalSingleUser = 0x110; // winnt.h VER_SUITE_TERMINAL | VER_SUITE_SINGLEUSERTS
@@ -10,13 +10,15 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
     private KernelDumpWriter? _writer;
     private IoWrite _io;
     private BugCheckPhase _writePhase;
+    private byte[]? _page; // one page read for a small memory dump's copies
 
     /// <summary>Gets how the dump written for <paramref name="dumpType"/> stores its pages (docs/dump-format.md).</summary>
     internal static DumpBodyLayout LayoutOf(DumpType dumpType) => dumpType switch
     {
         DumpType.Full => DumpBodyLayout.RunBased,
         DumpType.BitmapFull => DumpBodyLayout.CompleteBitmap,
-        _ => DumpBodyLayout.KernelBitmap, // Summary, BitmapKernel, Automatic; and Triage, Header (no public layout)
+        DumpType.Triage => DumpBodyLayout.Triage,
+        _ => DumpBodyLayout.KernelBitmap, // Summary, BitmapKernel, Automatic; and Header (no public layout)
     };
 
     /// <summary>
@@ -33,7 +35,8 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
         }
 
         RenderKernel();
-        _writer = new KernelDumpWriter(BuildHeader(), LayoutOf(_request.DumpType), StoredFrames(), this, this, (long)_regionSize);
+        var triage = _request.DumpType == DumpType.Triage ? new TriageLayout(TriageContent()) : null;
+        _writer = new KernelDumpWriter(BuildHeader(triage), LayoutOf(_request.DumpType), StoredFrames(), this, this, (long)_regionSize, triage);
         _writePhase = BugCheckPhase.DumpHeader;
         _writer.WriteHeader();
     }
@@ -67,17 +70,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
             case DumpType.Full or DumpType.BitmapFull:
                 map.AddAllFrames(frames);
                 break;
-            case DumpType.Header:
-                break;
-            case DumpType.Triage:
-                map.AddPageTableFrames(frames);
-                foreach (var block in _triageBlocks)
-                {
-                    var first = block.Address / SimulatedMemoryMap.PageSize;
-                    var last = (block.Address + block.Size - 1) / SimulatedMemoryMap.PageSize;
-                    map.AddFramesOfVirtualPages(first, last - first + 1, frames);
-                }
-
+            case DumpType.Header or DumpType.Triage: // a small memory dump keeps blocks of virtual memory, not pages
                 break;
             default:
                 map.AddPageTableFrames(frames);
@@ -91,7 +84,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
         return PageRanges.Subtract(PageRanges.Normalize(frames), PageRanges.Normalize(removed));
     }
 
-    private DumpFileHeader BuildHeader()
+    private DumpFileHeader BuildHeader(TriageLayout? triage)
     {
         var map = _options.MemoryMap;
         return new DumpFileHeader
@@ -111,12 +104,57 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
             Exception = _kernel is null ? new ExceptionRecord64() : CrashContext.ExceptionFor(_request, _kernel.KeBugCheckEx),
             PhysicalMemoryRuns = map.PhysicalMemoryRuns,
             NumberOfPages = map.PhysicalPageCount,
-            DumpType = LayoutOf(_request.DumpType) == DumpBodyLayout.RunBased ? DumpHeader64.DumpTypeFull : DumpHeader64.DumpTypeBitmap,
+            DumpType = LayoutOf(_request.DumpType) switch
+            {
+                DumpBodyLayout.RunBased => DumpHeader64.DumpTypeFull,
+                DumpBodyLayout.Triage => TriageDumpFormat.DumpType,
+                _ => DumpHeader64.DumpTypeBitmap,
+            },
+            MiniDumpFields = (uint)(triage?.Fields ?? TriageDumpFields.None),
             SystemTime = _options.SystemTime.ToFileTime(),
             Comment = $"BugCheckCallbacks simulated {_request.DumpType} dump",
             ProductType = VerNtWorkstation,
             SuiteMask = SuiteTerminalSingleUser,
         };
+    }
+
+    /// <summary>
+    /// What a small memory dump copies: KDDEBUGGER_DATA64, every module's KLDR_DATA_TABLE_ENTRY, the triage callbacks'
+    /// blocks, and as its data page the page of the first bug-check parameter that is a mapped virtual address (inferred:
+    /// no public source says which page Windows picks).
+    /// </summary>
+    private TriageContent TriageContent()
+    {
+        ulong[] parameters = [_request.BugCheckParameter1, _request.BugCheckParameter2, _request.BugCheckParameter3, _request.BugCheckParameter4];
+        var dataPage = parameters.FirstOrDefault(p => p != 0 && _options.MemoryMap.Contains(AddressSpace.Virtual, p & ~(ulong)(SimulatedMemoryMap.PageSize - 1), SimulatedMemoryMap.PageSize));
+        return new TriageContent(
+            this,
+            _kernel?.KdDebuggerDataBlock ?? 0,
+            _kernel?.ModuleEntries() ?? [],
+            [.. _triageBlocks.Select(b => (b.Address, (uint)b.Size))],
+            dataPage);
+    }
+
+    void IVirtualMemorySource.ReadVirtual(ulong address, Span<byte> destination)
+    {
+        _page ??= new byte[SimulatedMemoryMap.PageSize];
+        for (var done = 0; done < destination.Length;)
+        {
+            var at = address + (ulong)done;
+            var within = (int)(at & (SimulatedMemoryMap.PageSize - 1));
+            var length = Math.Min(destination.Length - done, (int)SimulatedMemoryMap.PageSize - within);
+            if (_options.MemoryMap.TryTranslate(at, out var physical))
+            {
+                ((IPhysicalPageSource)this).ReadPage(physical >> X64Paging.PageShift, _page);
+                _page.AsSpan(within, length).CopyTo(destination[done..]);
+            }
+            else
+            {
+                destination.Slice(done, length).Clear();
+            }
+
+            done += length;
+        }
     }
 
     /// <summary>One write of the dump: to the sink, then to every DumpIo callback.</summary>

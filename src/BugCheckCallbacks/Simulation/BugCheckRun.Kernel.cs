@@ -8,8 +8,11 @@ internal sealed partial class BugCheckRun
     private readonly KernelMemory? _kernel;
     private Dictionary<ulong, List<(int Offset, byte[] Bytes)>>? _patches; // by page frame: hosted records over a driver's bytes
 
-    /// <summary>Gets whether the dump holds kernel memory, so the header points at the kernel's structures.</summary>
-    private bool DumpHoldsKernel => _kernel is not null && _request.DumpType is not (DumpType.Triage or DumpType.Header);
+    /// <summary>
+    /// Gets whether the header points at the kernel's structures: a kernel or complete dump holds them, and a small memory
+    /// dump copies KDDEBUGGER_DATA64 and the module list (a header-only dump holds nothing).
+    /// </summary>
+    private bool DumpHoldsKernel => _kernel is not null && _request.DumpType is not DumpType.Header;
 
     /// <summary>
     /// The options with the kernel's images and pool added to the memory map. Their page frames come from the machine's

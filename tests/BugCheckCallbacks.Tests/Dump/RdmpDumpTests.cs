@@ -109,7 +109,7 @@ public sealed class RdmpDumpTests
     [Theory]
     [InlineData(2u, "DumpType 2 (summary) is not read")]
     [InlineData(7u, "DumpType 7 (automatic) is not read")]
-    [InlineData(11u, "DumpType 11 (not a dump type) is not read: only 1 (full), 5 (bitmap), 6 (live kernel bitmap) and 8, 9, 10")]
+    [InlineData(11u, "DumpType 11 (not a dump type) is not read: only 1 (full), 4 (small memory dump), 5 (bitmap), 6 (live kernel bitmap) and 8, 9, 10")]
     public void Any_other_dump_type_is_named_with_what_is_read(uint dumpType, string message)
     {
         var file = Build(8);

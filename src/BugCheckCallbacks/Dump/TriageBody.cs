@@ -1,0 +1,345 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace BugCheckCallbacks.Dump;
+
+/// <summary>
+/// Reads a small memory dump (on-disk <c>DumpType</c> 4): <c>PAGEDUMP_TRIAGE</c> at 0x2000, its driver list and string
+/// pool, its data-block table and data page. Every count and offset is checked, as unsigned, against the file's length
+/// before it sizes a read or an allocation; virtual reads answer from the blocks, through an index built once.
+/// </summary>
+internal sealed class TriageBody
+{
+    private readonly TriageDumpBlock[] _byAddress; // the blocks and the data page, by address, overlaps clipped: first come by address wins
+
+    private TriageBody(TriageDumpInfo info, TriageDumpBlock[] byAddress)
+    {
+        Info = info;
+        _byAddress = byAddress;
+    }
+
+    public TriageDumpInfo Info { get; }
+
+    /// <summary>Gets the file offset just past the triage data: where the secondary-data region starts.</summary>
+    public long End => TriageDumpFormat.Offset + (long)Info.SizeOfDump;
+
+    public static TriageBody Read(StreamRegion file, DumpFileHeader header)
+    {
+        const int At = TriageDumpFormat.Offset;
+        if (file.Length < At + TriageDumpFormat.Size)
+        {
+            throw new InvalidDumpException(At, $"The file ends at 0x{file.Length:X}, inside the PAGEDUMP_TRIAGE structure at 0x{At:X} (0x{TriageDumpFormat.Size:X} bytes).");
+        }
+
+        Span<byte> t = stackalloc byte[TriageDumpFormat.Size];
+        file.ReadAt(At, t, "the PAGEDUMP_TRIAGE structure");
+        var sizeOfDump = U32(t, TriageDumpFormat.SizeOfDump);
+        if (sizeOfDump < TriageDumpFormat.Size || sizeOfDump > (ulong)(file.Length - At))
+        {
+            throw Field(TriageDumpFormat.SizeOfDump, $"SizeOfDump 0x{sizeOfDump:X} must cover the 0x{TriageDumpFormat.Size:X}-byte structure and end inside the 0x{file.Length:X}-byte file.");
+        }
+
+        var valid = U32(t, TriageDumpFormat.ValidOffset);
+        Check(file, TriageDumpFormat.ValidOffset, valid, sizeof(uint), "ValidOffset");
+        Span<byte> marker = stackalloc byte[sizeof(uint)];
+        file.ReadAt(valid, marker, "the TRIAGE_DUMP_VALID marker");
+        if (BinaryPrimitives.ReadUInt32LittleEndian(marker) is not (TriageDumpFormat.ValidMarker or TriageDumpFormat.ValidMarkerSwapped))
+        {
+            throw new InvalidDumpException(valid, $"The u32 at ValidOffset 0x{valid:X} is not TRIAGE_DUMP_VALID (\"TRGD\"): not a whole small memory dump.");
+        }
+
+        var fields = (TriageDumpFields)header.MiniDumpFields;
+        Check(file, TriageDumpFormat.ContextOffset, U32(t, TriageDumpFormat.ContextOffset), fields.HasFlag(TriageDumpFields.Context) ? DumpHeader64.ContextSize : 0UL, "ContextOffset");
+        Check(file, TriageDumpFormat.ExceptionOffset, U32(t, TriageDumpFormat.ExceptionOffset), fields.HasFlag(TriageDumpFields.Exception) ? KernelStructures.ExceptionRecord.Size : 0UL, "ExceptionOffset");
+        var debugger = U32(t, TriageDumpFormat.DebuggerDataOffset);
+        var debuggerSize = U32(t, TriageDumpFormat.DebuggerDataSize);
+        Check(file, TriageDumpFormat.DebuggerDataOffset, debugger, fields.HasFlag(TriageDumpFields.DebuggerData) ? debuggerSize : 0, "DebuggerDataOffset");
+
+        var blocks = fields.HasFlag(TriageDumpFields.DataBlocks) ? ReadBlocks(file, t) : [];
+        TriageDumpBlock? dataPage = null;
+        if (fields.HasFlag(TriageDumpFields.DataPage))
+        {
+            var offset = U32(t, TriageDumpFormat.DataPageOffset);
+            var size = U32(t, TriageDumpFormat.DataPageSize);
+            Check(file, TriageDumpFormat.DataPageOffset, offset, size, "DataPageOffset");
+            dataPage = Block(TriageDumpFormat.Offset + TriageDumpFormat.DataPageAddress, U64(t, TriageDumpFormat.DataPageAddress), offset, size);
+        }
+
+        var drivers = fields.HasFlag(TriageDumpFields.DriverList) ? ReadDrivers(file, t) : [];
+        var info = new TriageDumpInfo
+        {
+            Fields = fields,
+            ServicePackBuild = U32(t, TriageDumpFormat.ServicePackBuild),
+            SizeOfDump = sizeOfDump,
+            ValidOffset = valid,
+            ContextOffset = U32(t, TriageDumpFormat.ContextOffset),
+            ExceptionOffset = U32(t, TriageDumpFormat.ExceptionOffset),
+            MmOffset = U32(t, TriageDumpFormat.MmOffset),
+            UnloadedDriversOffset = U32(t, TriageDumpFormat.UnloadedDriversOffset),
+            PrcbOffset = U32(t, TriageDumpFormat.PrcbOffset),
+            ProcessOffset = U32(t, TriageDumpFormat.ProcessOffset),
+            ThreadOffset = U32(t, TriageDumpFormat.ThreadOffset),
+            CallStackOffset = U32(t, TriageDumpFormat.CallStackOffset),
+            CallStackSize = U32(t, TriageDumpFormat.CallStackSize),
+            DriverListOffset = U32(t, TriageDumpFormat.DriverListOffset),
+            DriverCount = U32(t, TriageDumpFormat.DriverCount),
+            StringPoolOffset = U32(t, TriageDumpFormat.StringPoolOffset),
+            StringPoolSize = U32(t, TriageDumpFormat.StringPoolSize),
+            BrokenDriverOffset = U32(t, TriageDumpFormat.BrokenDriverOffset),
+            TriageOptions = U32(t, TriageDumpFormat.TriageOptions),
+            TopOfStack = U64(t, TriageDumpFormat.TopOfStack),
+            BStoreOffset = U32(t, TriageDumpFormat.BStoreOffset),
+            BStoreSize = U32(t, TriageDumpFormat.BStoreSize),
+            BStoreLimit = U64(t, TriageDumpFormat.BStoreLimit),
+            DataPageAddress = U64(t, TriageDumpFormat.DataPageAddress),
+            DataPageOffset = U32(t, TriageDumpFormat.DataPageOffset),
+            DataPageSize = U32(t, TriageDumpFormat.DataPageSize),
+            DebuggerDataOffset = debugger,
+            DebuggerDataSize = debuggerSize,
+            DataBlocksOffset = U32(t, TriageDumpFormat.DataBlocksOffset),
+            DataBlocksCount = U32(t, TriageDumpFormat.DataBlocksCount),
+            Drivers = drivers,
+            DataBlocks = blocks,
+            DataPage = dataPage,
+        };
+
+        // KDDEBUGGER_DATA64's copy answers reads at the header's KdDebuggerDataBlock too: it is that memory.
+        var readable = new List<TriageDumpBlock>(blocks.Length + 2);
+        readable.AddRange(blocks);
+        if (dataPage is { } page)
+        {
+            readable.Add(page);
+        }
+
+        if (fields.HasFlag(TriageDumpFields.DebuggerData) && debuggerSize > 0 && header.KdDebuggerDataBlock != 0 && header.KdDebuggerDataBlock <= ulong.MaxValue - debuggerSize + 1)
+        {
+            readable.Add(new TriageDumpBlock(header.KdDebuggerDataBlock, debugger, debuggerSize));
+        }
+
+        return new TriageBody(info, Index(readable));
+    }
+
+    /// <summary>Reads virtual memory from the blocks, stopping at the first byte no block holds.</summary>
+    public int ReadVirtual(StreamRegion file, ulong address, Span<byte> destination)
+    {
+        var done = 0;
+        while (done < destination.Length)
+        {
+            var i = Find(address);
+            if (i < 0)
+            {
+                break;
+            }
+
+            var block = _byAddress[i];
+            var within = address - block.Address;
+            var length = (int)Math.Min((ulong)(destination.Length - done), block.Size - within);
+            file.ReadAt(block.Offset + (long)within, destination.Slice(done, length), "a data block");
+            done += length;
+            address += (ulong)length;
+            if (address == 0)
+            {
+                break; // the top of the address space
+            }
+        }
+
+        return done;
+    }
+
+    private int Find(ulong address)
+    {
+        int low = 0, high = _byAddress.Length - 1;
+        while (low <= high)
+        {
+            var mid = low + ((high - low) / 2);
+            if (_byAddress[mid].Address <= address)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        return high >= 0 && _byAddress[high].Contains(address) ? high : -1;
+    }
+
+    private static TriageDumpBlock[] ReadBlocks(StreamRegion file, ReadOnlySpan<byte> t)
+    {
+        var offset = U32(t, TriageDumpFormat.DataBlocksOffset);
+        var count = U32(t, TriageDumpFormat.DataBlocksCount);
+        Check(file, TriageDumpFormat.DataBlocksCount, offset, (ulong)count * TriageDumpFormat.DataBlockSize, "DataBlocksCount");
+        var blocks = new TriageDumpBlock[count];
+        var chunk = new byte[Math.Min(count, 4096U) * TriageDumpFormat.DataBlockSize];
+        for (var first = 0U; first < count;)
+        {
+            var rows = Math.Min(count - first, 4096U);
+            var bytes = chunk.AsSpan(0, (int)rows * TriageDumpFormat.DataBlockSize);
+            var at = offset + ((long)first * TriageDumpFormat.DataBlockSize);
+            file.ReadAt(at, bytes, "the data-block table");
+            for (var r = 0; r < rows; r++)
+            {
+                var row = bytes[(r * TriageDumpFormat.DataBlockSize)..];
+                var rowAt = at + (r * TriageDumpFormat.DataBlockSize);
+                blocks[first + r] = Block(rowAt, U64(row, 0), U32(row, 8), U32(row, 12));
+                Section(file, rowAt + 8, U32(row, 8), U32(row, 12), "a data block's Offset and Size");
+            }
+
+            first += rows;
+        }
+
+        return blocks;
+    }
+
+    private static TriageDumpBlock Block(long fieldAt, ulong address, uint offset, uint size) =>
+        size > 0 && address > ulong.MaxValue - size + 1
+            ? throw new InvalidDumpException(fieldAt, $"The block at 0x{address:X} of 0x{size:X} bytes runs past the top of the address space.")
+            : new TriageDumpBlock(address, offset, size);
+
+    private static TriageDumpDriver[] ReadDrivers(StreamRegion file, ReadOnlySpan<byte> t)
+    {
+        var list = U32(t, TriageDumpFormat.DriverListOffset);
+        var count = U32(t, TriageDumpFormat.DriverCount);
+        var pool = U32(t, TriageDumpFormat.StringPoolOffset);
+        var poolSize = U32(t, TriageDumpFormat.StringPoolSize);
+        Check(file, TriageDumpFormat.StringPoolOffset, pool, poolSize, "StringPoolOffset");
+        var stride = Stride(list, count, pool);
+        Check(file, TriageDumpFormat.DriverCount, list, (ulong)count * (ulong)stride, "DriverCount");
+        var drivers = new TriageDumpDriver[count];
+        Span<byte> entry = stackalloc byte[TriageDumpFormat.MinDriverStride];
+        var name = new StringBuilder();
+        var names = new Dictionary<uint, string>(); // entries may share a name; distinct names are read once
+        var nameBytes = 0UL;
+        for (var i = 0U; i < count; i++)
+        {
+            var at = list + ((long)i * stride);
+            file.ReadAt(at, entry, "a driver-list entry");
+            var nameOffset = U32(entry, 0);
+            if (!names.TryGetValue(nameOffset, out var text))
+            {
+                text = ReadName(file, at, nameOffset, pool, poolSize, name);
+                nameBytes += sizeof(uint) + ((ulong)text.Length * 2);
+                if (nameBytes > poolSize)
+                {
+                    // Names that overlap could make n entries read n names of the pool's length each.
+                    throw new InvalidDumpException(at, $"The driver names read so far take 0x{nameBytes:X} bytes, more than the 0x{poolSize:X}-byte string pool holds: they overlap.");
+                }
+
+                names[nameOffset] = text;
+            }
+
+            var ldr = entry[TriageDumpFormat.DriverEntryHeader..];
+            drivers[i] = new TriageDumpDriver(
+                text,
+                U64(ldr, KernelStructures.KldrEntry.DllBase),
+                U32(ldr, KernelStructures.KldrEntry.SizeOfImage),
+                at);
+        }
+
+        return drivers;
+    }
+
+    /// <summary>
+    /// The driver-list stride: it varies with the Windows build (an open-source triage reader derives it from the gap
+    /// between the list and the string pool), so it is that gap over the count when the pool directly follows the list,
+    /// else the one the writer uses.
+    /// </summary>
+    private static long Stride(uint list, uint count, uint pool)
+    {
+        if (count > 0 && pool > list)
+        {
+            var gap = (pool - list) / count;
+            if (gap >= TriageDumpFormat.MinDriverStride && gap <= 0x400 && gap % 8 == 0 && (pool - list) % count < 8)
+            {
+                return gap;
+            }
+        }
+
+        return TriageDumpFormat.DriverStride;
+    }
+
+    /// <summary>Reads a <c>DUMP_STRING</c> (u32 Length in UTF-16 units, the units) that must lie in the string pool.</summary>
+    private static string ReadName(StreamRegion file, long entryAt, uint offset, uint pool, uint poolSize, StringBuilder name)
+    {
+        var poolEnd = (ulong)pool + poolSize;
+        if (offset < pool || (ulong)offset + sizeof(uint) > poolEnd)
+        {
+            throw new InvalidDumpException(entryAt, $"The driver's name offset 0x{offset:X} is not in the string pool 0x{pool:X}..0x{poolEnd:X}.");
+        }
+
+        Span<byte> length = stackalloc byte[sizeof(uint)];
+        file.ReadAt(offset, length, "a DUMP_STRING length");
+        var units = BinaryPrimitives.ReadUInt32LittleEndian(length);
+        if ((ulong)units * 2 > poolEnd - offset - sizeof(uint))
+        {
+            throw new InvalidDumpException(offset, $"The DUMP_STRING's Length {units} (UTF-16 units) runs past the string pool's end at 0x{poolEnd:X}.");
+        }
+
+        name.Clear();
+        Span<byte> piece = stackalloc byte[512];
+        for (var done = 0UL; done < units * 2UL;)
+        {
+            var take = (int)Math.Min((ulong)piece.Length, (units * 2UL) - done);
+            file.ReadAt(offset + sizeof(uint) + (long)done, piece[..take], "a DUMP_STRING");
+            for (var c = 0; c + 1 < take; c += 2)
+            {
+                name.Append((char)BinaryPrimitives.ReadUInt16LittleEndian(piece[c..]));
+            }
+
+            done += (ulong)take;
+        }
+
+        return name.ToString();
+    }
+
+    /// <summary>Clips overlaps (the block starting lower keeps the bytes both hold) and sorts by address, for binary search.</summary>
+    private static TriageDumpBlock[] Index(List<TriageDumpBlock> blocks)
+    {
+        var sorted = blocks.Where(b => b.Size > 0).OrderBy(b => b.Address).ThenByDescending(b => b.Size).ToList();
+        var index = new List<TriageDumpBlock>(sorted.Count);
+        var end = 0UL;
+        var any = false;
+        foreach (var block in sorted)
+        {
+            var blockEnd = block.Address + block.Size; // 0 when it ends at the top of the address space
+            if (any && (end == 0 || (blockEnd != 0 && blockEnd <= end)))
+            {
+                continue; // wholly inside what is indexed
+            }
+
+            if (any && block.Address < end)
+            {
+                var cut = end - block.Address;
+                index.Add(new TriageDumpBlock(end, block.Offset + (long)cut, (uint)(block.Size - cut)));
+            }
+            else
+            {
+                index.Add(block);
+            }
+
+            end = blockEnd;
+            any = true;
+        }
+
+        return [.. index];
+    }
+
+    /// <summary>Checks that [offset, offset + size) lies in the file; a size of 0 checks nothing.</summary>
+    private static void Check(StreamRegion file, int field, uint offset, ulong size, string name) =>
+        Section(file, TriageDumpFormat.Offset + field, offset, size, name);
+
+    private static InvalidDumpException Field(int field, string reason) => new(TriageDumpFormat.Offset + field, reason);
+
+    private static void Section(StreamRegion file, long fieldAt, uint offset, ulong size, string name)
+    {
+        if (size > 0 && (offset < TriageDumpFormat.Offset || size > (ulong)file.Length || offset > (ulong)file.Length - size))
+        {
+            throw new InvalidDumpException(fieldAt, $"{name}: 0x{size:X} bytes at 0x{offset:X} are not inside the 0x{file.Length:X}-byte file past the header.");
+        }
+    }
+
+    private static uint U32(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt32LittleEndian(bytes[offset..]);
+
+    private static ulong U64(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt64LittleEndian(bytes[offset..]);
+}
