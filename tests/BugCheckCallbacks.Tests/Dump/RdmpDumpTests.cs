@@ -87,11 +87,25 @@ public sealed class RdmpDumpTests
         act.Should().Throw<InvalidDumpException>().Where(e => e.Offset == 0x2040);
     }
 
+    [Theory]
+    [InlineData(8u)]
+    [InlineData(10u)]
+    public void With_any_byte_flipped_an_RDMP_dump_reads_what_it_holds_or_throws_InvalidDumpException(uint dumpType)
+    {
+        var file = Build(dumpType);
+        for (var offset = 0; offset < file.Length; offset++)
+        {
+            file[offset] ^= 0xFF;
+            DumpFileTests.ReadEverything(file, offset);
+            file[offset] ^= 0xFF;
+        }
+    }
+
     [Fact]
     public void Truncated_at_every_offset_an_RDMP_dump_reads_or_throws_InvalidDumpException()
     {
         var file = Build(9);
-        for (var length = 0; length < file.Length; length += 7)
+        for (var length = 0; length < file.Length; length++)
         {
             try
             {
