@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Forensics;
+using BugCheckCallbacks.Registration;
 using BugCheckCallbacks.Simulation;
 using BugCheckCallbacks.Tests.Cli;
 using BugCheckCallbacks.Tests.Simulation;
@@ -187,6 +188,48 @@ public sealed class TriageDumpTests
             ReadEverything(file, offset);
             file[offset] ^= 0xFF;
         }
+    }
+
+    [Fact]
+    public void A_small_dump_of_a_hundred_thousand_modules_and_blocks_round_trips()
+    {
+        const int N = 100_000;
+        var content = new byte[N * 8];
+        for (var i = 0; i < N; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(content.AsSpan(i * 8), i);
+        }
+
+        var map = new SimulatedMemoryMap(SimulatedMemoryMap.Default.Regions.Append(new MemoryRegion(AddressSpace.Virtual, new AddressRange(Buffer, 0xC4000), content)));
+        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = DumpType.Triage, MemoryMap = map, DetectAllocations = false, Log = InvocationLog.None });
+        var array = new TriageDumpDataArray(TriageDumpDataArray.HeaderSize + (N * TriageDumpDataArray.BlockSize));
+        kernel.Register(BugCheckCallbackReason.TriageDumpData, "many.sys", (_, _, data) =>
+        {
+            array.Initialize(TriageDumpDataArray.HeaderSize + (N * TriageDumpDataArray.BlockSize));
+            for (var i = N - 1; i >= 0; i--)
+            {
+                array.AddBlock(Buffer + ((ulong)i * 8), 8); // highest address first: the reader sorts
+            }
+
+            ((TriageDumpData)data!).DataArray = array;
+        });
+        for (var i = 0; i < N; i++)
+        {
+            kernel.Callbacks.Register(new BugCheckReasonCallbackRecord(), (_, _, _) => { }, BugCheckCallbackReason.Reserved1, $"d{i}.sys");
+        }
+
+        var sink = new InMemoryDumpSink();
+        kernel.KeBugCheckEx(0x1, sink: sink).Violations.Should().BeEmpty();
+
+        using var dump = sink.Open();
+        var triage = dump.Triage!;
+        triage.DataBlocks.Should().HaveCount(N);
+        triage.Drivers.Should().HaveCount(N + 3, "ntoskrnl.exe, hal.dll, many.sys and a module per component");
+        triage.Drivers[^1].Name.Should().Be("d99999.sys");
+        var all = new byte[content.Length];
+        dump.ReadVirtual(Buffer, all).Should().Be(all.Length, "the blocks are contiguous in virtual memory");
+        all.Should().Equal(content);
+        new IndependentTriageReader(sink.ToArray()).Drivers.Should().HaveCount(N + 3);
     }
 
     [Theory]
