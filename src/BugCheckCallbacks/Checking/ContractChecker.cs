@@ -199,6 +199,9 @@ public static class ContractChecker
             SecondaryDataBudget = situation.MaximumAllowed is { } maximum
                 ? DumpBlob.FileHeaderSize + DumpBlob.BlobHeaderSize + maximum
                 : options.Simulation.SecondaryDataBudget,
+            MultiPartReservation = situation.MaximumAllowed is { } reserved // a multi-part callback is offered the same MaximumAllowed
+                ? DumpBlob.BlobHeaderSize + reserved
+                : options.Simulation.MultiPartReservation,
         };
         var kernel = new SimulatedKernel(simulation);
         var peer = new BugCheckReasonCallbackRecord();

@@ -60,7 +60,7 @@ internal static class SituationTable
             yield break;
         }
 
-        var exact = (uint)((asked + 7) & ~7UL); // the region is 8-byte aligned: MaximumAllowed is always a multiple of 8
+        var exact = (uint)((asked + 7) & ~7UL); // a budget's MaximumAllowed is a multiple of 8 (the region is 8-byte aligned)
         foreach (var dumpType in DumpTypesOf(reason))
         {
             yield return new ContractSituation(reason, dumpType, "MaximumAllowed exact") { MaximumAllowed = exact };

@@ -2,8 +2,8 @@ namespace BugCheckCallbacks.Dump;
 
 /// <summary>
 /// Receives the bytes of the x64 kernel dump a simulated bug check writes, each at its file offset, in the order
-/// DumpIo callbacks see them: the header, the body, the secondary-data region, then the header once more with its final
-/// <c>RequiredDumpSpace</c> when there is secondary data.
+/// DumpIo callbacks see them: in file order, each byte once — the header (already final), the body, then the
+/// secondary-data region.
 /// </summary>
 /// <remarks>
 /// The span is only valid during the call: copy or write it before returning. The simulation never hands over more than

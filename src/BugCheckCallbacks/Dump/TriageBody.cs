@@ -10,12 +10,13 @@ namespace BugCheckCallbacks.Dump;
 /// </summary>
 internal sealed class TriageBody
 {
-    private readonly TriageDumpBlock[] _byAddress; // the blocks and the data page, by address, overlaps clipped: first come by address wins
+    private readonly TriageDumpBlock? _debuggerData; // the KDDEBUGGER_DATA64 copy, at the header's KdDebuggerDataBlock
+    private Piece[]? _byAddress; // built on the first virtual read: blocks, data page, KDBG copy; by address, overlaps clipped
 
-    private TriageBody(TriageDumpInfo info, TriageDumpBlock[] byAddress)
+    private TriageBody(TriageDumpInfo info, TriageDumpBlock? debuggerData)
     {
         Info = info;
-        _byAddress = byAddress;
+        _debuggerData = debuggerData;
     }
 
     public TriageDumpInfo Info { get; }
@@ -104,19 +105,10 @@ internal sealed class TriageBody
         };
 
         // KDDEBUGGER_DATA64's copy answers reads at the header's KdDebuggerDataBlock too: it is that memory.
-        var readable = new List<TriageDumpBlock>(blocks.Length + 2);
-        readable.AddRange(blocks);
-        if (dataPage is { } page)
-        {
-            readable.Add(page);
-        }
-
-        if (fields.HasFlag(TriageDumpFields.DebuggerData) && debuggerSize > 0 && header.KdDebuggerDataBlock != 0 && header.KdDebuggerDataBlock <= ulong.MaxValue - debuggerSize + 1)
-        {
-            readable.Add(new TriageDumpBlock(header.KdDebuggerDataBlock, debugger, debuggerSize));
-        }
-
-        return new TriageBody(info, Index(readable));
+        var kdbg = fields.HasFlag(TriageDumpFields.DebuggerData) && debuggerSize > 0 && header.KdDebuggerDataBlock != 0 && header.KdDebuggerDataBlock <= ulong.MaxValue - debuggerSize + 1
+            ? new TriageDumpBlock(header.KdDebuggerDataBlock, debugger, debuggerSize)
+            : (TriageDumpBlock?)null;
+        return new TriageBody(info, kdbg);
     }
 
     /// <summary>Reads virtual memory from the blocks, stopping at the first byte no block holds.</summary>
@@ -131,7 +123,7 @@ internal sealed class TriageBody
                 break;
             }
 
-            var block = _byAddress[i];
+            var block = _byAddress![i];
             var within = address - block.Address;
             var length = (int)Math.Min((ulong)(destination.Length - done), block.Size - within);
             file.ReadAt(block.Offset + (long)within, destination.Slice(done, length), "a data block");
@@ -148,6 +140,7 @@ internal sealed class TriageBody
 
     private int Find(ulong address)
     {
+        _byAddress ??= Index();
         int low = 0, high = _byAddress.Length - 1;
         while (low <= high)
         {
@@ -293,36 +286,62 @@ internal sealed class TriageBody
         return name.ToString();
     }
 
-    /// <summary>Clips overlaps (the block starting lower keeps the bytes both hold) and sorts by address, for binary search.</summary>
-    private static TriageDumpBlock[] Index(List<TriageDumpBlock> blocks)
+    /// <summary>
+    /// The blocks, the data page and the KDBG copy sorted by address with overlaps clipped (the block starting lower keeps
+    /// the bytes both hold), for binary search: one array, sorted and compacted in place.
+    /// </summary>
+    private Piece[] Index()
     {
-        var sorted = blocks.Where(b => b.Size > 0).OrderBy(b => b.Address).ThenByDescending(b => b.Size).ToList();
-        var index = new List<TriageDumpBlock>(sorted.Count);
-        var end = 0UL;
-        var any = false;
-        foreach (var block in sorted)
+        var blocks = Info.DataBlocks;
+        var index = new Piece[blocks.Count + 2];
+        var count = 0;
+        foreach (var block in blocks)
         {
-            var blockEnd = block.Address + block.Size; // 0 when it ends at the top of the address space
-            if (any && (end == 0 || (blockEnd != 0 && blockEnd <= end)))
-            {
-                continue; // wholly inside what is indexed
-            }
-
-            if (any && block.Address < end)
-            {
-                var cut = end - block.Address;
-                index.Add(new TriageDumpBlock(end, block.Offset + (long)cut, (uint)(block.Size - cut)));
-            }
-            else
-            {
-                index.Add(block);
-            }
-
-            end = blockEnd;
-            any = true;
+            index[count++] = new Piece(block.Address, block.Offset, block.Size);
         }
 
-        return [.. index];
+        if (Info.DataPage is { } page)
+        {
+            index[count++] = new Piece(page.Address, page.Offset, page.Size);
+        }
+
+        if (_debuggerData is { } kdbg)
+        {
+            index[count++] = new Piece(kdbg.Address, kdbg.Offset, kdbg.Size);
+        }
+
+        Array.Sort(index, 0, count, ByAddressThenLarger.Instance);
+        var kept = 0;
+        var end = 0UL;
+        for (var i = 0; i < count; i++)
+        {
+            var block = index[i];
+            var blockEnd = block.Address + block.Size; // 0 when it ends at the top of the address space
+            if (block.Size == 0 || (kept > 0 && (end == 0 || (blockEnd != 0 && blockEnd <= end))))
+            {
+                continue; // empty, or wholly inside what is indexed
+            }
+
+            var cut = kept > 0 && block.Address < end ? end - block.Address : 0;
+            index[kept++] = new Piece(block.Address + cut, block.Offset + (long)cut, (uint)(block.Size - cut));
+            end = blockEnd;
+        }
+
+        Array.Resize(ref index, kept);
+        return index;
+    }
+
+    /// <summary>A run of virtual memory held at a file offset (a block, or the part of one an overlap left).</summary>
+    private readonly record struct Piece(ulong Address, long Offset, uint Size)
+    {
+        public bool Contains(ulong address) => address >= Address && address - Address < Size;
+    }
+
+    private sealed class ByAddressThenLarger : IComparer<Piece>
+    {
+        public static readonly ByAddressThenLarger Instance = new();
+
+        public int Compare(Piece x, Piece y) => x.Address != y.Address ? x.Address.CompareTo(y.Address) : y.Size.CompareTo(x.Size);
     }
 
     /// <summary>Checks that [offset, offset + size) lies in the file; a size of 0 checks nothing.</summary>

@@ -7,7 +7,7 @@ namespace BugCheckCallbacks.Dump;
 /// <param name="Address">The virtual address of the block's first byte.</param>
 /// <param name="Offset">The file offset of the block's bytes.</param>
 /// <param name="Size">The block's length in bytes.</param>
-public readonly record struct TriageDumpBlock(ulong Address, long Offset, uint Size)
+public readonly record struct TriageDumpBlock(ulong Address, uint Offset, uint Size)
 {
     /// <summary>Gets whether <paramref name="address"/> lies inside the block.</summary>
     /// <param name="address">A virtual address.</param>

@@ -65,7 +65,7 @@ internal sealed class TriageLayout
         }
 
         _valid = (uint)(AlignToPage(at + sizeof(uint)) - sizeof(uint));
-        SizeOfDump = _valid + sizeof(uint) - TriageDumpFormat.Offset;
+        SizeOfDump = (uint)((ulong)_valid + sizeof(uint) - TriageDumpFormat.Offset);
     }
 
     /// <summary>Gets the bytes of triage data from 0x2000, a multiple of the page size.</summary>

@@ -27,12 +27,9 @@ internal sealed partial class BugCheckRun
     {
         var secondary = _snapshot.GetCallbacks(BugCheckCallbackReason.SecondaryDumpData).Length;
         var multiPart = !_snapshot.GetCallbacks(BugCheckCallbackReason.SecondaryMultiPartDumpData).IsEmpty;
-        if (secondary == 0 && !multiPart)
-        {
-            return;
-        }
-
-        _regionSize = BlobFileHeaderSize;
+        // A budget that cannot hold even the region's 16-byte header leaves no region: MaximumAllowed is 0 for every call.
+        var room = _options.SecondaryDataBudget >= BlobFileHeaderSize;
+        _regionSize = room ? BlobFileHeaderSize : 0;
         if (secondary > 0)
         {
             _secondaryData = new SecondaryDumpData(_options.InBufferSize);
@@ -40,9 +37,9 @@ internal sealed partial class BugCheckRun
             Walk(BugCheckCallbackReason.SecondaryDumpData, Protocol.SecondarySizing, finish: false);
         }
 
-        if (multiPart)
+        if (multiPart && room)
         {
-            var left = _options.SecondaryDataBudget > _regionSize ? _options.SecondaryDataBudget - _regionSize : 0;
+            var left = _options.SecondaryDataBudget - _regionSize;
             _regionSize += Math.Min(left, _options.MultiPartReservation) & ~7UL; // blobs stay 8-byte aligned
         }
         else if (_regionSize == BlobFileHeaderSize)
@@ -108,7 +105,7 @@ internal sealed partial class BugCheckRun
         FinishReason(Reason);
     }
 
-    /// <summary>The region's last piece and the zeros of its unused reservation, in the phase of the last protocol that ran.</summary>
+    /// <summary>The region's last piece and the zeros of its unused reservation, in the phase of the last blob (or, with none, of the last protocol).</summary>
     private void FinishRegion()
     {
         if (_writePhase == BugCheckPhase.DumpBody) // no blob was written

@@ -110,6 +110,48 @@ public sealed class SecondaryDataProtocolTests
     }
 
     [Fact]
+    public void A_budget_too_small_for_the_region_header_leaves_no_region_and_offers_MaximumAllowed_0()
+    {
+        var kernel = new SimulatedKernel(new SimulationOptions { SecondaryDataBudget = 8 });
+        kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "a.sys", Callbacks.SecondaryWriter(s_a, new byte[4]));
+        kernel.Register(BugCheckCallbackReason.SecondaryMultiPartDumpData, "m.sys", Callbacks.MultiPartWriter(s_b, 1, 4));
+        var sink = new InMemoryDumpSink();
+
+        var outcome = kernel.KeBugCheckEx(0x1, sink: sink);
+
+        outcome.Blobs.Should().BeEmpty();
+        outcome.Of(ViolationKind.OutputExceedsMaximumAllowed).Select(v => v.Component).Should().BeEquivalentTo("a.sys", "m.sys");
+        using var dump = sink.Open();
+        dump.HasSecondaryData.Should().BeFalse();
+        dump.Header.RequiredDumpSpace.Should().Be(sink.Length).And.Be(dump.BodyEnd);
+    }
+
+    [Fact]
+    public void A_record_deregistered_after_the_sizing_pass_leaves_its_reservation_as_zeros_and_the_file_as_long_as_the_header_says()
+    {
+        var kernel = new SimulatedKernel();
+        var record = kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "gone.sys", Callbacks.SecondaryWriter(s_a, new byte[0x100]));
+        var deregistered = false;
+        kernel.Register(BugCheckCallbackReason.DumpIo, "io.sys", (_, _, data) =>
+        {
+            if (((DumpIoData)data!).Type == DumpIoType.Header)
+            {
+                deregistered = kernel.Callbacks.Deregister(record);
+            }
+        });
+        var sink = new InMemoryDumpSink();
+
+        var outcome = kernel.KeBugCheckEx(0x1, sink: sink);
+
+        deregistered.Should().BeTrue();
+        outcome.Violations.Should().BeEmpty();
+        outcome.Invocations.Where(i => i.Component == "gone.sys").Select(i => i.Pass).Should().Equal(InvocationPass.Sizing);
+        using var dump = sink.Open();
+        (dump.Header.RequiredDumpSpace, dump.Header.RequiredDumpSpace - dump.SecondaryDataOffset).Should().Be((sink.Length, 0x10 + 0x20 + 0x100L), "the header promised the reservation");
+        dump.EnumerateTags().Should().BeEmpty("zeros end the blob list");
+    }
+
+    [Fact]
     public void Output_over_MaximumAllowed_is_dropped_and_reported()
     {
         var kernel = new SimulatedKernel(new SimulationOptions { SecondaryDataBudget = 0x100 });
