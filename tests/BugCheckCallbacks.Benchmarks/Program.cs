@@ -2,7 +2,8 @@ using BenchmarkDotNet.Running;
 using BugCheckCallbacks.Benchmarks;
 
 // `dotnet run -c Release -- --filter *` runs every benchmark; `-- peak` measures the 1 GiB dump's peak working set;
-// `-- scale 100000` and `-- scale-cli 100000` time a whole bug check with that many callbacks, in the library and the CLI.
+// `-- scale 100000` and `-- scale-cli 100000` time a whole bug check with that many callbacks, in the library and the CLI;
+// `-- side-by-side Full|BitmapFull|Kernel [mapped]` times what docs/performance.md compares with kdmp-parser.
 if (args is ["scale", var size])
 {
     return Scale.Library(int.Parse(size, System.Globalization.CultureInfo.InvariantCulture));
@@ -11,6 +12,11 @@ if (args is ["scale", var size])
 if (args is ["scale-cli", var cliSize])
 {
     return Scale.Cli(int.Parse(cliSize, System.Globalization.CultureInfo.InvariantCulture));
+}
+
+if (args is ["side-by-side", var kind, ..])
+{
+    return SideBySide.Run(kind, args is [_, _, "mapped"]);
 }
 
 if (args is ["peak", ..])

@@ -8,13 +8,27 @@ internal static class Harness
 {
     private const int Limit = 256;
 
-    /// <summary>Reads <paramref name="input"/> as a kernel dump and as a bare region; says which of the two read without InvalidDumpException.</summary>
-    public static (bool Dump, bool Region) ReadEverything(byte[] input)
+    /// <summary>
+    /// Reads <paramref name="input"/> as a kernel dump and as a bare region; says which of the two read without
+    /// InvalidDumpException. With <paramref name="mappedFile"/>, the dump is read from that file, memory-mapped.
+    /// </summary>
+    public static (bool Dump, bool Region) ReadEverything(byte[] input, string? mappedFile = null)
     {
         bool dump;
         try
         {
-            ReadAsKernelDump(input);
+            if (mappedFile is null)
+            {
+                using var stream = DumpFile.Open(new MemoryStream(input, writable: false));
+                ReadAsKernelDump(stream);
+            }
+            else
+            {
+                File.WriteAllBytes(mappedFile, input);
+                using var mapped = DumpFile.OpenMapped(mappedFile);
+                ReadAsKernelDump(mapped);
+            }
+
             dump = true;
         }
         catch (InvalidDumpException)
@@ -25,9 +39,8 @@ internal static class Harness
         return (dump, ReadAsRegion(input));
     }
 
-    private static void ReadAsKernelDump(byte[] input)
+    private static void ReadAsKernelDump(DumpFile dump)
     {
-        using var dump = DumpFile.Open(new MemoryStream(input, writable: false));
         _ = (dump.Header, dump.Layout, dump.StoredPageCount, dump.BodyEnd);
         var page = new byte[0x1000];
         foreach (var run in dump.EnumerateStoredRuns().Take(Limit))
@@ -37,6 +50,10 @@ internal static class Harness
             dump.ReadPhysical(run.EndPage << 12, page);
         }
 
+        var visits = 0;
+        dump.ForEachStoredPage((_, _) => ++visits < Limit); // the bulk reads, stopped after Limit pages
+        dump.ReadPages([0, 1, 0x10, 0x11, 0x20, 0x22, 0x22, dump.Header.DirectoryTableBase >> 12, ulong.MaxValue], (_, _) => true);
+        dump.ReadPhysical(0x10000, new byte[0x3000]); // one read spanning pages
         foreach (var address in new[] { Seeds.KernelBase, Seeds.KernelBase + 0x1FF8, 0x7FF000000000UL, dump.Header.BugCheckParameter4, 0x0000800000000000UL })
         {
             dump.TryTranslate(address, out _);

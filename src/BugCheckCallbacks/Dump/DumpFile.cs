@@ -22,7 +22,7 @@ namespace BugCheckCallbacks.Dump;
 /// </para>
 /// </remarks>
 [DebuggerDisplay("STOP 0x{Header.BugCheckCode,h}, {Layout} dump, {StoredPageCount} pages")]
-public sealed class DumpFile : ITaggedDataReader, IDisposable
+public sealed partial class DumpFile : ITaggedDataReader, IDisposable
 {
     private const int PageSize = (int)X64Paging.PageSize;
     private const int PageShift = X64Paging.PageShift;
@@ -32,6 +32,7 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
 
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
+    private readonly MappedFile? _mapped; // OpenMapped: the whole file mapped read-only
     private readonly StreamRegion _file;
     private readonly long[] _runFirstPageIndex = []; // run-based: index of each run's first page in the body
     private readonly ulong[] _bitmap = []; // bitmap dumps: bit n = page frame n is stored
@@ -45,11 +46,12 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
     private DumpBlobReader? _tags; // this reader's own view of the region, so its tag index lives as long as the reader
     private bool _disposed;
 
-    private DumpFile(Stream stream, bool leaveOpen)
+    private DumpFile(Stream stream, bool leaveOpen, MappedFile? mapped = null)
     {
         _stream = stream;
         _leaveOpen = leaveOpen;
-        _file = new StreamRegion(stream, 0, stream.Length);
+        _mapped = mapped;
+        _file = new StreamRegion(stream, 0, stream.Length, mapped);
         Span<byte> header = new byte[DumpHeader64.Size];
         if (_file.Length < DumpHeader64.Size)
         {
@@ -229,11 +231,20 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
                 break;
             }
 
+            // One read for as many following pages as the file holds right after this one.
             var within = (int)(address & (PageSize - 1));
             var length = Math.Min(destination.Length - done, PageSize - within);
-            _file.ReadAt(offset + within, destination.Slice(done, length), "a physical page");
+            var next = address + (ulong)length;
+            while (done + length < destination.Length && next != 0 && FollowsInFile(next >> PageShift, offset + within + length))
+            {
+                var more = Math.Min(destination.Length - done - length, PageSize);
+                length += more;
+                next += (ulong)more;
+            }
+
+            _file.ReadAt(offset + within, destination.Slice(done, length), "physical memory");
             done += length;
-            address += (ulong)length;
+            address = next;
             if (address == 0)
             {
                 break; // the top of the address space
@@ -303,15 +314,27 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
         var done = 0;
         while (done < destination.Length && TryTranslate(address, out var physical))
         {
-            var length = Math.Min(destination.Length - done, PageSize - (int)(address & (PageSize - 1)));
-            var read = ReadPhysical(physical, destination.Slice(done, length));
-            done += read;
-            if (read < length)
+            var offset = PageOffset(physical >> PageShift);
+            if (offset < 0)
             {
                 break;
             }
 
-            address += (ulong)length;
+            // One read for as many following virtual pages as map to the pages right after this one in the file.
+            var within = (int)(address & (PageSize - 1));
+            var length = Math.Min(destination.Length - done, PageSize - within);
+            var next = address + (ulong)length;
+            while (done + length < destination.Length && next != 0 && TryTranslate(next, out var following) &&
+                   PageOffset(following >> PageShift) == offset + within + length)
+            {
+                var more = Math.Min(destination.Length - done - length, PageSize);
+                length += more;
+                next += (ulong)more;
+            }
+
+            _file.ReadAt(offset + within, destination.Slice(done, length), "a virtual page");
+            done += length;
+            address = next;
             if (address == 0)
             {
                 break;
@@ -377,6 +400,7 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
         if (!_disposed)
         {
             _disposed = true;
+            _mapped?.Dispose();
             if (!_leaveOpen)
             {
                 _stream.Dispose();
@@ -561,6 +585,19 @@ public sealed class DumpFile : ITaggedDataReader, IDisposable
         }
 
         return indexes;
+    }
+
+    /// <summary>Gets whether stored page <paramref name="frame"/> sits at file offset <paramref name="offset"/>: the page after one just read.</summary>
+    private bool FollowsInFile(ulong frame, long offset)
+    {
+        if (_bitmap.Length > 0)
+        {
+            // Stored pages are packed in frame order: the next frame follows exactly when its bit is set.
+            var word = frame >> 6;
+            return word < (ulong)_bitmap.Length && (_bitmap[word] & (1UL << (int)(frame & 63))) != 0;
+        }
+
+        return PageOffset(frame) == offset;
     }
 
     /// <summary>The file offset of stored page <paramref name="frame"/>, or −1 when the body does not store it.</summary>

@@ -5,7 +5,7 @@ namespace BugCheckCallbacks.Dump;
 /// the offset, so corrupt files never surface as another exception type.
 /// </summary>
 /// <remarks>A <see cref="FileStream"/> is read with positional reads (<see cref="RandomAccess"/>): no seek, no buffer.</remarks>
-internal sealed class StreamRegion(Stream stream, long start, long length)
+internal sealed class StreamRegion(Stream stream, long start, long length, MappedFile? mapped = null)
 {
     public Stream Stream { get; } = stream;
 
@@ -20,6 +20,12 @@ internal sealed class StreamRegion(Stream stream, long start, long length)
         if (offset < Start || offset > End - destination.Length)
         {
             throw new InvalidDumpException(offset, $"{what} ({destination.Length} bytes) runs past the end of its region at 0x{End:X}.");
+        }
+
+        if (mapped is not null)
+        {
+            mapped.Bytes(offset, destination.Length).CopyTo(destination); // the whole file is mapped; the bounds are checked above
+            return;
         }
 
         try
