@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace BugCheckCallbacks.Dump;
 
@@ -58,6 +59,7 @@ public sealed partial class DumpFile
     /// <exception cref="ArgumentNullException"><paramref name="visitor"/> is null.</exception>
     /// <exception cref="InvalidDumpException">The file ends inside a stored page.</exception>
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long ForEachStoredPage(StoredPageVisitor visitor)
     {
         ArgumentNullException.ThrowIfNull(visitor);
@@ -106,6 +108,7 @@ public sealed partial class DumpFile
     /// <exception cref="ArgumentNullException"><paramref name="visitor"/> is null.</exception>
     /// <exception cref="InvalidDumpException">The file ends inside a stored page.</exception>
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long ReadPages(ReadOnlySpan<ulong> pageFrames, StoredPageVisitor visitor)
     {
         ArgumentNullException.ThrowIfNull(visitor);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BugCheckCallbacks.Dump;
 
 /// <summary>
@@ -15,6 +17,7 @@ internal sealed class StreamRegion(Stream stream, long start, long length, Mappe
 
     public long End => Start + Length;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ReadAt(long offset, Span<byte> destination, string what)
     {
         if (offset < Start || offset > End - destination.Length)
