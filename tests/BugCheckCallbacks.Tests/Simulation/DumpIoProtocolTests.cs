@@ -47,43 +47,6 @@ public sealed class DumpIoProtocolTests
         outcome.Invocations.Select(i => i.Phase).Should().ContainInOrder(BugCheckPhase.SecondaryDataSizing, BugCheckPhase.DumpHeader, BugCheckPhase.DumpBody, BugCheckPhase.SecondaryData);
     }
 
-    [Theory]
-    [InlineData(DumpType.Full)]
-    [InlineData(DumpType.Summary)]
-    [InlineData(DumpType.Header)]
-    [InlineData(DumpType.Triage)]
-    [InlineData(DumpType.BitmapFull)]
-    [InlineData(DumpType.BitmapKernel)]
-    [InlineData(DumpType.Automatic)]
-    public void A_sequential_DumpIo_mirror_that_appends_every_write_is_the_file_byte_for_byte(DumpType dumpType)
-    {
-        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = dumpType, SequentialDumpIo = true, DetectAllocations = false });
-        var mirror = new byte[80 << 20]; // the driver's resident mirror, allocated before the crash
-        var appended = 0;
-        var headers = 0;
-        kernel.Register(BugCheckCallbackReason.DumpIo, "mirror.sys", (_, _, data) =>
-        {
-            var d = (DumpIoData)data!;
-            d.Offset.Should().Be(DumpIoData.SequentialOffset);
-            headers += d.Type == DumpIoType.Header ? 1 : 0;
-            d.Buffer.Span.CopyTo(mirror.AsSpan(appended));
-            appended += d.Buffer.Length;
-        });
-        kernel.Register(BugCheckCallbackReason.AddPages, "add.sys", Callbacks.PageRanges(PageRangeFlags.PhysicalAddress, (0x10000, 3)));
-        kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "sec.sys", Callbacks.SecondaryWriter(s_tag, new byte[4097]));
-        kernel.Register(BugCheckCallbackReason.SecondaryMultiPartDumpData, "multi.sys", Callbacks.MultiPartWriter(s_tag2, 3, 100));
-        var sink = new InMemoryDumpSink();
-
-        kernel.KeBugCheckEx(0x1, sink: sink).Violations.Should().BeEmpty();
-
-        headers.Should().Be(1);
-        appended.Should().Be((int)sink.Length);
-        mirror.AsSpan(0, appended).SequenceEqual(sink.ToArray()).Should().BeTrue();
-        using var dump = sink.Open();
-        dump.Header.RequiredDumpSpace.Should().Be(sink.Length, "the header written first already counts the secondary data");
-        dump.EnumerateTags().Select(t => t.Size).Should().Equal(4097u, 100u, 100u, 100u);
-    }
-
     [Fact]
     public void The_header_write_carries_the_DUMP_HEADER64()
     {
@@ -106,32 +69,49 @@ public sealed class DumpIoProtocolTests
             .Should().Be((0xD1u, 1ul, 4ul, 1u, dump.Header.DirectoryTableBase));
     }
 
+    public static TheoryData<DumpType, bool> MirrorCases()
+    {
+        var cases = new TheoryData<DumpType, bool>();
+        foreach (var dumpType in Dump.DumpFileTests.AllDumpTypes())
+        {
+            cases.Add(dumpType, false);
+            cases.Add(dumpType, true);
+        }
+
+        return cases;
+    }
+
     [Theory]
-    [InlineData(DumpType.Full)]
-    [InlineData(DumpType.Summary)]
-    [InlineData(DumpType.Header)]
-    [InlineData(DumpType.Triage)]
-    [InlineData(DumpType.BitmapFull)]
-    [InlineData(DumpType.BitmapKernel)]
-    [InlineData(DumpType.Automatic)]
-    public void A_DumpIo_callback_that_mirrors_every_write_reproduces_the_file_byte_for_byte(DumpType dumpType)
+    [MemberData(nameof(MirrorCases))]
+    public void A_DumpIo_mirror_that_copies_each_write_to_its_offset_or_appends_it_is_the_file_byte_for_byte_and_sees_one_header(DumpType dumpType, bool sequential)
     {
         // Allocation detection off: a complete dump puts 64 MiB into the in-memory sink, past the 16 MiB no-GC budget.
-        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = dumpType, DetectAllocations = false });
+        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = dumpType, SequentialDumpIo = sequential, DetectAllocations = false });
         var mirror = new byte[80 << 20]; // the driver's resident mirror, allocated before the crash
-        var mirrored = 0L;
+        var (appended, end, headers, wentBack) = (0L, 0L, 0, false);
         kernel.Register(BugCheckCallbackReason.DumpIo, "mirror.sys", (_, _, data) =>
         {
             var d = (DumpIoData)data!;
-            d.Buffer.Span.CopyTo(mirror.AsSpan((int)d.Offset));
-            mirrored = Math.Max(mirrored, d.Offset + d.BufferLength);
+            var at = sequential ? appended : d.Offset;
+            wentBack |= sequential ? d.Offset != DumpIoData.SequentialOffset : d.Type != DumpIoType.Complete && d.Offset != appended;
+            headers += d.Type == DumpIoType.Header ? 1 : 0;
+            d.Buffer.Span.CopyTo(mirror.AsSpan((int)at));
+            appended += d.Buffer.Length;
+            end = Math.Max(end, at + d.Buffer.Length);
         });
         kernel.Register(BugCheckCallbackReason.AddPages, "add.sys", Callbacks.PageRanges(PageRangeFlags.PhysicalAddress, (0x10000, 3)));
         kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "sec.sys", Callbacks.SecondaryWriter(s_tag, new byte[4097]));
+        kernel.Register(BugCheckCallbackReason.SecondaryMultiPartDumpData, "multi.sys", Callbacks.MultiPartWriter(s_tag2, 3, 100));
         var sink = new InMemoryDumpSink();
+
         kernel.KeBugCheckEx(0x1, sink: sink).Violations.Should().BeEmpty();
-        mirrored.Should().Be(sink.Length);
-        mirror.AsSpan(0, (int)mirrored).SequenceEqual(sink.ToArray()).Should().BeTrue();
+
+        (headers, wentBack).Should().Be((1, false), "the header is written once, and every write starts where the last ended");
+        (appended, end).Should().Be((sink.Length, sink.Length));
+        mirror.AsSpan(0, (int)end).SequenceEqual(sink.ToArray()).Should().BeTrue();
+        using var dump = sink.Open();
+        dump.Header.RequiredDumpSpace.Should().Be(sink.Length, "the header written first already counts the secondary data");
+        dump.EnumerateTags().Select(t => t.Size).Should().Equal(4097u, 100u, 100u, 100u);
     }
 
     [Fact]
