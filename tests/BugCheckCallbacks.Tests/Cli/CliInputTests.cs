@@ -157,6 +157,8 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
         { "simulate --scenario {scenario:{ \"secondaryDataBudget\": \"0xZZ\", \"callbacks\": [] }}", 2, "$.secondaryDataBudget" },
         { "simulate --scenario {scenario:{ \"secondaryDataBudget\": -1, \"callbacks\": [] }}", 2, "-1 is not a whole number" },
         { "simulate --scenario {scenario:{ \"secondaryDataBudget\": 16, \"callbacks\": [] }}", 2, "$.secondaryDataBudget: 16 must be at least 48" },
+        { "simulate --scenario {scenario:{ \"multiPartReservation\": -1, \"callbacks\": [] }}", 2, "-1 is not a whole number" },
+        { "simulate --scenario {scenario:{ \"multiPartReservation\": \"0x1FFFFFFFF\", \"callbacks\": [] }}", 2, "$.multiPartReservation" },
         { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"size\": \"0x1FFFFFFFF\" } ] }}", 2, "is out of range: it must be from 0x0 to 0x7FFFFFFF" },
         { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"parts\": 0 } ] }}", 2, "$.callbacks[0].parts: 0 must be from 1 to 100000" },
         { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"fault\": 1 } ] }}", 2, "1 is not one of None, Throw" },
