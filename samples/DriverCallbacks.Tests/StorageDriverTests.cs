@@ -48,7 +48,8 @@ public sealed class StorageDriverTests
         var outcome = kernel.KeBugCheckEx(0x000000D1, 0x10, 2, 0, 0xFFFFF80012345678, sink);
 
         outcome.Should().HaveNoViolations();
-        outcome.Should().HaveCalled(_driver.LogRecord).InPhase(BugCheckPhase.SecondaryData).Times(2);
+        outcome.Should().HaveCalled(_driver.LogRecord).Times(2); // the sizing pass, before the header, then the data pass
+        outcome.Should().HaveCalled(_driver.LogRecord).InPhase(BugCheckPhase.SecondaryDataSizing).Times(1);
         outcome.Should().HaveCalled(_driver.RingRecord).Times(4);
         outcome.Should().HaveCalledInOrder(_driver.StateRecord, _driver.LogRecord, _driver.RingRecord);
         sink.Should().ContainTag(_driver.LogTag).WithData(_driver.Log.Span);
