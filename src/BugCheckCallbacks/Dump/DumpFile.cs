@@ -91,9 +91,9 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
         }
 
         BodyEnd = _firstPageOffset + ((long)StoredPageCount * PageSize);
-        if (Header.RequiredDumpSpace > _file.Length)
+        if ((ulong)Header.RequiredDumpSpace > (ulong)_file.Length) // unsigned: 2^63 and up would read as negative and pass
         {
-            throw new InvalidDumpException(DumpHeader64.RequiredDumpSpace, $"RequiredDumpSpace 0x{Header.RequiredDumpSpace:X} is past the end of the 0x{_file.Length:X}-byte file: it is truncated.");
+            throw new InvalidDumpException(DumpHeader64.RequiredDumpSpace, $"RequiredDumpSpace 0x{(ulong)Header.RequiredDumpSpace:X} is past the end of the 0x{_file.Length:X}-byte file: it is truncated.");
         }
     }
 

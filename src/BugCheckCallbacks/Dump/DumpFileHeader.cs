@@ -97,6 +97,7 @@ public sealed record DumpFileHeader
     public ExceptionRecord64 Exception { get; init; } = new();
 
     /// <summary>Gets the crash time as a <see cref="DateTimeOffset"/> in UTC, or <see langword="null"/> when <see cref="SystemTime"/> is not a valid FILETIME.</summary>
+    /// <remarks>Read as UTC, whatever the local time zone: a FILETIME near the end of time is still a time, not an exception.</remarks>
     public DateTimeOffset? SystemTimeUtc =>
-        SystemTime >= 0 && SystemTime <= DateTimeOffset.MaxValue.ToFileTime() ? DateTimeOffset.FromFileTime(SystemTime).ToUniversalTime() : null;
+        SystemTime >= 0 && SystemTime <= DateTime.MaxValue.ToFileTimeUtc() ? new DateTimeOffset(DateTime.FromFileTimeUtc(SystemTime), TimeSpan.Zero) : null;
 }

@@ -70,6 +70,19 @@ public sealed class DumpFileTests
     internal static DumpFile Open(byte[] file) => DumpFile.Open(new MemoryStream(file, writable: false));
 
     [Theory]
+    [InlineData(0L, "1601-01-01T00:00:00.0000000+00:00")]
+    [InlineData(2650467743999999999L, "9999-12-31T23:59:59.9999999+00:00")]
+    [InlineData(2650467744000000000L, null)]
+    [InlineData(long.MaxValue, null)]
+    [InlineData(-1L, null)]
+    public void SystemTimeUtc_is_the_FILETIME_in_UTC_to_the_end_of_time_and_null_past_it(long fileTime, string? expected)
+    {
+        var time = new DumpFileHeader { SystemTime = fileTime }.SystemTimeUtc;
+        var text = time is { } value ? value.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : null;
+        text.Should().Be(expected);
+    }
+
+    [Theory]
     [MemberData(nameof(AllDumpTypes))]
     public void Every_dump_type_round_trips_its_header(DumpType dumpType)
     {
@@ -445,6 +458,8 @@ public sealed class DumpFileTests
         { "does not read 0x40, \"RDMP\", \"DUMP\"", 0x2000, f => f[0xF98] = 8 },
         { "DumpType 2 (summary)", 0xF98, f => f[0xF98] = 2 },
         { "NumberOfRuns is 44; the header has room for at most 43", 0x88, f => f[0x88] = 44 },
+        { "RequiredDumpSpace 0xFFFFFFFFFFFFFFFF is past the end", 0xFA0, f => BinaryPrimitives.WriteUInt64LittleEndian(f.AsSpan(0xFA0), ulong.MaxValue) },
+        { "RequiredDumpSpace 0x8000000000000000 is past the end", 0xFA0, f => BinaryPrimitives.WriteUInt64LittleEndian(f.AsSpan(0xFA0), 1UL << 63) },
         { "NumberOfRuns is 4294967295", 0x88, f => BinaryPrimitives.WriteUInt32LittleEndian(f.AsSpan(0x88), uint.MaxValue) },
         { "NumberOfPages is 0x3F9F", 0x90, f => f[0x90]++ },
         { "before the end of run 0", 0xA8, f => BinaryPrimitives.WriteUInt64LittleEndian(f.AsSpan(0xA8), 0x50) },
