@@ -12,13 +12,16 @@ namespace BugCheckCallbacks.Dump;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Run-based (<c>DumpType</c> 1) and bitmap (5 and 6) dumps are read; any other type is rejected with its number and
-/// name. Opening reads the header and, for bitmap dumps, the bitmap; everything else is read on demand.
+/// Run-based (<c>DumpType</c> 1), bitmap (5 and 6), small memory (4, <see cref="Triage"/>) and debugger-written (8, 9,
+/// 10: RDMP) dumps are read; any other type is rejected with its number and name. Opening reads the header and, for
+/// bitmap dumps, the bitmap, and for small dumps their tables; everything else is read on demand.
 /// </para>
 /// <para>
 /// Every number read from the file is checked against the file's length before it sizes a read or an allocation, and
 /// every short read becomes <see cref="InvalidDumpException"/> with the offset: a corrupt or hostile file never yields
-/// another exception type. The file is read, never memory-mapped. Not thread-safe: use one reader per thread.
+/// another exception type. <see cref="Open(string)"/> reads with positional reads, never memory-mapped (a file that
+/// shrinks is an error, not a fault); <see cref="OpenMapped"/> maps it, for files the caller trusts. Not thread-safe: use
+/// one reader per thread.
 /// </para>
 /// </remarks>
 [DebuggerDisplay("STOP 0x{Header.BugCheckCode,h}, {Layout} dump, {StoredPageCount} pages")]
