@@ -143,23 +143,6 @@ internal static class BugCheckCli
         return path;
     }
 
-    /// <summary>Creates <paramref name="path"/> for writing, or says in one line why it cannot be.</summary>
-    public static FileStream CreateFile(string option, string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
-        }
-        catch (UnauthorizedAccessException exception)
-        {
-            throw new UsageException($"{option} \"{path}\" cannot be written: access is denied.", exception);
-        }
-        catch (IOException exception)
-        {
-            throw new UsageException($"{option} \"{path}\" cannot be written: {exception.Message}", exception);
-        }
-    }
-
     private static void CustomizeHelp(RootCommand root)
     {
         var help = root.Options.OfType<HelpOption>().Single();

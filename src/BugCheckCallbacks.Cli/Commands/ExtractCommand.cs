@@ -28,7 +28,14 @@ internal static class ExtractCommand
 
             var index = (int)Scenarios.NumberText.Parse("--part", parse.GetValue(part)!, max: int.MaxValue, min: 1);
             var outPath = parse.GetValue(output) is { } requested ? BugCheckCli.WritableFile("--out", requested) : null;
-            using var source = DumpSource.Open(BugCheckCli.ExistingFile(parse.GetValue(file)!), context.Error);
+            var inputPath = BugCheckCli.ExistingFile(parse.GetValue(file)!);
+            if (outPath is not null)
+            {
+                OutputFile.RefuseSameFile("--out", outPath, "the dump", inputPath);
+                OutputFile.RefuseSameFile("--out", outPath, "its outcome report", OutcomeReport.PathFor(inputPath));
+            }
+
+            using var source = DumpSource.Open(inputPath, context.Error);
             var blocks = source.Blobs is null ? [] : source.Blobs.EnumerateTags().Where(t => t.Tag == guid).Take(index).ToList();
             if (blocks.Count < index)
             {
@@ -43,9 +50,10 @@ internal static class ExtractCommand
             {
                 if (outPath is not null)
                 {
-                    using var target = BugCheckCli.CreateFile("--out", outPath);
+                    using var target = OutputFile.Create("--out", outPath);
                     var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
-                    SimulateCommand.WithProgress(console, "Extracting", data.Length, report => Copy(data, target, report));
+                    SimulateCommand.WithProgress(console, "Extracting", data.Length, report => Copy(data, target.Stream, report));
+                    target.Commit();
                     if (!context.Quiet)
                     {
                         context.Error.WriteLine($"{data.Length.ToString(CultureInfo.InvariantCulture)} bytes of {{{guid}}} (block {index}) written to {outPath}.");

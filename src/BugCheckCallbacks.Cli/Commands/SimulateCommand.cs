@@ -64,6 +64,15 @@ internal static class SimulateCommand
             var outPath = BugCheckCli.WritableFile("--out", parse.GetValue(output)!);
             var reportPath = BugCheckCli.WritableFile("--out (its outcome report)", OutcomeReport.PathFor(outPath));
             var symbolsFolder = BugCheckCli.WritableFolder("--out (its symbol folder)", Path.ChangeExtension(outPath, ".symbols"));
+            foreach (var (input, name) in new[] { (parse.GetValue(scenario), "--scenario"), (driverPath, "--driver") })
+            {
+                if (input is not null)
+                {
+                    OutputFile.RefuseSameFile("--out", outPath, name, input);
+                    OutputFile.RefuseSameFile("--out (its outcome report)", reportPath, name, input);
+                }
+            }
+
             var logMode = parse.GetValue(log) is { } logText ? ScenarioEnums.Parse("--log", logText, ScenarioEnums.Logs) : InvocationLog.Bounded;
             var kernel = ScenarioBuilder.CreateKernel(script, type, callOrder, logMode);
             using var drivers = new DriverSet(kernel);
@@ -73,16 +82,19 @@ internal static class SimulateCommand
             var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor) || asJson || context.Quiet);
             BugCheckOutcome outcome;
             long bytes;
-            using (var writer = new DumpFileWriter(BugCheckCli.CreateFile("--out", outPath)))
+            using (var dumpFile = OutputFile.Create("--out", outPath))
+            using (var report = OutputFile.Create("--out (its outcome report)", reportPath))
             {
-                outcome = WithProgress(console, "Writing dump", null, progress =>
-                    kernel.KeBugCheckEx(stopCode, values[0], values[1], values[2], values[3], new ProgressSink(writer, progress)));
-                bytes = writer.BytesWritten;
-            }
+                using (var writer = new DumpFileWriter(dumpFile.Stream, leaveOpen: true))
+                {
+                    outcome = WithProgress(console, "Writing dump", null, progress =>
+                        kernel.KeBugCheckEx(stopCode, values[0], values[1], values[2], values[3], new ProgressSink(writer, progress)));
+                    bytes = writer.BytesWritten;
+                }
 
-            using (var report = BugCheckCli.CreateFile("--out (its outcome report)", reportPath))
-            {
-                outcome.WriteJson(report);
+                outcome.WriteJson(report.Stream);
+                dumpFile.Commit(); // both whole: the dump and its report replace what was there, together
+                report.Commit();
             }
 
             // The simulated kernel's symbols for Volatility 3 (vol -s FOLDER), when the dump holds the kernel's memory.

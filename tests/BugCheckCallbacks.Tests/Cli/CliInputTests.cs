@@ -92,6 +92,52 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
     }
 
     [Fact]
+    public void An_output_that_is_an_input_is_refused_and_the_input_is_untouched()
+    {
+        var scenario = _files.Scenario("""{ "callbacks": [] }""");
+        var scenarioBytes = File.ReadAllBytes(scenario);
+        var simulate = CliRunner.Run("simulate", "--scenario", scenario, "--out", scenario, "--quiet");
+        (simulate.Exit, simulate.Error).Should().Match<(int, string)>(r => r.Item1 == 2 && r.Item2.Contains("would destroy the input"));
+        File.ReadAllBytes(scenario).Should().Equal(scenarioBytes);
+
+        var dump = _files.Temp(".dmp");
+        CliRunner.Run("simulate", "--out", dump, "--quiet").Exit.Should().Be(0);
+        var dumpBytes = File.ReadAllBytes(dump);
+        var link = _files.Temp(".dmp");
+        File.CreateSymbolicLink(link, dump);
+        foreach (var output in new[] { dump, link, OutcomeReport(dump) })
+        {
+            var extract = CliRunner.Run("extract", dump, "--tag", "5707e5a1-0000-4000-8000-000000000001", "--out", output);
+            (extract.Exit, extract.Error).Should().Match<(int, string)>(r => r.Item1 == 2 && r.Item2.Contains("would destroy the input"), output);
+        }
+
+        File.ReadAllBytes(dump).Should().Equal(dumpBytes);
+    }
+
+    [Fact]
+    public void Outputs_are_written_beside_their_target_and_renamed_into_place_leaving_no_temporary_file()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"bugcheck-out-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var dump = Path.Combine(folder, "crash.dmp");
+            File.WriteAllText(dump, "an older file");
+            CliRunner.Run("simulate", "--out", dump, "--quiet").Exit.Should().Be(0);
+            CliRunner.Run("extract", dump, "--tag", "5707e5a1-0000-4000-8000-000000000001", "--out", Path.Combine(folder, "blob.bin")).Exit.Should().Be(0);
+            BugCheckCallbacks.Dump.DumpFile.HasSignature(File.ReadAllBytes(dump).AsSpan(0, 8)).Should().BeTrue("the new dump replaced the older file");
+            Directory.GetFiles(folder, "*.tmp").Should().BeEmpty();
+            new FileInfo(Path.Combine(folder, "blob.bin")).Length.Should().Be(6000);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static string OutcomeReport(string dump) => Path.ChangeExtension(dump, ".outcome.json");
+
+    [Fact]
     public void The_multi_part_reservation_of_a_scenario_bounds_what_multi_part_callbacks_may_write()
     {
         var scenario = _files.Scenario("""
