@@ -69,7 +69,9 @@ internal static class BugCheckCli
             return ExitCodes.Usage;
         }
 
-        var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
+        // ProcessTerminationTimeout null: Ctrl-C and SIGTERM end the process as usual (the commands are synchronous, so
+        // System.CommandLine's cancellation would only swallow the signal while a dump goes on being written).
+        var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
         return Guard(context, () => parse.Invoke(configuration));
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace BugCheckCallbacks.Cli;
 
 /// <summary>
@@ -8,6 +10,11 @@ namespace BugCheckCallbacks.Cli;
 internal sealed class OutputFile : IDisposable
 {
     private static readonly HashSet<string> s_pending = [];
+
+    // Ctrl-C and kill: the temporary files go, then the signal does what it does (ends the process).
+    private static readonly PosixSignalRegistration[] s_signals =
+        [PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => DeletePending()), PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => DeletePending())];
+
     private readonly string _temporary;
     private bool _done;
 

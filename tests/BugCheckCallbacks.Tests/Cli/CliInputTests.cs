@@ -135,6 +135,46 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
         }
     }
 
+    [Fact]
+    public void A_simulate_killed_while_it_writes_leaves_the_old_output_and_no_temporary_file()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // SIGTERM is POSIX; the rename-into-place itself is tested above on every OS
+        }
+
+        var folder = Path.Combine(Path.GetTempPath(), $"bugcheck-kill-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var scenario = Path.Combine(folder, "big.json");
+            File.WriteAllText(scenario, """{ "dumpType": "Full", "memory": [ { "space": "Physical", "address": "0x100000000", "size": "0x100000000" } ], "callbacks": [] }""");
+            var dump = Path.Combine(folder, "crash.dmp");
+            File.WriteAllText(dump, "an older file");
+            var cli = Path.Combine(AppContext.BaseDirectory, "bugcheck.dll");
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [cli, "simulate", "--scenario", scenario, "--out", dump, "--quiet"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            while (Directory.GetFiles(folder, "*.tmp").Length == 0 && !process.HasExited && started.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                Thread.Sleep(10);
+            }
+
+            process.HasExited.Should().BeFalse("the 4 GiB dump takes seconds to write");
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+            {
+                kill.WaitForExit();
+            }
+
+            process.WaitForExit(30_000).Should().BeTrue();
+            Directory.GetFiles(folder, "*.tmp").Should().BeEmpty("the temporary files go with the process");
+            File.ReadAllText(dump).Should().Be("an older file");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static string OutcomeReport(string dump) => Path.ChangeExtension(dump, ".outcome.json");
 
     [Fact]
