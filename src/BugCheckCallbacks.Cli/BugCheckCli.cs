@@ -111,7 +111,11 @@ internal static class BugCheckCli
         }
     }
 
-    /// <summary>Checks that <paramref name="path"/> is a file that exists.</summary>
+    /// <summary>
+    /// Checks that <paramref name="path"/> is a regular file with content, before anything opens it: a directory, a link
+    /// loop, and whatever has no size — a FIFO (whose open would block), a device such as /dev/zero (endless), a socket,
+    /// a /proc file, an empty file — are refused in one line.
+    /// </summary>
     public static string ExistingFile(string path, string what = "<file>")
     {
         if (Directory.Exists(path))
@@ -119,7 +123,32 @@ internal static class BugCheckCli
             throw new UsageException($"{what} \"{path}\" is a directory, not a file.");
         }
 
-        return File.Exists(path) ? path : throw new UsageException($"{what} \"{path}\" does not exist.");
+        long length;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.LinkTarget is not null)
+            {
+                _ = info.ResolveLinkTarget(returnFinalTarget: true); // a link loop throws here, not at open
+            }
+
+            if (!info.Exists)
+            {
+                throw new UsageException($"{what} \"{path}\" does not exist.");
+            }
+
+            length = info.Length;
+        }
+        catch (IOException exception)
+        {
+            throw new UsageException($"{what} \"{path}\" cannot be opened: {exception.Message}", exception);
+        }
+        catch (UnauthorizedAccessException exception)
+        {
+            throw new UsageException($"{what} \"{path}\" cannot be opened: access is denied.", exception);
+        }
+
+        return length > 0 ? path : throw new UsageException($"{what} \"{path}\" is empty or not a regular file (a FIFO, a device, a socket); only regular files are read.");
     }
 
     /// <summary>Checks, before any work, that <paramref name="path"/> can be created: not a directory, in a folder that exists.</summary>

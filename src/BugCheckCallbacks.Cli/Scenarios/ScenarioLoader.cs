@@ -32,9 +32,22 @@ internal static class ScenarioLoader
             throw new ScenarioException($"--scenario \"{path}\" is a directory, not a scenario file.");
         }
 
+        const long MaxScenarioBytes = 256L << 20;
         string text;
         try
         {
+            var info = new FileInfo(path);
+            if (info.LinkTarget is not null)
+            {
+                _ = info.ResolveLinkTarget(returnFinalTarget: true); // a link loop throws here
+            }
+            if (info.Exists && (info.Length == 0 || info.Length > MaxScenarioBytes))
+            {
+                throw new ScenarioException(info.Length == 0
+                    ? $"--scenario \"{path}\" is empty or not a regular file (a FIFO, a device, a socket); only regular files are read."
+                    : $"--scenario \"{path}\" is {info.Length:N0} bytes; a scenario may have at most {MaxScenarioBytes:N0}.");
+            }
+
             text = File.ReadAllText(path);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

@@ -175,6 +175,71 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
         }
     }
 
+    public static TheoryData<string, string> SpecialFiles() => new()
+    {
+        { "enumtag {fifo}", "is empty or not a regular file" },
+        { "show /dev/zero", "is empty or not a regular file" },
+        { "db {fifo} 0x1000", "is empty or not a regular file" },
+        { "extract /dev/zero --tag 5707e5a1-0000-4000-8000-000000000001", "is empty or not a regular file" },
+        { "simulate --scenario {fifo} --out {out}", "is empty or not a regular file" },
+        { "simulate --scenario /dev/zero --out {out}", "is empty or not a regular file" },
+        { "simulate --driver /dev/zero --out {out}", "is empty or not a regular file" },
+        { "enumtag {empty}", "is empty or not a regular file" },
+        { "enumtag {loop}", "cannot be opened" },
+        { "simulate --scenario {loop} --out {out}", "cannot read the scenario" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SpecialFiles))]
+    public async Task A_FIFO_a_device_an_empty_file_or_a_link_loop_is_exit_2_at_once(string command, string message)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // FIFOs, /dev/zero and symbolic-link loops are POSIX
+        }
+
+        var fifo = _files.Temp(".fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])!)
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var empty = _files.Temp(".dmp");
+        File.WriteAllBytes(empty, []);
+        var (a, b) = (_files.Temp(".dmp"), _files.Temp(".dmp"));
+        File.CreateSymbolicLink(a, b);
+        File.CreateSymbolicLink(b, a);
+        var args = command.Replace("{fifo}", fifo, StringComparison.Ordinal).Replace("{empty}", empty, StringComparison.Ordinal)
+            .Replace("{loop}", a, StringComparison.Ordinal).Replace("{out}", _files.Temp(".dmp"), StringComparison.Ordinal).Split(' ');
+        var run = Task.Run(() => CliRunner.Run(args));
+        (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(20)))).Should().BeSameAs(run, "a special file is refused at once, never opened and waited on");
+        var result = await run;
+        result.Exit.Should().Be(2, result.Error);
+        result.Error.Should().Contain(message).And.NotContain("System.");
+    }
+
+    [Fact]
+    public async Task A_special_file_as_the_outcome_report_beside_a_dump_is_one_warning_and_the_dump_is_still_shown()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var dump = _files.Temp(".dmp");
+        File.Copy(_files.Dump, dump);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [OutcomeReport(dump)])!)
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var run = Task.Run(() => CliRunner.Run("show", dump));
+        (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(20)))).Should().BeSameAs(run, "the FIFO beside the dump is never opened");
+        var result = await run;
+        result.Exit.Should().Be(0, result.Error);
+        result.Error.Should().Contain("not a regular file");
+    }
+
     private static string OutcomeReport(string dump) => Path.ChangeExtension(dump, ".outcome.json");
 
     [Fact]
@@ -254,7 +319,7 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
         { "simulate --scenario {scenario:{ \"bugCheck\": { \"parameters\": [1, 2, 3, 4, 5] }, \"callbacks\": [] }}", 2, "KeBugCheckEx takes at most 4" },
         { "simulate --scenario {scenario:{ \"memory\": [ { \"address\": \"0x123\", \"size\": \"0x1000\" } ], \"callbacks\": [] }}", 2, "$.memory[0]" },
         { "simulate --scenario {scenario:not json}", 2, "line 1" },
-        { "simulate --scenario {scenario:}", 2, "line 1" },
+        { "simulate --scenario {scenario:}", 2, "is empty or not a regular file" },
         { "enumtag", 2, "Required argument 'file' missing" },
         { "enumtag {missing}", 2, "does not exist" },
         { "enumtag {dir}", 2, "is a directory" },
