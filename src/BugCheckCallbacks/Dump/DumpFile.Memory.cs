@@ -162,31 +162,25 @@ public sealed partial class DumpFile
         var done = 0;
         while (done < destination.Length && TryTranslate(address, out var physical))
         {
-            var offset = PageOffset(physical >> PageShift);
-            if (offset < 0)
-            {
-                break;
-            }
-
-            // One read for as many following virtual pages as map to the pages right after this one in the file.
-            var within = (int)(address & (PageSize - 1));
-            var length = Math.Min(destination.Length - done, PageSize - within);
+            // As many following virtual pages as map to the physical pages right after this one: one ReadPhysical,
+            // which reads those that follow one another in the file with one call.
+            var length = Math.Min(destination.Length - done, PageSize - (int)(address & (PageSize - 1)));
             var next = address + (ulong)length;
-            while (done + length < destination.Length && next != 0 && TryTranslate(next, out var following) &&
-                   PageOffset(following >> PageShift) == offset + within + length)
+            while (done + length < destination.Length && next != 0 && TryTranslate(next, out var following) && following == physical + (ulong)length)
             {
                 var more = Math.Min(destination.Length - done - length, PageSize);
                 length += more;
                 next += (ulong)more;
             }
 
-            _file.ReadAt(offset + within, destination.Slice(done, length), "a virtual page");
-            done += length;
-            address = next;
-            if (address == 0)
+            var read = ReadPhysical(physical, destination.Slice(done, length));
+            done += read;
+            if (read < length || next == 0)
             {
-                break;
+                break; // a page not stored, or the top of the address space
             }
+
+            address = next;
         }
 
         return done;
