@@ -57,8 +57,7 @@ internal sealed class KernelDumpWriter
         StoredPages = frames.Aggregate(0UL, (sum, range) => sum + (range.End - range.Start));
         if (triage is not null)
         {
-            StoredPages = 0;
-            _firstPage = DumpHeader64.Size;
+            _firstPage = DumpHeader64.Size; // no pages (the frames are empty): the triage data is the body
             BodyEnd = _firstPage + triage.SizeOfDump;
         }
         else if (layout == DumpBodyLayout.RunBased)
@@ -122,12 +121,14 @@ internal sealed class KernelDumpWriter
     /// written in pieces of up to 1 MiB, as the body is, not one write per blob: a DumpIo callback sees as many writes
     /// for 100,000 small blobs as for one large one. <see cref="FinishRegion"/> writes the rest.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The blob does not fit in what is left of the region reserved before the header.</exception>
     public void WriteBlob(Guid tag, ReadOnlySpan<byte> data)
     {
-        if (_regionEnd == BodyEnd && _pending == 0)
+        StartRegion();
+        var left = RequiredDumpSpace - (_regionEnd + _pending);
+        if (DumpBlob.BlobHeaderSize + (((long)data.Length + DumpBlob.Alignment - 1) & ~(long)(DumpBlob.Alignment - 1)) > left)
         {
-            DumpBlob.WriteFileHeader(_chunk, _buildNumber);
-            _pending = DumpBlob.FileHeaderSize;
+            throw new InvalidOperationException($"A blob of 0x{data.Length:X} bytes does not fit in the 0x{left:X} bytes left of the reserved region: the header already promised the file's size.");
         }
 
         Span<byte> header = stackalloc byte[DumpBlob.BlobHeaderSize];
