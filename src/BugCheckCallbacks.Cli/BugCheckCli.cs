@@ -126,18 +126,7 @@ internal static class BugCheckCli
         long length;
         try
         {
-            var info = new FileInfo(path);
-            if (info.LinkTarget is not null)
-            {
-                _ = info.ResolveLinkTarget(returnFinalTarget: true); // a link loop throws here, not at open
-            }
-
-            if (!info.Exists)
-            {
-                throw new UsageException($"{what} \"{path}\" does not exist.");
-            }
-
-            length = info.Length;
+            length = RegularFile.ContentLength(path) ?? throw new UsageException($"{what} \"{path}\" does not exist.");
         }
         catch (IOException exception)
         {
@@ -148,7 +137,7 @@ internal static class BugCheckCli
             throw new UsageException($"{what} \"{path}\" cannot be opened: access is denied.", exception);
         }
 
-        return length > 0 ? path : throw new UsageException($"{what} \"{path}\" is empty or not a regular file (a FIFO, a device, a socket); only regular files are read.");
+        return length > 0 ? path : throw new UsageException($"{what} \"{path}\" {RegularFile.NotRegular}; only regular files are read.");
     }
 
     /// <summary>Checks, before any work, that <paramref name="path"/> can be created: not a directory, in a folder that exists.</summary>

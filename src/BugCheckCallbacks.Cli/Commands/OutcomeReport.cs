@@ -21,16 +21,12 @@ internal static class OutcomeReport
         const long MaxReportBytes = 1L << 30; // a report lists every call of its log and every record: large, not endless
         try
         {
-            var info = new FileInfo(path);
-            if (info.LinkTarget is not null)
+            var length = RegularFile.ContentLength(path) ?? 0;
+            if (length == 0 || length > MaxReportBytes)
             {
-                _ = info.ResolveLinkTarget(returnFinalTarget: true); // a link loop throws here
-            }
-            if (info.Length == 0 || info.Length > MaxReportBytes)
-            {
-                problem = info.Length == 0
-                    ? $"{path} is empty or not a regular file (a FIFO, a device, a socket); it is not read."
-                    : $"{path} is {info.Length:N0} bytes, more than an outcome report may be ({MaxReportBytes:N0}); it is not read.";
+                problem = length == 0
+                    ? $"{path} {RegularFile.NotRegular}; it is not read."
+                    : $"{path} is {length:N0} bytes, more than an outcome report may be ({MaxReportBytes:N0}); it is not read.";
                 return null;
             }
 

@@ -36,16 +36,11 @@ internal static class ScenarioLoader
         string text;
         try
         {
-            var info = new FileInfo(path);
-            if (info.LinkTarget is not null)
+            if (RegularFile.ContentLength(path) is { } length && (length == 0 || length > MaxScenarioBytes))
             {
-                _ = info.ResolveLinkTarget(returnFinalTarget: true); // a link loop throws here
-            }
-            if (info.Exists && (info.Length == 0 || info.Length > MaxScenarioBytes))
-            {
-                throw new ScenarioException(info.Length == 0
-                    ? $"--scenario \"{path}\" is empty or not a regular file (a FIFO, a device, a socket); only regular files are read."
-                    : $"--scenario \"{path}\" is {info.Length:N0} bytes; a scenario may have at most {MaxScenarioBytes:N0}.");
+                throw new ScenarioException(length == 0
+                    ? $"--scenario \"{path}\" {RegularFile.NotRegular}; only regular files are read."
+                    : $"--scenario \"{path}\" is {length:N0} bytes; a scenario may have at most {MaxScenarioBytes:N0}.");
             }
 
             text = File.ReadAllText(path);
