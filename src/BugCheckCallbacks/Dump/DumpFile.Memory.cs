@@ -60,6 +60,16 @@ public sealed partial class DumpFile
         }
     }
 
+    /// <summary>Gets where in the file physical page <paramref name="pageFrame"/> is stored.</summary>
+    /// <param name="pageFrame">The page frame number (physical address / 0x1000).</param>
+    /// <returns>The file offset of the page's first byte, or -1 when the body does not store it.</returns>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public long GetPageFileOffset(ulong pageFrame)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return PageOffset(pageFrame);
+    }
+
     /// <summary>Reads physical memory, stopping at the first page the dump does not store.</summary>
     /// <param name="address">The physical address.</param>
     /// <param name="destination">Receives the bytes.</param>

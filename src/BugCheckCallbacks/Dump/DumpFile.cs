@@ -115,6 +115,18 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
     /// <summary>Gets the number of physical pages the body stores (0 for a small memory dump, which stores none).</summary>
     public ulong StoredPageCount { get; }
 
+    /// <summary>
+    /// Gets the file offset of the first stored page. Between the 0x2000-byte header and it lie the body's own structures: the
+    /// bitmap of a bitmap dump, the PFN ranges of a debugger-written one, or a small memory dump's whole triage data (which
+    /// stores no pages, so there it equals <see cref="BodyEnd"/>).
+    /// </summary>
+    /// <remarks>
+    /// The stored pages follow it, 4 KiB each. Each run that <see cref="EnumerateStoredRuns"/> lists lies in one piece in the
+    /// file, and <see cref="GetPageFileOffset"/> says where; a debugger-written dump keeps its ranges in its own order,
+    /// not always ascending.
+    /// </remarks>
+    public long BodyStart => _firstPageOffset;
+
     /// <summary>Gets the file offset just past the last stored page (a small memory dump: its triage data), where the secondary-data region starts.</summary>
     public long BodyEnd { get; }
 
