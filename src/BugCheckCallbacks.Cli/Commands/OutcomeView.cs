@@ -11,8 +11,7 @@ internal static class OutcomeView
 
     /// <param name="console">Where to write.</param>
     /// <param name="outcome">The outcome.</param>
-    /// <param name="isExpected">Whether the scenario expected a violation; null when nothing was expected (a report read back).</param>
-    public static void Render(IAnsiConsole console, BugCheckOutcome outcome, Func<Violation, bool>? isExpected = null)
+    public static void Render(IAnsiConsole console, BugCheckOutcome outcome)
     {
         console.WriteLine($"*** STOP 0x{outcome.DisplayedStopCode:X8} (0x{outcome.BugCheckParameter1:X}, 0x{outcome.BugCheckParameter2:X}, 0x{outcome.BugCheckParameter3:X}, 0x{outcome.BugCheckParameter4:X})");
         if (outcome.DisplayedStopCode != outcome.BugCheckCode)
@@ -70,7 +69,7 @@ internal static class OutcomeView
             var violations = new CliTable("Violations", "Code", "Expected", "Kind", "Phase", "Component", "Call", "Detail");
             foreach (var violation in outcome.Violations)
             {
-                var expected = isExpected?.Invoke(violation);
+                var expected = outcome.IsExpected(violation); // null: nobody said what to expect (a report of another tool's run)
                 var style = expected == true ? Style.Plain : s_red;
                 violations.Add(
                     (violation.Code, style), (expected switch { true => "yes", false => "NO", null => "-" }, style), Cell(violation.Kind), Cell(violation.Phase),

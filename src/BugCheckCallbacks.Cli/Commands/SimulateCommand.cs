@@ -92,6 +92,8 @@ internal static class SimulateCommand
                     bytes = writer.BytesWritten;
                 }
 
+                outcome = outcome.WithExpectedViolations(Expectations(script)); // the report says which violations were provoked on purpose
+
                 outcome.WriteJson(report.Stream);
                 dumpFile.Commit(); // both whole: the dump and its report replace what was there, together
                 report.Commit();
@@ -102,7 +104,8 @@ internal static class SimulateCommand
                 ? KernelSymbols.Write(symbolsFolder)
                 : null;
 
-            var unexpected = Judge(script, outcome, out var missing, out var expected);
+            var unexpected = outcome.Violations.Where(v => outcome.IsExpected(v) != true).ToList();
+            var missing = outcome.MissingExpectations.Select(e => $"{e.Code} from {e.Component}").ToList();
             if (asJson)
             {
                 if (!context.Quiet)
@@ -112,7 +115,7 @@ internal static class SimulateCommand
             }
             else if (!context.Quiet)
             {
-                OutcomeView.Render(console, outcome, v => expected.Contains((v.Component, v.Code)));
+                OutcomeView.Render(console, outcome);
                 console.WriteLine($"Dump written to {outPath} ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes).");
                 console.WriteLine($"Outcome report written to {reportPath}.");
                 if (symbolsPath is not null)
@@ -134,20 +137,9 @@ internal static class SimulateCommand
         return command;
     }
 
-    /// <summary>Splits the violations into those the scenario expects and the rest; lists expectations that were not met.</summary>
-    internal static List<Violation> Judge(ScenarioFile script, BugCheckOutcome outcome, out List<string> missing, out HashSet<(string Component, string Code)> expected)
-    {
-        var wanted = script.Callbacks
-            .SelectMany(callback => (callback.Expect ?? []).Select(code => (callback.Component, Code: code)))
-            .ToHashSet();
-        expected = wanted;
-        var unexpected = outcome.Violations.Where(v => !wanted.Contains((v.Component, v.Code))).ToList();
-        missing = wanted
-            .Where(e => !outcome.Violations.Any(v => v.Component == e.Component && v.Code == e.Code))
-            .Select(e => $"{e.Code} from {e.Component}")
-            .ToList();
-        return unexpected;
-    }
+    /// <summary>The violations the scenario provokes on purpose: each callback's <c>"expect"</c> codes, once each.</summary>
+    internal static IEnumerable<ExpectedViolation> Expectations(ScenarioFile script) =>
+        script.Callbacks.SelectMany(callback => (callback.Expect ?? []).Select(code => new ExpectedViolation(callback.Component, code))).Distinct();
 
     /// <summary>Runs <paramref name="work"/> under a progress bar on a terminal; the bar shows the real total once it is known.</summary>
     internal static T WithProgress<T>(IAnsiConsole console, string title, long? total, Func<Action<long, long?>, T> work)

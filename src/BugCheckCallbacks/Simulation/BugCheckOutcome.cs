@@ -66,6 +66,65 @@ public sealed class BugCheckOutcome
     /// <summary>Gets where the simulated kernel's structures are in the dump's memory, or null when no dump was written.</summary>
     public KernelLayoutInfo? Kernel { get; init; }
 
+    /// <summary>
+    /// Gets the violations the caller declared expected (<c>bugcheck simulate</c>: the scenario's <c>"expect"</c> lists), so
+    /// that a reader of the report can tell them from the rest; set with <see cref="WithExpectedViolations"/>.
+    /// </summary>
+    /// <value><see langword="null"/> when nobody judged the outcome: the simulation itself never sets it.</value>
+    public IReadOnlyList<ExpectedViolation>? ExpectedViolations { get; init; }
+
+    /// <summary>Gets the expectations that no violation of the outcome meets.</summary>
+    /// <value>Empty when <see cref="ExpectedViolations"/> is null or every expectation was met.</value>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IEnumerable<ExpectedViolation> MissingExpectations =>
+        (ExpectedViolations ?? []).Where(expected => !Violations.Any(expected.Matches));
+
+    /// <summary>Gets whether the caller expected <paramref name="violation"/>.</summary>
+    /// <param name="violation">A violation of the outcome.</param>
+    /// <returns>Whether one of <see cref="ExpectedViolations"/> matches it; <see langword="null"/> when nobody judged the outcome.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="violation"/> is null.</exception>
+    public bool? IsExpected(Violation violation)
+    {
+        ArgumentNullException.ThrowIfNull(violation);
+        return ExpectedViolations is { } expected ? expected.Any(e => e.Matches(violation)) : null;
+    }
+
+    /// <summary>Returns a copy of the outcome that records <paramref name="expected"/> as the violations the caller expected.</summary>
+    /// <param name="expected">The expectations; an empty list says that none was expected.</param>
+    /// <returns>The copy; this outcome is not changed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="expected"/> is null or holds a null item.</exception>
+    public BugCheckOutcome WithExpectedViolations(IEnumerable<ExpectedViolation> expected)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ExpectedViolation[] list = [.. expected];
+        if (Array.IndexOf(list, null) >= 0)
+        {
+            throw new ArgumentNullException(nameof(expected), "An expectation in the list is null.");
+        }
+
+        return new BugCheckOutcome
+        {
+            SchemaVersion = SchemaVersion,
+            BugCheckCode = BugCheckCode,
+            BugCheckParameter1 = BugCheckParameter1,
+            BugCheckParameter2 = BugCheckParameter2,
+            BugCheckParameter3 = BugCheckParameter3,
+            BugCheckParameter4 = BugCheckParameter4,
+            DisplayedStopCode = DisplayedStopCode,
+            DumpType = DumpType,
+            PageSize = PageSize,
+            Invocations = Invocations,
+            TotalCalls = TotalCalls,
+            Violations = Violations,
+            Blobs = Blobs,
+            BodyRanges = BodyRanges,
+            TriageBlocks = TriageBlocks,
+            Records = Records,
+            Kernel = Kernel,
+            ExpectedViolations = list,
+        };
+    }
+
     /// <summary>Serializes the outcome to indented JSON (source-generated, trimming- and AOT-safe).</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson() => JsonSerializer.Serialize(this, OutcomeJsonContext.Default.BugCheckOutcome);

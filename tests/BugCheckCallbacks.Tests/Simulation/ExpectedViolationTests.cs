@@ -1,0 +1,76 @@
+using BugCheckCallbacks.Simulation;
+
+namespace BugCheckCallbacks.Tests.Simulation;
+
+/// <summary>Expectations recorded in the outcome: <see cref="ExpectedViolation"/> and the outcome members that use them.</summary>
+public sealed class ExpectedViolationTests
+{
+    private static readonly Violation s_fault = new(ViolationKind.CallbackThrew, BugCheckPhase.SecondaryData, BugCheckCallbackReason.SecondaryDumpData, "faulty.sys", 0, 1, "threw");
+
+    private static BugCheckOutcome Outcome() => new()
+    {
+        BugCheckCode = 0xD1,
+        BugCheckParameter4 = 0xFFFFF80001C01000,
+        DumpType = DumpType.Summary,
+        TotalCalls = 3,
+        Violations = [s_fault],
+    };
+
+    [Theory]
+    [InlineData("faulty.sys", "BCV0001", true)]
+    [InlineData("faulty.sys", "BCV0004", false)]
+    [InlineData("FAULTY.SYS", "BCV0001", false)]
+    [InlineData("other.sys", "BCV0001", false)]
+    public void An_expectation_matches_a_violation_of_its_component_and_code(string component, string code, bool matches)
+    {
+        s_fault.Code.Should().Be("BCV0001");
+        new ExpectedViolation(component, code).Matches(s_fault).Should().Be(matches);
+    }
+
+    [Fact]
+    public void Matches_refuses_null() =>
+        new ExpectedViolation("a.sys", "BCV0001").Invoking(e => e.Matches(null!)).Should().Throw<ArgumentNullException>().WithParameterName("violation");
+
+    [Fact]
+    public void An_outcome_nobody_judged_says_so()
+    {
+        var outcome = Outcome();
+        outcome.ExpectedViolations.Should().BeNull();
+        outcome.IsExpected(s_fault).Should().BeNull();
+        outcome.MissingExpectations.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void WithExpectedViolations_copies_the_outcome_and_judges_each_violation()
+    {
+        var original = Outcome();
+        var judged = original.WithExpectedViolations([new("faulty.sys", "BCV0001"), new("verbose.sys", "BCV0004")]);
+        judged.Should().NotBeSameAs(original);
+        original.ExpectedViolations.Should().BeNull("the original is not changed");
+        judged.IsExpected(s_fault).Should().BeTrue();
+        judged.MissingExpectations.Should().Equal(new ExpectedViolation("verbose.sys", "BCV0004"));
+        judged.Should().BeEquivalentTo(original, o => o.Excluding(x => x.ExpectedViolations).Excluding(x => x.MissingExpectations));
+        original.WithExpectedViolations([]).IsExpected(s_fault).Should().BeFalse("an empty list says none was expected");
+    }
+
+    [Fact]
+    public void The_expectations_survive_the_JSON_report_and_an_old_report_reads_as_unjudged()
+    {
+        var judged = Outcome().WithExpectedViolations([new("faulty.sys", "BCV0001")]);
+        var json = judged.ToJson();
+        json.Should().Contain("\"expectedViolations\"").And.NotContain("missingExpectations");
+        var back = BugCheckOutcome.FromJson(json);
+        back.ExpectedViolations.Should().Equal(new ExpectedViolation("faulty.sys", "BCV0001"));
+        back.IsExpected(s_fault).Should().BeTrue();
+        BugCheckOutcome.FromJson(json.Replace("\"expectedViolations\"", "\"unknownMember\"", StringComparison.Ordinal)).ExpectedViolations.Should().BeNull();
+    }
+
+    [Fact]
+    public void WithExpectedViolations_refuses_a_null_list_or_item()
+    {
+        var outcome = Outcome();
+        outcome.Invoking(o => o.WithExpectedViolations(null!)).Should().Throw<ArgumentNullException>().WithParameterName("expected");
+        outcome.Invoking(o => o.WithExpectedViolations([null!])).Should().Throw<ArgumentNullException>().WithParameterName("expected");
+        outcome.Invoking(o => o.IsExpected(null!)).Should().Throw<ArgumentNullException>().WithParameterName("violation");
+    }
+}
