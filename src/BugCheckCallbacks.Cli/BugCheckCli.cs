@@ -51,6 +51,7 @@ internal static class BugCheckCli
         root.Subcommands.Add(DbCommand.Create(context));
         root.Subcommands.Add(ModulesCommand.Create(context));
         root.Subcommands.Add(CallbacksCommand.Create(context));
+        root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(ReasonsCommand.Create(context));
         root.Subcommands.Add(ScenarioCommand.Create(context));
         Examples[root] = ["bugcheck simulate", "bugcheck enumtag crash.dmp", "bugcheck db crash.dmp ffff8000`00400000"];
@@ -118,6 +119,11 @@ internal static class BugCheckCli
     /// </summary>
     public static string ExistingFile(string path, string what = "<file>")
     {
+        if (path.Length == 0)
+        {
+            throw new UsageException($"{what} is an empty path; give a file.");
+        }
+
         if (Directory.Exists(path))
         {
             throw new UsageException($"{what} \"{path}\" is a directory, not a file.");
@@ -143,6 +149,11 @@ internal static class BugCheckCli
     /// <summary>Checks, before any work, that <paramref name="path"/> can be created: not a directory, in a folder that exists.</summary>
     public static string WritableFile(string option, string path)
     {
+        if (path.Length == 0)
+        {
+            throw new UsageException($"{option} is an empty path; give a file path.");
+        }
+
         if (Directory.Exists(path))
         {
             throw new UsageException($"{option} \"{path}\" is a directory; give a file path.");
@@ -155,6 +166,11 @@ internal static class BugCheckCli
     /// <summary>Checks that <paramref name="path"/> can be a folder to write into: not a file; created by the caller's writer.</summary>
     public static string WritableFolder(string option, string path)
     {
+        if (path.Length == 0)
+        {
+            throw new UsageException($"{option} is an empty path; give a folder.");
+        }
+
         if (File.Exists(path))
         {
             throw new UsageException($"{option} \"{path}\" is a file; it must be a folder (or not exist).");

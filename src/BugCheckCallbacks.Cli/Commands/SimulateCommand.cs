@@ -24,6 +24,7 @@ internal static class SimulateCommand
         var driver = new Option<string?>("--driver") { Description = "A native driver library built with include/bugcheck_callbacks.h (docs/native.md): its DriverEntry runs and its callbacks join the scenario's, or run alone without --scenario.", HelpName = "library" };
         var log = new Option<string?>("--log") { Description = "Which calls the outcome keeps: Bounded (every call up to 10,000, then counts), All, or None (per-record summaries and violations only); any case. Default: Bounded.", HelpName = "log" };
         var json = BugCheckCli.JsonOption("Print the outcome as JSON (the report's schema, docs/simulation.md) instead of tables.");
+        var html = new Option<string?>("--html") { Description = "Also write the crash as one self-contained HTML page ('bugcheck report' writes the same from a dump).", HelpName = "file" };
 
         var command = new Command("simulate", "Register scripted callbacks, bug-check the simulated kernel, write the dump and its outcome report, and report every call and violation.");
         command.Options.Add(code);
@@ -39,12 +40,14 @@ internal static class SimulateCommand
         command.Options.Add(driver);
         command.Options.Add(log);
         command.Options.Add(json);
+        command.Options.Add(html);
         BugCheckCli.Examples[command] =
         [
             "bugcheck simulate",
             "bugcheck simulate --scenario my-drivers.json --dump-type triage --out triage.dmp",
             "bugcheck simulate --code 0000009f --param1 3 --param4 ffffe000`12340000 --json",
             "bugcheck simulate --driver ./build/libmydriver.so --out mydriver.dmp",
+            "bugcheck simulate --html crash.html",
         ];
         command.SetAction(parse => BugCheckCli.Guard(context, () =>
         {
@@ -64,12 +67,23 @@ internal static class SimulateCommand
             var outPath = BugCheckCli.WritableFile("--out", parse.GetValue(output)!);
             var reportPath = BugCheckCli.WritableFile("--out (its outcome report)", OutcomeReport.PathFor(outPath));
             var symbolsFolder = BugCheckCli.WritableFolder("--out (its symbol folder)", Path.ChangeExtension(outPath, ".symbols"));
+            var htmlPath = parse.GetValue(html) is { } htmlText ? BugCheckCli.WritableFile("--html", htmlText) : null;
+            if (htmlPath is not null)
+            {
+                OutputFile.RefuseSameFile("--html", htmlPath, "--out", outPath);
+                OutputFile.RefuseSameFile("--html", htmlPath, "--out (its outcome report)", reportPath);
+            }
+
             foreach (var (input, name) in new[] { (parse.GetValue(scenario), "--scenario"), (driverPath, "--driver") })
             {
                 if (input is not null)
                 {
                     OutputFile.RefuseSameFile("--out", outPath, name, input);
                     OutputFile.RefuseSameFile("--out (its outcome report)", reportPath, name, input);
+                    if (htmlPath is not null)
+                    {
+                        OutputFile.RefuseSameFile("--html", htmlPath, name, input);
+                    }
                 }
             }
 
@@ -104,6 +118,7 @@ internal static class SimulateCommand
                 ? KernelSymbols.Write(symbolsFolder)
                 : null;
 
+            var htmlBytes = htmlPath is null ? 0 : ReportCommand.Write(context, "--html", htmlPath, outPath, outcome);
             var unexpected = outcome.Violations.Where(v => outcome.IsExpected(v) != true).ToList();
             var missing = outcome.MissingExpectations.Select(e => $"{e.Code} from {e.Component}").ToList();
             if (asJson)
@@ -122,6 +137,11 @@ internal static class SimulateCommand
                 {
                     console.WriteLine($"Volatility 3 symbols written to {symbolsFolder} (vol -s {symbolsFolder} -f {outPath} windows.modules).");
                 }
+                if (htmlPath is not null)
+                {
+                    console.WriteLine($"HTML report written to {htmlPath} ({htmlBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes).");
+                }
+
                 foreach (var expectation in missing)
                 {
                     console.WriteLine($"Expected but not seen: {expectation}");

@@ -27,6 +27,11 @@ internal static class ScenarioLoader
 
     public static ScenarioFile Load(string path)
     {
+        if (path.Length == 0)
+        {
+            throw new ScenarioException("--scenario is an empty path; give a scenario file.");
+        }
+
         if (Directory.Exists(path))
         {
             throw new ScenarioException($"--scenario \"{path}\" is a directory, not a scenario file.");

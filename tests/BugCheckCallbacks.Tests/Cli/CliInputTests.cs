@@ -264,6 +264,24 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
         result.Exit.Should().Be(0, result.Error);
     }
 
+    [Theory]
+    [InlineData("simulate --out", "--out is an empty path")]
+    [InlineData("simulate --scenario", "--scenario is an empty path")]
+    [InlineData("simulate --html", "--html is an empty path")]
+    [InlineData("extract {dump} --tag 5707e5a1-0000-4000-8000-000000000001 --out", "--out is an empty path")]
+    [InlineData("report {dump} --out", "--out is an empty path")]
+    [InlineData("show", "<file> is an empty path")]
+    [InlineData("report", "<file> is an empty path")]
+    public void An_empty_path_is_a_usage_error_in_one_line(string command, string message)
+    {
+        var dump = _files.Temp(".dmp");
+        CliRunner.Run("simulate", "--out", dump, "-q").Exit.Should().Be(0);
+        var result = CliRunner.Run([.. command.Replace("{dump}", dump, StringComparison.Ordinal).Split(' '), string.Empty]);
+        result.Exit.Should().Be(2, result.Error);
+        result.Error.Trim().Should().StartWith("error: ").And.Contain(message).And.NotContain("\n");
+        result.Error.Trim().Split('\n').Should().ContainSingle();
+    }
+
     /// <summary>
     /// Hostile arguments, scenarios and files for every command: {dump}, {dir}, {missing}, {text}, {truncated},
     /// {dump32}, {type4}, {region} and {scenario:…} are files the fixture makes.
