@@ -30,7 +30,8 @@ internal static class OutcomeReport
                 return null;
             }
 
-            return BugCheckOutcome.FromJson(File.ReadAllText(path));
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            return BugCheckOutcome.ReadJson(stream); // streamed: a report of 100,000 callbacks is 60 MB of text
         }
         catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException)
         {

@@ -134,18 +134,27 @@ internal static class TimelineFigure
     private static void WriteAggregated(HtmlWriter html, BugCheckOutcome outcome, CallbackInvocation[] calls)
     {
         var phases = calls.Select(c => c.Phase).Concat(outcome.Violations.Select(v => v.Phase)).Distinct().Order().ToArray();
-        var components = calls.Select(c => c.Component).Concat(outcome.Violations.Select(v => v.Component)).Distinct(StringComparer.Ordinal).ToArray();
+        var every = calls.Select(c => c.Component).Concat(outcome.Violations.Select(v => v.Component)).Distinct(StringComparer.Ordinal).ToArray();
         var column = phases.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i);
         var cells = calls.GroupBy(c => (c.Component, c.Phase)).ToDictionary(g => g.Key, g => (Calls: g.Count(), Faults: g.Count(c => c.Faulted), Bytes: g.Sum(c => c.BytesProduced)));
         var violations = outcome.Violations.GroupBy(v => (v.Component, v.Phase)).ToDictionary(g => g.Key, g => g.ToArray());
+
+        // At most MaxDetailedRows rows: the components with a fault or a violation first, then the busiest; the rest are counted.
+        var order = every.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        var flaggedComponents = outcome.Violations.Select(v => v.Component).Concat(calls.Where(c => c.Faulted).Select(c => c.Component)).ToHashSet(StringComparer.Ordinal);
+        var callsOf = calls.GroupBy(c => c.Component, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var components = every.OrderByDescending(c => flaggedComponents.Contains(c)).ThenByDescending(c => callsOf.GetValueOrDefault(c)).ThenBy(c => order[c])
+            .Take(MaxDetailedRows).OrderBy(c => order[c]).ToArray();
+        var shown = components.ToHashSet(StringComparer.Ordinal);
+        var hidden = every.Length - components.Length;
         var busiest = phases.ToDictionary(p => p, p => Math.Max(1, cells.Where(c => c.Key.Phase == p).Select(c => c.Value.Calls).DefaultIfEmpty(0).Max()));
         const int CellWidth = 96;
         var width = LabelWidth + (phases.Length * CellWidth) + 10;
-        var height = Top + (components.Length * RowHeight) + 8;
+        var height = Top + ((components.Length + (hidden > 0 ? 1 : 0)) * RowHeight) + 8;
         html.Raw("<p class=\"note\">").Text(Invariant($"Too many to draw one by one ({calls.Length:N0} calls and {outcome.Violations.Count:N0} violations, against {MaxDetailedCalls:N0} of each and {MaxDetailedRows} callbacks drawn one by one): one row per component, one cell per phase; a bar's length is its share of the busiest component in that phase.")).Raw("</p>");
         html.Raw("<figure><div class=\"scroll\">")
             .Raw(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-labelledby=\"timeline-title\">"))
-            .Raw("<title id=\"timeline-title\">").Text(Invariant($"Timeline, per component: {calls.Length} calls of {components.Length} components over {phases.Length} phases, {outcome.Violations.Count} violations")).Raw("</title>");
+            .Raw("<title id=\"timeline-title\">").Text(Invariant($"Timeline, per component: {calls.Length} calls of {every.Length} components over {phases.Length} phases, {outcome.Violations.Count} violations")).Raw("</title>");
         for (var p = 0; p < phases.Length; p++)
         {
             html.Raw(Invariant($"<rect class=\"band-{p % 2}\" x=\"{LabelWidth + (p * CellWidth)}\" y=\"0\" width=\"{CellWidth}\" height=\"{height}\"/>"))
@@ -184,12 +193,19 @@ internal static class TimelineFigure
             html.Raw("</g>");
         }
 
+        if (hidden > 0)
+        {
+            var hiddenCalls = calls.Length - components.Sum(c => callsOf.GetValueOrDefault(c));
+            html.Raw(Invariant($"<text class=\"label\" x=\"4\" y=\"{Top + (components.Length * RowHeight) + 13}\">"))
+                .Text(Invariant($"… and {hidden:N0} more components ({every.Count(c => !shown.Contains(c) && flaggedComponents.Contains(c)):N0} with a fault or a violation), {hiddenCalls:N0} calls in the log")).Raw("</text>");
+        }
+
         html.Raw("</svg></div><figcaption>One row per component, one column per phase, in the order of the bug check. The table below lists the same counts.</figcaption></figure>");
         html.Raw("<details><summary>The counts as a table</summary>");
         html.Table(
             "Calls per component and phase",
             ["Component", "Phase", "Calls", "Faulted", "Bytes", "Violations"],
-            cells.OrderBy(c => Array.IndexOf(components, c.Key.Component)).ThenBy(c => c.Key.Phase).Select(c => (IReadOnlyList<string>)
+            cells.Where(c => shown.Contains(c.Key.Component)).OrderBy(c => order[c.Key.Component]).ThenBy(c => c.Key.Phase).Select(c => (IReadOnlyList<string>)
             [
                 c.Key.Component, c.Key.Phase.ToString(), Invariant($"{c.Value.Calls:N0}"), Invariant($"{c.Value.Faults:N0}"), Invariant($"{c.Value.Bytes:N0}"),
                 Invariant($"{(violations.TryGetValue(c.Key, out var v) ? v.Length : 0):N0}"),

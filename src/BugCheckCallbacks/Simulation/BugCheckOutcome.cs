@@ -150,6 +150,18 @@ public sealed class BugCheckOutcome
             ?? throw new JsonException("The JSON is null, not an outcome.");
     }
 
+    /// <summary>Reads an outcome from UTF-8 JSON as <see cref="WriteJson"/> writes it, without building the text in memory first.</summary>
+    /// <param name="utf8Json">A readable stream, read to its end; it is left open.</param>
+    /// <returns>The outcome.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="utf8Json"/> is null.</exception>
+    /// <exception cref="JsonException">The stream does not hold a valid outcome.</exception>
+    public static BugCheckOutcome ReadJson(Stream utf8Json)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        return JsonSerializer.Deserialize(utf8Json, OutcomeJsonContext.Default.BugCheckOutcome)
+            ?? throw new JsonException("The JSON is null, not an outcome.");
+    }
+
     /// <summary>Formats the outcome as plain text: the bug check, the calls, the blobs and the violations.</summary>
     /// <returns>The text, one item a line.</returns>
     public string ToText()

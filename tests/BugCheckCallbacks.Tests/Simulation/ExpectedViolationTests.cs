@@ -66,6 +66,20 @@ public sealed class ExpectedViolationTests
     }
 
     [Fact]
+    public void ReadJson_reads_what_WriteJson_writes_from_a_stream_and_refuses_null_and_a_bad_document()
+    {
+        var judged = Outcome().WithExpectedViolations([new("faulty.sys", "BCV0001")]);
+        using var stream = new MemoryStream();
+        judged.WriteJson(stream);
+        stream.Position = 0;
+        var back = BugCheckOutcome.ReadJson(stream);
+        back.ToJson().Should().Be(judged.ToJson());
+        FluentActions.Invoking(() => BugCheckOutcome.ReadJson(null!)).Should().Throw<ArgumentNullException>().WithParameterName("utf8Json");
+        FluentActions.Invoking(() => BugCheckOutcome.ReadJson(new MemoryStream("null"u8.ToArray()))).Should().Throw<System.Text.Json.JsonException>();
+        FluentActions.Invoking(() => BugCheckOutcome.ReadJson(new MemoryStream("{\"violations\": 3}"u8.ToArray()))).Should().Throw<System.Text.Json.JsonException>();
+    }
+
+    [Fact]
     public void WithExpectedViolations_refuses_a_null_list_or_item()
     {
         var outcome = Outcome();

@@ -115,6 +115,20 @@ public sealed partial class ReportCliTests : IDisposable
     }
 
     [Fact]
+    public void Past_300_components_the_flagged_and_the_busiest_get_rows_and_the_rest_are_counted()
+    {
+        var callbacks = Enumerable.Range(0, 400).Select(i => $$"""{ "reason": "SecondaryDumpData", "component": "c{{i}}.sys", "guid": "5707e5a1-0000-4000-8000-{{i:X12}}", "size": 16{{(i == 399 ? """, "fault": "Throw", "expect": ["BCV0001"]""" : string.Empty)}} }""");
+        var scenario = Path.Combine(_folder, "wide.json");
+        File.WriteAllText(scenario, $$"""{ "callbacks": [ {{string.Join(",\n", callbacks)}} ] }""");
+        var html = Path.Combine(_folder, "wide.html");
+        CliRunner.Run("simulate", "--scenario", scenario, "--out", Path.Combine(_folder, "wide.dmp"), "--html", html, "-q").Exit.Should().Be(0);
+        var page = File.ReadAllText(html);
+        Count(page, "<g data-row=").Should().Be(300);
+        page.Should().Contain("<g data-row=\"c399.sys\" data-flagged=\"1\">", "the faulty component always gets its row");
+        page.Should().Contain("… and 100 more components (0 with a fault or a violation)");
+    }
+
+    [Fact]
     public void Simulate_html_writes_the_page_beside_the_dump_and_the_json_stays_the_report()
     {
         var dump = Path.Combine(_folder, "crash.dmp");
