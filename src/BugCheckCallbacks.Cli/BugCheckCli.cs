@@ -20,9 +20,12 @@ internal static class BugCheckCli
 
     public static readonly Option<bool> Quiet = new("--quiet", "-q")
     {
-        Description = "Print nothing on standard output but the data asked for (extract's bytes); errors still go to standard error and the exit code says the rest.",
+        Description = "No tables, summaries or progress on standard output; the data asked for still prints (a --json document, db's and extract's bytes, scenario's text). Errors go to standard error and the exit code says the rest.",
         Recursive = true,
     };
+
+    /// <summary>JSON for files and terminals: indented, and <c>"</c>, <c>+</c> or non-ASCII text as themselves, not <c>\u0022</c> (the default encoder's, for JSON inside HTML).</summary>
+    private static readonly JsonWriterOptions s_readableJson = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The examples each command's --help shows.</summary>
     public static readonly CommandExamples Examples = new();
@@ -104,12 +107,16 @@ internal static class BugCheckCli
         _ => null,
     };
 
+    /// <summary>Writes a --json document: the data asked for, so --quiet keeps it (it drops tables, summaries and progress).</summary>
     public static void WriteJson<T>(CliContext context, T document, JsonTypeInfo<T> type)
     {
-        if (!context.Quiet)
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, s_readableJson))
         {
-            context.Out.WriteLine(JsonSerializer.Serialize(document, type));
+            JsonSerializer.Serialize(writer, document, type);
         }
+
+        context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
     /// <summary>

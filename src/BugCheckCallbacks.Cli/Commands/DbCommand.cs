@@ -56,9 +56,9 @@ internal static class DbCommand
                 var data = string.Concat(bytes.Select((b, i) => readable[i] ? b.ToString("x2", CultureInfo.InvariantCulture) : "??"));
                 BugCheckCli.WriteJson(context, new JsonDbDocument(CliJson.SchemaVersion, "db", path, isPhysical ? "physical" : "virtual", CliJson.Hex(start), bytes.Length, data, readable.Count(r => r)), CliJsonContext.Default.JsonDbDocument);
             }
-            else if (!context.Quiet)
+            else
             {
-                Write(context.Out, start, bytes, readable);
+                Write(context.Out, start, bytes, readable); // the data asked for: --quiet keeps it
             }
 
             if (isMissing)

@@ -14,10 +14,7 @@ internal static class ScenarioCommand
         BugCheckCli.Examples[command] = ["bugcheck scenario > my-drivers.json", "bugcheck scenario --schema > scenario.schema.json"];
         command.SetAction(parse => BugCheckCli.Guard(context, () =>
         {
-            if (!context.Quiet)
-            {
-                context.Out.Write(parse.GetValue(schema) ? ScenarioLoader.SchemaJson : ScenarioLoader.DefaultScenarioJson);
-            }
+            context.Out.Write(parse.GetValue(schema) ? ScenarioLoader.SchemaJson : ScenarioLoader.DefaultScenarioJson); // the data asked for: --quiet keeps it
 
             return ExitCodes.Ok;
         }));

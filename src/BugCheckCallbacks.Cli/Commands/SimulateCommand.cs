@@ -123,10 +123,7 @@ internal static class SimulateCommand
             var missing = outcome.MissingExpectations.Select(e => $"{e.Code} from {e.Component}").ToList();
             if (asJson)
             {
-                if (!context.Quiet)
-                {
-                    context.Out.WriteLine(outcome.ToJson());
-                }
+                context.Out.WriteLine(outcome.ToJson()); // the data asked for: --quiet keeps it
             }
             else if (!context.Quiet)
             {

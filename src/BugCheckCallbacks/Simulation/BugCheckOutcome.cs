@@ -75,7 +75,7 @@ public sealed class BugCheckOutcome
 
     /// <summary>Gets the expectations that no violation of the outcome meets.</summary>
     /// <value>Empty when <see cref="ExpectedViolations"/> is null or every expectation was met.</value>
-    [System.Text.Json.Serialization.JsonIgnore]
+    /// <remarks>Written to the JSON report, for a reader that does not compute it; not read back (it follows from the rest).</remarks>
     public IEnumerable<ExpectedViolation> MissingExpectations =>
         (ExpectedViolations ?? []).Where(expected => !Violations.Any(expected.Matches));
 
@@ -127,7 +127,7 @@ public sealed class BugCheckOutcome
 
     /// <summary>Serializes the outcome to indented JSON (source-generated, trimming- and AOT-safe).</summary>
     /// <returns>The JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, OutcomeJsonContext.Default.BugCheckOutcome);
+    public string ToJson() => ReadableJson.Serialize(this, OutcomeJsonContext.Default.BugCheckOutcome);
 
     /// <summary>Writes the outcome as UTF-8 JSON to <paramref name="utf8Json"/>, as <see cref="ToJson"/> does, without building the text in memory first.</summary>
     /// <param name="utf8Json">A writable stream; it is left open.</param>
@@ -135,7 +135,7 @@ public sealed class BugCheckOutcome
     public void WriteJson(Stream utf8Json)
     {
         ArgumentNullException.ThrowIfNull(utf8Json);
-        JsonSerializer.Serialize(utf8Json, this, OutcomeJsonContext.Default.BugCheckOutcome);
+        ReadableJson.Serialize(utf8Json, this, OutcomeJsonContext.Default.BugCheckOutcome);
     }
 
     /// <summary>Reads an outcome from the JSON that <see cref="ToJson"/> writes.</summary>

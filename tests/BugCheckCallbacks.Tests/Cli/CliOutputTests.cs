@@ -69,6 +69,22 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
         CliRunner.Run("reasons", "-q").Out.Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("simulate --out {new} -q --json", "\"schemaVersion\"")]
+    [InlineData("enumtag {dump} -q --json", "\"tags\"")]
+    [InlineData("show {dump} -q --json", "\"header\"")]
+    [InlineData("db {dump} 0xFFFF800000400000 --length 0x10 -q", "ffff8000`00400000")]
+    [InlineData("scenario -q", "\"callbacks\"")]
+    [InlineData("reasons -q --json", "\"reasons\"")]
+    public void Quiet_keeps_the_data_asked_for(string command, string expected)
+    {
+        var arguments = command.Replace("{new}", _files.Temp(".dmp"), StringComparison.Ordinal).Replace("{dump}", _files.Dump, StringComparison.Ordinal).Split(' ');
+        var result = CliRunner.Run(arguments);
+        result.Exit.Should().Be(0, result.Error);
+        result.Out.Should().Contain(expected);
+        result.Out.Should().NotContain("Dump written to").And.NotContain("Result:", "--quiet drops the summaries");
+    }
+
     [Fact]
     public void A_batch_prints_each_file_in_argument_order_and_exits_with_the_worst_code()
     {
