@@ -13,10 +13,15 @@ internal static class OutcomeView
     /// <param name="outcome">The outcome.</param>
     public static void Render(IAnsiConsole console, BugCheckOutcome outcome)
     {
-        console.WriteLine($"*** STOP 0x{outcome.DisplayedStopCode:X8} (0x{outcome.BugCheckParameter1:X}, 0x{outcome.BugCheckParameter2:X}, 0x{outcome.BugCheckParameter3:X}, 0x{outcome.BugCheckParameter4:X})");
+        console.WriteLine($"*** STOP 0x{outcome.BugCheckCode:X8} (0x{outcome.BugCheckParameter1:X}, 0x{outcome.BugCheckParameter2:X}, 0x{outcome.BugCheckParameter3:X}, 0x{outcome.BugCheckParameter4:X})");
+        foreach (var nested in outcome.Violations.Where(v => v.Kind == ViolationKind.NestedBugCheck))
+        {
+            console.WriteLine($"    nested bug check from {nested.Component}: {nested.Detail}"); // its own code and parameters, never mixed with the first crash's
+        }
+
         if (outcome.DisplayedStopCode != outcome.BugCheckCode)
         {
-            console.WriteLine($"    nested bug check; the original stop code was 0x{outcome.BugCheckCode:X8}");
+            console.WriteLine($"    the screen shows the nested stop code, 0x{outcome.DisplayedStopCode:X8}; the dump header keeps 0x{outcome.BugCheckCode:X8}");
         }
 
         console.WriteLine($"{outcome.DumpType} dump, {outcome.TotalCalls} calls, {outcome.Violations.Count} violations");

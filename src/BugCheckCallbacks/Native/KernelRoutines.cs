@@ -119,7 +119,7 @@ internal static unsafe class KernelRoutines
 
     [UnmanagedCallersOnly]
     private static void KeBugCheckEx(uint code, nuint parameter1, nuint parameter2, nuint parameter3, nuint parameter4) =>
-        NativeKernel.Calling?.NoteBugCheck(code);
+        NativeKernel.Calling?.NoteBugCheck(code, parameter1, parameter2, parameter3, parameter4);
 
     [UnmanagedCallersOnly]
     private static nint ExAllocatePool2(ulong flags, nuint size, uint tag)

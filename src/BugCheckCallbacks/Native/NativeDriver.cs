@@ -25,7 +25,7 @@ public sealed unsafe class NativeDriver : IDisposable
     private nint _library;
     private DriverObject* _driverObject;
     private nint _strings;
-    private uint? _bugCheckCode;
+    private (uint Code, ulong P1, ulong P2, ulong P3, ulong P4)? _bugCheck;
 
     private NativeDriver(SimulatedKernel kernel, string path, string copy, string name)
     {
@@ -166,13 +166,15 @@ public sealed unsafe class NativeDriver : IDisposable
     }
 
     /// <summary>Notes a <c>KeBugCheckEx</c> from the driver's code; the header's wrapper then unwinds to the trampoline.</summary>
-    internal void NoteBugCheck(uint code) => _bugCheckCode = code;
+    internal void NoteBugCheck(uint code, ulong parameter1, ulong parameter2, ulong parameter3, ulong parameter4) =>
+        _bugCheck = (code, parameter1, parameter2, parameter3, parameter4); // no allocation inside the driver's call
 
-    internal uint TakeBugCheck()
+    /// <summary>The driver's last <c>KeBugCheckEx</c>, with its own parameters, taken once.</summary>
+    internal NestedBugCheckException TakeBugCheck()
     {
-        var code = _bugCheckCode ?? 0;
-        _bugCheckCode = null;
-        return code;
+        var (code, p1, p2, p3, p4) = _bugCheck ?? default;
+        _bugCheck = null;
+        return new NestedBugCheckException(code, p1, p2, p3, p4);
     }
 
     internal void Added(BugCheckReasonCallbackRecord record) => _records.Add(record);
@@ -248,7 +250,7 @@ public sealed unsafe class NativeDriver : IDisposable
 
         if (bugChecked != 0)
         {
-            throw new NativeDriverException($"{Path}: DriverEntry called KeBugCheckEx(0x{TakeBugCheck():X8}).");
+            throw new NativeDriverException($"{Path}: DriverEntry called {TakeBugCheck().Call}.");
         }
 
         DriverEntryStatus = (NtStatus)status;

@@ -244,7 +244,7 @@ internal sealed unsafe class NativeKernel : IDisposable
             var (structure, length) = HandOver(data);
             if (entry.Driver.Glue->InvokeReasonRoutine(entry.Routine, (int)reason, entry.Address, structure, length) != 0)
             {
-                throw new NestedBugCheckException(entry.Driver.TakeBugCheck());
+                throw entry.Driver.TakeBugCheck();
             }
 
             TakeBack(entry.Driver, data);
@@ -262,7 +262,7 @@ internal sealed unsafe class NativeKernel : IDisposable
         {
             if (entry.Driver.Glue->InvokeClassicRoutine(entry.Routine, entry.Buffer, entry.Length) != 0)
             {
-                throw new NestedBugCheckException(entry.Driver.TakeBugCheck());
+                throw entry.Driver.TakeBugCheck();
             }
         }
         finally

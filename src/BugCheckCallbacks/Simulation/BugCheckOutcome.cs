@@ -168,10 +168,10 @@ public sealed class BugCheckOutcome
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(c, $"*** STOP 0x{DisplayedStopCode:X8} (0x{BugCheckParameter1:X}, 0x{BugCheckParameter2:X}, 0x{BugCheckParameter3:X}, 0x{BugCheckParameter4:X})");
-        if (DisplayedStopCode != BugCheckCode)
+        text.AppendLine(c, $"*** STOP 0x{BugCheckCode:X8} (0x{BugCheckParameter1:X}, 0x{BugCheckParameter2:X}, 0x{BugCheckParameter3:X}, 0x{BugCheckParameter4:X})");
+        foreach (var nested in Violations.Where(v => v.Kind == ViolationKind.NestedBugCheck))
         {
-            text.AppendLine(c, $"    (nested: the original bug check was 0x{BugCheckCode:X8})");
+            text.AppendLine(c, $"    (nested bug check from {nested.Component}: {nested.Detail})");
         }
 
         text.AppendLine(c, $"Dump type {DumpType}, page size {PageSize}, {TotalCalls} calls ({Invocations.Count} logged), {Violations.Count} violations");

@@ -263,7 +263,7 @@ internal sealed partial class BugCheckRun
                 break;
             case NestedBugCheckException nested:
                 _displayedStopCode = nested.BugCheckCode;
-                Violate(site, ViolationKind.NestedBugCheck, Invariant($"KeBugCheckEx(0x{nested.BugCheckCode:X8}) was called from inside the callback."));
+                Violate(site, ViolationKind.NestedBugCheck, $"{nested.Call} was called from inside the callback.");
                 break;
             case { } exception:
                 Violate(site, ViolationKind.CallbackThrew, Invariant($"{exception.GetType().FullName}: {exception.Message}"));

@@ -94,7 +94,7 @@ public sealed class SimulatedKernel
         {
             case Running when Volatile.Read(ref _bugCheckThread) == Environment.CurrentManagedThreadId:
                 // Called from inside a callback: unwind it; the running bug check records the nested stop code.
-                throw new NestedBugCheckException(bugCheckCode);
+                throw new NestedBugCheckException(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4);
             case Running:
                 throw new InvalidOperationException("The simulated kernel is bug-checking on another thread; a kernel bug-checks once, so this call cannot run.");
             case Done or Hung:

@@ -155,6 +155,13 @@ public sealed unsafe class NativeDriverTests
     }
 
     [NativeFact]
+    public void A_native_nested_bug_check_reports_its_own_code_and_parameters()
+    {
+        var nested = s_faultyOutcome.Value.Violations.Single(v => v.Kind == ViolationKind.NestedBugCheck);
+        nested.Detail.Should().StartWith("KeBugCheckEx(0xDEADDEAD, 0x1, 0x2, 0x3, 0x4)", "faulty_driver.c calls KeBugCheckEx(0xDEADDEAD, 1, 2, 3, 4)");
+    }
+
+    [NativeFact]
     public void The_faulty_twin_commits_nothing_it_was_not_written_to()
     {
         var outcome = s_faultyOutcome.Value;
@@ -426,7 +433,7 @@ public sealed unsafe class NativeDriverTests
 
     [NativeTheory]
     [InlineData("return STATUS_UNSUCCESSFUL;", "DriverEntry returned 0xC0000001")]
-    [InlineData("KeBugCheckEx(0x1234, 0, 0, 0, 0);", "DriverEntry called KeBugCheckEx(0x00001234)")]
+    [InlineData("KeBugCheckEx(0x1234, 0, 0, 0, 0);", "DriverEntry called KeBugCheckEx(0x00001234, 0x0, 0x0, 0x0, 0x0)")]
     public void A_DriverEntry_that_fails_or_bug_checks_fails_the_load_and_leaves_nothing_registered(string body, string message)
     {
         var path = SampleDrivers.FromSource(NoOpCallback + $$"""

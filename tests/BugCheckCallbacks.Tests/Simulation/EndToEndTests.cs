@@ -133,10 +133,11 @@ public sealed class EndToEndTests
     }
 
     [Fact]
-    public void The_text_report_shows_a_nested_stop_code()
+    public void The_text_report_shows_a_nested_stop_code_with_its_own_parameters()
     {
         var kernel = new SimulatedKernel();
-        kernel.Register(BugCheckCallbackReason.Reserved1, "panic.sys", (_, _, _) => kernel.KeBugCheckEx(0x7E));
-        kernel.KeBugCheckEx(0x1).ToText().Should().StartWith("*** STOP 0x0000007E").And.Contain("the original bug check was 0x00000001");
+        kernel.Register(BugCheckCallbackReason.Reserved1, "panic.sys", (_, _, _) => kernel.KeBugCheckEx(0x7E, 5));
+        kernel.KeBugCheckEx(0x1).ToText().Should().StartWith("*** STOP 0x00000001 (0x0, 0x0, 0x0, 0x0)")
+            .And.Contain("nested bug check from panic.sys: KeBugCheckEx(0x0000007E, 0x5, 0x0, 0x0, 0x0)");
     }
 }

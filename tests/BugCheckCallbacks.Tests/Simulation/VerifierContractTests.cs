@@ -87,11 +87,13 @@ public abstract class VerifierContractTests
     public void A_nested_bug_check_is_contained_and_its_stop_code_is_shown()
     {
         SimulatedKernel kernel = null!;
-        (kernel, var record) = Setup((_, _, _) => kernel.KeBugCheckEx(0xDEAD));
-        var outcome = kernel.KeBugCheckEx(0x1);
+        (kernel, var record) = Setup((_, _, _) => kernel.KeBugCheckEx(0xDEAD, 1, 2, 3, 0xFFFF));
+        var outcome = kernel.KeBugCheckEx(0x1, 0x10, 0x20, 0x30, 0x40);
         outcome.DisplayedStopCode.Should().Be(0xDEAD);
         outcome.BugCheckCode.Should().Be(0x1);
-        outcome.Of(ViolationKind.NestedBugCheck).Should().ContainSingle().Which.Detail.Should().Contain("0x0000DEAD");
+        outcome.Of(ViolationKind.NestedBugCheck).Should().ContainSingle().Which.Detail.Should().Be("KeBugCheckEx(0x0000DEAD, 0x1, 0x2, 0x3, 0xFFFF) was called from inside the callback.", "the nested call's own parameters");
+        outcome.ToText().Should().StartWith("*** STOP 0x00000001 (0x10, 0x20, 0x30, 0x40)", "the STOP line is the first crash's code with its own parameters")
+            .And.Contain("nested bug check from").And.Contain("KeBugCheckEx(0x0000DEAD, 0x1, 0x2, 0x3, 0xFFFF)");
         outcome.Of(ViolationKind.CallbackThrew).Should().BeEmpty();
         record.State.Should().Be(BufferDumpState.Incomplete);
         kernel.HasBugChecked.Should().BeTrue();
