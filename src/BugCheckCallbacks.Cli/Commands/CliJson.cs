@@ -17,12 +17,22 @@ internal static class CliJson
 
     public static string Hex(long value) => $"0x{value:X}";
 
-    public static JsonTag Tag(DumpTag tag) => new(tag.Tag, tag.FriendlyName, tag.Size, Hex(tag.Offset), tag.Component);
+    public static JsonTag Tag(DumpTag tag) => new(tag.Tag, tag.FriendlyName, tag.Size, Hex(tag.Offset), tag.Component, null, null);
+
+    public static JsonTag Tag(TagView view) => Tag(view.Tag) with { Part = view.Part, Data = view.Preview };
 }
 
 internal sealed record JsonError(int ExitCode, string Message);
 
-internal sealed record JsonTag(Guid Tag, string? Name, uint Size, string Offset, string? Component);
+/// <summary>One tag in enumtag's and show's JSON.</summary>
+/// <param name="Tag">The GUID.</param>
+/// <param name="Name">A well-known tag's name.</param>
+/// <param name="Size">The data's size in bytes.</param>
+/// <param name="Offset">The data's file offset.</param>
+/// <param name="Component">The component that wrote it, from the outcome report beside the dump.</param>
+/// <param name="Part">When blocks share the tag: "part 2 of 3" (multi-part data) or which duplicate; else null.</param>
+/// <param name="Data">The first 8 bytes, as hex and text (enumtag only).</param>
+internal sealed record JsonTag(Guid Tag, string? Name, uint Size, string Offset, string? Component, string? Part, string? Data);
 
 internal sealed record JsonRun(string BasePage, string PageCount);
 

@@ -18,6 +18,12 @@ internal sealed class CliTable(string title, params string[] columns)
 
     public int Count => _count;
 
+    /// <summary>
+    /// A table with fewer, shorter columns to print instead when this one does not fit the console, before falling back to
+    /// one block per row (the caller fills both).
+    /// </summary>
+    public CliTable? Narrow { get; init; }
+
     public CliTable Add(params string[] cells) => Add(cells.Select(c => (c, Style.Plain)).ToArray());
 
     public CliTable Add(params (string Text, Style Style)[] cells)
@@ -54,6 +60,12 @@ internal sealed class CliTable(string title, params string[] columns)
         {
             console.Write(table);
             WriteOmitted(console);
+            return;
+        }
+
+        if (Narrow is { } narrow)
+        {
+            narrow.Render(console);
             return;
         }
 

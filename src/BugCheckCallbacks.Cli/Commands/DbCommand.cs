@@ -58,7 +58,9 @@ internal static class DbCommand
             }
             else
             {
-                Write(context.Out, start, bytes, readable); // the data asked for: --quiet keeps it
+                // WinDbg's 16 bytes a row is 84 columns: a terminal narrower than that gets 8 a row instead of wrapped lines.
+                var perRow = context.IsInteractive && context.CreateConsole(true).Profile.Width < RowWidth ? 8 : 16;
+                Write(context.Out, start, bytes, readable, perRow); // the data asked for: --quiet keeps it
             }
 
             if (isMissing)
@@ -71,16 +73,19 @@ internal static class DbCommand
         return command;
     }
 
-    /// <summary>Lines of 16 bytes: the address in WinDbg's form, the bytes with a dash after the eighth, then ASCII.</summary>
-    internal static void Write(TextWriter output, ulong start, byte[] bytes, bool[] readable)
+    /// <summary>The width of a 16-byte row: address, two spaces, 16 bytes with a dash after the eighth, a space, 16 characters.</summary>
+    private const int RowWidth = 17 + 2 + 48 + 1 + 16;
+
+    /// <summary>Lines of 16 bytes (or 8): the address in WinDbg's form, the bytes with a dash after the eighth, then ASCII.</summary>
+    internal static void Write(TextWriter output, ulong start, byte[] bytes, bool[] readable, int perRow = 16)
     {
         var line = new StringBuilder();
-        for (var offset = 0; offset < bytes.Length; offset += 16)
+        for (var offset = 0; offset < bytes.Length; offset += perRow)
         {
             var address = start + (ulong)offset;
             line.Clear().Append(CultureInfo.InvariantCulture, $"{address >> 32:x8}`{address & 0xFFFFFFFF:x8}  ");
-            var count = Math.Min(16, bytes.Length - offset);
-            for (var i = 0; i < 16; i++)
+            var count = Math.Min(perRow, bytes.Length - offset);
+            for (var i = 0; i < perRow; i++)
             {
                 var text = i >= count ? "  " : readable[offset + i] ? bytes[offset + i].ToString("x2", CultureInfo.InvariantCulture) : "??";
                 line.Append(text).Append(i == 7 && i + 1 < count ? '-' : ' ');

@@ -28,6 +28,52 @@ internal sealed class DumpSource : IDisposable
             ? tag with { Component = report.Blobs[i].Component }
             : tag);
 
+    /// <summary>
+    /// Each tag with what a reader wants next to it: which part it is when several blocks share the tag (the parts of
+    /// multi-part data, in order, or a duplicate that the debugger's <c>.enumtag</c> shadows), and its first bytes.
+    /// </summary>
+    public IEnumerable<TagView> DescribeTags()
+    {
+        var tags = Tags.ToList();
+        var reported = Report?.Blobs ?? [];
+        var buffer = new byte[8];
+        for (var i = 0; i < tags.Count; i++)
+        {
+            var (first, last) = (i, i);
+            while (first > 0 && tags[first - 1].Tag == tags[i].Tag)
+            {
+                first--;
+            }
+
+            while (last + 1 < tags.Count && tags[last + 1].Tag == tags[i].Tag)
+            {
+                last++;
+            }
+
+            var known = i < reported.Count && reported[i].Tag == tags[i].Tag ? reported[i] : null;
+            var part = first == last ? null
+                : known?.Reason == BugCheckCallbackReason.SecondaryMultiPartDumpData ? $"part {i - first + 1} of {last - first + 1}"
+                : known is { IsReadable: false } ? "duplicate tag: .enumtag reads the first"
+                : $"block {i - first + 1} of {last - first + 1} with this tag";
+            using var stream = Blobs!.OpenBlock(tags[i]);
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            yield return new TagView(tags[i], part, Preview(buffer.AsSpan(0, read)));
+        }
+    }
+
+    /// <summary>Bytes as <c>db</c> shows them: hex, then the printable ASCII (a dot for the rest).</summary>
+    public static string Preview(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return "(empty)";
+        }
+
+        var hex = string.Join(' ', bytes.ToArray().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        var text = new string([.. bytes.ToArray().Select(b => b is >= 0x20 and < 0x7F ? (char)b : '.')]);
+        return $"{hex}  {text}";
+    }
+
     public static DumpSource Open(string path, TextWriter? warnings = null)
     {
         BugCheckCli.ExistingFile(path);
@@ -71,3 +117,6 @@ internal sealed class DumpSource : IDisposable
         Dump?.Dispose();
     }
 }
+
+/// <summary>One tag as <c>enumtag</c> lists it: the tag, its part when blocks share the tag, and a preview of its data.</summary>
+internal sealed record TagView(DumpTag Tag, string? Part, string Preview);

@@ -25,7 +25,7 @@ internal static class EnumTagCommand
                     (path, file) =>
                     {
                         using var source = DumpSource.Open(path, file.Error);
-                        return new JsonTagsFile(path, source.Dump is null ? "DumpBlob region" : "kernel dump", source.Blobs?.BuildNumber, source.Tags.Select(CliJson.Tag).ToList(), null);
+                        return new JsonTagsFile(path, source.Dump is null ? "DumpBlob region" : "kernel dump", source.Blobs?.BuildNumber, source.Blobs is null ? [] : source.DescribeTags().Select(CliJson.Tag).ToList(), null);
                     },
                     (path, error) => new JsonTagsFile(path, null, null, null, error),
                     entries => BugCheckCli.WriteJson(context, new JsonTagsDocument(CliJson.SchemaVersion, "enumtag", [.. entries]), CliJsonContext.Default.JsonTagsDocument));
@@ -39,10 +39,12 @@ internal static class EnumTagCommand
                     return;
                 }
 
-                var table = new CliTable("Secondary-data tags", "Tag", "Name", "Size", "Offset", "Component");
-                foreach (var tag in source.Tags)
+                var table = new CliTable("Secondary-data tags", "Tag", "Size", "Offset", "Owner", "Part", "Data");
+                foreach (var view in source.DescribeTags())
                 {
-                    table.Add($"{{{tag.Tag}}}", tag.FriendlyName ?? string.Empty, $"0x{tag.Size:X}", $"0x{tag.Offset:X}", tag.Component ?? string.Empty);
+                    var tag = view.Tag;
+                    var owner = string.Join(", ", new[] { tag.Component, tag.FriendlyName }.OfType<string>()); // the component from the report beside the dump; a well-known tag's name
+                    table.Add($"{{{tag.Tag}}}", $"0x{tag.Size:X}", $"0x{tag.Offset:X}", owner.Length == 0 ? "-" : owner, view.Part ?? string.Empty, view.Preview);
                 }
 
                 table.Render(console);

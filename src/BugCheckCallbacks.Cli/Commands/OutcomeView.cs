@@ -24,24 +24,38 @@ internal static class OutcomeView
             console.WriteLine($"    the screen shows the nested stop code, 0x{outcome.DisplayedStopCode:X8}; the dump header keeps 0x{outcome.BugCheckCode:X8}");
         }
 
-        console.WriteLine($"{outcome.DumpType} dump, {outcome.TotalCalls} calls, {outcome.Violations.Count} violations");
-        var calls = new CliTable(outcome.Invocations.Count == outcome.TotalCalls ? "Calls" : $"Calls, the first {outcome.Invocations.Count} of {outcome.TotalCalls} (--log all keeps every one)", "#", "Phase", "Reason", "Pass / I/O", "Component", "Call", "Bytes", "Alloc", "State");
+        console.WriteLine($"{outcome.DumpType} dump, {SimulateCommand.Count(outcome.TotalCalls, "call")}, {SimulateCommand.Count(outcome.Violations.Count, "violation")}");
+        var title = outcome.Invocations.Count == outcome.TotalCalls ? "Calls" : $"Calls, the first {outcome.Invocations.Count:N0} of {outcome.TotalCalls:N0} (--log all keeps every one)";
+        var narrow = new CliTable(title, "#", "Step", "Component", "Call", "Bytes", "State"); // what fits 80 columns
+        var calls = new CliTable(title, "#", "Phase", "Reason", "Pass / I/O", "Component", "Call", "Bytes", "Alloc", "State") { Narrow = narrow };
         foreach (var call in outcome.Invocations)
         {
             var pass = call.Pass != InvocationPass.None ? call.Pass.ToString() : call.IoType?.ToString() ?? string.Empty;
+            var style = call.Faulted ? s_red : Style.Plain;
             calls.Add(
                 Cell(call.Sequence), Cell(call.Phase), Cell(call.Reason?.ToString() ?? "Classic"), Cell(pass), Cell(call.Component),
                 Cell(call.CallNumber), Cell(call.BytesProduced), Cell(call.Faulted ? "-" : call.AllocatedBytes), // a fault's own exception is not charged
-                (call.StateAfter + (call.Faulted ? " (faulted)" : string.Empty), call.Faulted ? s_red : Style.Plain));
+                (call.StateAfter + (call.Faulted ? " (faulted)" : string.Empty), style));
+            narrow.Add(
+                Cell(call.Sequence), Text(Step(call)), Text(call.Component), Cell(call.CallNumber), Cell(call.BytesProduced),
+                (call.StateAfter.ToString().Replace("Buffer", string.Empty, StringComparison.Ordinal) + (call.Faulted ? " FAULT" : string.Empty), style));
         }
 
-        calls.Render(console);
+        if (outcome.Invocations.Count == 0 && outcome.TotalCalls > 0)
+        {
+            console.WriteLine($"Calls: {SimulateCommand.Count(outcome.TotalCalls, "call")} made, none logged (--log none keeps the records' summaries and the violations; --log all keeps every call).");
+        }
+        else
+        {
+            calls.Render(console);
+        }
         if (outcome.Blobs.Count > 0)
         {
             var blobs = new CliTable("Secondary-data blobs", "Tag", "Size", "Component", "Reason", "Readable");
-            foreach (var blob in outcome.Blobs)
+            for (var i = 0; i < outcome.Blobs.Count; i++)
             {
-                blobs.Add(Text($"{{{blob.Tag}}}"), Text($"0x{blob.Size:X}"), Text(blob.Component), Cell(blob.Reason), Text(blob.IsReadable ? "yes" : "no (duplicate tag)"));
+                var blob = outcome.Blobs[i];
+                blobs.Add(Text($"{{{blob.Tag}}}"), Text($"0x{blob.Size:X}"), Text(blob.Component), Cell(blob.Reason), Text(Readability(outcome.Blobs, i)));
             }
 
             blobs.Render(console);
@@ -83,6 +97,53 @@ internal static class OutcomeView
 
             violations.Render(console);
         }
+    }
+
+    /// <summary>
+    /// Whether the debugger reads a blob: a multi-part callback's parts share one tag and are all read in order ("part 2 of
+    /// 3", which extract --part reads); another blob with a tag already used is a duplicate that .enumtag shadows.
+    /// </summary>
+    private static string Readability(IReadOnlyList<SecondaryBlobInfo> blobs, int index)
+    {
+        var blob = blobs[index];
+        if (blob.Reason != BugCheckCallbackReason.SecondaryMultiPartDumpData)
+        {
+            return blob.IsReadable ? "yes" : "no (duplicate tag)";
+        }
+
+        var (first, last) = (index, index);
+        while (first > 0 && blobs[first - 1].Tag == blob.Tag && blobs[first - 1].Reason == blob.Reason)
+        {
+            first--;
+        }
+
+        while (last + 1 < blobs.Count && blobs[last + 1].Tag == blob.Tag && blobs[last + 1].Reason == blob.Reason)
+        {
+            last++;
+        }
+
+        return first == last ? "yes" : $"yes, part {index - first + 1} of {last - first + 1}";
+    }
+
+    /// <summary>The phase, short, with the reason when it is not the phase's own (hal.dll's Reserved1 at entry, DumpIo in the header) and the pass.</summary>
+    private static string Step(CallbackInvocation call)
+    {
+        var (phase, own) = call.Phase switch
+        {
+            BugCheckPhase.TriageDumpData => ("Triage", BugCheckCallbackReason.TriageDumpData),
+            BugCheckPhase.SecondaryDataSizing => ("SecData", BugCheckCallbackReason.SecondaryDumpData),
+            BugCheckPhase.SecondaryData => ("SecData", BugCheckCallbackReason.SecondaryDumpData),
+            BugCheckPhase.SecondaryMultiPartData => ("MultiPart", BugCheckCallbackReason.SecondaryMultiPartDumpData),
+            BugCheckPhase.DumpHeader => ("Header", BugCheckCallbackReason.DumpIo),
+            BugCheckPhase.DumpBody => ("Body", BugCheckCallbackReason.DumpIo),
+            BugCheckPhase.DumpComplete => ("Complete", BugCheckCallbackReason.DumpIo),
+            BugCheckPhase.AddPages => ("AddPages", BugCheckCallbackReason.AddPages),
+            BugCheckPhase.RemovePages => ("RemovePages", BugCheckCallbackReason.RemovePages),
+            _ => (call.Phase.ToString(), (BugCheckCallbackReason?)null),
+        };
+        var reason = call.Reason is { } r && r != own ? $" {r}" : call.Reason is null && call.Phase != BugCheckPhase.Classic ? " Classic" : string.Empty;
+        var pass = call.Pass != InvocationPass.None ? $" {call.Pass.ToString().ToLowerInvariant()}" : string.Empty;
+        return phase + reason + pass;
     }
 
     public static (string, Style) Text(string text) => (text, Style.Plain);

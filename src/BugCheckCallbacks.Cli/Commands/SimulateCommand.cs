@@ -62,6 +62,12 @@ internal static class SimulateCommand
                 values[i] = parse.GetValue(parameters[i]) is { } text ? NumberText.Parse($"--param{i + 1}", text) : script.BugCheck?.Parameters?.ElementAtOrDefault(i) ?? 0;
             }
 
+            if (parse.GetValue(code) is not null && script.BugCheck?.Code is { } scenarioCode && scenarioCode != stopCode
+                && script.BugCheck.Parameters is { Count: > 0 } kept && parameters.All(p => parse.GetValue(p) is null) && !context.Quiet)
+            {
+                context.Error.WriteLine($"warning: --code 0x{stopCode:X} keeps the scenario's parameters, written for 0x{scenarioCode:X} ({string.Join(", ", kept.Select(p => $"0x{p:X}"))}); give --param1 to --param4 to set this code's own.");
+            }
+
             var type = parse.GetValue(dumpType) is { } typeText ? ScenarioEnums.Parse("--dump-type", typeText, ScenarioEnums.DumpTypes) : (DumpType?)null;
             var callOrder = parse.GetValue(order) is { } orderText ? ScenarioEnums.Parse("--order", orderText, ScenarioEnums.Orders) : (Registration.CallbackOrder?)null;
             var outPath = BugCheckCli.WritableFile("--out", parse.GetValue(output)!);
@@ -144,15 +150,34 @@ internal static class SimulateCommand
                     console.WriteLine($"Expected but not seen: {expectation}");
                 }
 
-                console.WriteLine(unexpected.Count == 0 && missing.Count == 0
-                    ? $"Result: {outcome.Violations.Count} violation(s), all expected by the scenario."
-                    : $"Result: {unexpected.Count} unexpected violation(s), {missing.Count} expected one(s) missing.");
+                console.WriteLine(Result(outcome, unexpected.Count, missing.Count));
             }
 
             return unexpected.Count == 0 && missing.Count == 0 ? ExitCodes.Ok : ExitCodes.Violations;
         }));
         return command;
     }
+
+    /// <summary>The last line: the verdict in words, counted in the right number.</summary>
+    internal static string Result(BugCheckOutcome outcome, int unexpected, int missing)
+    {
+        var expected = outcome.ExpectedViolations?.Count ?? 0;
+        if (outcome.Violations.Count == 0 && expected == 0)
+        {
+            return "Result: no violations, and none was expected.";
+        }
+
+        if (unexpected == 0 && missing == 0)
+        {
+            return $"Result: {Count(outcome.Violations.Count, "violation")}, each one the scenario expects.";
+        }
+
+        var none = expected == 0 ? " (nothing was expected: a scenario's \"expect\" lists, or --expect CODE@COMPONENT, say what to expect)" : string.Empty;
+        return $"Result: {Count(unexpected, "unexpected violation")}{none}, {Count(missing, "expected violation")} missing.";
+    }
+
+    internal static string Count(long count, string noun) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count:N0} {noun}{(count == 1 ? string.Empty : "s")}");
 
     /// <summary>The violations the scenario provokes on purpose: each callback's <c>"expect"</c> codes, once each.</summary>
     internal static IEnumerable<ExpectedViolation> Expectations(ScenarioFile script) =>
@@ -168,6 +193,7 @@ internal static class SimulateCommand
 
         var result = default(T)!;
         console.Progress()
+            .AutoClear(true) // the bar is for the wait, not for the scrollback
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new DownloadedColumn())
             .Start(progress =>
             {

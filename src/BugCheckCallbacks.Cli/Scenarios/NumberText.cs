@@ -47,7 +47,9 @@ internal static class NumberText
     {
         if (!TryParse(text, out var value))
         {
-            throw new UsageException($"{option} \"{text}\" is not a number; numbers are {Forms}.");
+            throw new UsageException(IsTooLong(text)
+                ? $"{option} \"{text}\" is out of range: it is more than 64 bits, and it must be from 0x{min:X} to 0x{max:X}."
+                : $"{option} \"{text}\" is not a number; numbers are {Forms}.");
         }
 
         if (value < min || value > max)
@@ -56,6 +58,27 @@ internal static class NumberText
         }
 
         return value;
+    }
+
+    /// <summary>Whether <paramref name="text"/> is written as a number but does not fit 64 bits: a range error, not a typo.</summary>
+    private static bool IsTooLong(string text)
+    {
+        var digits = text.Trim();
+        var radix = 16;
+        if (digits.Length > 2 && digits[0] == '0' && char.IsAsciiLetter(digits[1]))
+        {
+            radix = char.ToLowerInvariant(digits[1]) switch { 'x' => 16, 'n' => 10, 't' => 8, 'y' => 2, _ => 0 };
+            digits = digits[2..];
+        }
+
+        if (radix == 0 || digits.Length == 0 || digits[0] == '`' || digits[^1] == '`' || digits.Contains("``", StringComparison.Ordinal))
+        {
+            return false; // not written as a number at all
+        }
+
+        digits = digits.Replace("`", string.Empty, StringComparison.Ordinal).TrimStart('0');
+        var most = radix switch { 16 => 16, 10 => 20, 8 => 22, _ => 64 }; // the most digits 2^64 - 1 has
+        return digits.Length >= most && digits.All(c => char.IsAsciiHexDigit(c) && Convert.ToInt32(c.ToString(), 16) < radix);
     }
 
     private static bool TryParseRadix(string digits, int radix, out ulong value)

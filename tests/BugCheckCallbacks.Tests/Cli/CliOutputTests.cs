@@ -134,10 +134,12 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
     [InlineData("simulate")]
     [InlineData("show")]
     [InlineData("enumtag")]
+    [InlineData("db")]
     public void On_an_80_column_terminal_no_line_is_wider_and_no_identifier_is_split(string command)
     {
         var args = command switch
         {
+            "db" => ["db", _files.Dump, "0xFFFF800000400000", "--length", "0x40", "--no-color"],
             "simulate" => new[] { "simulate", "--out", _files.Temp(".dmp"), "--no-color" },
             "show" or "enumtag" => [command, _files.Dump, "--no-color"],
             _ => [command, "--no-color"],
@@ -150,6 +152,21 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
         {
             result.Out.Should().Contain(identifier, "an identifier the piped output has is printed whole on a narrow terminal");
         }
+    }
+
+    [Fact]
+    public void On_an_80_column_terminal_the_built_in_scenario_s_calls_are_one_compact_table()
+    {
+        var path = _files.Temp(".dmp");
+        var result = CliRunner.Run(true, 80, "simulate", "--out", path, "--no-color");
+        result.Exit.Should().Be(0, result.Error);
+        var lines = result.Out.Split('\n');
+        var first = Array.FindIndex(lines, l => l.Contains("Calls (16)", StringComparison.Ordinal));
+        var last = Array.FindIndex(lines, first, l => l.StartsWith('╰'));
+        (first, last).Should().Match<(int First, int Last)>(r => r.First >= 0 && r.Last > r.First);
+        (last - first + 1).Should().BeLessThanOrEqualTo(40, "16 calls are 16 rows of one table, not 16 blocks");
+        lines[first..(last + 1)].Should().OnlyContain(l => l.Length <= 80);
+        CliRunner.MatchSnapshot(CliRunner.Scrub(string.Join('\n', lines[first..(last + 1)]), path), "simulate-80-calls");
     }
 
     [Fact]
@@ -171,7 +188,7 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
     }
 
     [Theory]
-    [InlineData("none", "Calls, the first 0 of 16 (--log all keeps every one) (0)")]
+    [InlineData("none", "Calls: 16 calls made, none logged (--log none keeps the records' summaries and the violations; --log all keeps every call).")]
     [InlineData("ALL", "Calls (16)")]
     public void The_log_option_chooses_which_calls_the_outcome_keeps(string log, string title)
     {
