@@ -11,7 +11,7 @@ internal static class ExtractCommand
     {
         var file = new Argument<string>("file") { Description = "An x64 kernel dump (types 1, 5, 6, and 8, 9, 10 from the debugger's .dump), or any file that is a bare DumpBlob region." };
         var tag = new Option<string>("--tag") { Description = "The GUID tag of the block.", Required = true, HelpName = "guid" };
-        var part = new Option<string>("--part") { Description = "Which block with the tag, from 1 (ReadTagged's); the parts of multi-part data share a tag.", HelpName = "n", DefaultValueFactory = _ => "1" };
+        var part = new Option<string>("--part") { Description = "Which block with the tag, counted from 1 in decimal (1 is ReadTagged's); the parts of multi-part data share a tag.", HelpName = "n", DefaultValueFactory = _ => "1" };
         var output = new Option<string?>("--out") { Description = "Write the data to this file instead of stdout.", HelpName = "file" };
         var command = new Command("extract", "Write the data of a secondary-data block to a file or to stdout (raw bytes when redirected, a hex dump on a terminal).");
         command.Arguments.Add(file);
@@ -26,7 +26,7 @@ internal static class ExtractCommand
                 throw new UsageException($"--tag \"{parse.GetValue(tag)}\" is not a GUID; a GUID looks like 5707e5a1-0000-4000-8000-000000000001.");
             }
 
-            var index = (int)Scenarios.NumberText.Parse("--part", parse.GetValue(part)!, max: int.MaxValue, min: 1);
+            var index = PartNumber(parse.GetValue(part)!);
             var outPath = parse.GetValue(output) is { } requested ? BugCheckCli.WritableFile("--out", requested) : null;
             var inputPath = BugCheckCli.ExistingFile(parse.GetValue(file)!);
             if (outPath is not null)
@@ -117,5 +117,15 @@ internal static class ExtractCommand
 
             output.WriteLine(text.ToString());
         }
+    }
+
+    /// <summary>A count, so decimal (--part 10 is the tenth block), unlike addresses; 0x and the other WinDbg prefixes still work.</summary>
+    private static int PartNumber(string text)
+    {
+        var trimmed = text.Trim();
+        var value = int.TryParse(trimmed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? (ulong)number
+            : trimmed.Length > 2 && trimmed[0] == '0' && char.IsAsciiLetter(trimmed[1]) ? Scenarios.NumberText.Parse("--part", trimmed, max: int.MaxValue, min: 1)
+            : throw new UsageException($"--part \"{text}\" is not a part number: parts count from 1, in decimal (1, 2, 3).");
+        return value is >= 1 and <= int.MaxValue ? (int)value : throw new UsageException($"--part \"{text}\" is out of range: parts count from 1 to {int.MaxValue}.");
     }
 }

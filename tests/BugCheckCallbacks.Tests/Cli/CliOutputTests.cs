@@ -170,6 +170,15 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
     }
 
     [Fact]
+    public void A_code_given_alone_warns_that_the_scenario_s_parameters_stay()
+    {
+        var result = CliRunner.Run("simulate", "--out", _files.Temp(".dmp"), "--code", "9f");
+        result.Exit.Should().Be(0, result.Error);
+        result.Error.Should().Be("warning: --code 0x9F keeps the scenario's parameters, written for 0xD1 (0xFFFFD00012345678, 0x2, 0x0, 0xFFFFF80001C01000); give --param1 to --param4 to set this code's own.\n");
+        CliRunner.Run("simulate", "--out", _files.Temp(".dmp"), "--code", "9f", "--param1", "3").Error.Should().BeEmpty("a parameter given says the user chose them");
+    }
+
+    [Fact]
     public void Piped_output_never_wraps()
     {
         var result = CliRunner.Run("reasons");
