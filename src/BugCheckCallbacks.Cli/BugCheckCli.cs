@@ -64,12 +64,7 @@ internal static class BugCheckCli
         context.Quiet = parse.GetValue(Quiet);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
-            {
-                context.Error.WriteLine($"error: {error.Message}");
-            }
-
-            context.Error.WriteLine("Run 'bugcheck --help' for usage.");
+            context.Error.WriteLine($"error: {ParseErrorMessage.Of(parse)}"); // one line, as for every other bad input
             return ExitCodes.Usage;
         }
 

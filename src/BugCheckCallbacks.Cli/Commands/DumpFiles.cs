@@ -27,7 +27,7 @@ internal static class DumpFiles
                 : [];
             if (matches.Count == 0)
             {
-                throw new UsageException($"FILE \"{argument}\": no file matches the pattern.");
+                throw new UsageException($"<file> \"{argument}\": no file matches the pattern.");
             }
 
             files.AddRange(matches);

@@ -43,7 +43,7 @@ internal static class ReportCommand
         using var source = DumpSource.Open(dumpPath, context.Error);
         if (source.Dump is null)
         {
-            throw new UsageException($"FILE \"{dumpPath}\" is a bare DumpBlob region, not a kernel dump: 'bugcheck enumtag' lists its tags.");
+            throw new UsageException($"<file> \"{dumpPath}\" is a bare DumpBlob region, not a kernel dump: 'bugcheck enumtag' lists its tags.");
         }
 
         using var html = OutputFile.Create(option, outPath);

@@ -47,7 +47,7 @@ internal static class ShowCommand
         if (source.Dump is null)
         {
             source.Dispose();
-            throw new UsageException($"FILE \"{path}\" is a bare DumpBlob region, not a kernel dump: 'bugcheck enumtag' lists its tags.");
+            throw new UsageException($"<file> \"{path}\" is a bare DumpBlob region, not a kernel dump: 'bugcheck enumtag' lists its tags.");
         }
 
         return source;
@@ -112,10 +112,12 @@ internal static class ShowCommand
         else
         {
             console.WriteLine($"Secondary data: DumpBlob region at 0x{dump.SecondaryDataOffset:X}, build {source.Blobs.BuildNumber}.");
-            var tags = new CliTable("Secondary-data tags", "Tag", "Name", "Size", "Offset", "Component");
-            foreach (var tag in source.Tags)
+            var tags = new CliTable("Secondary-data tags", "Tag", "Size", "Offset", "Owner", "Part", "Data");
+            foreach (var view in source.DescribeTags())
             {
-                tags.Add($"{{{tag.Tag}}}", tag.FriendlyName ?? string.Empty, $"0x{tag.Size:X}", $"0x{tag.Offset:X}", tag.Component ?? string.Empty);
+                var tag = view.Tag;
+                var owner = string.Join(", ", new[] { tag.Component, tag.FriendlyName }.OfType<string>());
+                tags.Add($"{{{tag.Tag}}}", $"0x{tag.Size:X}", $"0x{tag.Offset:X}", owner.Length == 0 ? "-" : owner, view.Part ?? string.Empty, view.Preview);
             }
 
             tags.Render(console);

@@ -31,7 +31,7 @@ internal static class ScenarioBuilder
                 SecondaryDataBudget = scenario.SecondaryDataBudget ?? defaults.SecondaryDataBudget,
                 MultiPartReservation = scenario.MultiPartReservation ?? defaults.MultiPartReservation,
                 CallTimeBudget = scenario.CallTimeBudgetMs is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.CallTimeBudget,
-                MemoryMap = MemoryMap(scenario.Memory),
+                MemoryMap = MemoryMap(scenario.Memory, scenario.Source),
                 Tampering = tampering,
                 Log = log,
             });
@@ -61,7 +61,7 @@ internal static class ScenarioBuilder
     }
 
     /// <summary>The default map plus the scenario's regions; a region the map refuses is a scenario error.</summary>
-    private static SimulatedMemoryMap MemoryMap(List<ScenarioMemory>? memory)
+    private static SimulatedMemoryMap MemoryMap(List<ScenarioMemory>? memory, string source)
     {
         if (memory is null || memory.Count == 0)
         {
@@ -81,7 +81,7 @@ internal static class ScenarioBuilder
                 exception.Message.Replace($" (Parameter '{exception.ParamName}')", string.Empty, StringComparison.Ordinal),
                 @"regions\[(\d+)\]",
                 match => int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) is var i && i >= defaults ? $"$.memory[{i - defaults}]" : $"the default memory map's region {i}");
-            throw new ScenarioException($"$.memory: {message}", exception);
+            throw new ScenarioException($"{source}: {message}", exception);
         }
     }
 

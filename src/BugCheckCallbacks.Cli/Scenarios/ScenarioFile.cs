@@ -41,6 +41,10 @@ internal sealed class ScenarioFile
     [JsonIgnore]
     internal string? DriverPath { get; set; }
 
+    /// <summary>Where the scenario came from (its path, or the built-in one): what errors found after parsing name.</summary>
+    [JsonIgnore]
+    internal string Source { get; set; } = "(built-in scenario)";
+
     /// <summary>Gets whether the document had a <c>callbacks</c> array.</summary>
     internal bool HasCallbacks => _callbacks is not null;
 }

@@ -21,6 +21,10 @@ internal static partial class ScenarioJsonErrors
         var message = exception.Message;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         message = cut > 0 ? message[..cut] : message;
+        if (message.Contains("does not contain any JSON tokens", StringComparison.Ordinal))
+        {
+            return "the file holds no JSON; a scenario is one object such as { \"callbacks\": [] } ('bugcheck scenario' prints one to start from).";
+        }
 
         if (Unmapped().Match(message) is { Success: true } unmapped)
         {

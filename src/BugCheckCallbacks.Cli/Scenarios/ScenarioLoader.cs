@@ -86,6 +86,7 @@ internal static class ScenarioLoader
         }
 
         Validate(scenario, source);
+        scenario.Source = source;
         return scenario;
     }
 
