@@ -57,7 +57,7 @@ internal static class BugCheckCli
         root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(ReasonsCommand.Create(context));
         root.Subcommands.Add(ScenarioCommand.Create(context));
-        Examples[root] = ["bugcheck simulate", "bugcheck enumtag crash.dmp", "bugcheck db crash.dmp ffff8000`00400000"];
+        Examples[root] = ["bugcheck simulate", "bugcheck enumtag crash.dmp", "bugcheck db crash.dmp 'ffff8000`00400000'"];
         CustomizeHelp(root);
 
         var parse = root.Parse(args);

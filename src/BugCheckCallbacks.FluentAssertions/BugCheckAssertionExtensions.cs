@@ -34,8 +34,11 @@ public static class BugCheckAssertionExtensions
     public static TaggedDataAssertions Should(this ITaggedDataReader reader) => new(reader);
 
     /// <summary>Starts assertions on a callback record (<c>KBUGCHECK_REASON_CALLBACK_RECORD</c>).</summary>
-    /// <param name="record">The record.</param>
+    /// <param name="record">
+    /// The record, or null: the <c>Record</c> of a violation, blob or call is nullable (null in an outcome read back from
+    /// JSON), so <c>violation.Record.Should().BeSameAs(mine)</c> compiles without a warning and fails with a message on null.
+    /// </param>
     /// <returns>The assertions.</returns>
     [Pure]
-    public static RecordAssertions Should(this BugCheckReasonCallbackRecord record) => new(record);
+    public static RecordAssertions Should(this BugCheckReasonCallbackRecord? record) => new(record);
 }

@@ -89,16 +89,28 @@ public sealed class BugCheckOutcomeAssertions : ReferenceTypeAssertions<BugCheck
     /// <summary>Asserts that the records were first called in the given order (each one called).</summary>
     /// <param name="records">The records, in the order their first calls are expected.</param>
     /// <returns>A constraint to chain more assertions.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="records"/> is null.</exception>
     [CustomAssertion]
-    public AndConstraint<BugCheckOutcomeAssertions> HaveCalledInOrder(params BugCheckReasonCallbackRecord[] records)
+    public AndConstraint<BugCheckOutcomeAssertions> HaveCalledInOrder(params BugCheckReasonCallbackRecord[] records) => HaveCalledInOrder((IEnumerable<BugCheckReasonCallbackRecord>)records);
+
+    /// <summary>Asserts that the records were first called in the given order (each one called).</summary>
+    /// <param name="records">The records, in the order their first calls are expected.</param>
+    /// <param name="because">A phrase explaining why the assertion is needed.</param>
+    /// <param name="becauseArgs">Values for <paramref name="because"/>.</param>
+    /// <returns>A constraint to chain more assertions.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="records"/> is null.</exception>
+    [CustomAssertion]
+    public AndConstraint<BugCheckOutcomeAssertions> HaveCalledInOrder(IEnumerable<BugCheckReasonCallbackRecord> records, string because = "", params object[] becauseArgs)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var firstCalls = records.Select(record => Subject.Invocations.FirstOrDefault(call => ReferenceEquals(call.Record, record))).ToArray();
+        var expected = records.ToArray();
+        var firstCalls = expected.Select(record => Subject.Invocations.FirstOrDefault(call => ReferenceEquals(call.Record, record))).ToArray();
         var actual = firstCalls.Where(call => call is not null).OrderBy(call => call!.Sequence).Select(call => Describe.Record(call!.Record));
         var inOrder = firstCalls.All(call => call is not null) && firstCalls.Zip(firstCalls.Skip(1)).All(pair => pair.First!.Sequence < pair.Second!.Sequence);
         Execute.Assertion
+            .BecauseOf(because, becauseArgs)
             .ForCondition(inOrder)
-            .FailWith($"Expected {{context:outcome}} to have called {Describe.Escape(string.Join(", then ", records.Select(Describe.Record)))}, but the first calls were {Describe.Escape(string.Join(", then ", actual))}{(firstCalls.Any(call => call is null) ? " (some were never called)" : string.Empty)}.");
+            .FailWith($"Expected {{context:outcome}} to have called {Describe.Escape(string.Join(", then ", expected.Select(Describe.Record)))}{{reason}}, but the first calls were {Describe.Escape(string.Join(", then ", actual))}{(firstCalls.Any(call => call is null) ? " (some were never called)" : string.Empty)}.");
         return new AndConstraint<BugCheckOutcomeAssertions>(this);
     }
 }

@@ -6,11 +6,11 @@ using BugCheckCallbacks.Registration;
 namespace BugCheckCallbacks.FluentAssertions;
 
 /// <summary>Assertions on a <see cref="BugCheckReasonCallbackRecord"/> (<c>KBUGCHECK_REASON_CALLBACK_RECORD</c>).</summary>
-public sealed class RecordAssertions : ReferenceTypeAssertions<BugCheckReasonCallbackRecord, RecordAssertions>
+public sealed class RecordAssertions : ReferenceTypeAssertions<BugCheckReasonCallbackRecord?, RecordAssertions>
 {
     /// <summary>Initializes the assertions on <paramref name="subject"/>.</summary>
-    /// <param name="subject">The record.</param>
-    public RecordAssertions(BugCheckReasonCallbackRecord subject)
+    /// <param name="subject">The record, or null (every assertion but <c>BeNull</c> then fails with a message).</param>
+    public RecordAssertions(BugCheckReasonCallbackRecord? subject)
         : base(subject)
     {
     }
@@ -26,11 +26,13 @@ public sealed class RecordAssertions : ReferenceTypeAssertions<BugCheckReasonCal
     [CustomAssertion]
     public AndConstraint<RecordAssertions> BeInState(BufferDumpState expected, string because = "", params object[] becauseArgs)
     {
-        var actual = Subject.State;
         Execute.Assertion
             .BecauseOf(because, becauseArgs)
-            .ForCondition(actual == expected)
-            .FailWith($"Expected {Describe.Escape(Describe.Record(Subject))} to be {expected}{{reason}}, but it is {actual}.");
+            .ForCondition(Subject is not null)
+            .FailWith($"Expected {{context:record}} to be {expected}{{reason}}, but it is <null>.")
+            .Then
+            .ForCondition(Subject?.State == expected)
+            .FailWith($"Expected {Describe.Escape(Subject is null ? "the record" : Describe.Record(Subject))} to be {expected}{{reason}}, but it is {Subject?.State}.");
         return new AndConstraint<RecordAssertions>(this);
     }
 }

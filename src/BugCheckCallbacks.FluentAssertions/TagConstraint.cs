@@ -21,11 +21,21 @@ public sealed class TagConstraint
     /// <summary>Gets the blob's data (empty when the tag was not found).</summary>
     public byte[] Which { get; }
 
+    /// <summary>Asserts that the blob holds exactly <paramref name="expected"/> (a driver's buffer as <c>Memory</c>, no <c>.Span</c> needed).</summary>
+    /// <param name="expected">The expected bytes.</param>
+    /// <param name="because">A phrase explaining why the assertion is needed.</param>
+    /// <param name="becauseArgs">Values for <paramref name="because"/>.</param>
+    /// <returns>This constraint.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "FluentAssertions' convention: every assertion ends with because and becauseArgs, whatever the type of the expected value.")]
+    [CustomAssertion]
+    public TagConstraint WithData(ReadOnlyMemory<byte> expected, string because = "", params object[] becauseArgs) => WithData(expected.Span, because, becauseArgs);
+
     /// <summary>Asserts that the blob holds exactly <paramref name="expected"/>; the failure names the first differing offset.</summary>
     /// <param name="expected">The expected bytes.</param>
     /// <param name="because">A phrase explaining why the assertion is needed.</param>
     /// <param name="becauseArgs">Values for <paramref name="because"/>.</param>
     /// <returns>This constraint.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "FluentAssertions' convention: every assertion ends with because and becauseArgs, whatever the type of the expected value.")]
     [CustomAssertion]
     public TagConstraint WithData(ReadOnlySpan<byte> expected, string because = "", params object[] becauseArgs)
     {

@@ -24,7 +24,7 @@ internal static class DbCommand
         command.Options.Add(length);
         command.Options.Add(physical);
         command.Options.Add(json);
-        BugCheckCli.Examples[command] = ["bugcheck db crash.dmp ffff8000`00400000", "bugcheck db crash.dmp 100000 --physical --length 0n64"];
+        BugCheckCli.Examples[command] = ["bugcheck db crash.dmp 'ffff8000`00400000'", "bugcheck db crash.dmp 100000 --physical --length 0n64"];
         command.SetAction(parse => BugCheckCli.Guard(context, () =>
         {
             var start = NumberText.Parse("<address>", parse.GetValue(address)!);

@@ -45,7 +45,7 @@ internal static class SimulateCommand
         [
             "bugcheck simulate",
             "bugcheck simulate --scenario my-drivers.json --dump-type triage --out triage.dmp",
-            "bugcheck simulate --code 0000009f --param1 3 --param4 ffffe000`12340000 --json",
+            "bugcheck simulate --code 0000009f --param1 3 --param4 'ffffe000`12340000' --json",
             "bugcheck simulate --driver ./build/libmydriver.so --out mydriver.dmp",
             "bugcheck simulate --html crash.html",
         ];

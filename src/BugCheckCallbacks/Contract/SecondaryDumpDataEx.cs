@@ -66,6 +66,22 @@ public sealed class SecondaryDumpDataEx : SecondaryDumpData
     /// <summary>Gets or sets the callback's private context, zero before the first call and kept between calls (<c>Context</c>).</summary>
     public nint Context { get; set; }
 
+    /// <summary>
+    /// Gets or sets <see cref="Context"/> as a 0-based part counter, its common use in a multi-part callback: 0 on the first
+    /// call; set it to the next part's index before returning (<c>d.PartIndex++</c>) instead of casting <c>Context</c>.
+    /// </summary>
+    /// <value>The low 32 bits of <see cref="Context"/>; meaningful only when the callback keeps a counter there, not a pointer.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value set is negative.</exception>
+    public int PartIndex
+    {
+        get => unchecked((int)Context);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            Context = value;
+        }
+    }
+
     /// <summary>Gets or sets the flags exchanged with the kernel (<c>Flags</c>).</summary>
     public SecondaryDataFlags Flags { get; set; }
 

@@ -149,6 +149,38 @@ public sealed class AssertionTests
     }
 
     [Fact]
+    public void HaveCalledInOrder_takes_a_reason_and_a_list()
+    {
+        _outcome.Should().HaveCalledInOrder([_pages, _greedy, _good], "newest first");
+        var wrong = () => _outcome.Should().HaveCalledInOrder([_good, _greedy], "the {0} registered first is called last", "one");
+
+        wrong.Should().Throw<XunitException>().WithMessage("Expected *outcome to have called the SecondaryDumpData record of good.sys, then the SecondaryDumpData record of greedy.sys because the one registered first is called last, but the first calls were*");
+        _outcome.Invoking(o => o.Should().HaveCalledInOrder((IEnumerable<BugCheckReasonCallbackRecord>)null!)).Should().Throw<ArgumentNullException>().WithParameterName("records");
+    }
+
+    [Fact]
+    public void A_nullable_record_from_an_outcome_row_takes_Should_and_a_null_one_fails_with_a_message()
+    {
+        BugCheckReasonCallbackRecord? fromRow = _outcome.Invocations.First(c => ReferenceEquals(c.Record, _good)).Record;
+        fromRow.Should().BeSameAs(_good); // no CS8604: Record properties are nullable
+        BugCheckReasonCallbackRecord? none = null;
+        none.Should().BeNull();
+        var act = () => none.Should().BeInState(BufferDumpState.Finished, "it ran");
+
+        act.Should().Throw<XunitException>().WithMessage("Expected none to be Finished because it ran, but it is <null>.", "the subject is named as FluentAssertions names it");
+    }
+
+    [Fact]
+    public void WithData_takes_the_driver_s_buffer_as_memory()
+    {
+        ReadOnlyMemory<byte> buffer = _log;
+        _sink.Should().ContainTag(_tag).WithData(buffer);
+        var act = () => _sink.Should().ContainTag(_tag).WithData(buffer[..4], "only {0} bytes", 4);
+
+        act.Should().Throw<XunitException>().WithMessage("*because only 4 bytes, but it holds 8 bytes where 4 were expected.");
+    }
+
+    [Fact]
     public void ContainTag_fails_listing_the_tags_the_dump_holds()
     {
         var act = () => _sink.Should().ContainTag(Guid.Empty);

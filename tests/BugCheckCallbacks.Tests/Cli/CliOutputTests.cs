@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using BugCheckCallbacks.Cli.Commands;
 using BugCheckCallbacks.Cli.Scenarios;
 
@@ -176,6 +177,22 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
         result.Exit.Should().Be(0, result.Error);
         result.Error.Should().Be("warning: --code 0x9F keeps the scenario's parameters, written for 0xD1 (0xFFFFD00012345678, 0x2, 0x0, 0xFFFFF80001C01000); give --param1 to --param4 to set this code's own.\n");
         CliRunner.Run("simulate", "--out", _files.Temp(".dmp"), "--code", "9f", "--param1", "3").Error.Should().BeEmpty("a parameter given says the user chose them");
+    }
+
+    [Theory]
+    [InlineData("simulate")]
+    [InlineData("db")]
+    [InlineData("callbacks")]
+    [InlineData("enumtag")]
+    [InlineData("report")]
+    [InlineData(null)]
+    public void Every_help_example_pastes_into_a_shell_with_its_backticks_quoted(string? command)
+    {
+        var help = CliRunner.Run(command is null ? ["--help"] : [command, "--help"]);
+        help.Exit.Should().Be(0);
+        var examples = help.Out.Split('\n').SkipWhile(l => !l.StartsWith("Examples:", StringComparison.Ordinal)).Skip(1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)).ToList();
+        examples.Should().NotBeEmpty();
+        examples.Select(l => Regex.Replace(l, "'[^']*'", string.Empty)).Should().OnlyContain(l => !l.Contains('`'), "a backtick outside single quotes is a command substitution in bash");
     }
 
     [Fact]

@@ -99,4 +99,17 @@ public sealed class ReasonCallbackDataTests
         data.DataArray.Should().BeSameAs(array);
         (data.Flags, data.MaxVirtMemSize, data.BugCheckCode, data.BugCheckParameter4).Should().Be((TriageDumpDataFlags.BugCheckActive, 0x1000u, 0x9Fu, 4ul));
     }
+
+    [Fact]
+    public void PartIndex_is_the_context_as_a_part_counter()
+    {
+        var data = SecondaryDumpDataEx.ForCall(0x1000);
+        data.PartIndex.Should().Be(0, "the context is zero before the first call");
+        data.PartIndex++;
+        (data.PartIndex, data.Context).Should().Be((1, (nint)1));
+        data.Context = 7;
+        data.PartIndex.Should().Be(7);
+        data.Invoking(d => d.PartIndex = -1).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("value");
+        data.Context.Should().Be(7, "a refused value changes nothing");
+    }
 }
