@@ -52,6 +52,9 @@ internal static class BugCheckCli
         root.Subcommands.Add(ExtractCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
         root.Subcommands.Add(DbCommand.Create(context));
+        root.Subcommands.Add(DbCommand.Create(context, "dd", 4));
+        root.Subcommands.Add(DbCommand.Create(context, "dq", 8));
+        root.Subcommands.Add(VtopCommand.Create(context));
         root.Subcommands.Add(ModulesCommand.Create(context));
         root.Subcommands.Add(CallbacksCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));

@@ -67,7 +67,11 @@ internal sealed record JsonShowFile(
     JsonElement? Outcome,
     JsonError? Error,
     CrashAnalysis? Analysis = null,
-    JsonTriage? Triage = null);
+    JsonTriage? Triage = null,
+    List<JsonVirtualMapping>? VirtualMappings = null);
+
+/// <summary>A run of virtual pages the page tables map to consecutive stored physical pages.</summary>
+internal sealed record JsonVirtualMapping(string VirtualAddress, string PhysicalAddress, string Pages);
 
 /// <summary>A small memory dump's PAGEDUMP_TRIAGE, driver list and data blocks.</summary>
 internal sealed record JsonTriage(string Fields, string SizeOfDump, string ValidOffset, string ContextOffset, string ExceptionOffset, string DebuggerDataOffset, string DataPageAddress, List<JsonTriageDriver> Drivers, List<JsonTriageBlock> DataBlocks);
@@ -92,5 +96,6 @@ internal sealed record JsonReasonsDocument(int SchemaVersion, string Command, Li
 [JsonSerializable(typeof(JsonShowDocument))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 [JsonSerializable(typeof(JsonDbDocument))]
+[JsonSerializable(typeof(JsonVtopDocument))]
 [JsonSerializable(typeof(JsonReasonsDocument))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -105,6 +105,25 @@ internal static class ShowCommand
             console.WriteLine($"... and {more} more run(s) of stored pages.");
         }
 
+        if (dump.Layout != DumpBodyLayout.Triage)
+        {
+            // What a user copies addresses from: the virtual side of the memory the dump holds.
+            var mappings = new CliTable("Virtual memory map", "Virtual address", "Pages", "Physical address");
+            var total = 0;
+            foreach (var mapping in dump.EnumerateVirtualMappings())
+            {
+                if (total++ < MaxRunsShown)
+                {
+                    mappings.Add($"0x{mapping.VirtualAddress:X16}", $"0x{mapping.PageCount:X}", $"0x{mapping.PhysicalAddress:X}");
+                }
+            }
+
+            mappings.Render(console);
+            console.WriteLine(total > MaxRunsShown
+                ? $"... and {total - MaxRunsShown} more run(s) the page tables map to stored pages (--json lists them all); 'bugcheck vtop FILE ADDRESS' shows one address's walk."
+                : "The runs the page tables map to stored pages; 'bugcheck vtop FILE ADDRESS' shows one address's walk.");
+        }
+
         if (source.Blobs is null)
         {
             console.WriteLine("Secondary data: none (no DumpBlob header follows the body).");
@@ -152,7 +171,8 @@ internal static class ShowCommand
                 t.Fields.ToString(), CliJson.Hex(t.SizeOfDump), CliJson.Hex(t.ValidOffset), CliJson.Hex(t.ContextOffset), CliJson.Hex(t.ExceptionOffset),
                 CliJson.Hex(t.DebuggerDataOffset), CliJson.Hex(t.DataPageAddress),
                 [.. t.Drivers.Select(d => new JsonTriageDriver(d.Name, CliJson.Hex(d.DllBase), CliJson.Hex(d.SizeOfImage)))],
-                [.. t.DataBlocks.Select(b => new JsonTriageBlock(CliJson.Hex(b.Address), CliJson.Hex(b.Size), CliJson.Hex(b.Offset)))]) : null);
+                [.. t.DataBlocks.Select(b => new JsonTriageBlock(CliJson.Hex(b.Address), CliJson.Hex(b.Size), CliJson.Hex(b.Offset)))]) : null,
+            [.. dump.EnumerateVirtualMappings().Select(m => new JsonVirtualMapping(CliJson.Hex(m.VirtualAddress), CliJson.Hex(m.PhysicalAddress), CliJson.Hex(m.PageCount)))]);
     }
 
     /// <summary>A small memory dump's PAGEDUMP_TRIAGE: what it holds and where, its data blocks and its drivers.</summary>

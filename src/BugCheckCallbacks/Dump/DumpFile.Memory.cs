@@ -262,12 +262,16 @@ public sealed partial class DumpFile
     }
 
     /// <summary>Walks the four levels from the DTB; returns the physical page, or <see cref="NotMapped"/>.</summary>
-    private ulong Walk(ulong virtualAddress)
+    /// <summary>The walk from the PML4 down; <paramref name="steps"/>, when given, receives each level (Translate shows them).</summary>
+    private ulong Walk(ulong virtualAddress, List<PageTableStep>? steps = null)
     {
         var table = Header.DirectoryTableBase & X64Paging.FrameMask;
         for (var level = 4; level >= 1; level--)
         {
-            if (ReadEntry(table >> PageShift, X64Paging.IndexAt(virtualAddress, level)) is not { } entry || !X64Paging.IsValid(entry))
+            var index = X64Paging.IndexAt(virtualAddress, level);
+            var read = ReadEntry(table >> PageShift, index);
+            steps?.Add(new PageTableStep(level, table, index, read));
+            if (read is not { } entry || !X64Paging.IsValid(entry))
             {
                 return NotMapped;
             }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using BugCheckCallbacks.Cli.Commands;
 using BugCheckCallbacks.Cli.Scenarios;
+using BugCheckCallbacks.Dump;
 
 namespace BugCheckCallbacks.Tests.Cli;
 
@@ -193,6 +194,43 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
         var examples = help.Out.Split('\n').SkipWhile(l => !l.StartsWith("Examples:", StringComparison.Ordinal)).Skip(1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)).ToList();
         examples.Should().NotBeEmpty();
         examples.Select(l => Regex.Replace(l, "'[^']*'", string.Empty)).Should().OnlyContain(l => !l.Contains('`'), "a backtick outside single quotes is a command substitution in bash");
+    }
+
+    [Fact]
+    public void Vtop_shows_each_level_and_the_physical_address_and_exits_1_when_it_does_not_translate()
+    {
+        var result = CliRunner.Run("vtop", _files.Dump, "ffff8000`00400000");
+        result.Exit.Should().Be(0, result.Error);
+        result.Out.Should().MatchRegex(@"(?m)^  PXE at 00000000`001ad800 \(table 00000000`001ad000, index 0x100\): [0-9a-f]{8}`[0-9a-f]{8}  valid, writable, next table");
+        result.Out.Should().Contain("  PTE at ").And.MatchRegex(@"Physical address [0-9a-f]{8}`[0-9a-f]{8} \(page 0x[0-9a-f]+, file offset 0x[0-9A-F]+\)");
+        using var dump = DumpFile.Open(_files.Dump);
+        dump.TryTranslate(0xFFFF800000400000, out var physical).Should().BeTrue();
+        using var json = JsonDocument.Parse(CliRunner.Run("vtop", _files.Dump, "0xFFFF800000400000", "--json").Out);
+        json.RootElement.GetProperty("physicalAddress").GetString().Should().Be($"0x{physical:X}");
+        json.RootElement.GetProperty("steps").GetArrayLength().Should().Be(4);
+        var unmapped = CliRunner.Run("vtop", _files.Dump, "0x1234");
+        (unmapped.Exit, unmapped.Out.Contains("Not translated: The PXE", StringComparison.Ordinal)).Should().Be((1, true));
+    }
+
+    [Fact]
+    public void Dd_and_dq_print_little_endian_values_as_WinDbg_does()
+    {
+        var dd = CliRunner.Run("dd", _files.Dump, "0xFFFF800000400000", "--length", "0x10");
+        dd.Exit.Should().Be(0, dd.Error);
+        dd.Out.Should().Be("ffff8000`00400000  61697274 732e6567 203a7379 7473616c\n", "\"triage.sys: last\" read as four dwords");
+        var dq = CliRunner.Run("dq", _files.Dump, "0xFFFF800000400000", "--length", "0x10");
+        dq.Out.Should().Be("ffff8000`00400000  732e6567`61697274 7473616c`203a7379\n");
+        CliRunner.Run("dq", _files.Dump, "0xFFFF800000400000", "--length", "1").Out.Split('\n')[0].Split("  ")[1].Should().HaveLength(17, "a length rounds up to whole values");
+        CliRunner.Run("dd", _files.Dump, "0x1000", "--length", "8").Out.Should().Be("00000000`00001000  ???????? ????????\n");
+    }
+
+    [Fact]
+    public void Show_lists_the_virtual_memory_map()
+    {
+        var result = CliRunner.Run("show", _files.Dump);
+        result.Out.Should().Contain("Virtual memory map").And.Contain("0xFFFF800000400000").And.Contain("'bugcheck vtop FILE ADDRESS'");
+        using var json = JsonDocument.Parse(CliRunner.Run("show", _files.Dump, "--json").Out);
+        json.RootElement.GetProperty("files")[0].GetProperty("virtualMappings").GetArrayLength().Should().BeGreaterThan(16);
     }
 
     [Fact]
