@@ -58,6 +58,7 @@ internal static class BugCheckCli
         root.Subcommands.Add(ModulesCommand.Create(context));
         root.Subcommands.Add(CallbacksCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
+        root.Subcommands.Add(CheckCommand.Create(context));
         root.Subcommands.Add(ReasonsCommand.Create(context));
         root.Subcommands.Add(ScenarioCommand.Create(context));
         Examples[root] = ["bugcheck simulate", "bugcheck enumtag crash.dmp", "bugcheck db crash.dmp 'ffff8000`00400000'"];

@@ -97,5 +97,6 @@ internal sealed record JsonReasonsDocument(int SchemaVersion, string Command, Li
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 [JsonSerializable(typeof(JsonDbDocument))]
 [JsonSerializable(typeof(JsonVtopDocument))]
+[JsonSerializable(typeof(JsonCheckDocument))]
 [JsonSerializable(typeof(JsonReasonsDocument))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

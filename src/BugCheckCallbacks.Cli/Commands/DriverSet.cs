@@ -9,7 +9,7 @@ internal sealed class DriverSet(SimulatedKernel kernel) : IDisposable
     private readonly List<NativeDriver> _drivers = [];
 
     /// <summary>Loads the library at <paramref name="path"/>, if any; a library that cannot be loaded is a usage error naming <paramref name="source"/>.</summary>
-    public void Load(string source, string? path)
+    public void Load(string source, string? path, TextWriter? warnings = null)
     {
         if (path is null)
         {
@@ -19,7 +19,12 @@ internal sealed class DriverSet(SimulatedKernel kernel) : IDisposable
         BugCheckCli.ExistingFile(path, source);
         try
         {
-            _drivers.Add(kernel.LoadDriver(path));
+            var driver = kernel.LoadDriver(path);
+            _drivers.Add(driver);
+            if (driver.Records.Count == 0 && driver.ClassicRecords.Count == 0)
+            {
+                warnings?.WriteLine($"warning: {source} \"{path}\": DriverEntry registered no bug-check callback, so the driver takes no part in the crash.");
+            }
         }
         catch (Exception exception) when (exception is NativeDriverException or PlatformNotSupportedException)
         {

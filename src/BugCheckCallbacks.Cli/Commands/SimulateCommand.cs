@@ -24,6 +24,12 @@ internal static class SimulateCommand
         var driver = new Option<string?>("--driver") { Description = "A native driver library built with include/bugcheck_callbacks.h (docs/native.md): its DriverEntry runs and its callbacks join the scenario's, or run alone without --scenario.", HelpName = "library" };
         var log = new Option<string?>("--log") { Description = "Which calls the outcome keeps: Bounded (every call up to 10,000, then counts), All, or None (per-record summaries and violations only); any case. Default: Bounded.", HelpName = "log" };
         var json = BugCheckCli.JsonOption("Print the outcome as JSON (the report's schema, docs/simulation.md) instead of tables.");
+        var expect = new Option<string[]>("--expect")
+        {
+            Description = "A violation to expect, as CODE@COMPONENT (BCV0001@faulty.sys); may repeat. Joins the scenario's \"expect\" lists: a native driver's expected violations, say, so that a run that commits exactly them exits 0.",
+            HelpName = "CODE@COMPONENT",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var html = new Option<string?>("--html") { Description = "Also write the crash as one self-contained HTML page ('bugcheck report' writes the same from a dump).", HelpName = "file" };
 
         var command = new Command("simulate", "Register scripted callbacks, bug-check the simulated kernel, write the dump and its outcome report, and report every call and violation.");
@@ -40,6 +46,7 @@ internal static class SimulateCommand
         command.Options.Add(driver);
         command.Options.Add(log);
         command.Options.Add(json);
+        command.Options.Add(expect);
         command.Options.Add(html);
         BugCheckCli.Examples[command] =
         [
@@ -48,6 +55,7 @@ internal static class SimulateCommand
             "bugcheck simulate --code 0000009f --param1 3 --param4 'ffffe000`12340000' --json",
             "bugcheck simulate --driver ./build/libmydriver.so --out mydriver.dmp",
             "bugcheck simulate --html crash.html",
+            "bugcheck simulate --driver ./build/libfaulty.so --expect BCV0001@faulty.sys --expect BCV0004@faulty.sys",
         ];
         command.SetAction(parse => BugCheckCli.Guard(context, () =>
         {
@@ -93,11 +101,12 @@ internal static class SimulateCommand
                 }
             }
 
+            var expectations = Expectations(script).Concat((parse.GetValue(expect) ?? []).Select(ParseExpectation)).Distinct().ToList();
             var logMode = parse.GetValue(log) is { } logText ? ScenarioEnums.Parse("--log", logText, ScenarioEnums.Logs) : InvocationLog.Bounded;
             var kernel = ScenarioBuilder.CreateKernel(script, type, callOrder, logMode);
             using var drivers = new DriverSet(kernel);
-            drivers.Load("$.driver", script.DriverPath);
-            drivers.Load("--driver", driverPath);
+            drivers.Load("$.driver", script.DriverPath, context.Error);
+            drivers.Load("--driver", driverPath, context.Error);
             var asJson = parse.GetValue(json);
             var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor) || asJson || context.Quiet);
             BugCheckOutcome outcome;
@@ -112,7 +121,7 @@ internal static class SimulateCommand
                     bytes = writer.BytesWritten;
                 }
 
-                outcome = outcome.WithExpectedViolations(Expectations(script)); // the report says which violations were provoked on purpose
+                outcome = outcome.WithExpectedViolations(expectations); // the report says which violations were provoked on purpose
 
                 outcome.WriteJson(report.Stream);
                 dumpFile.Commit(); // both whole: the dump and its report replace what was there, together
@@ -178,6 +187,25 @@ internal static class SimulateCommand
 
     internal static string Count(long count, string noun) =>
         string.Create(CultureInfo.InvariantCulture, $"{count:N0} {noun}{(count == 1 ? string.Empty : "s")}");
+
+    /// <summary>Reads --expect's CODE@COMPONENT; a code that is not a verifier code, or no component, is a usage error.</summary>
+    internal static ExpectedViolation ParseExpectation(string text)
+    {
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        var code = at > 0 ? text[..at].Trim().ToUpperInvariant() : string.Empty;
+        var component = at > 0 ? text[(at + 1)..].Trim() : string.Empty;
+        if (code.Length == 0 || component.Length == 0)
+        {
+            throw new UsageException($"--expect \"{text}\" is not CODE@COMPONENT: write it as BCV0001@faulty.sys.");
+        }
+
+        if (!VerifierRules.All.Any(kind => VerifierRules.GetCode(kind) == code))
+        {
+            throw new UsageException($"--expect \"{text}\": {code} is not a verifier code; the codes are BCV0001 to BCV{VerifierRules.All.Count:D4} (docs/verifier.md).");
+        }
+
+        return new ExpectedViolation(component, code);
+    }
 
     /// <summary>The violations the scenario provokes on purpose: each callback's <c>"expect"</c> codes, once each.</summary>
     internal static IEnumerable<ExpectedViolation> Expectations(ScenarioFile script) =>

@@ -1,3 +1,4 @@
+using BugCheckCallbacks.Simulation;
 using BugCheckCallbacks.Tests.Cli;
 
 namespace BugCheckCallbacks.Tests.Native;
@@ -25,6 +26,56 @@ public sealed class NativeCliTests : IClassFixture<CliInputTests.Files>
         enumtag.Out.Should().Contain("{8d0f3c52-9a41-4b7e-a1c3-2e5f6a7b8c9d}").And.Contain("5 tag(s)");
         extract.Exit.Should().Be(0);
         File.ReadAllBytes(blob).Should().Equal(Enumerable.Range(0, 1024).Select(i => (byte)i));
+    }
+
+    [NativeFact]
+    public void Check_runs_the_sample_driver_through_every_situation_and_finds_nothing()
+    {
+        var result = CliRunner.Run("check", "--driver", SampleDrivers.Storage, "--situations", "4");
+        result.Exit.Should().Be(0, result.Error + result.Out);
+        result.Out.Should().Contain("SecondaryDumpData").And.Contain("TriageDumpData").And.Contain("Result: no findings in");
+    }
+
+    [NativeFact]
+    public void Check_finds_the_faulty_twin_s_violations_names_their_situations_and_exits_1()
+    {
+        var result = CliRunner.Run("check", "--driver", SampleDrivers.Faulty, "--situations", "4", "--seed", "7", "--json");
+        result.Exit.Should().Be(1, result.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(result.Out);
+        json.RootElement.GetProperty("seed").GetInt32().Should().Be(7);
+        var findings = json.RootElement.GetProperty("reasons").EnumerateArray().SelectMany(r => r.GetProperty("findings").EnumerateArray()).ToList();
+        findings.Select(f => f.GetProperty("code").GetString()).Should().Contain(["BCV0015", "BCV0004"], "a nested bug check and an oversized answer");
+        findings.Should().OnlyContain(f => f.GetProperty("situation").GetString()!.Length > 0);
+        var text = CliRunner.Run("check", "--driver", SampleDrivers.Faulty, "--situations", "4", "--seed", "7");
+        text.Out.Should().Contain("runs the same situations again").And.Contain("--seed 7");
+    }
+
+    [NativeFact]
+    public void A_driver_that_registers_nothing_is_a_warning_for_check_and_simulate()
+    {
+        var empty = SampleDrivers.FromSource("NTSTATUS DriverEntry(PDRIVER_OBJECT o, PUNICODE_STRING p) { UNREFERENCED_PARAMETER(o); UNREFERENCED_PARAMETER(p); return STATUS_SUCCESS; }\n");
+        var check = CliRunner.Run("check", "--driver", empty);
+        (check.Exit, check.Error).Should().Be((0, $"warning: --driver \"{empty}\": DriverEntry registered no reason callback, so there is nothing to check.\n"));
+        var simulate = CliRunner.Run("simulate", "--driver", empty, "--out", _files.Temp(".dmp"), "-q");
+        simulate.Error.Should().Contain("DriverEntry registered no bug-check callback");
+    }
+
+    [NativeFact]
+    public void Expect_declares_a_native_driver_s_violations_so_that_committing_exactly_them_exits_0()
+    {
+        // faulty.slow breaks the 10 ms budget of the library's tests, not the CLI's default one: it commits nothing here.
+        var expected = NativeDriverTests.FaultyCallbacks().Where(row => (string)row[0] != "faulty.slow").Select(row => $"{VerifierRules.GetCode((ViolationKind)row[1])}@{row[0]}").ToList();
+        var arguments = new List<string> { "simulate", "--driver", SampleDrivers.Faulty, "--out", _files.Temp(".dmp") };
+        arguments.AddRange(expected.SelectMany(e => new[] { "--expect", e }));
+
+        var all = CliRunner.Run([.. arguments]);
+        all.Exit.Should().Be(0, all.Out);
+        all.Out.Should().Contain($"each one the scenario expects");
+        var one = CliRunner.Run([.. arguments.Take(arguments.Count - 2), "--expect", "BCV0001@nobody.sys"]);
+        one.Exit.Should().Be(1, "one violation is no longer expected and an expected one never happened");
+        one.Out.Should().Contain("Expected but not seen: BCV0001 from nobody.sys");
+        CliRunner.Run("simulate", "--expect", "BCV0001").Error.Should().Contain("is not CODE@COMPONENT");
+        CliRunner.Run("simulate", "--expect", "BCV9999@x.sys").Error.Should().Contain("BCV9999 is not a verifier code");
     }
 
     [NativeFact]
