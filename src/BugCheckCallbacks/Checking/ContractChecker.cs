@@ -34,7 +34,7 @@ public static class ContractChecker
     {
         ArgumentNullException.ThrowIfNull(callback);
         var reason = ReasonOf<TData>();
-        return Run(reason, CallbackInstaller(TypedRegistrationExtensions.Untyped(callback, reason), reason), situation: null, options);
+        return Run(reason, CallbackInstaller(() => TypedRegistrationExtensions.Untyped(callback, reason), reason), situation: null, options);
     }
 
     /// <summary>Replays one situation, as a finding named it, for a callback of the reason whose structure is <typeparamref name="TData"/>.</summary>
@@ -51,8 +51,50 @@ public static class ContractChecker
         ArgumentNullException.ThrowIfNull(callback);
         ArgumentNullException.ThrowIfNull(situation);
         var reason = ReasonOf<TData>();
-        return Run(reason, CallbackInstaller(TypedRegistrationExtensions.Untyped(callback, reason), reason), situation, options);
+        return Run(reason, CallbackInstaller(() => TypedRegistrationExtensions.Untyped(callback, reason), reason), situation, options);
     }
+
+    /// <summary>
+    /// Checks a callback of the reason whose structure is <typeparamref name="TData"/> in every situation, with a callback of
+    /// its own for every record: a per-device driver registers one record per device, each with its own state, and the
+    /// situations that register twice call <paramref name="createInstance"/> once per record.
+    /// </summary>
+    /// <typeparam name="TData">The reason's structure (give it: <c>CheckEachInstance&lt;SecondaryDumpData&gt;(() =&gt; new Device().Callback)</c>).</typeparam>
+    /// <param name="createInstance">Makes one instance's routine, with the state that instance keeps; called before each bug check, once per record, outside the callback window (it may allocate).</param>
+    /// <param name="options">How to check, or <see langword="null"/> for the defaults.</param>
+    /// <returns>The situations run and the violations found.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="createInstance"/> is null.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TData"/> is not the structure of one reason, or <paramref name="options"/> are invalid.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="createInstance"/> returned null.</exception>
+    public static ContractCheckResult CheckEachInstance<TData>(Func<BugCheckReasonCallback<TData>> createInstance, ContractCheckOptions? options = null)
+        where TData : ReasonCallbackData
+    {
+        ArgumentNullException.ThrowIfNull(createInstance);
+        var reason = ReasonOf<TData>();
+        return Run(reason, CallbackInstaller(() => TypedRegistrationExtensions.Untyped(Created(createInstance), reason), reason), situation: null, options);
+    }
+
+    /// <summary>Replays one situation, as a finding named it, with a callback of its own for every record (<see cref="CheckEachInstance"/>).</summary>
+    /// <typeparam name="TData">The reason's structure.</typeparam>
+    /// <param name="createInstance">Makes one instance's routine.</param>
+    /// <param name="situation">The situation, from <see cref="ContractFinding.Situation"/> or built by hand.</param>
+    /// <param name="options">How to check, or <see langword="null"/> for the defaults; only <see cref="ContractCheckOptions.Simulation"/> and <see cref="ContractCheckOptions.Component"/> apply.</param>
+    /// <returns>The one situation and the violations found in it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="createInstance"/> or <paramref name="situation"/> is null.</exception>
+    /// <exception cref="ArgumentException">The situation is for another reason, or one of its values is invalid.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="createInstance"/> returned null.</exception>
+    public static ContractCheckResult ReplayEachInstance<TData>(Func<BugCheckReasonCallback<TData>> createInstance, ContractSituation situation, ContractCheckOptions? options = null)
+        where TData : ReasonCallbackData
+    {
+        ArgumentNullException.ThrowIfNull(createInstance);
+        ArgumentNullException.ThrowIfNull(situation);
+        var reason = ReasonOf<TData>();
+        return Run(reason, CallbackInstaller(() => TypedRegistrationExtensions.Untyped(Created(createInstance), reason), reason), situation, options);
+    }
+
+    private static BugCheckReasonCallback<TData> Created<TData>(Func<BugCheckReasonCallback<TData>> createInstance)
+        where TData : ReasonCallbackData =>
+        createInstance() ?? throw new InvalidOperationException("createInstance returned null; it must return the new instance's routine.");
 
     /// <summary>Checks a <see cref="BugCheckCallbackReason.Reserved1"/> callback (it receives no structure) in every situation.</summary>
     /// <param name="callback">The routine.</param>
@@ -63,7 +105,7 @@ public static class ContractChecker
     public static ContractCheckResult CheckReserved1(Action<BugCheckReasonCallbackRecord> callback, ContractCheckOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        return Run(BugCheckCallbackReason.Reserved1, CallbackInstaller(TypedRegistrationExtensions.Untyped(callback), BugCheckCallbackReason.Reserved1), situation: null, options);
+        return Run(BugCheckCallbackReason.Reserved1, CallbackInstaller(() => TypedRegistrationExtensions.Untyped(callback), BugCheckCallbackReason.Reserved1), situation: null, options);
     }
 
     /// <summary>Checks an untyped callback for <paramref name="reason"/> in every situation, for tools that handle any reason.</summary>
@@ -82,7 +124,7 @@ public static class ContractChecker
             throw new ArgumentOutOfRangeException(nameof(reason), reason, $"{(int)reason} is not a reason the kernel dispatches (Reserved1 to TriageDumpData).");
         }
 
-        return Run(reason, CallbackInstaller(callback, reason), situation: null, options);
+        return Run(reason, CallbackInstaller(() => callback, reason), situation: null, options);
     }
 
     private static BugCheckCallbackReason ReasonOf<TData>()
@@ -129,24 +171,38 @@ public static class ContractChecker
         return Run(situation.Reason, DriverInstaller(path, situation.Reason), situation, options);
     }
 
-    /// <summary>Registers a managed callback in a situation's kernel, once per instance the situation asks for.</summary>
-    private static Installer CallbackInstaller(BugCheckReasonCallback callback, BugCheckCallbackReason reason) => (kernel, situation, component) =>
+    /// <summary>
+    /// Registers a managed callback in a situation's kernel, once per instance the situation asks for, each from
+    /// <paramref name="instance"/>; each is wrapped to note the MaximumAllowed its record was offered (a write to a
+    /// pre-allocated slot: nothing is allocated inside the callback window).
+    /// </summary>
+    private static Installer CallbackInstaller(Func<BugCheckReasonCallback> instance, BugCheckCallbackReason reason) => (kernel, situation, component) =>
     {
         var records = new BugCheckReasonCallbackRecord[situation.Instances];
+        var offered = new uint?[records.Length];
         for (var i = 0; i < records.Length; i++)
         {
+            var (callback, slot) = (instance(), i);
             records[i] = new BugCheckReasonCallbackRecord();
-            kernel.Callbacks.Register(records[i], callback, reason, component);
+            kernel.Callbacks.Register(records[i], (record, kind, data) =>
+            {
+                if (data is SecondaryDumpData secondary)
+                {
+                    offered[slot] = secondary.MaximumAllowed;
+                }
+
+                callback(record, kind, data);
+            }, reason, component);
         }
 
-        return (records, null);
+        return (records, null, offered);
     };
 
     /// <summary>Loads a private copy of a driver into a situation's kernel; its records of <paramref name="reason"/> are the checked ones.</summary>
     private static Installer DriverInstaller(string path, BugCheckCallbackReason reason) => (kernel, _, _) =>
     {
         var driver = kernel.LoadDriver(path);
-        return ([.. driver.Records.Where(record => record.Reason == reason)], driver);
+        return ([.. driver.Records.Where(record => record.Reason == reason)], driver, null); // a native routine is not wrapped
     };
 
     private static ContractCheckResult Run(BugCheckCallbackReason reason, Installer install, ContractSituation? situation, ContractCheckOptions? options)
@@ -210,7 +266,7 @@ public static class ContractChecker
             kernel.Callbacks.Register(peer, Faulting, reason, "faulting-peer.sys");
         }
 
-        var (records, owner) = install(kernel, situation, options.Component);
+        var (records, owner, offered) = install(kernel, situation, options.Component);
         try
         {
             if (situation.FaultBefore && simulation.Order == CallbackOrder.NewestFirst)
@@ -221,9 +277,9 @@ public static class ContractChecker
             var outcome = kernel.KeBugCheckEx(situation.BugCheckCode, situation.BugCheckParameter1, situation.BugCheckParameter2, situation.BugCheckParameter3, situation.BugCheckParameter4);
             foreach (var violation in outcome.Violations)
             {
-                if (Array.IndexOf(records, violation.Record) >= 0)
+                if (Array.IndexOf(records, violation.Record) is var index and >= 0)
                 {
-                    findings.Add(new ContractFinding(situation, violation));
+                    findings.Add(new ContractFinding(situation, violation) { OfferedMaximumAllowed = offered?[index] });
                 }
             }
 
@@ -260,7 +316,7 @@ public static class ContractChecker
     }
 
     /// <summary>Puts the checked callbacks into a situation's kernel: their records, and what to dispose after the bug check.</summary>
-    private delegate (BugCheckReasonCallbackRecord[] Records, IDisposable? Owner) Installer(SimulatedKernel kernel, ContractSituation situation, string component);
+    private delegate (BugCheckReasonCallbackRecord[] Records, IDisposable? Owner, uint?[]? Offered) Installer(SimulatedKernel kernel, ContractSituation situation, string component);
 
     private static void Faulting(BugCheckCallbackReason reason, BugCheckReasonCallbackRecord record, ReasonCallbackData? data) =>
         throw new InvalidOperationException("Another driver's callback faulted (a situation of the contract checker).");

@@ -63,6 +63,63 @@ public sealed class ContractCheckerTests
     }
 
     [Fact]
+    public void CheckEachInstance_gives_every_record_a_callback_of_its_own()
+    {
+        // A per-device driver: each device tags its log with its own GUID. Registered twice with one shared routine, the
+        // two records write one tag; with a routine per instance, they write two.
+        BugCheckReasonCallback<SecondaryDumpData> Device(Guid tag) => (_, d) =>
+        {
+            if (d.IsSizeQuery)
+            {
+                d.OutBufferLength = (uint)_log.Length;
+            }
+            else if (d.MaximumAllowed >= _log.Length)
+            {
+                d.Guid = tag;
+                d.SetOutput(_log);
+            }
+        };
+
+        var shared = ContractChecker.Check(Device(_tag), Fast());
+        var created = 0;
+        var each = ContractChecker.CheckEachInstance(() => { Interlocked.Increment(ref created); return Device(Guid.NewGuid()); }, Fast());
+
+        shared.Kinds.Should().Equal([ViolationKind.DuplicateGuid], "one routine, one tag, two records");
+        each.IsClean.Should().BeTrue(each.ToString());
+        created.Should().Be(each.Situations.Sum(s => s.Instances), "one routine per record of every situation");
+        var replay = ContractChecker.ReplayEachInstance(() => Device(Guid.NewGuid()), shared.Findings[0].Situation, Fast());
+        replay.IsClean.Should().BeTrue("the situation that caught the shared routine passes with a routine per instance");
+        FluentActions.Invoking(() => ContractChecker.CheckEachInstance<SecondaryDumpData>(null!)).Should().Throw<ArgumentNullException>().WithParameterName("createInstance");
+        FluentActions.Invoking(() => ContractChecker.CheckEachInstance<SecondaryDumpData>(() => null!, Fast())).Should().Throw<InvalidOperationException>().WithMessage("*createInstance returned null*");
+    }
+
+    [Fact]
+    public void A_finding_names_the_MaximumAllowed_its_own_call_was_offered()
+    {
+        var result = ContractChecker.Check<SecondaryDumpData>(
+            (_, d) =>
+            {
+                if (d.IsSizeQuery)
+                {
+                    d.OutBufferLength = 0x100;
+                }
+                else
+                {
+                    d.Guid = Guid.NewGuid();
+                    d.SetOutput(new byte[d.MaximumAllowed + 1]); // one byte too many, whatever it is offered
+                }
+            },
+            Fast());
+
+        var exceeds = result.Findings.Where(f => f.Violation.Kind == ViolationKind.OutputExceedsMaximumAllowed).ToList();
+        exceeds.Should().NotBeEmpty().And.OnlyContain(f => f.OfferedMaximumAllowed != null);
+        exceeds.Should().OnlyContain(f => f.Violation.Detail.Contains($"MaximumAllowed 0x{f.OfferedMaximumAllowed:X}", StringComparison.Ordinal), "the number the call saw is the one its violation names");
+        var second = exceeds.FirstOrDefault(f => f.Situation.MaximumAllowed is { } first && f.OfferedMaximumAllowed != first);
+        second.Should().NotBeNull("in a two-instance situation the second record is offered what the first left");
+        second!.ToString().Should().Contain("this instance was offered MaximumAllowed");
+    }
+
+    [Fact]
     public void A_multi_part_callback_that_keeps_the_contract_is_clean_in_every_situation()
     {
         var result = ContractChecker.Check<SecondaryDumpDataEx>(
