@@ -72,6 +72,66 @@ public sealed partial class DocumentationTests
         }
     }
 
+    /// <summary>Every <c>```sh runnable</c> block of README.md and docs/, by file and position.</summary>
+    public static TheoryData<string, int> RunnableBlocks()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var file in MarkdownFiles())
+        {
+            var count = RunnableBlock().Count(File.ReadAllText(file));
+            for (var i = 0; i < count; i++)
+            {
+                data.Add(Path.GetRelativePath(s_root, file), i);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void The_documentation_has_runnable_command_blocks() => RunnableBlocks().Count.Should().BeGreaterThanOrEqualTo(5);
+
+    /// <summary>
+    /// Runs a block's lines one by one with bash, in a fresh folder, as a user pastes them: <c>bugcheck</c> is the built CLI
+    /// (<c>dotnet run --project src/BugCheckCallbacks.Cli --</c> too), so quoting and redirection are the shell's own. A
+    /// line exits 0 unless its comment says <c># exit N</c>.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RunnableBlocks))]
+    public async Task Every_runnable_command_block_runs_as_written(string file, int index)
+    {
+        var block = RunnableBlock().Matches(File.ReadAllText(Path.Combine(s_root, file)))[index].Groups[1].Value;
+        var folder = Directory.CreateTempSubdirectory("bugcheck-docs-").FullName;
+        try
+        {
+            var cli = typeof(BugCheckCallbacks.Cli.BugCheckCli).Assembly.Location;
+            foreach (var line in block.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+            {
+                var expected = ExpectedExit().Match(line) is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+                var command = line.Replace("dotnet run --project src/BugCheckCallbacks.Cli --", "bugcheck", StringComparison.Ordinal);
+                var start = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+                start.ArgumentList.Add("-c");
+                start.ArgumentList.Add($"bugcheck() {{ dotnet '{cli}' \"$@\"; }}\n{command}");
+                start.Environment["DOTNET_NOLOGO"] = "1";
+                start.Environment["NO_COLOR"] = "1";
+                using var process = System.Diagnostics.Process.Start(start)!;
+                var output = process.StandardOutput.ReadToEndAsync();
+                var error = await process.StandardError.ReadToEndAsync();
+                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+                await process.WaitForExitAsync(timeout.Token);
+                process.ExitCode.Should().Be(expected, $"'{line}' of {file} block {index} runs as written:\n{error}\n{await output}");
+                if (expected == 0)
+                {
+                    error.Should().NotContain("error:", $"'{line}' reports no error");
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public void README_quick_start_does_what_it_says()
     {
@@ -147,6 +207,12 @@ public sealed partial class DocumentationTests
         end.Should().BeGreaterThan(start);
         return text[(start + begin.Length)..end];
     }
+
+    [GeneratedRegex("```sh runnable\\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex RunnableBlock();
+
+    [GeneratedRegex(@"#\s*exit (\d)")]
+    private static partial Regex ExpectedExit();
 
     [GeneratedRegex("```csharp\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();
