@@ -234,6 +234,18 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
     }
 
     [Fact]
+    public void Simulate_json_says_which_violations_were_expected_and_which_never_came()
+    {
+        var result = CliRunner.Run("simulate", "--out", _files.Temp(".dmp"), "--json", "--expect", "BCV0010@nobody.sys");
+        result.Exit.Should().Be(1, "an expected violation never came");
+        using var json = JsonDocument.Parse(result.Out);
+        json.RootElement.GetProperty("expectedViolations").EnumerateArray().Select(e => $"{e.GetProperty("code").GetString()}@{e.GetProperty("component").GetString()}")
+            .Should().BeEquivalentTo(["BCV0001@faulty.sys", "BCV0004@verbose.sys", "BCV0010@nobody.sys"]);
+        json.RootElement.GetProperty("missingExpectations").EnumerateArray().Select(e => e.GetProperty("component").GetString()).Should().Equal("nobody.sys");
+        result.Out.Should().NotContain("\\u00", "text is written as it is");
+    }
+
+    [Fact]
     public void Piped_output_never_wraps()
     {
         var result = CliRunner.Run("reasons");
