@@ -1,9 +1,15 @@
+using System.Text.Json;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Forensics;
+using BugCheckCallbacks.Simulation;
 
 namespace BugCheckCallbacks.Fuzz;
 
-/// <summary>Runs one input through every reader entry point; only <see cref="InvalidDumpException"/> is an expected failure.</summary>
+/// <summary>
+/// Runs one input through every reader entry point: as a kernel dump and a DumpBlob region, where only
+/// <see cref="InvalidDumpException"/> is an expected failure, and as the outcome report beside a dump, where only
+/// <see cref="JsonException"/> is.
+/// </summary>
 internal static class Harness
 {
     private const int Limit = 256;
@@ -12,7 +18,7 @@ internal static class Harness
     /// Reads <paramref name="input"/> as a kernel dump and as a bare region; says which of the two read without
     /// InvalidDumpException. With <paramref name="mappedFile"/>, the dump is read from that file, memory-mapped.
     /// </summary>
-    public static (bool Dump, bool Region) ReadEverything(byte[] input, string? mappedFile = null)
+    public static (bool Dump, bool Region, bool Report) ReadEverything(byte[] input, string? mappedFile = null)
     {
         bool dump;
         try
@@ -36,7 +42,30 @@ internal static class Harness
             dump = false;
         }
 
-        return (dump, ReadAsRegion(input));
+        return (dump, ReadAsRegion(input), ReadAsOutcomeReport(input));
+    }
+
+    /// <summary>What show, enumtag and report do with the report beside a dump: read it, then use every part of it.</summary>
+    private static bool ReadAsOutcomeReport(byte[] input)
+    {
+        if (input.Length == 0 || input[0] != (byte)'{')
+        {
+            return false; // not JSON at all: the dumps' seeds, which the reader refuses at the first byte
+        }
+
+        try
+        {
+            var outcome = BugCheckOutcome.ReadJson(new MemoryStream(input, writable: false));
+            _ = outcome.ToText();
+            _ = outcome.Violations.Select(outcome.IsExpected).Count();
+            _ = outcome.MissingExpectations.Count();
+            _ = outcome.Blobs.Sum(b => b.Component.Length + (int)b.Reason) + outcome.TriageBlocks.Sum(b => b.Component.Length) + (outcome.Kernel?.Modules.Sum(m => m.Name.Length) ?? 0);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static void ReadAsKernelDump(DumpFile dump)

@@ -23,6 +23,7 @@ internal static class Seeds
 
         seeds.Add(("RDMP (.dump /k, by hand)", Rdmp(8)));
         seeds.Add(("RDMP (.dump /f, by hand)", Rdmp(10)));
+        seeds.Add(("outcome report", System.Text.Encoding.UTF8.GetBytes(OutcomeReport())));
         var automatic = seeds[2].Item2;
         using (var dump = DumpFile.Open(new MemoryStream(automatic)))
         {
@@ -30,6 +31,27 @@ internal static class Seeds
         }
 
         return seeds;
+    }
+
+    /// <summary>An outcome report with something in every list: calls, violations (one expected), blobs, ranges, triage blocks, records, modules.</summary>
+    private static string OutcomeReport()
+    {
+        var kernel = new SimulatedKernel(new SimulationOptions { DetectAllocations = false });
+        var array = new TriageDumpDataArray(0x100);
+        kernel.Callbacks.RegisterSecondaryDumpData(new BugCheckReasonCallbackRecord(), (_, d) =>
+        {
+            d.OutBufferLength = 16;
+            if (!d.IsSizeQuery)
+            {
+                d.Guid = Guid.Parse("5707e5a1-0000-4000-8000-000000000001");
+                d.SetOutput(new byte[16]);
+            }
+        }, "writer.sys");
+        kernel.Callbacks.RegisterSecondaryDumpData(new BugCheckReasonCallbackRecord(), (_, _) => throw new InvalidOperationException("fuzz"), "faulty.sys");
+        kernel.Callbacks.RegisterAddPages(new BugCheckReasonCallbackRecord(), (_, p) => { p.Flags = PageRangeFlags.PhysicalAddress; p.Address = 0x2000; p.Count = 1; }, "pages.sys");
+        kernel.Callbacks.RegisterTriageDumpData(new BugCheckReasonCallbackRecord(), (_, t) => { array.Initialize(0x100); array.AddBlock(KernelBase, 0x40); t.DataArray = array; }, "triage.sys");
+        var outcome = kernel.KeBugCheckEx(0xD1, 1, 2, 3, 4, new InMemoryDumpSink());
+        return outcome.WithExpectedViolations([new ExpectedViolation("faulty.sys", "BCV0001"), new ExpectedViolation("gone.sys", "BCV0004")]).ToJson();
     }
 
     private static byte[] Write(DumpType dumpType)

@@ -142,24 +142,24 @@ public sealed class BugCheckOutcome
     /// <param name="json">The JSON text.</param>
     /// <returns>The outcome.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
-    /// <exception cref="JsonException">The text is not a valid outcome.</exception>
+    /// <exception cref="JsonException">The text is not a valid outcome: not JSON, a missing member, or a null list, item or string or an undefined enum value where the schema has none (the message names the JSON path).</exception>
     public static BugCheckOutcome FromJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return JsonSerializer.Deserialize(json, OutcomeJsonContext.Default.BugCheckOutcome)
-            ?? throw new JsonException("The JSON is null, not an outcome.");
+        return OutcomeValidator.Checked(JsonSerializer.Deserialize(json, OutcomeJsonContext.Default.BugCheckOutcome)
+            ?? throw new JsonException("The JSON is null, not an outcome."));
     }
 
     /// <summary>Reads an outcome from UTF-8 JSON as <see cref="WriteJson"/> writes it, without building the text in memory first.</summary>
     /// <param name="utf8Json">A readable stream, read to its end; it is left open.</param>
     /// <returns>The outcome.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="utf8Json"/> is null.</exception>
-    /// <exception cref="JsonException">The stream does not hold a valid outcome.</exception>
+    /// <exception cref="JsonException">The stream does not hold a valid outcome, as <see cref="FromJson"/> says it.</exception>
     public static BugCheckOutcome ReadJson(Stream utf8Json)
     {
         ArgumentNullException.ThrowIfNull(utf8Json);
-        return JsonSerializer.Deserialize(utf8Json, OutcomeJsonContext.Default.BugCheckOutcome)
-            ?? throw new JsonException("The JSON is null, not an outcome.");
+        return OutcomeValidator.Checked(JsonSerializer.Deserialize(utf8Json, OutcomeJsonContext.Default.BugCheckOutcome)
+            ?? throw new JsonException("The JSON is null, not an outcome."));
     }
 
     /// <summary>Formats the outcome as plain text: the bug check, the calls, the blobs and the violations.</summary>

@@ -167,7 +167,7 @@ public sealed class AssertionTests
         none.Should().BeNull();
         var act = () => none.Should().BeInState(BufferDumpState.Finished, "it ran");
 
-        act.Should().Throw<XunitException>().WithMessage("Expected none to be Finished because it ran, but it is <null>.", "the subject is named as FluentAssertions names it");
+        act.Should().Throw<XunitException>().WithMessage("Expected * to be Finished because it ran, but it is <null>.", "FluentAssertions names the subject from the source when it can find it, else the record");
     }
 
     [Fact]
