@@ -168,6 +168,7 @@ internal sealed class ScenarioBlock
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowDuplicateProperties = false, // a key given twice is an error, not "the last wins" (a dropped list of callbacks)
     RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(ScenarioFile))]
 internal sealed partial class ScenarioJsonContext : JsonSerializerContext;

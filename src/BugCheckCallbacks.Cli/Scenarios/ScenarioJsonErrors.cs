@@ -32,6 +32,12 @@ internal static partial class ScenarioJsonErrors
             return $"\"{unmapped.Groups["property"].Value}\" is not a property of {name}; its properties are {properties}.";
         }
 
+        if (Duplicate().Match(message) is { Success: true } duplicate)
+        {
+            var (name, _) = Type(duplicate.Groups["type"].Value);
+            return $"\"{duplicate.Groups["property"].Value}\" is given twice in {name}; a property may appear once (else the last would silently win).";
+        }
+
         if (Missing().Match(message) is { Success: true } missing)
         {
             var (name, _) = Type(missing.Groups["type"].Value);
@@ -70,6 +76,9 @@ internal static partial class ScenarioJsonErrors
 
     [GeneratedRegex(@"The JSON property '(?<property>[^']*)' could not be mapped to any \.NET member contained in type '(?<type>[^']*)'")]
     private static partial Regex Unmapped();
+
+    [GeneratedRegex(@"Duplicate property '(?<property>[^']*)' encountered during deserialization of type '(?<type>[^']*)'")]
+    private static partial Regex Duplicate();
 
     [GeneratedRegex(@"for type '(?<type>[^']*)' was missing required properties including: '(?<property>[^']*)'")]
     private static partial Regex Missing();

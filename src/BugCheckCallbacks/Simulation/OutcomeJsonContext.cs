@@ -8,6 +8,7 @@ namespace BugCheckCallbacks.Simulation;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
     RespectRequiredConstructorParameters = true,
+    AllowDuplicateProperties = false, // a report is a file from anywhere: a key given twice is an error, not "the last wins"
     Converters = [typeof(HexUInt64JsonConverter)])]
 [JsonSerializable(typeof(BugCheckOutcome))]
 internal sealed partial class OutcomeJsonContext : JsonSerializerContext;

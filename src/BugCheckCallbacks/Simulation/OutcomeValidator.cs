@@ -12,9 +12,9 @@ internal static class OutcomeValidator
 {
     public static BugCheckOutcome Checked(BugCheckOutcome outcome)
     {
-        if (outcome.SchemaVersion is < 1 or > BugCheckOutcome.CurrentSchemaVersion)
+        if (outcome.SchemaVersion is < 0 or > BugCheckOutcome.CurrentSchemaVersion) // 0: absent, as version 1 wrote it
         {
-            throw Bad("$.schemaVersion", $"{outcome.SchemaVersion} is not a schema this reader knows (1 to {BugCheckOutcome.CurrentSchemaVersion})");
+            throw Bad("$.schemaVersion", $"{outcome.SchemaVersion} is not a schema this reader knows (1 to {BugCheckOutcome.CurrentSchemaVersion}, or none for version 1)");
         }
 
         Defined(outcome.DumpType, "$.dumpType");

@@ -386,6 +386,8 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
         { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"tamper\": 1 } ] }}", 2, "1 is not one of WrongChecksum" },
         { "reasons --bogus", 2, "--bogus" },
         { "scenario --bogus", 2, "--bogus" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"Reserved1\", \"component\": \"a.sys\" } ], \"callbacks\": [] }}", 2, "\"callbacks\" is given twice in a scenario object" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"Reserved1\", \"component\": \"a.sys\", \"component\": \"b.sys\" } ] }}", 2, "($.callbacks[0].component): \"component\" is given twice in a callback object" },
         { "simulat", 2, "'simulat' is not a bugcheck command: did you mean 'simulate'?" },
         { "simulate --dump-typ Full", 2, "'--dump-typ' is not an option of 'bugcheck simulate': did you mean '--dump-type'?" },
         { "enumtg {dump}", 2, "did you mean 'enumtag'?" },

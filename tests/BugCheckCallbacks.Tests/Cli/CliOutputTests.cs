@@ -368,7 +368,11 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
     [Fact]
     public void Reading_an_outcome_report_with_plain_numbers_still_works()
     {
-        var outcome = BugCheckCallbacks.Simulation.BugCheckOutcome.FromJson("""{ "bugCheckCode": 209, "bugCheckParameter2": 18446708889642860000, "bugCheckParameter4": "0xFFFFF80012345678" }""");
+        // Every member the schema has, as a writer writes them (a report that leaves out a list is refused: it would be null).
+        var json = new BugCheckCallbacks.Simulation.BugCheckOutcome().ToJson()
+            .Replace("\"bugCheckParameter2\": \"0x0\"", "\"bugCheckParameter2\": 18446708889642860000", StringComparison.Ordinal)
+            .Replace("\"bugCheckParameter4\": \"0x0\"", "\"bugCheckParameter4\": \"0xFFFFF80012345678\"", StringComparison.Ordinal);
+        var outcome = BugCheckCallbacks.Simulation.BugCheckOutcome.FromJson(json);
         (outcome.BugCheckParameter2, outcome.BugCheckParameter4).Should().Be((18446708889642860000UL, 0xFFFFF80012345678UL));
         OutcomeReport.PathFor("a/crash.dmp").Should().Be(Path.Combine("a", "crash.outcome.json"));
     }

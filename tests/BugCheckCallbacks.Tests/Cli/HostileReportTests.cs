@@ -72,6 +72,14 @@ public sealed class HostileReportTests : IDisposable
     }
 
     [Fact]
+    public void A_key_given_twice_is_a_JsonException_not_the_last_one_winning()
+    {
+        var json = _report.Replace("\"blobs\":", "\"blobs\": [],\n  \"blobs\":", StringComparison.Ordinal);
+        json.Should().NotBe(_report);
+        FluentActions.Invoking(() => BugCheckOutcome.FromJson(json)).Should().Throw<JsonException>().WithMessage("*blobs*");
+    }
+
+    [Fact]
     public void A_report_nested_past_the_reader_s_depth_is_a_JsonException()
     {
         var deep = "{\"invocations\":" + new string('[', 10_000) + new string(']', 10_000) + "}";
