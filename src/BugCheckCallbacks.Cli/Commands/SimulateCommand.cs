@@ -30,6 +30,7 @@ internal static class SimulateCommand
             HelpName = "CODE@COMPONENT",
             AllowMultipleArgumentsPerToken = false,
         };
+        var allowLarge = new Option<bool>("--allow-large") { Description = $"Lift the scenario limits that protect the machine: memory regions over 4 GiB in all, callback buffers over 256 MiB in all, call budgets over {ScenarioLimits.MaxCallTimeBudgetMs} ms, long names and lists ('bugcheck scenario --schema' lists them)." };
         var html = new Option<string?>("--html") { Description = "Also write the crash as one self-contained HTML page ('bugcheck report' writes the same from a dump).", HelpName = "file" };
 
         var command = new Command("simulate", "Register scripted callbacks, bug-check the simulated kernel, write the dump and its outcome report, and report every call and violation.");
@@ -47,6 +48,7 @@ internal static class SimulateCommand
         command.Options.Add(log);
         command.Options.Add(json);
         command.Options.Add(expect);
+        command.Options.Add(allowLarge);
         command.Options.Add(html);
         BugCheckCli.Examples[command] =
         [
@@ -63,6 +65,7 @@ internal static class SimulateCommand
             var script = parse.GetValue(scenario) is { } path ? ScenarioLoader.Load(path)
                 : driverPath is not null ? ScenarioLoader.Parse("""{ "callbacks": [] }""", "--driver")
                 : ScenarioLoader.LoadDefault();
+            ScenarioLimits.Check(script, parse.GetValue(allowLarge));
             var stopCode = parse.GetValue(code) is { } codeText ? (uint)NumberText.Parse("--code", codeText, uint.MaxValue) : script.BugCheck?.Code ?? 0xD1;
             var values = new ulong[4];
             for (var i = 0; i < 4; i++)

@@ -264,6 +264,16 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
         result.Exit.Should().Be(0, result.Error);
     }
 
+    [Fact]
+    public void Allow_large_lifts_the_scenario_limits_for_a_user_who_means_it()
+    {
+        var scenario = _files.Temp(".json");
+        File.WriteAllText(scenario, """{ "callTimeBudgetMs": 20000, "callbacks": [ { "reason": "Reserved1", "component": "a.sys" } ] }""");
+        CliRunner.Run("simulate", "--scenario", scenario, "--out", _files.Temp(".dmp"), "-q").Exit.Should().Be(2);
+        var allowed = CliRunner.Run("simulate", "--scenario", scenario, "--out", _files.Temp(".dmp"), "-q", "--allow-large");
+        allowed.Exit.Should().Be(0, allowed.Error);
+    }
+
     [Theory]
     [InlineData("simulate --out", "--out is an empty path")]
     [InlineData("simulate --scenario", "--scenario is an empty path")]
@@ -388,6 +398,9 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
         { "scenario --bogus", 2, "--bogus" },
         { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"Reserved1\", \"component\": \"a.sys\" } ], \"callbacks\": [] }}", 2, "\"callbacks\" is given twice in a scenario object" },
         { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"Reserved1\", \"component\": \"a.sys\", \"component\": \"b.sys\" } ] }}", 2, "($.callbacks[0].component): \"component\" is given twice in a callback object" },
+        { "simulate --scenario {scenario:{ \"memory\": [ { \"space\": \"Virtual\", \"address\": \"0xFFFF900000000000\", \"size\": \"0x10000000000\" } ], \"callbacks\": [ { \"reason\": \"Reserved1\", \"component\": \"a.sys\" } ] }}", 2, "$.memory: the regions describe 0x10000000000 bytes, more than the 0x100000000 (4 GiB) a scenario may" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"SecondaryDumpData\", \"component\": \"big0.sys\", \"guid\": \"5707e5a1-0000-4000-8000-000000000000\", \"size\": 67108864 }, { \"reason\": \"SecondaryDumpData\", \"component\": \"big1.sys\", \"guid\": \"5707e5a1-0000-4000-8000-000000000001\", \"size\": 67108864 }, { \"reason\": \"SecondaryDumpData\", \"component\": \"big2.sys\", \"guid\": \"5707e5a1-0000-4000-8000-000000000002\", \"size\": 67108864 }, { \"reason\": \"SecondaryDumpData\", \"component\": \"big3.sys\", \"guid\": \"5707e5a1-0000-4000-8000-000000000003\", \"size\": 67108864 }, { \"reason\": \"SecondaryDumpData\", \"component\": \"big4.sys\", \"guid\": \"5707e5a1-0000-4000-8000-000000000004\", \"size\": 67108864 } ] }}", 2, "their buffers take 335,544,320 bytes together, more than the 268,435,456 (256 MiB)" },
+        { "simulate --scenario {scenario:{ \"callTimeBudgetMs\": 600000, \"callbacks\": [ { \"reason\": \"Reserved1\", \"component\": \"a.sys\", \"fault\": \"Slow\" } ] }}", 2, "$.callTimeBudgetMs: 600000 is more than 10000 ms; a Slow callback would spin that long (--allow-large lifts" },
         { "simulat", 2, "'simulat' is not a bugcheck command: did you mean 'simulate'?" },
         { "simulate --dump-typ Full", 2, "'--dump-typ' is not an option of 'bugcheck simulate': did you mean '--dump-type'?" },
         { "enumtg {dump}", 2, "did you mean 'enumtag'?" },
