@@ -24,8 +24,18 @@ internal static class BugCheckCli
         Recursive = true,
     };
 
-    /// <summary>JSON for files and terminals: indented, and <c>"</c>, <c>+</c> or non-ASCII text as themselves, not <c>\u0022</c> (the default encoder's, for JSON inside HTML).</summary>
-    private static readonly JsonWriterOptions s_readableJson = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>JSON for files and terminals: the contexts' own settings, with <c>"</c>, <c>+</c> or non-ASCII text as themselves, not <c>\u0022</c> (the default encoder's, for JSON inside HTML).</summary>
+    private static readonly CliJsonContext s_cliJson = new(ReadableOptions());
+
+    private static readonly ForensicsJsonContext s_forensicsJson = new(ReadableOptions());
+
+    private static JsonSerializerOptions ReadableOptions() => new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>The examples each command's --help shows.</summary>
     public static readonly CommandExamples Examples = new();
@@ -106,16 +116,23 @@ internal static class BugCheckCli
         _ => null,
     };
 
-    /// <summary>Writes a --json document: the data asked for, so --quiet keeps it (it drops tables, summaries and progress).</summary>
+    /// <summary>
+    /// Writes a --json document: the data asked for, so --quiet keeps it (it drops tables, summaries and progress). It is
+    /// written as it is serialized, in pieces: a lazy list in the document (enumtag's tags) is never whole in memory.
+    /// </summary>
     public static void WriteJson<T>(CliContext context, T document, JsonTypeInfo<T> type)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, s_readableJson))
+        var readable = type.Options.TypeInfoResolver switch
         {
-            JsonSerializer.Serialize(writer, document, type);
+            ForensicsJsonContext => (JsonTypeInfo<T>)s_forensicsJson.GetTypeInfo(typeof(T))!,
+            _ => (JsonTypeInfo<T>)s_cliJson.GetTypeInfo(typeof(T))!,
+        };
+        using (var stream = new TextWriterStream(context.Out))
+        {
+            JsonSerializer.Serialize(stream, document, readable);
         }
 
-        context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        context.Out.WriteLine();
     }
 
     /// <summary>

@@ -36,7 +36,13 @@ internal sealed record JsonTag(Guid Tag, string? Name, uint Size, string Offset,
 
 internal sealed record JsonRun(string BasePage, string PageCount);
 
-internal sealed record JsonTagsFile(string File, string? Kind, uint? BuildNumber, List<JsonTag>? Tags, JsonError? Error);
+/// <summary>One file in enumtag's JSON.</summary>
+/// <param name="File">The path as given.</param>
+/// <param name="Kind">A kernel dump or a bare DumpBlob region.</param>
+/// <param name="BuildNumber">The region's build number.</param>
+/// <param name="Error">Why the file could not be read.</param>
+/// <param name="Tags">Lazy: enumerated once, while the document is written, so a region of a million tags streams.</param>
+internal sealed record JsonTagsFile(string File, string? Kind, uint? BuildNumber, IEnumerable<JsonTag>? Tags, JsonError? Error);
 
 internal sealed record JsonTagsDocument(int SchemaVersion, string Command, List<JsonTagsFile> Files);
 
@@ -60,7 +66,7 @@ internal sealed record JsonShowFile(
     JsonHeader? Header,
     List<JsonRun>? PhysicalMemoryRuns,
     string? StoredPages,
-    List<JsonRun>? StoredRuns,
+    IEnumerable<JsonRun>? StoredRuns, // lazy, like VirtualMappings: a bitmap of a million runs streams
     string? BodyEnd,
     string? SecondaryDataOffset,
     List<JsonTag>? Tags,
@@ -68,7 +74,7 @@ internal sealed record JsonShowFile(
     JsonError? Error,
     CrashAnalysis? Analysis = null,
     JsonTriage? Triage = null,
-    List<JsonVirtualMapping>? VirtualMappings = null);
+    IEnumerable<JsonVirtualMapping>? VirtualMappings = null);
 
 /// <summary>A run of virtual pages the page tables map to consecutive stored physical pages.</summary>
 internal sealed record JsonVirtualMapping(string VirtualAddress, string PhysicalAddress, string Pages);

@@ -25,7 +25,7 @@ internal static class EnumTagCommand
                     (path, file) =>
                     {
                         using var source = DumpSource.Open(path, file.Error);
-                        return new JsonTagsFile(path, source.Dump is null ? "DumpBlob region" : "kernel dump", source.Blobs?.BuildNumber, source.Blobs is null ? [] : source.DescribeTags().Select(CliJson.Tag).ToList(), null);
+                        return new JsonTagsFile(path, source.Dump is null ? "DumpBlob region" : "kernel dump", source.Blobs?.BuildNumber, source.Blobs is null ? [] : LazyTags(path), null);
                     },
                     (path, error) => new JsonTagsFile(path, null, null, null, error),
                     entries => BugCheckCli.WriteJson(context, new JsonTagsDocument(CliJson.SchemaVersion, "enumtag", [.. entries]), CliJsonContext.Default.JsonTagsDocument));
@@ -52,5 +52,15 @@ internal static class EnumTagCommand
             });
         }));
         return command;
+    }
+
+    /// <summary>The tags of a file that opened once already, read again as the JSON is written: none is held, a million stream.</summary>
+    private static IEnumerable<JsonTag> LazyTags(string path)
+    {
+        using var source = DumpSource.Open(path);
+        foreach (var view in source.DescribeTags())
+        {
+            yield return CliJson.Tag(view);
+        }
     }
 }

@@ -164,7 +164,7 @@ internal static class ShowCommand
             h.Comment, CliJson.Hex(h.RequiredDumpSpace), CliJson.Hex(h.NumberOfPages));
         JsonRun Run(PhysicalMemoryRun run) => new(CliJson.Hex(run.BasePage), CliJson.Hex(run.PageCount));
         return new JsonShowFile(
-            path, header, h.PhysicalMemoryRuns.Select(Run).ToList(), CliJson.Hex(dump.StoredPageCount), dump.EnumerateStoredRuns().Select(Run).ToList(),
+            path, header, h.PhysicalMemoryRuns.Select(Run).ToList(), CliJson.Hex(dump.StoredPageCount), Lazy(path, d => d.EnumerateStoredRuns().Select(Run)),
             CliJson.Hex(dump.BodyEnd), dump.HasSecondaryData ? CliJson.Hex(dump.SecondaryDataOffset) : null, source.Tags.Select(CliJson.Tag).ToList(),
             source.Report is { } outcome ? JsonDocument.Parse(outcome.ToJson()).RootElement.Clone() : null, null, CrashAnalysis.Of(dump),
             dump.Triage is { } t ? new JsonTriage(
@@ -172,7 +172,17 @@ internal static class ShowCommand
                 CliJson.Hex(t.DebuggerDataOffset), CliJson.Hex(t.DataPageAddress),
                 [.. t.Drivers.Select(d => new JsonTriageDriver(d.Name, CliJson.Hex(d.DllBase), CliJson.Hex(d.SizeOfImage)))],
                 [.. t.DataBlocks.Select(b => new JsonTriageBlock(CliJson.Hex(b.Address), CliJson.Hex(b.Size), CliJson.Hex(b.Offset)))]) : null,
-            [.. dump.EnumerateVirtualMappings().Select(m => new JsonVirtualMapping(CliJson.Hex(m.VirtualAddress), CliJson.Hex(m.PhysicalAddress), CliJson.Hex(m.PageCount)))]);
+            Lazy(path, d => d.EnumerateVirtualMappings().Select(m => new JsonVirtualMapping(CliJson.Hex(m.VirtualAddress), CliJson.Hex(m.PhysicalAddress), CliJson.Hex(m.PageCount)))));
+    }
+
+    /// <summary>A list read from the dump again while the JSON is written, so it is never whole in memory (the file opened once already).</summary>
+    private static IEnumerable<T> Lazy<T>(string path, Func<DumpFile, IEnumerable<T>> items)
+    {
+        using var dump = DumpFile.Open(path);
+        foreach (var item in items(dump))
+        {
+            yield return item;
+        }
     }
 
     /// <summary>A small memory dump's PAGEDUMP_TRIAGE: what it holds and where, its data blocks and its drivers.</summary>
