@@ -32,6 +32,8 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
     private const int TranslationCacheLimit = 1 << 16;
     private const int TableCacheLimit = 256;
     private const ulong NotMapped = ulong.MaxValue;
+    private const long MaxRegionScanBytes = 64L << 20; // how far past the body the DumpBlob header is looked for
+    private const long MaxBitmapBytesWithoutPages = 64L << 20; // a 2 TiB machine's bitmap, whatever the dump stores
     private const int RankWords = 8; // a page's file offset costs at most 8 population counts; the ranks take 1/8 of the bitmap
 
     private readonly Stream _stream;
@@ -177,6 +179,7 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
         start.StartsWith(DumpHeader64.Page) && start[4..].StartsWith(DumpHeader64.ValidDump64);
 
     /// <summary>Gets a value indicating whether the dump has a secondary-data region (a DumpBlob header after the body).</summary>
+    /// <remarks>The header is looked for at the end of the body, then on 8-byte boundaries up to 64 MiB past it (and never past <c>RequiredDumpSpace</c>).</remarks>
     /// <exception cref="InvalidDumpException">The file ends inside the region's search range.</exception>
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
     public bool HasSecondaryData => FindRegion() >= 0;
@@ -373,37 +376,87 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
             throw new InvalidDumpException(At + DumpHeader64.BitmapPresentPages, $"The bitmap header counts 0x{present:X} pages; the file has room for 0x{((ulong)_file.Length - firstPage) / PageSize:X} after FirstPage 0x{firstPage:X}.");
         }
 
-        var bytes = new byte[(bitmapBytes + 7) & ~7L]; // no larger than the file: checked above
-        _file.ReadAt(At + DumpHeader64.BitmapHeaderSize, bytes.AsSpan(0, (int)bitmapBytes), "the bitmap");
-        var words = new ulong[bytes.Length / 8];
-        for (var i = 0; i < words.Length; i++)
-        {
-            words[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(i * 8));
-        }
-
-        if (bits % 64 != 0)
-        {
-            words[^1] &= (1UL << (int)(bits % 64)) - 1; // bits past the count are not pages
-        }
-
-        var rank = new long[(words.Length + RankWords - 1) / RankWords];
-        var set = 0L;
-        for (var i = 0; i < words.Length; i++)
-        {
-            if (i % RankWords == 0)
-            {
-                rank[i / RankWords] = set;
-            }
-
-            set += BitOperations.PopCount(words[i]);
-        }
-
+        // First pass, 1 MiB at a time and nothing kept: the bits set and the last word that has one. A sparse file's zeros
+        // then cost reading time, not memory: the words kept end at the last page stored.
+        var start = At + DumpHeader64.BitmapHeaderSize;
+        var totalWords = (bitmapBytes + 7) / 8;
+        var (set, usedWords) = ScanBitmap(start, bitmapBytes, bits, totalWords);
         if ((ulong)set != present)
         {
             throw new InvalidDumpException(At + DumpHeader64.BitmapPresentPages, $"The bitmap header counts 0x{present:X} pages; the bitmap has 0x{set:X} bits set.");
         }
 
+        // The bitmap kept must be paid for by pages: past MaxBitmapBytesWithoutPages, no larger than the pages it says are
+        // stored. A real machine's bitmap is 1/32768 of its memory; a hostile one sets a bit at the end of a sparse 4 GiB.
+        if (usedWords * 8 > MaxBitmapBytesWithoutPages && usedWords * 8 / PageSize > (long)present)
+        {
+            throw new InvalidDumpException(start + ((usedWords - 1) * 8), $"The bitmap's last set bit is 0x{usedWords * 8:X} bytes into it, but it stores only 0x{present:X} pages: a bitmap past 0x{MaxBitmapBytesWithoutPages:X} bytes may be no larger than the pages it stores.");
+        }
+
+        var words = new ulong[usedWords];
+        _file.ReadAt(start, System.Runtime.InteropServices.MemoryMarshal.AsBytes(words.AsSpan()).Slice(0, (int)Math.Min(bitmapBytes, usedWords * 8)), "the bitmap");
+        if (!BitConverter.IsLittleEndian)
+        {
+            BinaryPrimitives.ReverseEndianness(words, words); // the file's words are little-endian
+        }
+
+        if (usedWords == totalWords && bits % 64 != 0)
+        {
+            words[^1] &= (1UL << (int)(bits % 64)) - 1; // bits past the count are not pages
+        }
+
+        var rank = new long[(words.Length + RankWords - 1) / RankWords];
+        var counted = 0L;
+        for (var i = 0; i < words.Length; i++)
+        {
+            if (i % RankWords == 0)
+            {
+                rank[i / RankWords] = counted;
+            }
+
+            counted += BitOperations.PopCount(words[i]);
+        }
+
+        Debug.Assert(counted == set, "the second pass reads what the first counted");
         return (layout, (long)firstPage, present, words, rank);
+    }
+
+    /// <summary>Counts the bits set in the bitmap and finds the word just past the last one that has any, without keeping it.</summary>
+    private (long Set, long UsedWords) ScanBitmap(long start, long bitmapBytes, ulong bits, long totalWords)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            var (set, used) = (0L, 0L);
+            for (var offset = 0L; offset < bitmapBytes; offset += buffer.Length)
+            {
+                var length = (int)Math.Min(buffer.Length, bitmapBytes - offset);
+                var chunk = buffer.AsSpan(0, (length + 7) & ~7);
+                chunk[length..].Clear(); // the last word's bytes past the bitmap
+                _file.ReadAt(start + offset, chunk[..length], "the bitmap");
+                for (var i = 0; i < chunk.Length; i += 8)
+                {
+                    var index = (offset + i) / 8;
+                    var word = BinaryPrimitives.ReadUInt64LittleEndian(chunk[i..]);
+                    if (index == totalWords - 1 && bits % 64 != 0)
+                    {
+                        word &= (1UL << (int)(bits % 64)) - 1; // bits past the count are not pages
+                    }
+
+                    if (word != 0)
+                    {
+                        set += BitOperations.PopCount(word);
+                        used = index + 1;
+                    }
+                }
+            }
+
+            return (set, used);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static long[] RunIndexes(IReadOnlyList<PhysicalMemoryRun> runs)
@@ -428,7 +481,9 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
             return _region.Offset;
         }
 
-        var end = Header.RequiredDumpSpace;
+        // The region follows the body; padding before it is possible in a dump Windows wrote (KERNEL-DUMP.md §5), so the
+        // scan goes on, but at most MaxRegionScanBytes: a sparse 64 GiB file is not read to its end to find nothing.
+        var end = Math.Min(Header.RequiredDumpSpace, ((BodyEnd + 7) & ~7L) + MaxRegionScanBytes);
         var found = -1L;
         Span<byte> window = new byte[64 * 1024];
         for (var start = (BodyEnd + 7) & ~7L; start <= end - DumpBlob.FileHeaderSize && found < 0;)
