@@ -33,7 +33,8 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
     private const int TableCacheLimit = 256;
     private const ulong NotMapped = ulong.MaxValue;
     private const long MaxRegionScanBytes = 64L << 20; // how far past the body the DumpBlob header is looked for
-    private const long MaxBitmapBytesWithoutPages = 64L << 20; // a 2 TiB machine's bitmap, whatever the dump stores
+    private const long MaxBitmapBytesWithoutPages = 64L << 20;
+    private const long MaxBitmapBytes = 1L << 30; // what the words kept may take: a 32 TiB machine's bitmap // a 2 TiB machine's bitmap, whatever the dump stores
     private const int RankWords = 8; // a page's file offset costs at most 8 population counts; the ranks take 1/8 of the bitmap
 
     private readonly Stream _stream;
@@ -391,6 +392,11 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
         if (usedWords * 8 > MaxBitmapBytesWithoutPages && usedWords * 8 / PageSize > (long)present)
         {
             throw new InvalidDumpException(start + ((usedWords - 1) * 8), $"The bitmap's last set bit is 0x{usedWords * 8:X} bytes into it, but it stores only 0x{present:X} pages: a bitmap past 0x{MaxBitmapBytesWithoutPages:X} bytes may be no larger than the pages it stores.");
+        }
+
+        if (usedWords > MaxBitmapBytes / 8)
+        {
+            throw new InvalidDumpException(start, $"The bitmap's set bits reach 0x{usedWords * 8:X} bytes into it, more than the 0x{MaxBitmapBytes:X} bytes (a 32 TiB machine) this reader holds.");
         }
 
         var words = new ulong[usedWords];

@@ -162,6 +162,11 @@ internal sealed class TriageBody
     {
         var offset = U32(t, TriageDumpFormat.DataBlocksOffset);
         var count = U32(t, TriageDumpFormat.DataBlocksCount);
+        if (count > MaxEntries)
+        {
+            throw Field(TriageDumpFormat.DataBlocksCount, $"DataBlocksCount {count:N0} is more than the {MaxEntries:N0} this reader holds; a small memory dump has a few hundred, and a sparse file must not claim the memory.");
+        }
+
         Check(file, TriageDumpFormat.DataBlocksCount, offset, (ulong)count * TriageDumpFormat.DataBlockSize, "DataBlocksCount");
         var blocks = new TriageDumpBlock[count];
         var chunk = new byte[Math.Min(count, 4096U) * TriageDumpFormat.DataBlockSize];
@@ -194,6 +199,11 @@ internal sealed class TriageBody
     {
         var list = U32(t, TriageDumpFormat.DriverListOffset);
         var count = U32(t, TriageDumpFormat.DriverCount);
+        if (count > MaxEntries)
+        {
+            throw Field(TriageDumpFormat.DriverCount, $"DriverCount {count:N0} is more than the {MaxEntries:N0} this reader holds; a machine loads a few hundred drivers, and a sparse file must not claim the memory.");
+        }
+
         var pool = U32(t, TriageDumpFormat.StringPoolOffset);
         var poolSize = U32(t, TriageDumpFormat.StringPoolSize);
         Check(file, TriageDumpFormat.StringPoolOffset, pool, poolSize, "StringPoolOffset");
@@ -345,6 +355,9 @@ internal sealed class TriageBody
     }
 
     /// <summary>Checks that [offset, offset + size) lies in the file; a size of 0 checks nothing.</summary>
+    /// <summary>The most drivers or data blocks a small memory dump may list: each is held in memory, whatever the file's length says.</summary>
+    internal const uint MaxEntries = 1 << 20;
+
     private static void Check(StreamRegion file, int field, uint offset, ulong size, string name) =>
         Section(file, TriageDumpFormat.Offset + field, offset, size, name);
 
