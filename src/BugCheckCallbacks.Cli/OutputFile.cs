@@ -58,10 +58,14 @@ internal sealed class OutputFile : IDisposable
         }
     }
 
-    /// <summary>Refuses <paramref name="output"/> when it names the same file as <paramref name="input"/> (after links are followed).</summary>
+    /// <summary>
+    /// Refuses <paramref name="output"/> when it is the same file as <paramref name="input"/>: by name after symbolic links
+    /// are followed, and by identity (device and inode) where the system says it, so a hard link to the input is refused too.
+    /// </summary>
     public static void RefuseSameFile(string option, string output, string inputName, string input)
     {
-        if (string.Equals(Resolve(output), Resolve(input), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+        if (string.Equals(Resolve(output), Resolve(input), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)
+            || (FileIdentity.Of(output) is { } written && FileIdentity.Of(input) == written))
         {
             throw new UsageException($"{option} \"{output}\" is {inputName} \"{input}\": writing it would destroy the input; give another path.");
         }

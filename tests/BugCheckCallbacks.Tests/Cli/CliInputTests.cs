@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
+using BugCheckCallbacks.Cli;
 using BugCheckCallbacks.Cli.Scenarios;
 using BugCheckCallbacks.Tests.Dump;
 
@@ -112,6 +113,27 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
         }
 
         File.ReadAllBytes(dump).Should().Equal(dumpBytes);
+    }
+
+    [UnixFact]
+    public void A_hard_link_to_an_input_is_refused_as_the_input_is()
+    {
+        var dump = _files.Temp(".dmp");
+        CliRunner.Run("simulate", "--out", dump, "-q").Exit.Should().Be(0);
+        var link = _files.Temp(".dmp");
+        using (var ln = System.Diagnostics.Process.Start("ln", [dump, link]))
+        {
+            ln.WaitForExit();
+            ln.ExitCode.Should().Be(0);
+        }
+
+        var before = File.ReadAllBytes(dump);
+        var result = CliRunner.Run("extract", dump, "--tag", "5707e5a1-0000-4000-8000-000000000001", "--out", link);
+        result.Exit.Should().Be(2);
+        result.Error.Should().Contain("would destroy the input");
+        File.ReadAllBytes(dump).Should().Equal(before);
+        FileIdentity.Of(link).Should().NotBeNull().And.Be(FileIdentity.Of(dump));
+        FileIdentity.Of(_files.Temp(".none")).Should().BeNull("a file that does not exist has no identity");
     }
 
     [Fact]
