@@ -37,24 +37,15 @@ internal sealed class DumpSource : IDisposable
         var tags = Tags.ToList();
         var reported = Report?.Blobs ?? [];
         var buffer = new byte[8];
+        var positions = BlockRuns.Positions(tags, (a, b) => a.Tag == b.Tag);
         for (var i = 0; i < tags.Count; i++)
         {
-            var (first, last) = (i, i);
-            while (first > 0 && tags[first - 1].Tag == tags[i].Tag)
-            {
-                first--;
-            }
-
-            while (last + 1 < tags.Count && tags[last + 1].Tag == tags[i].Tag)
-            {
-                last++;
-            }
-
+            var (place, of) = positions[i];
             var known = i < reported.Count && reported[i].Tag == tags[i].Tag ? reported[i] : null;
-            var part = first == last ? null
-                : known?.Reason == BugCheckCallbackReason.SecondaryMultiPartDumpData ? $"part {i - first + 1} of {last - first + 1}"
+            var part = of == 1 ? null
+                : known?.Reason == BugCheckCallbackReason.SecondaryMultiPartDumpData ? $"part {place} of {of}"
                 : known is { IsReadable: false } ? "duplicate tag: .enumtag reads the first"
-                : $"block {i - first + 1} of {last - first + 1} with this tag";
+                : $"block {place} of {of} with this tag";
             using var stream = Blobs!.OpenBlock(tags[i]);
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             yield return new TagView(tags[i], part, Preview(buffer.AsSpan(0, read)));

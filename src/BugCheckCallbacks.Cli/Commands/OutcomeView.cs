@@ -52,10 +52,11 @@ internal static class OutcomeView
         if (outcome.Blobs.Count > 0)
         {
             var blobs = new CliTable("Secondary-data blobs", "Tag", "Size", "Component", "Reason", "Readable");
+            var positions = BlockRuns.Positions(outcome.Blobs, (a, b) => a.Tag == b.Tag && a.Reason == b.Reason);
             for (var i = 0; i < outcome.Blobs.Count; i++)
             {
                 var blob = outcome.Blobs[i];
-                blobs.Add(Text($"{{{blob.Tag}}}"), Text($"0x{blob.Size:X}"), Text(blob.Component), Cell(blob.Reason), Text(Readability(outcome.Blobs, i)));
+                blobs.Add(Text($"{{{blob.Tag}}}"), Text($"0x{blob.Size:X}"), Text(blob.Component), Cell(blob.Reason), Text(Readability(blob, positions[i])));
             }
 
             blobs.Render(console);
@@ -103,27 +104,10 @@ internal static class OutcomeView
     /// Whether the debugger reads a blob: a multi-part callback's parts share one tag and are all read in order ("part 2 of
     /// 3", which extract --part reads); another blob with a tag already used is a duplicate that .enumtag shadows.
     /// </summary>
-    private static string Readability(IReadOnlyList<SecondaryBlobInfo> blobs, int index)
-    {
-        var blob = blobs[index];
-        if (blob.Reason != BugCheckCallbackReason.SecondaryMultiPartDumpData)
-        {
-            return blob.IsReadable ? "yes" : "no (duplicate tag)";
-        }
-
-        var (first, last) = (index, index);
-        while (first > 0 && blobs[first - 1].Tag == blob.Tag && blobs[first - 1].Reason == blob.Reason)
-        {
-            first--;
-        }
-
-        while (last + 1 < blobs.Count && blobs[last + 1].Tag == blob.Tag && blobs[last + 1].Reason == blob.Reason)
-        {
-            last++;
-        }
-
-        return first == last ? "yes" : $"yes, part {index - first + 1} of {last - first + 1}";
-    }
+    private static string Readability(SecondaryBlobInfo blob, (int Part, int Of) position) =>
+        blob.Reason != BugCheckCallbackReason.SecondaryMultiPartDumpData ? (blob.IsReadable ? "yes" : "no (duplicate tag)")
+        : position.Of == 1 ? "yes"
+        : $"yes, part {position.Part} of {position.Of}";
 
     /// <summary>The phase, short, with the reason when it is not the phase's own (hal.dll's Reserved1 at entry, DumpIo in the header) and the pass.</summary>
     private static string Step(CallbackInvocation call)

@@ -133,13 +133,13 @@ internal static class FileMapFigure
         IEnumerable<(string, long, long, string)> Pieces()
         {
             yield return ("blob-header", start, start + DumpBlob.FileHeaderSize, "DumpBlob file header");
-            var part = 0;
+            var positions = Commands.BlockRuns.Positions(tags, (a, b) => a.Tag == b.Tag); // a multi-part callback's parts share its tag, in order
             for (var i = 0; i < tags.Count; i++)
             {
                 var tag = tags[i];
                 var known = i < reported.Count && reported[i].Tag == tag.Tag ? reported[i] : null;
                 var multiPart = known?.Reason == BugCheckCallbackReason.SecondaryMultiPartDumpData;
-                part = multiPart && i > 0 && tags[i - 1].Tag == tag.Tag ? part + 1 : 1; // a multi-part callback's parts share its tag, in order
+                var part = positions[i].Part;
                 var duplicate = known is { IsReadable: false } && !multiPart; // the debugger's .enumtag reads only a tag's first blob
                 var name = tag.FriendlyName is null ? string.Empty : $" ({tag.FriendlyName})";
                 var who = tag.Component is null ? string.Empty : $", from {tag.Component}";

@@ -168,14 +168,17 @@ internal static class HtmlReport
         html.Table(
             Invariant($"{tags.Count} tag(s), in region order"),
             ["#", "Tag", "Name", "Component", "Size", "Offset", "Data (first 16 bytes)", "Text"],
-            tags.Select((tag, i) =>
+            tags.Take(MaxRows).Select((tag, i) => // only the rows shown read their preview: a million tags are not a million reads
             {
                 var (hex, text) = Preview(source.Blobs, tag, buffer);
                 return (IReadOnlyList<string>)[Invariant($"{i + 1}"), $"{{{tag.Tag}}}", tag.FriendlyName ?? string.Empty, tag.Component ?? string.Empty, Invariant($"0x{tag.Size:X}"), Invariant($"0x{tag.Offset:X}"), hex, text];
             }),
-            MaxRows,
             isNumber: i => i is 0 or 4 or 5 or 6,
             rowAttributes: r => $"data-row=\"{HtmlWriter.Escape(r[3])}\"");
+        if (tags.Count > MaxRows)
+        {
+            html.Raw("<p class=\"note\">").Text(Invariant($"… and {tags.Count - MaxRows:N0} more (the first {MaxRows:N0} are shown; 'bugcheck enumtag --json' lists every one).")).Raw("</p>");
+        }
     }
 
     /// <summary>The first bytes of a blob, in hex and as text (printable ASCII, a dot for the rest), as the debugger's <c>db</c> shows them.</summary>

@@ -38,6 +38,40 @@ public sealed class StreamingJsonTests : IDisposable
     }
 
     [Fact]
+    public void A_hundred_thousand_blocks_with_one_tag_are_numbered_in_one_pass()
+    {
+        const int Count = 100_000;
+        var region = new byte[16 + (Count * 32)];
+        "DumpBlob"u8.CopyTo(region);
+        BinaryPrimitives.WriteUInt32LittleEndian(region.AsSpan(8), 0x10);
+        BinaryPrimitives.WriteUInt32LittleEndian(region.AsSpan(12), 26100);
+        for (var i = 0; i < Count; i++)
+        {
+            var at = region.AsSpan(16 + (i * 32));
+            BinaryPrimitives.WriteUInt32LittleEndian(at, 0x20);
+            new Guid(7, 0, 0, new byte[8]).TryWriteBytes(at[4..20]); // the same tag every time: numbering was quadratic
+        }
+
+        var path = Path.Combine(_folder, "one-tag.bin");
+        File.WriteAllBytes(path, region);
+        using var json = JsonDocument.Parse(CliRunner.Run("enumtag", path, "--json").Out);
+        var tags = json.RootElement.GetProperty("files")[0].GetProperty("tags");
+        tags[Count - 1].GetProperty("part").GetString().Should().Be("block 100000 of 100000 with this tag");
+    }
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("a", "1/1")]
+    [InlineData("aab", "1/2 2/2 1/1")]
+    [InlineData("abba", "1/1 1/2 2/2 1/1")]
+    [InlineData("aaa", "1/3 2/3 3/3")]
+    public void Block_runs_number_each_item_within_its_run(string items, string expected)
+    {
+        var positions = BugCheckCallbacks.Cli.Commands.BlockRuns.Positions(items.ToCharArray(), (a, b) => a == b);
+        string.Join(' ', positions.Select(p => $"{p.Part}/{p.Of}")).Should().Be(expected);
+    }
+
+    [Fact]
     public void A_character_split_across_two_writes_comes_out_whole()
     {
         var text = new StringWriter();
