@@ -41,7 +41,8 @@ public sealed class DumpBlobReader : ITaggedDataReader, IDisposable
     /// <param name="path">The file.</param>
     /// <returns>A reader that owns the file.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
-    /// <exception cref="InvalidDumpException">The file is not a DumpBlob region.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDumpException">The file is not a DumpBlob region; or the path is a directory, a link loop, or something with no content (a FIFO, a device, an empty file), refused before it is opened.</exception>
     public static DumpBlobReader Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -23,7 +23,8 @@ public sealed partial class DumpFile
     /// control.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
-    /// <exception cref="InvalidDumpException">The file is not an x64 kernel dump of a readable type, or is corrupt.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDumpException">The file is not an x64 kernel dump of a readable type, or is corrupt; or the path is a directory, a link loop, or something with no content, as <see cref="Open(string)"/> says.</exception>
     public static DumpFile OpenMapped(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

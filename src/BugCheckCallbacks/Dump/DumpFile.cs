@@ -140,7 +140,8 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
     /// <param name="path">The file.</param>
     /// <returns>The reader; it owns the file.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
-    /// <exception cref="InvalidDumpException">The file is not an x64 kernel dump of a readable type, or is corrupt.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDumpException">The file is not an x64 kernel dump of a readable type, or is corrupt; or the path is a directory, a link loop, or something with no content (a FIFO, a device, an empty file), refused before it is opened.</exception>
     public static DumpFile Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
