@@ -20,20 +20,11 @@ internal static class NumberText
             return false;
         }
 
-        var digits = text.Trim();
-        var radix = 16;
-        if (digits.Length > 2 && digits[0] == '0' && char.IsAsciiLetter(digits[1]))
-        {
-            radix = char.ToLowerInvariant(digits[1]) switch { 'x' => 16, 'n' => 10, 't' => 8, 'y' => 2, _ => 0 };
-            digits = digits[2..];
-        }
-
-        if (radix == 0 || digits.Length == 0 || digits[0] == '`' || digits[^1] == '`' || digits.Contains("``", StringComparison.Ordinal))
+        if (!TrySplit(text, out var radix, out var digits))
         {
             return false;
         }
 
-        digits = digits.Replace("`", string.Empty, StringComparison.Ordinal);
         return radix switch
         {
             16 => ulong.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value),
@@ -60,11 +51,11 @@ internal static class NumberText
         return value;
     }
 
-    /// <summary>Whether <paramref name="text"/> is written as a number but does not fit 64 bits: a range error, not a typo.</summary>
-    private static bool IsTooLong(string text)
+    /// <summary>Splits a number as WinDbg writes it into its radix (the prefix, else 16) and its digits, backticks taken out; false when it is not written as one.</summary>
+    private static bool TrySplit(string text, out int radix, out string digits)
     {
-        var digits = text.Trim();
-        var radix = 16;
+        digits = text.Trim();
+        radix = 16;
         if (digits.Length > 2 && digits[0] == '0' && char.IsAsciiLetter(digits[1]))
         {
             radix = char.ToLowerInvariant(digits[1]) switch { 'x' => 16, 'n' => 10, 't' => 8, 'y' => 2, _ => 0 };
@@ -73,10 +64,22 @@ internal static class NumberText
 
         if (radix == 0 || digits.Length == 0 || digits[0] == '`' || digits[^1] == '`' || digits.Contains("``", StringComparison.Ordinal))
         {
+            return false;
+        }
+
+        digits = digits.Replace("`", string.Empty, StringComparison.Ordinal);
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="text"/> is written as a number but does not fit 64 bits: a range error, not a typo.</summary>
+    private static bool IsTooLong(string text)
+    {
+        if (!TrySplit(text, out var radix, out var digits))
+        {
             return false; // not written as a number at all
         }
 
-        digits = digits.Replace("`", string.Empty, StringComparison.Ordinal).TrimStart('0');
+        digits = digits.TrimStart('0');
         var most = radix switch { 16 => 16, 10 => 20, 8 => 22, _ => 64 }; // the most digits 2^64 - 1 has
         return digits.Length >= most && digits.All(c => char.IsAsciiHexDigit(c) && Convert.ToInt32(c.ToString(), 16) < radix);
     }

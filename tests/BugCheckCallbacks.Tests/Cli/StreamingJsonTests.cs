@@ -16,19 +16,7 @@ public sealed class StreamingJsonTests : IDisposable
     public void Enumtag_json_of_a_hundred_thousand_tags_lists_every_one()
     {
         const int Count = 100_000;
-        var region = new byte[16 + (Count * 32)];
-        "DumpBlob"u8.CopyTo(region);
-        BinaryPrimitives.WriteUInt32LittleEndian(region.AsSpan(8), 0x10);
-        BinaryPrimitives.WriteUInt32LittleEndian(region.AsSpan(12), 26100);
-        for (var i = 0; i < Count; i++)
-        {
-            var at = region.AsSpan(16 + (i * 32));
-            BinaryPrimitives.WriteUInt32LittleEndian(at, 0x20);
-            new Guid(i + 1, 0, 0, new byte[8]).TryWriteBytes(at[4..20]);
-        }
-
-        var path = Path.Combine(_folder, "region.bin");
-        File.WriteAllBytes(path, region);
+        var path = Region("region.bin", Count, i => new Guid(i + 1, 0, 0, new byte[8]));
         var result = CliRunner.Run("enumtag", path, "--json");
         result.Exit.Should().Be(0, result.Error);
         using var json = JsonDocument.Parse(result.Out);
@@ -41,19 +29,7 @@ public sealed class StreamingJsonTests : IDisposable
     public void A_hundred_thousand_blocks_with_one_tag_are_numbered_in_one_pass()
     {
         const int Count = 100_000;
-        var region = new byte[16 + (Count * 32)];
-        "DumpBlob"u8.CopyTo(region);
-        BinaryPrimitives.WriteUInt32LittleEndian(region.AsSpan(8), 0x10);
-        BinaryPrimitives.WriteUInt32LittleEndian(region.AsSpan(12), 26100);
-        for (var i = 0; i < Count; i++)
-        {
-            var at = region.AsSpan(16 + (i * 32));
-            BinaryPrimitives.WriteUInt32LittleEndian(at, 0x20);
-            new Guid(7, 0, 0, new byte[8]).TryWriteBytes(at[4..20]); // the same tag every time: numbering was quadratic
-        }
-
-        var path = Path.Combine(_folder, "one-tag.bin");
-        File.WriteAllBytes(path, region);
+        var path = Region("one-tag.bin", Count, _ => new Guid(7, 0, 0, new byte[8])); // the same tag every time: numbering was quadratic
         using var json = JsonDocument.Parse(CliRunner.Run("enumtag", path, "--json").Out);
         var tags = json.RootElement.GetProperty("files")[0].GetProperty("tags");
         tags[Count - 1].GetProperty("part").GetString().Should().Be("block 100000 of 100000 with this tag");
@@ -95,5 +71,24 @@ public sealed class StreamingJsonTests : IDisposable
         stream.Invoking(s => s.Read(new byte[1], 0, 1)).Should().Throw<NotSupportedException>();
         stream.Invoking(s => s.Seek(0, SeekOrigin.Begin)).Should().Throw<NotSupportedException>();
         stream.Invoking(s => s.Length).Should().Throw<NotSupportedException>();
+    }
+
+    /// <summary>A bare DumpBlob region of <paramref name="count"/> empty blobs, built by hand, tagged by <paramref name="tag"/>.</summary>
+    private string Region(string name, int count, Func<int, Guid> tag)
+    {
+        var region = new byte[16 + (count * 32)];
+        "DumpBlob"u8.CopyTo(region);
+        BinaryPrimitives.WriteUInt32LittleEndian(region.AsSpan(8), 0x10);
+        BinaryPrimitives.WriteUInt32LittleEndian(region.AsSpan(12), 26100);
+        for (var i = 0; i < count; i++)
+        {
+            var at = region.AsSpan(16 + (i * 32));
+            BinaryPrimitives.WriteUInt32LittleEndian(at, 0x20);
+            tag(i).TryWriteBytes(at[4..20]);
+        }
+
+        var path = Path.Combine(_folder, name);
+        File.WriteAllBytes(path, region);
+        return path;
     }
 }
