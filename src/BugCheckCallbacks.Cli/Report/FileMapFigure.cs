@@ -93,7 +93,10 @@ internal static class FileMapFigure
     private static void BodyBar(HtmlWriter html, DumpFile dump, BugCheckOutcome? outcome)
     {
         var (start, end) = (dump.BodyStart, dump.BodyEnd);
-        var runs = dump.EnumerateStoredRuns().Select(run =>
+        // In file order, which merging by pixel needs: a debugger-written dump keeps its ranges in its own order (few of
+        // them, so sorting costs nothing); the other layouts store their runs ascending.
+        var stored = dump.Layout == DumpBodyLayout.Ranges ? dump.EnumerateStoredRuns().OrderBy(r => dump.GetPageFileOffset(r.BasePage)) : dump.EnumerateStoredRuns();
+        var runs = stored.Select(run =>
         {
             var offset = dump.GetPageFileOffset(run.BasePage);
             return ("pages", offset, offset + ((long)run.PageCount * 4096), Invariant($"pages 0x{run.BasePage:X}–0x{run.EndPage - 1:X} (physical 0x{run.BasePage << 12:X}, 0x{run.PageCount:X} pages) at file offset 0x{offset:X}"));

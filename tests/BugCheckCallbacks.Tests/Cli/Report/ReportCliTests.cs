@@ -96,6 +96,22 @@ public sealed partial class ReportCliTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(8u, false)]
+    [InlineData(10u, true)]
+    public void A_debugger_written_dump_gets_a_page_with_its_ranges_on_the_map(uint dumpType, bool reversed)
+    {
+        var dump = Path.Combine(_folder, $"rdmp-{dumpType}.dmp");
+        File.WriteAllBytes(dump, BugCheckCallbacks.Tests.Dump.RdmpDumpTests.Build(dumpType, reversed));
+        var result = CliRunner.Run("report", dump);
+        result.Exit.Should().Be(0, result.Error);
+        var page = File.ReadAllText(Path.ChangeExtension(dump, ".html"));
+        page.Should().Contain("RDMP header and PFN ranges").And.Contain("id=\"map-body\"").And.Contain("No outcome report beside the dump");
+        var body = page[page.IndexOf("id=\"map-body\"", StringComparison.Ordinal)..page.IndexOf("</svg>", page.IndexOf("id=\"map-body\"", StringComparison.Ordinal), StringComparison.Ordinal)];
+        var xs = Regex.Matches(body, "<rect class=\"pages mark\" x=\"([0-9.]+)\"").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        xs.Should().NotBeEmpty().And.BeInAscendingOrder("the ranges are drawn in file order, whatever order the dump lists them in");
+    }
+
     [Fact]
     public void Ten_thousand_calls_collapse_to_one_row_per_component_and_the_page_stays_small()
     {
