@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using BugCheckCallbacks.Checking;
-using BugCheckCallbacks.Native;
 using BugCheckCallbacks.Simulation;
 using Spectre.Console;
 
@@ -36,15 +35,7 @@ internal static class CheckCommand
                     ? int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 100_000 ? n : throw new UsageException($"--situations \"{count}\" is not a count from 0 to 100000, in decimal.")
                     : 32,
             };
-            IReadOnlyList<ContractCheckResult> results;
-            try
-            {
-                results = ContractChecker.CheckDriver(path, options);
-            }
-            catch (Exception exception) when (exception is NativeDriverException or PlatformNotSupportedException)
-            {
-                throw new UsageException($"--driver: {exception.Message}", exception);
-            }
+            var results = DriverSet.Loading("--driver", () => ContractChecker.CheckDriver(path, options));
 
             if (results.Count == 0)
             {

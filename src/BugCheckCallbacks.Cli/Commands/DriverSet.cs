@@ -17,14 +17,20 @@ internal sealed class DriverSet(SimulatedKernel kernel) : IDisposable
         }
 
         BugCheckCli.ExistingFile(path, source);
+        var driver = Loading(source, () => kernel.LoadDriver(path));
+        _drivers.Add(driver);
+        if (driver.Records.Count == 0 && driver.ClassicRecords.Count == 0)
+        {
+            warnings?.WriteLine($"warning: {source} \"{path}\": DriverEntry registered no bug-check callback, so the driver takes no part in the crash.");
+        }
+    }
+
+    /// <summary>Runs what loads a driver (the kernel's, or the checker's per situation); a library that cannot be loaded is one usage error naming <paramref name="source"/>.</summary>
+    public static T Loading<T>(string source, Func<T> load)
+    {
         try
         {
-            var driver = kernel.LoadDriver(path);
-            _drivers.Add(driver);
-            if (driver.Records.Count == 0 && driver.ClassicRecords.Count == 0)
-            {
-                warnings?.WriteLine($"warning: {source} \"{path}\": DriverEntry registered no bug-check callback, so the driver takes no part in the crash.");
-            }
+            return load();
         }
         catch (Exception exception) when (exception is NativeDriverException or PlatformNotSupportedException)
         {

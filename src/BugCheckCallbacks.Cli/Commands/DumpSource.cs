@@ -53,16 +53,38 @@ internal sealed class DumpSource : IDisposable
     }
 
     /// <summary>Bytes as <c>db</c> shows them: hex, then the printable ASCII (a dot for the rest).</summary>
-    public static string Preview(ReadOnlySpan<byte> bytes)
+    public static string Preview(ReadOnlySpan<byte> bytes) => PreviewParts(bytes) is var (hex, text) && text.Length > 0 ? $"{hex}  {text}" : hex;
+
+    /// <summary>The two halves of <see cref="Preview"/>: the hex bytes ("(empty)" for none) and their text.</summary>
+    public static (string Hex, string Text) PreviewParts(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? ("(empty)", string.Empty) : (
+        string.Join(' ', bytes.ToArray().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))),
+        new string([.. bytes.ToArray().Select(b => b is >= 0x20 and < 0x7F ? (char)b : '.')]));
+
+    /// <summary>Opens a kernel dump for a command that needs one (show, report): a bare DumpBlob region is a usage error.</summary>
+    public static DumpSource OpenDump(string path, TextWriter? warnings = null)
     {
-        if (bytes.IsEmpty)
+        var source = Open(path, warnings);
+        if (source.Dump is null)
         {
-            return "(empty)";
+            source.Dispose();
+            throw new UsageException($"<file> \"{path}\" is a bare DumpBlob region, not a kernel dump: 'bugcheck enumtag' lists its tags.");
         }
 
-        var hex = string.Join(' ', bytes.ToArray().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
-        var text = new string([.. bytes.ToArray().Select(b => b is >= 0x20 and < 0x7F ? (char)b : '.')]);
-        return $"{hex}  {text}";
+        return source;
+    }
+
+    /// <summary>The tags as enumtag and show print them: tag, size, offset, owner (the report's component, a well-known tag's name), part, first bytes.</summary>
+    public CliTable TagsTable()
+    {
+        var table = new CliTable("Secondary-data tags", "Tag", "Size", "Offset", "Owner", "Part", "Data");
+        foreach (var view in DescribeTags())
+        {
+            var tag = view.Tag;
+            var owner = string.Join(", ", new[] { tag.Component, tag.FriendlyName }.OfType<string>());
+            table.Add($"{{{tag.Tag}}}", $"0x{tag.Size:X}", $"0x{tag.Offset:X}", owner.Length == 0 ? "-" : owner, view.Part ?? string.Empty, view.Preview);
+        }
+
+        return table;
     }
 
     public static DumpSource Open(string path, TextWriter? warnings = null)

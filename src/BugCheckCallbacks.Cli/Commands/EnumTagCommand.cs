@@ -39,14 +39,7 @@ internal static class EnumTagCommand
                     return;
                 }
 
-                var table = new CliTable("Secondary-data tags", "Tag", "Size", "Offset", "Owner", "Part", "Data");
-                foreach (var view in source.DescribeTags())
-                {
-                    var tag = view.Tag;
-                    var owner = string.Join(", ", new[] { tag.Component, tag.FriendlyName }.OfType<string>()); // the component from the report beside the dump; a well-known tag's name
-                    table.Add($"{{{tag.Tag}}}", $"0x{tag.Size:X}", $"0x{tag.Offset:X}", owner.Length == 0 ? "-" : owner, view.Part ?? string.Empty, view.Preview);
-                }
-
+                var table = source.TagsTable();
                 table.Render(console);
                 console.WriteLine($"{table.Count} tag(s); DumpBlob build {source.Blobs.BuildNumber}.");
             });

@@ -30,7 +30,7 @@ internal static class OutcomeView
         var calls = new CliTable(title, "#", "Phase", "Reason", "Pass / I/O", "Component", "Call", "Bytes", "Alloc", "State") { Narrow = narrow };
         foreach (var call in outcome.Invocations)
         {
-            var pass = call.Pass != InvocationPass.None ? call.Pass.ToString() : call.IoType?.ToString() ?? string.Empty;
+            var pass = PassName(call);
             var style = call.Faulted ? s_red : Style.Plain;
             calls.Add(
                 Cell(call.Sequence), Cell(call.Phase), Cell(call.Reason?.ToString() ?? "Classic"), Cell(pass), Cell(call.Component),
@@ -129,6 +129,10 @@ internal static class OutcomeView
         var pass = call.Pass != InvocationPass.None ? $" {call.Pass.ToString().ToLowerInvariant()}" : string.Empty;
         return phase + reason + pass;
     }
+
+    /// <summary>A call's pass (SecondaryDumpData's sizing or data pass) or DumpIo's write type; empty for the other reasons.</summary>
+    internal static string PassName(CallbackInvocation call) =>
+        call.Pass != InvocationPass.None ? call.Pass.ToString() : call.IoType?.ToString() ?? string.Empty;
 
     public static (string, Style) Text(string text) => (text, Style.Plain);
 

@@ -40,11 +40,7 @@ internal static class ReportCommand
     {
         OutputFile.RefuseSameFile(option, outPath, "the dump", dumpPath);
         OutputFile.RefuseSameFile(option, outPath, "the dump's outcome report", OutcomeReport.PathFor(dumpPath));
-        using var source = DumpSource.Open(dumpPath, context.Error);
-        if (source.Dump is null)
-        {
-            throw new UsageException($"<file> \"{dumpPath}\" is a bare DumpBlob region, not a kernel dump: 'bugcheck enumtag' lists its tags.");
-        }
+        using var source = DumpSource.OpenDump(dumpPath, context.Error);
 
         using var html = OutputFile.Create(option, outPath);
         long bytes;

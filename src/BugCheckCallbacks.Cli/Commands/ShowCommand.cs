@@ -41,17 +41,7 @@ internal static class ShowCommand
         return command;
     }
 
-    private static DumpSource Open(string path, CliContext file)
-    {
-        var source = DumpSource.Open(path, file.Error);
-        if (source.Dump is null)
-        {
-            source.Dispose();
-            throw new UsageException($"<file> \"{path}\" is a bare DumpBlob region, not a kernel dump: 'bugcheck enumtag' lists its tags.");
-        }
-
-        return source;
-    }
+    private static DumpSource Open(string path, CliContext file) => DumpSource.OpenDump(path, file.Error);
 
     private static void Render(IAnsiConsole console, string path, DumpSource source)
     {
@@ -131,15 +121,7 @@ internal static class ShowCommand
         else
         {
             console.WriteLine($"Secondary data: DumpBlob region at 0x{dump.SecondaryDataOffset:X}, build {source.Blobs.BuildNumber}.");
-            var tags = new CliTable("Secondary-data tags", "Tag", "Size", "Offset", "Owner", "Part", "Data");
-            foreach (var view in source.DescribeTags())
-            {
-                var tag = view.Tag;
-                var owner = string.Join(", ", new[] { tag.Component, tag.FriendlyName }.OfType<string>());
-                tags.Add($"{{{tag.Tag}}}", $"0x{tag.Size:X}", $"0x{tag.Offset:X}", owner.Length == 0 ? "-" : owner, view.Part ?? string.Empty, view.Preview);
-            }
-
-            tags.Render(console);
+            source.TagsTable().Render(console);
         }
 
         if (source.Report is { } outcome)

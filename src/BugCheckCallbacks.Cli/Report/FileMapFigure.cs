@@ -78,8 +78,8 @@ internal static class FileMapFigure
                 list.Add(new("gap", "Between the body and the region", end, start));
             }
 
-            end = Math.Max(start + DumpBlob.FileHeaderSize, tags.Count == 0 ? 0 : tags.Max(t => t.Offset + t.Size));
-            list.Add(new("region", Invariant($"Secondary data: DumpBlob region, {tags.Count} blob(s)"), start, Math.Min(end, dump.Length)));
+            end = RegionEnd(dump, tags);
+            list.Add(new("region", Invariant($"Secondary data: DumpBlob region, {tags.Count} blob(s)"), start, end));
         }
 
         if (dump.Length > end)
@@ -89,6 +89,10 @@ internal static class FileMapFigure
 
         return list;
     }
+
+    /// <summary>Where the region's blobs end (the reserved zeros after them are drawn as left over), within the file.</summary>
+    private static long RegionEnd(DumpFile dump, IReadOnlyList<DumpTag> tags) =>
+        Math.Min(dump.Length, Math.Max(dump.SecondaryDataOffset + DumpBlob.FileHeaderSize, tags.Count == 0 ? 0 : tags.Max(t => t.Offset + t.Size)));
 
     private static void BodyBar(HtmlWriter html, DumpFile dump, BugCheckOutcome? outcome)
     {
@@ -130,7 +134,7 @@ internal static class FileMapFigure
     private static void RegionBar(HtmlWriter html, DumpFile dump, IReadOnlyList<DumpTag> tags, BugCheckOutcome? outcome)
     {
         var start = dump.SecondaryDataOffset;
-        var end = Math.Min(dump.Length, Math.Max(start + DumpBlob.FileHeaderSize, tags.Count == 0 ? 0 : tags.Max(t => t.Offset + t.Size)));
+        var end = RegionEnd(dump, tags);
         var reported = outcome?.Blobs ?? [];
         var many = tags.Count > MaxBlobsDrawn;
         IEnumerable<(string, long, long, string)> Pieces()

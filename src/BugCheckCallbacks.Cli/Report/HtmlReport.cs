@@ -54,9 +54,10 @@ internal static class HtmlReport
         html.Raw("</section>\n<section id=\"tags\" aria-labelledby=\"h-tags\"><h2 id=\"h-tags\">Secondary-data tags</h2>");
         Tags(html, source, tags);
         html.Raw("</section>\n<section id=\"callbacks\" aria-labelledby=\"h-callbacks\"><h2 id=\"h-callbacks\">Callback lists</h2>");
-        Section(html, () => CallbackLists(html, new KernelWalker(dump).ReadCallbackLists()));
+        var walker = new KernelWalker(dump); // one walker for both sections: the lists and the modules share what it reads
+        Section(html, () => CallbackLists(html, walker.ReadCallbackLists()));
         html.Raw("</section>\n<section id=\"modules\" aria-labelledby=\"h-modules\"><h2 id=\"h-modules\">Loaded modules</h2>");
-        Section(html, () => Modules(html, new KernelWalker(dump).ReadModules()));
+        Section(html, () => Modules(html, walker.ReadModules()));
         html.Raw("</section>\n</main>\n<footer><p class=\"note\">").Text($"Written by bugcheck {Version()} from {Path.GetFileName(dumpPath)}; a self-contained page, nothing is fetched.").Raw("</p></footer>\n");
         html.Raw("<script>").Raw(Asset("report.js")).Raw("</script>\n</body></html>\n");
     }
@@ -186,15 +187,7 @@ internal static class HtmlReport
     {
         using var stream = blobs.OpenBlock(tag);
         var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        var bytes = buffer.AsSpan(0, read);
-        return (Convert.ToHexString(bytes).ToLowerInvariant() is var hex && hex.Length > 0 ? string.Join(' ', hex.Chunk(2).Select(c => new string(c))) : "(empty)",
-            string.Create(read, buffer, static (span, data) =>
-            {
-                for (var i = 0; i < span.Length; i++)
-                {
-                    span[i] = data[i] is >= 0x20 and < 0x7F ? (char)data[i] : '.';
-                }
-            }));
+        return DumpSource.PreviewParts(buffer.AsSpan(0, read));
     }
 
     private static void CallbackLists(HtmlWriter html, CallbackScan scan)

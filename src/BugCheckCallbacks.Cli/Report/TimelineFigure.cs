@@ -122,7 +122,7 @@ internal static class TimelineFigure
             ["#", "Phase", "Reason", "Pass / I/O", "Component", "Call", "Bytes", "Allocated", "State", "ms"],
             calls.Select(c => (IReadOnlyList<string>)
             [
-                Invariant($"{c.Sequence}"), c.Phase.ToString(), RowKey.ReasonName(c.Reason), PassName(c), c.Component, Invariant($"{c.CallNumber}"),
+                Invariant($"{c.Sequence}"), c.Phase.ToString(), RowKey.ReasonName(c.Reason), Commands.OutcomeView.PassName(c), c.Component, Invariant($"{c.CallNumber}"),
                 Invariant($"{c.BytesProduced:N0}"), c.Faulted ? "-" : Invariant($"{c.AllocatedBytes:N0}"), c.StateAfter + (c.Faulted ? " (faulted)" : string.Empty),
                 Invariant($"{c.Duration.TotalMilliseconds:0.000}"),
             ]),
@@ -220,7 +220,7 @@ internal static class TimelineFigure
         html.Raw(call.Faulted
             ? Invariant($"<path class=\"fault mark\" d=\"M{x:0.#},{y - 6:0.#} L{x + 5:0.#},{y + 4:0.#} L{x - 5:0.#},{y + 4:0.#} Z\">")
             : Invariant($"<circle class=\"call mark\" cx=\"{x:0.#}\" cy=\"{y:0.#}\" r=\"3.5\">"));
-        var pass = PassName(call);
+        var pass = Commands.OutcomeView.PassName(call);
         html.Raw("<title>").Text(Invariant(
             $"call #{call.Sequence}: {call.Phase}, {RowKey.ReasonName(call.Reason)}{(pass.Length > 0 ? $" {pass}" : string.Empty)}, {call.Component} (record {call.RecordIndex}), call {call.CallNumber}: {call.BytesProduced:N0} bytes, {(call.Faulted ? "faulted" : $"{call.AllocatedBytes:N0} bytes allocated")}, {call.StateAfter}, {call.Duration.TotalMilliseconds:0.000} ms"))
             .Raw(call.Faulted ? "</title></path>" : "</title></circle>");
@@ -260,9 +260,6 @@ internal static class TimelineFigure
 
         return bands;
     }
-
-    internal static string PassName(CallbackInvocation call) =>
-        call.Pass != InvocationPass.None ? call.Pass.ToString() : call.IoType?.ToString() ?? string.Empty;
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 
