@@ -61,9 +61,9 @@ internal sealed class DumpSource : IDisposable
         new string([.. bytes.ToArray().Select(b => b is >= 0x20 and < 0x7F ? (char)b : '.')]));
 
     /// <summary>Opens a kernel dump for a command that needs one (show, report): a bare DumpBlob region is a usage error.</summary>
-    public static DumpSource OpenDump(string path, TextWriter? warnings = null)
+    public static DumpSource OpenDump(string path, TextWriter? warnings = null, BugCheckOutcome? outcome = null)
     {
-        var source = Open(path, warnings);
+        var source = Open(path, warnings, outcome);
         if (source.Dump is null)
         {
             source.Dispose();
@@ -87,7 +87,10 @@ internal sealed class DumpSource : IDisposable
         return table;
     }
 
-    public static DumpSource Open(string path, TextWriter? warnings = null)
+    /// <param name="path">The file.</param>
+    /// <param name="warnings">Where a report beside the dump that cannot be read is said.</param>
+    /// <param name="outcome">The outcome when the caller has it in memory (simulate --html): the report beside the dump is then not read again.</param>
+    public static DumpSource Open(string path, TextWriter? warnings = null, BugCheckOutcome? outcome = null)
     {
         BugCheckCli.ExistingFile(path);
         Span<byte> start = stackalloc byte[8];
@@ -101,7 +104,8 @@ internal sealed class DumpSource : IDisposable
             var dump = DumpFile.Open(path);
             try
             {
-                var report = OutcomeReport.TryLoad(path, out var problem);
+                string? problem = null;
+                var report = outcome ?? OutcomeReport.TryLoad(path, out problem);
                 if (problem is not null)
                 {
                     warnings?.WriteLine($"warning: {problem}");

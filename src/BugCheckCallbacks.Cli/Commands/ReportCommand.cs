@@ -40,13 +40,13 @@ internal static class ReportCommand
     {
         OutputFile.RefuseSameFile(option, outPath, "the dump", dumpPath);
         OutputFile.RefuseSameFile(option, outPath, "the dump's outcome report", OutcomeReport.PathFor(dumpPath));
-        using var source = DumpSource.OpenDump(dumpPath, context.Error);
+        using var source = DumpSource.OpenDump(dumpPath, context.Error, outcome);
 
         using var html = OutputFile.Create(option, outPath);
         long bytes;
         using (var writer = new StreamWriter(html.Stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" })
         {
-            HtmlReport.Write(writer, dumpPath, source, outcome ?? source.Report);
+            HtmlReport.Write(writer, dumpPath, source, source.Report);
             writer.Flush();
             bytes = html.Stream.Length;
         }
