@@ -74,7 +74,9 @@ internal static class BugCheckCli
         Examples[root] = ["bugcheck simulate", "bugcheck enumtag crash.dmp", "bugcheck db crash.dmp 'ffff8000`00400000'"];
         CustomizeHelp(root);
 
-        var parse = root.Parse(args);
+        // No response files: System.CommandLine reads "@x" as a file of more arguments, so "@/dev/zero" never ended and
+        // "--expect @faulty.sys" was a missing file; every argument is taken as written.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         context.Quiet = parse.GetValue(Quiet);
         if (parse.Errors.Count > 0)
         {
