@@ -15,7 +15,8 @@ internal sealed record CrashAnalysis(
     IReadOnlyList<JsonParameter> Parameters,
     string? FaultingModule,
     JsonExceptionRecord Exception,
-    IReadOnlyDictionary<string, string> Registers)
+    IReadOnlyDictionary<string, string> Registers,
+    IReadOnlyList<JsonCodePointer> Pointers)
 {
     public static CrashAnalysis Of(DumpFile dump)
     {
@@ -26,18 +27,39 @@ internal sealed record CrashAnalysis(
         var parameters = values.Select((value, i) =>
         {
             var module = walker.ModuleAt(value);
-            return new JsonParameter(i + 1, CliJson.Hex(value), info is { Parameters.Count: 4 } ? NullIfEmpty(info.Parameters[i]) : null, module is null ? null : $"{module.Name}+0x{value - module.Base:X}");
+            return new JsonParameter(i + 1, CliJson.Hex(value), info is { Parameters.Count: 4 } ? NullIfEmpty(info.Parameters[i]) : null, Symbol(walker, value));
         }).ToArray();
 
         // The documented code-address parameter first; else any parameter that points into a module.
         var faulting = (info?.CodeAddressParameter is { } index ? parameters[index - 1].Symbol : null) ?? parameters.Select(p => p.Symbol).FirstOrDefault(s => s is not null);
         var e = h.Exception;
-        var exception = new JsonExceptionRecord(CliJson.Hex(e.Code), CliJson.Hex(e.Address), walker.ModuleAt(e.Address) is { } m ? $"{m.Name}+0x{e.Address - m.Base:X}" : null, [.. e.Parameters.Select(CliJson.Hex)]);
-        var registers = h.Context.GeneralRegisters().ToDictionary(r => r.Key, r => r.Value.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
-        return new CrashAnalysis($"0x{h.BugCheckCode:X8}", info?.Name, parameters, faulting, exception, registers);
+        var exception = new JsonExceptionRecord(CliJson.Hex(e.Code), CliJson.Hex(e.Address), Symbol(walker, e.Address), [.. e.Parameters.Select(CliJson.Hex)]);
+        var general = h.GeneralRegisters();
+        var registers = general.ToDictionary(r => r.Key, r => r.Value.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
+
+        // The context's instruction pointer and stack pointer, and a small memory dump's bug-check frame (the exception
+        // address and TopOfStack): on an x64 crash in a system thread the context is the faulting one, not the bug check's.
+        var pointers = new List<JsonCodePointer>();
+        var (ip, sp) = h.Arm64Context is { } arm ? ("pc", "sp") : ("rip", "rsp");
+        var ipValue = general.First(r => r.Key == ip).Value;
+        pointers.Add(new JsonCodePointer("context " + ip, CliJson.Hex(ipValue), Symbol(walker, ipValue)));
+        pointers.Add(new JsonCodePointer("context " + sp, CliJson.Hex(general.First(r => r.Key == sp).Value), null));
+        if (dump.Triage is { } triage)
+        {
+            pointers.Add(new JsonCodePointer("bug-check frame: exception address", CliJson.Hex(e.Address), Symbol(walker, e.Address)));
+            pointers.Add(new JsonCodePointer("bug-check frame: TopOfStack", CliJson.Hex(triage.TopOfStack), null));
+        }
+
+        return new CrashAnalysis($"0x{h.BugCheckCode:X8}", info?.Name, parameters, faulting, exception, registers, pointers);
 
         static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
     }
+
+    /// <summary>The module and offset of a code address, as the debugger names it: the module's file name (a small memory dump lists full paths).</summary>
+    private static string? Symbol(KernelWalker walker, ulong address) =>
+        walker.ModuleAt(address) is { } module ? $"{FileName(module.Name)}+0x{address - module.Base:X}" : null;
+
+    private static string FileName(string name) => name[(name.LastIndexOfAny(['\\', '/']) + 1)..];
 
     public void Render(IAnsiConsole console)
     {
@@ -55,9 +77,16 @@ internal sealed record CrashAnalysis(
         {
             console.WriteLine(string.Join(" ", names.Skip(i).Take(3).Select(n => $"{n,3}={Registers[n]}")));
         }
+
+        foreach (var pointer in Pointers)
+        {
+            console.WriteLine($"{pointer.Name}: {pointer.Value}{(pointer.Symbol is null ? string.Empty : $" ({pointer.Symbol})")}");
+        }
     }
 }
 
 internal sealed record JsonParameter(int Number, string Value, string? Meaning, string? Symbol);
+
+internal sealed record JsonCodePointer(string Name, string Value, string? Symbol);
 
 internal sealed record JsonExceptionRecord(string Code, string Address, string? Symbol, List<string> Parameters);

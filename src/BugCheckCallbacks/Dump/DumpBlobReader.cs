@@ -31,11 +31,14 @@ public sealed class DumpBlobReader : ITaggedDataReader, IDisposable
             throw new InvalidDumpException(start, "The region does not start with a DumpBlob header (\"DumpBlob\", HeaderSize 0x10).");
         }
 
-        BuildNumber = buildNumber;
+        BuildField = buildNumber;
     }
 
-    /// <summary>Gets the build number recorded in the region's header.</summary>
-    public uint BuildNumber { get; }
+    /// <summary>Gets the Windows build recorded in the region's header: the low 16 bits of its build field (19041 where Windows 10 wrote 0xF0004A61).</summary>
+    public uint BuildNumber => BuildField & 0xFFFF;
+
+    /// <summary>Gets the region header's whole u32 build field: the build in the low 16 bits, flags above (Windows sets 0xF000 there; KERNEL-DUMP.md §8).</summary>
+    public uint BuildField { get; }
 
     /// <summary>Opens a file that is a bare DumpBlob region (it starts with <c>"DumpBlob"</c>).</summary>
     /// <param name="path">The file.</param>

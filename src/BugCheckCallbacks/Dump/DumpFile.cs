@@ -95,7 +95,10 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
         }
 
         BodyEnd = _firstPageOffset + ((long)StoredPageCount * PageSize);
-        if ((ulong)Header.RequiredDumpSpace > (ulong)_file.Length) // unsigned: 2^63 and up would read as negative and pass
+        // A small memory dump's RequiredDumpSpace is the space Windows reserved, larger than what it wrote (verified on real
+        // files: 0x197915 for a 0x160AB4-byte file), and its region runs to the end of the file. Any other type that
+        // claims more than the file holds is truncated.
+        if (Layout != DumpBodyLayout.Triage && (ulong)Header.RequiredDumpSpace > (ulong)_file.Length) // unsigned: 2^63 and up would read as negative and pass
         {
             throw new InvalidDumpException(DumpHeader64.RequiredDumpSpace, $"RequiredDumpSpace 0x{(ulong)Header.RequiredDumpSpace:X} is past the end of the 0x{_file.Length:X}-byte file: it is truncated.");
         }
@@ -179,7 +182,7 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
         start.StartsWith(DumpHeader64.Page) && start[4..].StartsWith(DumpHeader64.ValidDump64);
 
     /// <summary>Gets a value indicating whether the dump has a secondary-data region (a DumpBlob header after the body).</summary>
-    /// <remarks>The header is looked for at the end of the body, then on 8-byte boundaries up to 64 MiB past it (and never past <c>RequiredDumpSpace</c>).</remarks>
+    /// <remarks>The header is looked for at the end of the body (where a small memory dump's starts, whatever its alignment), then on 8-byte boundaries up to 64 MiB past it (and never past <c>RequiredDumpSpace</c>).</remarks>
     /// <exception cref="InvalidDumpException">The file ends inside the region's search range.</exception>
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
     public bool HasSecondaryData => FindRegion() >= 0;
@@ -189,7 +192,7 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
     public long SecondaryDataOffset => FindRegion();
 
-    /// <summary>Opens a reader over the secondary-data region, from its DumpBlob header to <c>RequiredDumpSpace</c>.</summary>
+    /// <summary>Opens a reader over the secondary-data region, from its DumpBlob header to <c>RequiredDumpSpace</c> (a small memory dump's: to the end of the file).</summary>
     /// <returns>A reader that shares this file's stream; dispose it or not, the file stays open.</returns>
     /// <exception cref="InvalidOperationException">The dump has no secondary-data region (see <see cref="HasSecondaryData"/>).</exception>
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
@@ -201,7 +204,7 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
             throw new InvalidOperationException("The dump has no secondary-data region: no DumpBlob header follows the body.");
         }
 
-        return new DumpBlobReader(_stream, leaveOpen: true, start, Header.RequiredDumpSpace - start);
+        return new DumpBlobReader(_stream, leaveOpen: true, start, RegionEnd - start);
     }
 
     /// <inheritdoc/>
@@ -273,7 +276,10 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
             throw new InvalidDumpException(DumpHeader64.DumpType, $"DumpType {dumpType} ({DumpTypeName(dumpType)}) is not read: only 1 (full), 4 (small memory dump), 5 (bitmap), 6 (live kernel bitmap) and 8, 9, 10 (the debugger's .dump /k, /ka, /f) have a public layout.");
         }
 
-        var runCount = U32(header, DumpHeader64.PhysicalMemoryBlock);
+        var absent = new List<string>();
+        // Windows fills every header field it does not use with "PAGE": a small memory dump's PhysicalMemoryBlock reads
+        // "PAGE" (KERNEL-DUMP.md §8, verified on real files). Filler is "not there", never a count.
+        var runCount = Field32(header, absent, DumpHeader64.PhysicalMemoryBlock, "NumberOfRuns");
         if (runCount > DumpHeader64.MaxRunsRead)
         {
             throw new InvalidDumpException(DumpHeader64.PhysicalMemoryBlock, $"NumberOfRuns is {runCount}; the header has room for at most {DumpHeader64.MaxRunsRead}.");
@@ -300,7 +306,7 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
             pages += run.PageCount;
         }
 
-        var numberOfPages = U64(header, DumpHeader64.NumberOfPages);
+        var numberOfPages = Field64(header, absent, DumpHeader64.NumberOfPages, "NumberOfPages");
         if (numberOfPages != pages)
         {
             throw new InvalidDumpException(DumpHeader64.NumberOfPages, $"NumberOfPages is 0x{numberOfPages:X}; the runs hold 0x{pages:X}.");
@@ -308,37 +314,79 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
 
         var comment = header.Slice(DumpHeader64.Comment, DumpHeader64.CommentSize);
         var commentLength = comment.IndexOf((byte)0) is var nul and >= 0 ? nul : comment.Length;
+        if (commentLength > 0 && IsAllFiller(comment[..commentLength]))
+        {
+            commentLength = 0;
+            absent.Add("Comment");
+        }
+
+        var machine = Field32(header, absent, DumpHeader64.MachineImageType, "MachineImageType");
+        var context = header.Slice(DumpHeader64.ContextRecord, DumpHeader64.ContextSize);
         return new DumpFileHeader
         {
-            MajorVersion = U32(header, DumpHeader64.MajorVersion),
-            MinorVersion = U32(header, DumpHeader64.MinorVersion),
-            DirectoryTableBase = U64(header, DumpHeader64.DirectoryTableBase),
-            PfnDataBase = U64(header, DumpHeader64.PfnDataBase),
-            PsLoadedModuleList = U64(header, DumpHeader64.PsLoadedModuleList),
-            PsActiveProcessHead = U64(header, DumpHeader64.PsActiveProcessHead),
-            MachineImageType = U32(header, DumpHeader64.MachineImageType),
-            NumberProcessors = U32(header, DumpHeader64.NumberProcessors),
-            BugCheckCode = U32(header, DumpHeader64.BugCheckCode),
-            BugCheckParameter1 = U64(header, DumpHeader64.BugCheckParameter1),
-            BugCheckParameter2 = U64(header, DumpHeader64.BugCheckParameter1 + 8),
-            BugCheckParameter3 = U64(header, DumpHeader64.BugCheckParameter1 + 16),
-            BugCheckParameter4 = U64(header, DumpHeader64.BugCheckParameter1 + 24),
-            KdDebuggerDataBlock = U64(header, DumpHeader64.KdDebuggerDataBlock),
+            MajorVersion = Field32(header, absent, DumpHeader64.MajorVersion, "MajorVersion"),
+            MinorVersion = Field32(header, absent, DumpHeader64.MinorVersion, "MinorVersion"),
+            DirectoryTableBase = Field64(header, absent, DumpHeader64.DirectoryTableBase, "DirectoryTableBase"),
+            PfnDataBase = Field64(header, absent, DumpHeader64.PfnDataBase, "PfnDataBase"),
+            PsLoadedModuleList = Field64(header, absent, DumpHeader64.PsLoadedModuleList, "PsLoadedModuleList"),
+            PsActiveProcessHead = Field64(header, absent, DumpHeader64.PsActiveProcessHead, "PsActiveProcessHead"),
+            MachineImageType = machine,
+            NumberProcessors = Field32(header, absent, DumpHeader64.NumberProcessors, "NumberProcessors"),
+            BugCheckCode = Field32(header, absent, DumpHeader64.BugCheckCode, "BugCheckCode"),
+            BugCheckParameter1 = Field64(header, absent, DumpHeader64.BugCheckParameter1, "BugCheckParameter1"),
+            BugCheckParameter2 = Field64(header, absent, DumpHeader64.BugCheckParameter1 + 8, "BugCheckParameter2"),
+            BugCheckParameter3 = Field64(header, absent, DumpHeader64.BugCheckParameter1 + 16, "BugCheckParameter3"),
+            BugCheckParameter4 = Field64(header, absent, DumpHeader64.BugCheckParameter1 + 24, "BugCheckParameter4"),
+            KdDebuggerDataBlock = Field64(header, absent, DumpHeader64.KdDebuggerDataBlock, "KdDebuggerDataBlock"),
             PhysicalMemoryRuns = runs,
             NumberOfPages = numberOfPages,
             DumpType = dumpType,
-            RequiredDumpSpace = (long)U64(header, DumpHeader64.RequiredDumpSpace),
-            SystemTime = (long)U64(header, DumpHeader64.SystemTime),
+            RequiredDumpSpace = (long)Field64(header, absent, DumpHeader64.RequiredDumpSpace, "RequiredDumpSpace"),
+            SystemTime = (long)Field64(header, absent, DumpHeader64.SystemTime, "SystemTime"),
             Comment = string.Create(commentLength, comment[..commentLength].ToArray(), static (chars, bytes) => { for (var i = 0; i < bytes.Length; i++) { chars[i] = bytes[i] is >= 0x20 and < 0x7F ? (char)bytes[i] : '?'; } }),
-            SystemUpTime = (long)U64(header, DumpHeader64.SystemUpTime),
-            MiniDumpFields = U32(header, DumpHeader64.MiniDumpFields),
-            SecondaryDataState = U32(header, DumpHeader64.SecondaryDataState),
-            ProductType = U32(header, DumpHeader64.ProductType),
-            SuiteMask = U32(header, DumpHeader64.SuiteMask),
-            WriterStatus = U32(header, DumpHeader64.WriterStatus),
-            Context = ProcessorContext.Read(header.Slice(DumpHeader64.ContextRecord, DumpHeader64.ContextSize)),
+            SystemUpTime = (long)Field64(header, absent, DumpHeader64.SystemUpTime, "SystemUpTime"),
+            MiniDumpFields = Field32(header, absent, DumpHeader64.MiniDumpFields, "MiniDumpFields"),
+            SecondaryDataState = Field32(header, absent, DumpHeader64.SecondaryDataState, "SecondaryDataState"),
+            ProductType = Field32(header, absent, DumpHeader64.ProductType, "ProductType"),
+            SuiteMask = Field32(header, absent, DumpHeader64.SuiteMask, "SuiteMask"),
+            WriterStatus = Field32(header, absent, DumpHeader64.WriterStatus, "WriterStatus"),
+            Context = machine == Arm64Context.MachineType ? new ProcessorContext() : ProcessorContext.Read(context),
+            Arm64Context = machine == Arm64Context.MachineType ? Arm64Context.Read(context) : null,
+            AbsentFields = absent,
             Exception = ExceptionRecord64.Read(header.Slice(DumpHeader64.Exception, KernelStructures.ExceptionRecord.Size)),
         };
+    }
+
+    private static uint Field32(ReadOnlySpan<byte> header, List<string> absent, int offset, string name) =>
+        IsFiller(header.Slice(offset, sizeof(uint)), absent, name) ? 0 : U32(header, offset);
+
+    private static ulong Field64(ReadOnlySpan<byte> header, List<string> absent, int offset, string name) =>
+        IsFiller(header.Slice(offset, sizeof(ulong)), absent, name) ? 0 : U64(header, offset);
+
+    /// <summary>Whether a header field holds only the "PAGE" filler Windows writes where it has no value; if so, names it absent.</summary>
+    private static bool IsFiller(ReadOnlySpan<byte> field, List<string> absent, string name)
+    {
+        if (!IsAllFiller(field))
+        {
+            return false;
+        }
+
+        absent.Add(name);
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="bytes"/> are "PAGE" repeated (a trailing part of it included).</summary>
+    private static bool IsAllFiller(ReadOnlySpan<byte> bytes)
+    {
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] != DumpHeader64.Page[i % 4])
+            {
+                return false;
+            }
+        }
+
+        return bytes.Length >= 4;
     }
 
     private static long[] RunIndexes(IReadOnlyList<PhysicalMemoryRun> runs)
@@ -354,6 +402,12 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
         return indexes;
     }
 
+    /// <summary>
+    /// Where the secondary-data region ends: <c>RequiredDumpSpace</c>; for a small memory dump, or where the field is absent
+    /// ("PAGE"), the end of the file.
+    /// </summary>
+    private long RegionEnd => Layout == DumpBodyLayout.Triage || Header.RequiredDumpSpace == 0 ? _file.Length : Header.RequiredDumpSpace;
+
     /// <summary>Finds the DumpBlob header: right after the body, else on the first 8-byte boundary before <c>RequiredDumpSpace</c>.</summary>
     private long FindRegion()
     {
@@ -365,9 +419,20 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
 
         // The region follows the body; padding before it is possible in a dump Windows wrote (KERNEL-DUMP.md §5), so the
         // scan goes on, but at most MaxRegionScanBytes: a sparse 64 GiB file is not read to its end to find nothing.
-        var end = Math.Min(Header.RequiredDumpSpace, ((BodyEnd + 7) & ~7L) + MaxRegionScanBytes);
+        var end = Math.Min(RegionEnd, ((BodyEnd + 7) & ~7L) + MaxRegionScanBytes);
         var found = -1L;
         Span<byte> window = new byte[64 * 1024];
+        if (BodyEnd % DumpBlob.Alignment != 0 && BodyEnd <= end - DumpBlob.FileHeaderSize)
+        {
+            // Windows starts a small memory dump's region exactly at SizeOfDump, ValidOffset + 4: not on an 8-byte boundary.
+            _file.ReadAt(BodyEnd, window[..DumpBlob.FileHeaderSize], "the secondary-data region");
+            if (DumpBlob.TryReadFileHeader(window[..DumpBlob.FileHeaderSize], out _))
+            {
+                _region = (BodyEnd, true);
+                return BodyEnd;
+            }
+        }
+
         for (var start = (BodyEnd + 7) & ~7L; start <= end - DumpBlob.FileHeaderSize && found < 0;)
         {
             var length = (int)Math.Min(window.Length, end - start);

@@ -92,6 +92,20 @@ public sealed record DumpFileHeader
     /// <value>Zero registers, kernel segments, interrupts enabled.</value>
     public ProcessorContext Context { get; init; } = new();
 
+    /// <summary>Gets the registers of an ARM64 dump's <c>ContextRecord</c> (<see cref="MachineImageType"/> 0xAA64), or <see langword="null"/> for an x64 dump.</summary>
+    /// <remarks>For an ARM64 dump, <see cref="Context"/> holds zeros: the record is not an x64 <c>CONTEXT</c>.</remarks>
+    public Arm64Context? Arm64Context { get; init; }
+
+    /// <summary>
+    /// Gets the header fields that held only the "PAGE" filler Windows writes where it has no value (a small memory dump's
+    /// <c>NumberOfRuns</c>, <c>Comment</c>, <c>SecondaryDataState</c>, …): each reads 0 (or empty) here, meaning "not there".
+    /// </summary>
+    public IReadOnlyList<string> AbsentFields { get; init; } = [];
+
+    /// <summary>Gets the crashing processor's general registers with their names, from whichever context the dump's machine has (x64 or ARM64).</summary>
+    /// <returns>Name and value pairs, in the debugger's order.</returns>
+    public IReadOnlyList<KeyValuePair<string, ulong>> GeneralRegisters() => Arm64Context?.GeneralRegisters() ?? Context.GeneralRegisters();
+
     /// <summary>Gets the exception the header records (<c>Exception</c>, an <c>EXCEPTION_RECORD64</c>).</summary>
     /// <value>An empty record (code 0).</value>
     public ExceptionRecord64 Exception { get; init; } = new();

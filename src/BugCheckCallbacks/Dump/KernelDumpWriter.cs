@@ -58,7 +58,7 @@ internal sealed class KernelDumpWriter
         if (triage is not null)
         {
             _firstPage = DumpHeader64.Size; // no pages (the frames are empty): the triage data is the body
-            BodyEnd = _firstPage + triage.SizeOfDump;
+            BodyEnd = triage.SizeOfDump; // a file offset, as every triage offset is
         }
         else if (layout == DumpBodyLayout.RunBased)
         {
@@ -223,7 +223,7 @@ internal sealed class KernelDumpWriter
         }
     }
 
-    /// <summary>Writes a small memory dump's triage data, [0x2000, 0x2000 + SizeOfDump), in pieces of up to 1 MiB.</summary>
+    /// <summary>Writes a small memory dump's triage data, [0x2000, SizeOfDump), in pieces of up to 1 MiB.</summary>
     private void WriteTriageData()
     {
         var offset = _firstPage;

@@ -11,18 +11,20 @@ namespace BugCheckCallbacks.Dump;
 internal sealed class TriageBody
 {
     private readonly TriageDumpBlock? _debuggerData; // the KDDEBUGGER_DATA64 copy, at the header's KdDebuggerDataBlock
-    private Piece[]? _byAddress; // built on the first virtual read: blocks, data page, KDBG copy; by address, overlaps clipped
+    private readonly TriageDumpBlock? _stack; // the call stack, CallStackSize bytes from TopOfStack up
+    private Piece[]? _byAddress; // built on the first virtual read: blocks, data page, stack, KDBG copy; by address, overlaps clipped
 
-    private TriageBody(TriageDumpInfo info, TriageDumpBlock? debuggerData)
+    private TriageBody(TriageDumpInfo info, TriageDumpBlock? debuggerData, TriageDumpBlock? stack)
     {
         Info = info;
         _debuggerData = debuggerData;
+        _stack = stack;
     }
 
     public TriageDumpInfo Info { get; }
 
-    /// <summary>Gets the file offset just past the triage data: where the secondary-data region starts.</summary>
-    public long End => TriageDumpFormat.Offset + (long)Info.SizeOfDump;
+    /// <summary>Gets the file offset just past the triage data, SizeOfDump (a file offset, as all of them): where the secondary-data region starts.</summary>
+    public long End => Info.SizeOfDump;
 
     public static TriageBody Read(StreamRegion file, DumpFileHeader header)
     {
@@ -34,14 +36,17 @@ internal sealed class TriageBody
 
         Span<byte> t = stackalloc byte[TriageDumpFormat.Size];
         file.ReadAt(At, t, "the PAGEDUMP_TRIAGE structure");
+        // Every offset is from the start of the file, SizeOfDump too: it is where the triage part ends, ValidOffset + 4
+        // (KERNEL-DUMP.md §8, verified on real files).
         var sizeOfDump = U32(t, TriageDumpFormat.SizeOfDump);
-        if (sizeOfDump < TriageDumpFormat.Size || sizeOfDump > (ulong)(file.Length - At))
+        if (sizeOfDump < TriageDumpFormat.End + sizeof(uint) || sizeOfDump > (ulong)file.Length)
         {
-            throw Field(TriageDumpFormat.SizeOfDump, $"SizeOfDump 0x{sizeOfDump:X} must cover the 0x{TriageDumpFormat.Size:X}-byte structure and end inside the 0x{file.Length:X}-byte file.");
+            throw Field(TriageDumpFormat.SizeOfDump, $"SizeOfDump 0x{sizeOfDump:X} must be a file offset past the PAGEDUMP_TRIAGE structure (0x{TriageDumpFormat.End:X}) and the TRGD marker, and inside the 0x{file.Length:X}-byte file.");
         }
 
+        var parts = new Bounds(file.Length, sizeOfDump);
         var valid = U32(t, TriageDumpFormat.ValidOffset);
-        Check(file, TriageDumpFormat.ValidOffset, valid, sizeof(uint), "ValidOffset");
+        parts.Check(TriageDumpFormat.ValidOffset, valid, sizeof(uint), "ValidOffset");
         Span<byte> marker = stackalloc byte[sizeof(uint)];
         file.ReadAt(valid, marker, "the TRIAGE_DUMP_VALID marker");
         if (BinaryPrimitives.ReadUInt32LittleEndian(marker) is not (TriageDumpFormat.ValidMarker or TriageDumpFormat.ValidMarkerSwapped))
@@ -49,24 +54,36 @@ internal sealed class TriageBody
             throw new InvalidDumpException(valid, $"The u32 at ValidOffset 0x{valid:X} is not TRIAGE_DUMP_VALID (\"TRGD\"): not a whole small memory dump.");
         }
 
+        // Windows points ContextOffset and ExceptionOffset at the header's own CONTEXT (0x348) and EXCEPTION_RECORD64
+        // (0xF00): those two may lie anywhere in the file; every other part lies in the triage part.
         var fields = (TriageDumpFields)header.MiniDumpFields;
-        Check(file, TriageDumpFormat.ContextOffset, U32(t, TriageDumpFormat.ContextOffset), fields.HasFlag(TriageDumpFields.Context) ? DumpHeader64.ContextSize : 0UL, "ContextOffset");
-        Check(file, TriageDumpFormat.ExceptionOffset, U32(t, TriageDumpFormat.ExceptionOffset), fields.HasFlag(TriageDumpFields.Exception) ? KernelStructures.ExceptionRecord.Size : 0UL, "ExceptionOffset");
+        var contextSize = header.MachineImageType == Arm64Context.MachineType ? Arm64Context.Size : DumpHeader64.ContextSize;
+        parts.CheckAnywhere(TriageDumpFormat.ContextOffset, U32(t, TriageDumpFormat.ContextOffset), fields.HasFlag(TriageDumpFields.Context) ? (ulong)contextSize : 0UL, "ContextOffset");
+        parts.CheckAnywhere(TriageDumpFormat.ExceptionOffset, U32(t, TriageDumpFormat.ExceptionOffset), fields.HasFlag(TriageDumpFields.Exception) ? KernelStructures.ExceptionRecord.Size : 0UL, "ExceptionOffset");
         var debugger = U32(t, TriageDumpFormat.DebuggerDataOffset);
         var debuggerSize = U32(t, TriageDumpFormat.DebuggerDataSize);
-        Check(file, TriageDumpFormat.DebuggerDataOffset, debugger, fields.HasFlag(TriageDumpFields.DebuggerData) ? debuggerSize : 0, "DebuggerDataOffset");
+        parts.Check(TriageDumpFormat.DebuggerDataOffset, debugger, fields.HasFlag(TriageDumpFields.DebuggerData) ? debuggerSize : 0, "DebuggerDataOffset");
+        var stackOffset = U32(t, TriageDumpFormat.CallStackOffset);
+        var stackSize = U32(t, TriageDumpFormat.CallStackSize);
+        var topOfStack = U64(t, TriageDumpFormat.TopOfStack);
+        TriageDumpBlock? stack = null;
+        if (fields.HasFlag(TriageDumpFields.Stack) && stackSize > 0)
+        {
+            parts.Check(TriageDumpFormat.CallStackOffset, stackOffset, stackSize, "CallStackOffset and CallStackSize");
+            stack = Block(TriageDumpFormat.Offset + TriageDumpFormat.TopOfStack, topOfStack, stackOffset, stackSize);
+        }
 
-        var blocks = fields.HasFlag(TriageDumpFields.DataBlocks) ? ReadBlocks(file, t) : [];
+        var blocks = fields.HasFlag(TriageDumpFields.DataBlocks) ? ReadBlocks(file, parts, t) : [];
         TriageDumpBlock? dataPage = null;
         if (fields.HasFlag(TriageDumpFields.DataPage))
         {
             var offset = U32(t, TriageDumpFormat.DataPageOffset);
             var size = U32(t, TriageDumpFormat.DataPageSize);
-            Check(file, TriageDumpFormat.DataPageOffset, offset, size, "DataPageOffset");
+            parts.Check(TriageDumpFormat.DataPageOffset, offset, size, "DataPageOffset");
             dataPage = Block(TriageDumpFormat.Offset + TriageDumpFormat.DataPageAddress, U64(t, TriageDumpFormat.DataPageAddress), offset, size);
         }
 
-        var drivers = fields.HasFlag(TriageDumpFields.DriverList) ? ReadDrivers(file, t) : [];
+        var drivers = fields.HasFlag(TriageDumpFields.DriverList) ? ReadDrivers(file, parts, t) : [];
         var info = new TriageDumpInfo
         {
             Fields = fields,
@@ -88,7 +105,7 @@ internal sealed class TriageBody
             StringPoolSize = U32(t, TriageDumpFormat.StringPoolSize),
             BrokenDriverOffset = U32(t, TriageDumpFormat.BrokenDriverOffset),
             TriageOptions = U32(t, TriageDumpFormat.TriageOptions),
-            TopOfStack = U64(t, TriageDumpFormat.TopOfStack),
+            TopOfStack = topOfStack,
             BStoreOffset = U32(t, TriageDumpFormat.BStoreOffset),
             BStoreSize = U32(t, TriageDumpFormat.BStoreSize),
             BStoreLimit = U64(t, TriageDumpFormat.BStoreLimit),
@@ -108,7 +125,7 @@ internal sealed class TriageBody
         var kdbg = fields.HasFlag(TriageDumpFields.DebuggerData) && debuggerSize > 0 && header.KdDebuggerDataBlock != 0 && header.KdDebuggerDataBlock <= ulong.MaxValue - debuggerSize + 1
             ? new TriageDumpBlock(header.KdDebuggerDataBlock, debugger, debuggerSize)
             : (TriageDumpBlock?)null;
-        return new TriageBody(info, kdbg);
+        return new TriageBody(info, kdbg, stack);
     }
 
     /// <summary>Reads virtual memory from the blocks, stopping at the first byte no block holds.</summary>
@@ -158,7 +175,7 @@ internal sealed class TriageBody
         return high >= 0 && _byAddress[high].Contains(address) ? high : -1;
     }
 
-    private static TriageDumpBlock[] ReadBlocks(StreamRegion file, ReadOnlySpan<byte> t)
+    private static TriageDumpBlock[] ReadBlocks(StreamRegion file, Bounds parts, ReadOnlySpan<byte> t)
     {
         var offset = U32(t, TriageDumpFormat.DataBlocksOffset);
         var count = U32(t, TriageDumpFormat.DataBlocksCount);
@@ -167,7 +184,7 @@ internal sealed class TriageBody
             throw Field(TriageDumpFormat.DataBlocksCount, $"DataBlocksCount {count:N0} is more than the {MaxEntries:N0} this reader holds; a small memory dump has a few hundred, and a sparse file must not claim the memory.");
         }
 
-        Check(file, TriageDumpFormat.DataBlocksCount, offset, (ulong)count * TriageDumpFormat.DataBlockSize, "DataBlocksCount");
+        parts.Check(TriageDumpFormat.DataBlocksCount, offset, (ulong)count * TriageDumpFormat.DataBlockSize, "DataBlocksCount");
         var blocks = new TriageDumpBlock[count];
         var chunk = new byte[Math.Min(count, 4096U) * TriageDumpFormat.DataBlockSize];
         for (var first = 0U; first < count;)
@@ -181,7 +198,7 @@ internal sealed class TriageBody
                 var row = bytes[(r * TriageDumpFormat.DataBlockSize)..];
                 var rowAt = at + (r * TriageDumpFormat.DataBlockSize);
                 blocks[first + r] = Block(rowAt, U64(row, 0), U32(row, 8), U32(row, 12));
-                Section(file, rowAt + 8, U32(row, 8), U32(row, 12), "a data block's Offset and Size");
+                parts.Section(rowAt + 8, U32(row, 8), U32(row, 12), "a data block's Offset and Size");
             }
 
             first += rows;
@@ -195,7 +212,7 @@ internal sealed class TriageBody
             ? throw new InvalidDumpException(fieldAt, $"The block at 0x{address:X} of 0x{size:X} bytes runs past the top of the address space.")
             : new TriageDumpBlock(address, offset, size);
 
-    private static TriageDumpDriver[] ReadDrivers(StreamRegion file, ReadOnlySpan<byte> t)
+    private static TriageDumpDriver[] ReadDrivers(StreamRegion file, Bounds parts, ReadOnlySpan<byte> t)
     {
         var list = U32(t, TriageDumpFormat.DriverListOffset);
         var count = U32(t, TriageDumpFormat.DriverCount);
@@ -206,9 +223,13 @@ internal sealed class TriageBody
 
         var pool = U32(t, TriageDumpFormat.StringPoolOffset);
         var poolSize = U32(t, TriageDumpFormat.StringPoolSize);
-        Check(file, TriageDumpFormat.StringPoolOffset, pool, poolSize, "StringPoolOffset");
+        parts.Check(TriageDumpFormat.StringPoolOffset, pool, poolSize, "StringPoolOffset");
         var stride = Stride(list, count, pool);
-        Check(file, TriageDumpFormat.DriverCount, list, (ulong)count * (ulong)stride, "DriverCount");
+        parts.Check(TriageDumpFormat.DriverCount, list, (ulong)count * (ulong)stride, "DriverCount");
+        if (count > 0 && pool > list && (ulong)list + ((ulong)count * (ulong)stride) > pool)
+        {
+            throw Field(TriageDumpFormat.DriverCount, $"{count} driver entries of 0x{stride:X} bytes from 0x{list:X} run into the string pool at 0x{pool:X}.");
+        }
         var drivers = new TriageDumpDriver[count];
         Span<byte> entry = stackalloc byte[TriageDumpFormat.MinDriverStride];
         var name = new StringBuilder();
@@ -244,16 +265,17 @@ internal sealed class TriageBody
     }
 
     /// <summary>
-    /// The driver-list stride: it varies with the Windows build (an open-source triage reader derives it from the gap
-    /// between the list and the string pool), so it is that gap over the count when the pool directly follows the list,
-    /// else the one the writer uses.
+    /// The driver-list stride: the gap between the list and the string pool over the count when the pool directly follows
+    /// the list (as Windows writes it) and the gap is a whole number of entries of at least 0x90 bytes (a later build may
+    /// copy more of KLDR_DATA_TABLE_ENTRY, none copies less), else 0x90, the stride of builds 19041 and 22000 (verified on
+    /// real files).
     /// </summary>
     private static long Stride(uint list, uint count, uint pool)
     {
         if (count > 0 && pool > list)
         {
             var gap = (pool - list) / count;
-            if (gap >= TriageDumpFormat.MinDriverStride && gap <= 0x400 && gap % 8 == 0 && (pool - list) % count < 8)
+            if (gap >= TriageDumpFormat.DriverStride && gap <= 0x400 && gap % 8 == 0 && (pool - list) % count == 0)
             {
                 return gap;
             }
@@ -303,7 +325,7 @@ internal sealed class TriageBody
     private Piece[] Index()
     {
         var blocks = Info.DataBlocks;
-        var index = new Piece[blocks.Count + 2];
+        var index = new Piece[blocks.Count + 3];
         var count = 0;
         foreach (var block in blocks)
         {
@@ -313,6 +335,11 @@ internal sealed class TriageBody
         if (Info.DataPage is { } page)
         {
             index[count++] = new Piece(page.Address, page.Offset, page.Size);
+        }
+
+        if (_stack is { } stack)
+        {
+            index[count++] = new Piece(stack.Address, stack.Offset, stack.Size);
         }
 
         if (_debuggerData is { } kdbg)
@@ -354,20 +381,33 @@ internal sealed class TriageBody
         public int Compare(Piece x, Piece y) => x.Address != y.Address ? x.Address.CompareTo(y.Address) : y.Size.CompareTo(x.Size);
     }
 
-    /// <summary>Checks that [offset, offset + size) lies in the file; a size of 0 checks nothing.</summary>
     /// <summary>The most drivers or data blocks a small memory dump may list: each is held in memory, whatever the file's length says.</summary>
     internal const uint MaxEntries = 1 << 20;
 
-    private static void Check(StreamRegion file, int field, uint offset, ulong size, string name) =>
-        Section(file, TriageDumpFormat.Offset + field, offset, size, name);
-
     private static InvalidDumpException Field(int field, string reason) => new(TriageDumpFormat.Offset + field, reason);
 
-    private static void Section(StreamRegion file, long fieldAt, uint offset, ulong size, string name)
+    /// <summary>
+    /// Where a small memory dump's parts may lie: the triage part, from just past <c>PAGEDUMP_TRIAGE</c> to SizeOfDump; the
+    /// context and exception records anywhere in the file (Windows points them into the header). A size of 0 checks nothing.
+    /// </summary>
+    private readonly record struct Bounds(long FileLength, uint SizeOfDump)
     {
-        if (size > 0 && (offset < TriageDumpFormat.Offset || size > (ulong)file.Length || offset > (ulong)file.Length - size))
+        public void Check(int field, uint offset, ulong size, string name) => Section(TriageDumpFormat.Offset + field, offset, size, name);
+
+        public void Section(long fieldAt, uint offset, ulong size, string name)
         {
-            throw new InvalidDumpException(fieldAt, $"{name}: 0x{size:X} bytes at 0x{offset:X} are not inside the 0x{file.Length:X}-byte file past the header.");
+            if (size > 0 && (offset < TriageDumpFormat.End || size > SizeOfDump || offset > SizeOfDump - size))
+            {
+                throw new InvalidDumpException(fieldAt, $"{name}: 0x{size:X} bytes at 0x{offset:X} are not inside the triage data, 0x{TriageDumpFormat.End:X} to SizeOfDump 0x{SizeOfDump:X}.");
+            }
+        }
+
+        public void CheckAnywhere(int field, uint offset, ulong size, string name)
+        {
+            if (size > 0 && (offset == 0 || size > (ulong)FileLength || offset > (ulong)FileLength - size))
+            {
+                throw new InvalidDumpException(TriageDumpFormat.Offset + field, $"{name}: 0x{size:X} bytes at 0x{offset:X} are not inside the 0x{FileLength:X}-byte file.");
+            }
         }
     }
 

@@ -11,6 +11,9 @@ internal static class TriageDumpFormat
     public const int Offset = DumpHeader64.Size;
     public const int Size = 0x80;
 
+    /// <summary>The file offset just past <c>PAGEDUMP_TRIAGE</c>, where Windows puts MmOffset and the triage parts start.</summary>
+    public const int End = Offset + Size;
+
     public const int ServicePackBuild = 0x00;
     public const int SizeOfDump = 0x04;
     public const int ValidOffset = 0x08;
@@ -45,12 +48,12 @@ internal static class TriageDumpFormat
     public const int DataBlockSize = 16;
 
     /// <summary>
-    /// A driver-list entry: u32 offset of its name in the string pool, 4 bytes of padding, then a copy of the module's
-    /// x64 <c>KLDR_DATA_TABLE_ENTRY</c>. The stride varies with the Windows build; the writer uses 8 + the 0xA0 bytes the
-    /// simulation gives an entry.
+    /// A driver-list entry: u32 file offset of its name in the string pool, 4 bytes of padding, then 0x88 bytes of the
+    /// module's x64 <c>KLDR_DATA_TABLE_ENTRY</c>: 0x90 bytes apart on builds 19041 and 22000 (verified on real files).
     /// </summary>
     public const int DriverEntryHeader = 8;
-    public const int DriverStride = DriverEntryHeader + KernelStructures.KldrEntry.Size;
+    public const int DriverEntryLdrSize = 0x88;
+    public const int DriverStride = DriverEntryHeader + DriverEntryLdrSize;
 
     /// <summary>The least a stride can be: the entry's header and its fields up to the end of BaseDllName.</summary>
     public const int MinDriverStride = DriverEntryHeader + KernelStructures.KldrEntry.BaseDllName + 0x10;

@@ -13,16 +13,16 @@ public sealed record TriageDumpInfo
     /// <summary>Gets <c>ServicePackBuild</c>.</summary>
     public uint ServicePackBuild { get; init; }
 
-    /// <summary>Gets <c>SizeOfDump</c>: the bytes of triage data from 0x2000; the secondary-data region follows them.</summary>
+    /// <summary>Gets <c>SizeOfDump</c>: the file offset just past the triage data (ValidOffset + 4), where the secondary-data region starts.</summary>
     public uint SizeOfDump { get; init; }
 
     /// <summary>Gets <c>ValidOffset</c>: where the <c>TRIAGE_DUMP_VALID</c> marker is.</summary>
     public uint ValidOffset { get; init; }
 
-    /// <summary>Gets <c>ContextOffset</c>: the file offset of the <c>CONTEXT</c> copy (0: none).</summary>
+    /// <summary>Gets <c>ContextOffset</c>: the file offset of the <c>CONTEXT</c> (Windows: 0x348, the header's own; 0: none).</summary>
     public uint ContextOffset { get; init; }
 
-    /// <summary>Gets <c>ExceptionOffset</c>: the file offset of the <c>EXCEPTION_RECORD64</c> copy (0: none).</summary>
+    /// <summary>Gets <c>ExceptionOffset</c>: the file offset of the <c>EXCEPTION_RECORD64</c> (Windows: 0xF00, the header's own; 0: none).</summary>
     public uint ExceptionOffset { get; init; }
 
     /// <summary>Gets <c>MmOffset</c> (0: none).</summary>

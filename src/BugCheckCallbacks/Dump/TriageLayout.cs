@@ -65,10 +65,10 @@ internal sealed class TriageLayout
         }
 
         _valid = (uint)(AlignToPage(at + sizeof(uint)) - sizeof(uint));
-        SizeOfDump = (uint)((ulong)_valid + sizeof(uint) - TriageDumpFormat.Offset);
+        SizeOfDump = (uint)((ulong)_valid + sizeof(uint));
     }
 
-    /// <summary>Gets the bytes of triage data from 0x2000, a multiple of the page size.</summary>
+    /// <summary>Gets SizeOfDump: the file offset just past the triage data (ValidOffset + 4, as Windows writes it), a multiple of the page size.</summary>
     public uint SizeOfDump { get; }
 
     /// <summary>Gets the header's <c>MiniDumpFields</c>: the parts this layout holds.</summary>

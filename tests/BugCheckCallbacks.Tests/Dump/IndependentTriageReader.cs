@@ -67,8 +67,8 @@ internal sealed class IndependentTriageReader
 
     public List<(ulong Address, int Offset, int Size)> Blocks { get; } = [];
 
-    /// <summary>Where the secondary-data region starts: right after the triage data.</summary>
-    public int RegionOffset => Triage + (int)SizeOfDump;
+    /// <summary>Where the secondary-data region starts: at SizeOfDump, a file offset like every triage offset (KERNEL-DUMP.md §8).</summary>
+    public int RegionOffset => (int)SizeOfDump;
 
     /// <summary>The bytes of the first block that holds all of [address, address + length), or null.</summary>
     public byte[]? Read(ulong address, int length)

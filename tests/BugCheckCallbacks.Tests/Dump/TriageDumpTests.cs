@@ -74,7 +74,7 @@ public sealed class TriageDumpTests
         dump.EnumerateStoredRuns().Should().BeEmpty();
         dump.ReadTagged(s_tag).Should().Equal("small dump log"u8.ToArray());
         dump.EnumerateTags().Should().HaveCount(3);
-        dump.SecondaryDataOffset.Should().Be(dump.BodyEnd).And.Be(0x2000 + triage.SizeOfDump);
+        dump.SecondaryDataOffset.Should().Be(dump.BodyEnd).And.Be(triage.SizeOfDump, "SizeOfDump is a file offset, as Windows writes it");
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class TriageDumpTests
         using var dump = DumpFile.Open(new MemoryStream(file));
         var triage = dump.Triage!;
         (triage.SizeOfDump % 0x1000).Should().Be(0);
-        triage.ValidOffset.Should().Be(0x2000 + triage.SizeOfDump - 4);
+        triage.ValidOffset.Should().Be(triage.SizeOfDump - 4, "SizeOfDump = ValidOffset + 4, both file offsets");
         file.AsSpan((int)triage.ValidOffset, 4).ToArray().Should().Equal("TRGD"u8.ToArray());
     }
 
@@ -118,12 +118,16 @@ public sealed class TriageDumpTests
         { "SizeOfDump", 0x2004, f => U32(f, 0x2004, 4) },
         { "ValidOffset", 0x2008, f => U32(f, 0x2008, 0xFFFFFFFE) },
         { "TRIAGE_DUMP_VALID", -1, f => U32(f, (int)ReadU32(f, 0x2008), 0) },
-        { "ContextOffset", 0x200C, f => U32(f, 0x200C, 0x10) },
+        { "ContextOffset", 0x200C, f => U32(f, 0x200C, (uint)f.Length - 0x10) },
+        { "ContextOffset", 0x200C, f => U32(f, 0x200C, 0) },
         { "ExceptionOffset", 0x2010, f => U32(f, 0x2010, (uint)f.Length - 0x10) },
         { "DebuggerDataOffset", 0x2070, f => U32(f, 0x2074, 0xFFFFFFFF) },
         { "DataBlocksCount 268,435,456 is more than the 1,048,576 this reader holds", 0x207C, f => U32(f, 0x207C, 0x10000000) },
         { "DataBlocksCount: 0x800000 bytes at", 0x207C, f => U32(f, 0x207C, 0x80000) },
         { "a data block's Offset and Size", -2, f => U32(f, (int)ReadU32(f, 0x2078) + 12, 0xFFFFFFFF) },
+        { "a data block's Offset and Size", -2, f => U32(f, (int)ReadU32(f, 0x2078) + 8, 0x100) }, // bytes in the header
+        { "a data block's Offset and Size", -2, f => U32(f, (int)ReadU32(f, 0x2078) + 8, ReadU32(f, 0x2004) - 2) }, // past SizeOfDump
+        { "run into the string pool", 0x2034, f => U32(f, 0x2034, ReadU32(f, 0x2034) + 1) }, // a lying stride
         { "past the top of the address space", -3, f => U64(f, (int)ReadU32(f, 0x2078), 0xFFFFFFFFFFFFFF00) },
         { "DataPageOffset", 0x2068, f => U32(f, 0x206C, 0x7FFFFFFF) },
         { "past the top of the address space", 0x2060, f => U64(f, 0x2060, ulong.MaxValue) },
