@@ -1,0 +1,118 @@
+using BugCheckCallbacks.Dump;
+using BugCheckCallbacks.Forensics;
+
+namespace BugCheckCallbacks.Tests.Dump;
+
+/// <summary>
+/// The library's reader against small memory dumps shaped like the ones Windows writes (<see cref="WindowsSmallDump"/>,
+/// built from KERNEL-DUMP.md §8 alone), and against an independent reader of the same facts.
+/// </summary>
+public sealed class WindowsSmallDumpTests
+{
+    public static TheoryData<bool> Machines() => new() { false, true };
+
+    [Theory]
+    [MemberData(nameof(Machines))]
+    public void The_header_reads_with_PAGE_fields_absent_and_RequiredDumpSpace_a_reservation_past_the_end(bool arm64)
+    {
+        var fixture = Fixture(arm64);
+        using var dump = DumpFile.Open(new MemoryStream(fixture.File));
+        var h = dump.Header;
+
+        (h.DumpType, dump.Layout, h.MinorVersion, h.BugCheckCode, h.MachineImageType).Should().Be((4u, DumpBodyLayout.Triage, fixture.Build, fixture.BugCheckCode, arm64 ? 0xAA64u : 0x8664u));
+        (h.MiniDumpFields, h.ProductType, h.SuiteMask, h.SystemUpTime).Should().Be((0xCFFu, 1u, 0x110u, 0x23BC1E9L));
+        (h.PhysicalMemoryRuns.Count, h.NumberOfPages, h.Comment, h.SecondaryDataState).Should().Be((0, 0UL, string.Empty, 0u), "\"PAGE\" is not there");
+        h.AbsentFields.Should().Contain(["NumberOfRuns", "NumberOfPages", "Comment", "SecondaryDataState"]).And.NotContain(["BugCheckCode", "DumpType", "MiniDumpFields"]);
+        h.RequiredDumpSpace.Should().Be(fixture.RequiredDumpSpace).And.BeGreaterThan(dump.Length);
+        (h.Exception.Code, h.Exception.Address, h.Exception.Parameters.Count).Should().Be((0x80000003u, WindowsSmallDump.ExceptionAddress, 0));
+        dump.StoredPageCount.Should().Be(0);
+        dump.BodyEnd.Should().Be(fixture.SizeOfDump);
+    }
+
+    [Theory]
+    [MemberData(nameof(Machines))]
+    public void The_registers_are_the_machines_own_context_and_the_culprit_module_is_named(bool arm64)
+    {
+        var fixture = Fixture(arm64);
+        using var dump = DumpFile.Open(new MemoryStream(fixture.File));
+        var registers = dump.Header.GeneralRegisters().ToDictionary(r => r.Key, r => r.Value);
+
+        if (arm64)
+        {
+            dump.Header.Arm64Context.Should().NotBeNull();
+            (registers["pc"], registers["sp"], registers["x0"], registers["x28"]).Should().Be((WindowsSmallDump.ExceptionAddress, WindowsSmallDump.TopOfStack, 0x1000UL, 0x101CUL));
+            registers.Keys.Should().StartWith(["pc", "sp", "fp", "lr", "x0"]).And.HaveCount(33);
+        }
+        else
+        {
+            dump.Header.Arm64Context.Should().BeNull();
+            (registers["rip"], registers["rsp"], registers["rax"], registers["r15"]).Should().Be((fixture.FaultAddress, fixture.ContextSp, 0x100UL, 0x10FUL));
+            new KernelWalker(dump).ModuleAt(dump.Header.BugCheckParameter2)!.Name.Should().EndWith(@"\amdppm.sys", "Parameter 2, the faulting address, is inside amdppm.sys");
+        }
+
+        new KernelWalker(dump).ModuleAt(WindowsSmallDump.ExceptionAddress)!.Name.Should().Be(@"\SystemRoot\system32\ntoskrnl.exe");
+        dump.Triage!.TopOfStack.Should().Be(WindowsSmallDump.TopOfStack);
+    }
+
+    [Theory]
+    [MemberData(nameof(Machines))]
+    public void Every_driver_data_block_the_stack_and_the_KDBG_copy_read_back_as_written(bool arm64)
+    {
+        var fixture = Fixture(arm64);
+        using var dump = DumpFile.Open(new MemoryStream(fixture.File));
+        var triage = dump.Triage!;
+
+        triage.Drivers.Select(d => (d.Name, d.DllBase, d.SizeOfImage)).Should().Equal(fixture.Drivers);
+        triage.DataBlocks.Should().HaveCount(fixture.Blocks.Count);
+        foreach (var (address, data) in fixture.Blocks)
+        {
+            var read = new byte[data.Length];
+            dump.ReadVirtual(address, read).Should().Be(data.Length);
+            read.Should().Equal(data);
+        }
+
+        var stack = new byte[fixture.Stack.Length];
+        dump.ReadVirtual(WindowsSmallDump.TopOfStack, stack).Should().Be(stack.Length, "CallStackSize bytes from TopOfStack up");
+        stack.Should().Equal(fixture.Stack);
+        var kdbg = new byte[fixture.Kdbg.Length];
+        dump.ReadVirtual(WindowsSmallDump.KdbgAddress, kdbg).Should().Be(kdbg.Length);
+        kdbg.Should().Equal(fixture.Kdbg);
+    }
+
+    [Theory]
+    [MemberData(nameof(Machines))]
+    public void Every_blob_reads_byte_for_byte_from_the_region_at_SizeOfDump(bool arm64)
+    {
+        var fixture = Fixture(arm64);
+        using var dump = DumpFile.Open(new MemoryStream(fixture.File));
+
+        dump.SecondaryDataOffset.Should().Be(fixture.SizeOfDump, "the region starts exactly at SizeOfDump, not 8-aligned");
+        using var region = dump.OpenSecondaryData();
+        (region.BuildNumber, region.BuildField).Should().Be((fixture.Build, 0xF0000000 | fixture.Build));
+        dump.EnumerateTags().Select(t => t.Tag).Should().Equal(fixture.Blobs.Select(b => b.Tag));
+        foreach (var (tag, data) in fixture.Blobs)
+        {
+            dump.ReadTagged(tag).Should().Equal(data);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Machines))]
+    public void The_independent_reader_reads_the_fixture_as_it_was_built(bool arm64)
+    {
+        var fixture = Fixture(arm64);
+        var other = new IndependentTriageReader(fixture.File);
+
+        other.Drivers.Should().Equal(fixture.Drivers);
+        other.Blocks.Select(b => b.Address).Should().Equal(fixture.Blocks.Select(b => b.Address));
+        other.Context.Should().Be((fixture.ContextPc, fixture.ContextSp));
+        other.Stack.Should().Equal(fixture.Stack);
+        other.Blobs().Select(b => b.Tag).Should().Equal(fixture.Blobs.Select(b => b.Tag));
+        other.RegionOffset.Should().Be(fixture.SizeOfDump);
+    }
+
+    private static WindowsSmallDump Fixture(bool arm64) => arm64 ? s_arm64.Value : s_x64.Value;
+
+    private static readonly Lazy<WindowsSmallDump> s_x64 = new(() => WindowsSmallDump.X64());
+    private static readonly Lazy<WindowsSmallDump> s_arm64 = new(() => WindowsSmallDump.Arm());
+}
