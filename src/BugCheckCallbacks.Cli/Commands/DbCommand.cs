@@ -47,9 +47,15 @@ internal static class DbCommand
 
             var path = BugCheckCli.ExistingFile(parse.GetValue(file)!);
             using var dump = DumpFile.Open(path);
+            var isPhysical = parse.GetValue(physical);
+            if (!isPhysical && dump.VirtualMemoryUnavailableReason is { } reason)
+            {
+                context.Error.WriteLine($"{path}: {reason}");
+                return ExitCodes.Usage;
+            }
+
             var bytes = new byte[count];
             var readable = new bool[count];
-            var isPhysical = parse.GetValue(physical);
             for (var done = 0UL; done < count;)
             {
                 // Read page by page: a page the dump lacks shows as ?? and the next one is tried.

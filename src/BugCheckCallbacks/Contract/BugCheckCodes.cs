@@ -42,6 +42,7 @@ public static class BugCheckCodes
         new(0x133, "DPC_WATCHDOG_VIOLATION", [], null),
         new(0x139, "KERNEL_SECURITY_CHECK_FAILURE", ["The type of corruption", "The address of the trap frame", "The address of the exception record", "Reserved"], null),
         new(0x154, "UNEXPECTED_STORE_EXCEPTION", [], null),
+        new(0x1C8, "MANUALLY_INITIATED_POWER_BUTTON_HOLD", [], null),
         new(0x1000007E, "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M", ["The exception code that was not handled", "The address where the exception occurred", "The exception record's address", "The context record's address"], 2),
         new(0x1000008E, "KERNEL_MODE_EXCEPTION_NOT_HANDLED_M", ["The exception code that was not handled", "The address where the exception occurred", "The trap frame", "Reserved"], 2),
         new(0xDEADDEAD, "MANUALLY_INITIATED_CRASH1", [], null),

@@ -117,7 +117,7 @@ public sealed partial class DumpFile
     /// <param name="physicalAddress">The physical address it maps to.</param>
     /// <returns>
     /// <see langword="true"/> when every table on the way is stored and every entry valid: present, or a Windows transition
-    /// entry (4 KiB, 2 MiB and 1 GiB pages).
+    /// entry (4 KiB, 2 MiB and 1 GiB pages); always <see langword="false"/> where <see cref="VirtualMemoryUnavailableReason"/> says why.
     /// </returns>
     /// <exception cref="InvalidDumpException">The file ends inside a stored page-table page.</exception>
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
@@ -125,7 +125,7 @@ public sealed partial class DumpFile
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         physicalAddress = 0;
-        if (!X64Paging.IsCanonical(virtualAddress))
+        if (!X64Paging.IsCanonical(virtualAddress) || !HasX64PageTables)
         {
             return false;
         }

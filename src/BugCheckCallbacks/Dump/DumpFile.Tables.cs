@@ -22,7 +22,7 @@ public sealed partial class DumpFile
     public IEnumerable<PagingStructure> EnumeratePagingStructures()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Layout == DumpBodyLayout.Triage ? [] : Walk();
+        return !HasX64PageTables ? [] : Walk();
 
         IEnumerable<PagingStructure> Walk()
         {

@@ -4,6 +4,18 @@ namespace BugCheckCallbacks.Dump;
 public sealed partial class DumpFile
 {
     /// <summary>
+    /// Gets why this dump's virtual memory cannot be read, or <see langword="null"/> when it can: through the x64 page tables,
+    /// or a small memory dump's data blocks. An ARM64 complete or kernel dump is read for its header, physical pages,
+    /// modules' list entries by physical address and secondary data; its page tables are not walked.
+    /// </summary>
+    public string? VirtualMemoryUnavailableReason => Layout != DumpBodyLayout.Triage && Header.MachineImageType == Arm64Context.MachineType
+        ? "An ARM64 dump's page tables are not read (only x64 paging is): its virtual addresses do not translate. Read its physical memory (--physical), its small memory dump's data blocks, or its secondary data."
+        : null;
+
+    /// <summary>Gets whether virtual addresses translate through x64 page tables: any dump but a small one or an ARM64 one.</summary>
+    internal bool HasX64PageTables => Layout != DumpBodyLayout.Triage && Header.MachineImageType != Arm64Context.MachineType;
+
+    /// <summary>
     /// Translates a virtual address through the dump's page tables as <see cref="TryTranslate"/> does, and returns every level
     /// of the walk: each table, the index, the entry and its flags.
     /// </summary>
@@ -17,6 +29,11 @@ public sealed partial class DumpFile
         if (Layout == DumpBodyLayout.Triage)
         {
             return new(virtualAddress, null, [], "A small memory dump has no page tables: its virtual memory is the data blocks it copied.");
+        }
+
+        if (VirtualMemoryUnavailableReason is { } reason)
+        {
+            return new(virtualAddress, null, [], reason);
         }
 
         if (!X64Paging.IsCanonical(virtualAddress))
@@ -48,7 +65,7 @@ public sealed partial class DumpFile
     public IEnumerable<VirtualMapping> EnumerateVirtualMappings()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Layout == DumpBodyLayout.Triage ? [] : Runs(Math.Max(1L << 20, (long)Math.Min(StoredPageCount, long.MaxValue / 8) * 4));
+        return !HasX64PageTables ? [] : Runs(Math.Max(1L << 20, (long)Math.Min(StoredPageCount, long.MaxValue / 8) * 4));
 
         IEnumerable<VirtualMapping> Runs(long budget)
         {

@@ -12,6 +12,11 @@ internal static class VirtualPageWalker
 {
     public static IEnumerable<(ulong VirtualAddress, ulong Frame)> MappedPages(DumpFile dump, long budget, Action? exhausted = null)
     {
+        if (!dump.HasX64PageTables)
+        {
+            yield break; // a small memory dump has none; an ARM64 dump's are not x64's, and an x64 walk of them reads garbage
+        }
+
         var remaining = budget;
         var table = new byte[X64Paging.PageSize];
         var levels = new ulong[5][]; // one array of entries per level, reused: a walk is depth-first, so a level is read once at a time
