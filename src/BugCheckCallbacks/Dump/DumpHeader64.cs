@@ -97,7 +97,11 @@ internal static class DumpHeader64
 
     public static ReadOnlySpan<byte> BitmapValidDump => "DUMP"u8;
 
-    /// <summary>Writes a whole header: "PAGE" in every byte no field claims, as Windows and QEMU leave them.</summary>
+    /// <summary>
+    /// Writes a whole header: "PAGE" in every byte no field claims, as Windows and QEMU leave them. A small memory dump's
+    /// header also keeps "PAGE" where Windows' does (KERNEL-DUMP.md §8, verified): the physical-memory descriptor, the
+    /// padding after BugCheckCode and DumpType, SecondaryDataState, and an empty Comment.
+    /// </summary>
     public static void Write(DumpFileHeader header, Span<byte> destination)
     {
         destination = destination[..Size];
@@ -116,36 +120,64 @@ internal static class DumpHeader64
         BinaryPrimitives.WriteUInt64LittleEndian(destination[PsActiveProcessHead..], header.PsActiveProcessHead);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[MachineImageType..], header.MachineImageType);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[NumberProcessors..], header.NumberProcessors);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[BugCheckCode..], header.BugCheckCode); // and its 4-byte padding
+        var isTriage = header.DumpType == TriageDumpFormat.DumpType;
+        if (isTriage)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(destination[BugCheckCode..], header.BugCheckCode);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[BugCheckCode..], header.BugCheckCode); // and its 4-byte padding
+        }
+
         BinaryPrimitives.WriteUInt64LittleEndian(destination[BugCheckParameter1..], header.BugCheckParameter1);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[(BugCheckParameter1 + 8)..], header.BugCheckParameter2);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[(BugCheckParameter1 + 16)..], header.BugCheckParameter3);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[(BugCheckParameter1 + 24)..], header.BugCheckParameter4);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[KdDebuggerDataBlock..], header.KdDebuggerDataBlock);
 
-        var block = destination.Slice(PhysicalMemoryBlock, PhysicalMemoryBlockSize);
-        block.Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(block, (uint)header.PhysicalMemoryRuns.Count);
-        BinaryPrimitives.WriteUInt64LittleEndian(block[8..], header.NumberOfPages);
-        for (var i = 0; i < header.PhysicalMemoryRuns.Count; i++)
+        if (!(isTriage && header.PhysicalMemoryRuns.Count == 0)) // a small dump without runs keeps the filler
         {
-            var run = block[(0x10 + (i * RunSize))..];
-            BinaryPrimitives.WriteUInt64LittleEndian(run, header.PhysicalMemoryRuns[i].BasePage);
-            BinaryPrimitives.WriteUInt64LittleEndian(run[8..], header.PhysicalMemoryRuns[i].PageCount);
+            var block = destination.Slice(PhysicalMemoryBlock, PhysicalMemoryBlockSize);
+            block.Clear();
+            BinaryPrimitives.WriteUInt32LittleEndian(block, (uint)header.PhysicalMemoryRuns.Count);
+            BinaryPrimitives.WriteUInt64LittleEndian(block[8..], header.NumberOfPages);
+            for (var i = 0; i < header.PhysicalMemoryRuns.Count; i++)
+            {
+                var run = block[(0x10 + (i * RunSize))..];
+                BinaryPrimitives.WriteUInt64LittleEndian(run, header.PhysicalMemoryRuns[i].BasePage);
+                BinaryPrimitives.WriteUInt64LittleEndian(run[8..], header.PhysicalMemoryRuns[i].PageCount);
+            }
         }
 
         WriteContext(destination.Slice(ContextRecord, ContextSize));
         header.Context.Write(destination.Slice(ContextRecord, ContextSize));
         header.Exception.Write(destination[Exception..]);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[DumpType..], header.DumpType); // and its 4-byte padding
+        if (isTriage)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(destination[DumpType..], header.DumpType);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[DumpType..], header.DumpType); // and its 4-byte padding
+        }
+
         BinaryPrimitives.WriteInt64LittleEndian(destination[RequiredDumpSpace..], header.RequiredDumpSpace);
         BinaryPrimitives.WriteInt64LittleEndian(destination[SystemTime..], header.SystemTime);
-        var comment = destination.Slice(Comment, CommentSize);
-        comment.Clear();
-        Encoding.ASCII.GetBytes(header.Comment.AsSpan(0, Math.Min(header.Comment.Length, CommentSize - 1)), comment);
+        if (!(isTriage && header.Comment.Length == 0))
+        {
+            var comment = destination.Slice(Comment, CommentSize);
+            comment.Clear();
+            Encoding.ASCII.GetBytes(header.Comment.AsSpan(0, Math.Min(header.Comment.Length, CommentSize - 1)), comment);
+        }
+
         BinaryPrimitives.WriteInt64LittleEndian(destination[SystemUpTime..], header.SystemUpTime);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[MiniDumpFields..], header.MiniDumpFields);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[SecondaryDataState..], header.SecondaryDataState);
+        if (!isTriage)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(destination[SecondaryDataState..], header.SecondaryDataState);
+        }
+
         BinaryPrimitives.WriteUInt32LittleEndian(destination[ProductType..], header.ProductType);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[SuiteMask..], header.SuiteMask);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[WriterStatus..], header.WriterStatus);

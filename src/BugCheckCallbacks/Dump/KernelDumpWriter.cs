@@ -228,7 +228,7 @@ internal sealed class KernelDumpWriter
     {
         var offset = _firstPage;
         var used = 0;
-        _triage!.Write(_writtenHeader, bytes => Append(DumpIoType.Body, bytes, ref offset, ref used));
+        _triage!.Write(bytes => Append(DumpIoType.Body, bytes, ref offset, ref used));
         if (used > 0)
         {
             Emit(DumpIoType.Body, ref offset, used);

@@ -4,14 +4,30 @@ using System.Runtime.InteropServices;
 namespace BugCheckCallbacks.Dump;
 
 /// <summary>
-/// Lays out and streams the triage data of a small memory dump, from 0x2000: <c>PAGEDUMP_TRIAGE</c>, copies of the
-/// <c>CONTEXT</c>, the exception and <c>KDDEBUGGER_DATA64</c>, the driver list and its string pool, the data-block table,
-/// the data page, the blocks' bytes, and last the <c>TRIAGE_DUMP_VALID</c> marker, so the triage data ends on a page
-/// boundary where the secondary-data region starts. Every section is 8-byte aligned. Offsets are computed once, up front;
-/// the bytes are produced as they are written, so memory use does not grow with the blocks.
+/// Lays out and streams the triage data of a small memory dump as Windows lays it out (KERNEL-DUMP.md §8, verified on
+/// two small dumps Windows wrote): <c>PAGEDUMP_TRIAGE</c> at 0x2000 whose offsets are all from the start of the file;
+/// ContextOffset and ExceptionOffset pointing at the header's own records (0x348, 0xF00); then, in Windows' order, the
+/// memory-manager and unloaded-driver parts, the PRCB, process and thread parts, the call stack, the
+/// <c>KDDEBUGGER_DATA64</c> copy, the driver list (0x90-byte entries) and its string pool of full paths, the data-block
+/// table, the data page, the blocks' bytes, and last the <c>TRIAGE_DUMP_VALID</c> marker: SizeOfDump = ValidOffset + 4,
+/// where the secondary-data region starts. Offsets are computed once, up front; the bytes are produced as they are
+/// written, so memory use does not grow with the blocks.
 /// </summary>
+/// <remarks>
+/// The simulation has no <c>MMINFO</c>, unloaded-driver list, <c>KPRCB</c>, <c>EPROCESS</c> or <c>ETHREAD</c>: those parts
+/// are placeholders of zeros, at the offsets and in the order Windows uses, so a reader finds each part where it looks
+/// (docs/dump-format.md lists them). The triage data ends on a page boundary.
+/// </remarks>
 internal sealed class TriageLayout
 {
+    /// <summary>The sizes of the placeholder parts: MMINFO and the unloaded-driver list as in the real x64 file, 0x100 bytes of each structure.</summary>
+    public const int MmInfoSize = 0x50;
+    public const int UnloadedDriversSize = 0xE8;
+    public const int PlaceholderSize = 0x100;
+
+    /// <summary>The most bytes of the crashing thread's stack copied: to the end of its stack pointer's page, at most this.</summary>
+    public const uint MaxCallStack = 0x2000;
+
     private const int PageSize = (int)X64Paging.PageSize;
     private static readonly byte[] s_zeros = new byte[PageSize];
 
@@ -19,8 +35,13 @@ internal sealed class TriageLayout
     private readonly uint[] _nameOffsets;
     private readonly uint[] _blockOffsets;
     private readonly int _blockCount; // the blocks that fit below 4 GiB of offsets (u32 fields)
-    private readonly uint _context;
-    private readonly uint _exception;
+    private readonly uint _mm;
+    private readonly uint _unloaded;
+    private readonly uint _prcb;
+    private readonly uint _process;
+    private readonly uint _thread;
+    private readonly uint _stack;
+    private readonly uint _stackSize;
     private readonly uint _debuggerData;
     private readonly uint _driverList;
     private readonly uint _stringPool;
@@ -32,19 +53,26 @@ internal sealed class TriageLayout
     public TriageLayout(TriageContent content)
     {
         _content = content;
-        var at = (ulong)TriageDumpFormat.Offset + TriageDumpFormat.Size;
-        _context = Take(ref at, DumpHeader64.ContextSize);
-        _exception = Take(ref at, KernelStructures.ExceptionRecord.Size);
+        var at = (ulong)TriageDumpFormat.End;
+        _mm = Take(ref at, MmInfoSize);
+        _unloaded = Take(ref at, UnloadedDriversSize);
+        _prcb = Take(ref at, PlaceholderSize);
+        _process = Take(ref at, PlaceholderSize);
+        _thread = Take(ref at, PlaceholderSize);
+        _stackSize = content.TopOfStack == 0 ? 0 : (uint)Math.Min(MaxCallStack, PageSize - (content.TopOfStack & (PageSize - 1)));
+        _stack = _stackSize == 0 ? 0 : Take(ref at, _stackSize);
         _debuggerData = content.DebuggerData == 0 ? 0 : Take(ref at, TriageDumpFormat.DebuggerDataLength);
         _driverList = Take(ref at, (ulong)content.Drivers.Count * TriageDumpFormat.DriverStride);
         _stringPool = (uint)at;
         _nameOffsets = new uint[content.Drivers.Count];
         for (var i = 0; i < _nameOffsets.Length; i++)
         {
-            _nameOffsets[i] = Take(ref at, StringBytes(content.Drivers[i].Name));
+            _nameOffsets[i] = (uint)at; // back to back, as Windows packs them
+            at += StringBytes(content.Drivers[i].Name);
         }
 
         _stringPoolSize = (uint)(at - _stringPool);
+        at = (at + 7) & ~7UL;
         _dataBlocks = Take(ref at, (ulong)content.Blocks.Count * TriageDumpFormat.DataBlockSize);
         if (content.DataPage != 0)
         {
@@ -71,25 +99,33 @@ internal sealed class TriageLayout
     /// <summary>Gets SizeOfDump: the file offset just past the triage data (ValidOffset + 4, as Windows writes it), a multiple of the page size.</summary>
     public uint SizeOfDump { get; }
 
-    /// <summary>Gets the header's <c>MiniDumpFields</c>: the parts this layout holds.</summary>
+    /// <summary>Gets the header's <c>MiniDumpFields</c>: exactly the parts this layout holds (placeholders included).</summary>
     public TriageDumpFields Fields =>
-        TriageDumpFields.Context | TriageDumpFields.Exception | TriageDumpFields.DriverList | TriageDumpFields.DataBlocks |
-        (_debuggerData != 0 ? TriageDumpFields.DebuggerData : 0) | (_dataPage != 0 ? TriageDumpFields.DataPage : 0);
+        TriageDumpFields.Context | TriageDumpFields.Exception | TriageDumpFields.Prcb | TriageDumpFields.Process | TriageDumpFields.Thread |
+        TriageDumpFields.MmInfo | TriageDumpFields.DriverList | TriageDumpFields.DataBlocks |
+        (_stackSize != 0 ? TriageDumpFields.Stack : 0) | (_debuggerData != 0 ? TriageDumpFields.DebuggerData : 0) | (_dataPage != 0 ? TriageDumpFields.DataPage : 0);
 
-    /// <summary>Produces the triage data in file order; <paramref name="header"/> is the dump's header, whose CONTEXT and exception are copied.</summary>
-    public void Write(ReadOnlySpan<byte> header, Action<ReadOnlySpan<byte>> append)
+    /// <summary>Produces the triage data in file order, from 0x2000 (the header's CONTEXT and exception are the dump's own: they are not copied).</summary>
+    public void Write(Action<ReadOnlySpan<byte>> append)
     {
         Span<byte> buffer = stackalloc byte[PageSize];
         var at = (long)TriageDumpFormat.Offset;
         WriteStructure(buffer[..TriageDumpFormat.Size]);
         Emit(buffer[..TriageDumpFormat.Size]);
-        Emit(header.Slice(DumpHeader64.ContextRecord, DumpHeader64.ContextSize));
-        Emit(header.Slice(DumpHeader64.Exception, KernelStructures.ExceptionRecord.Size));
+        Pad(_thread + PlaceholderSize); // MMINFO, the unloaded drivers, KPRCB, EPROCESS and ETHREAD: placeholders of zeros
+        if (_stackSize != 0)
+        {
+            Pad(_stack);
+            Copy(_content.TopOfStack, _stackSize);
+        }
+
         if (_debuggerData != 0)
         {
+            Pad(_debuggerData);
             Copy(_content.DebuggerData, TriageDumpFormat.DebuggerDataLength);
         }
 
+        Pad(_driverList);
         var entry = buffer[..TriageDumpFormat.DriverStride];
         for (var i = 0; i < _content.Drivers.Count; i++)
         {
@@ -191,12 +227,21 @@ internal sealed class TriageLayout
         triage.Clear();
         U32(triage, TriageDumpFormat.SizeOfDump, SizeOfDump);
         U32(triage, TriageDumpFormat.ValidOffset, _valid);
-        U32(triage, TriageDumpFormat.ContextOffset, _context);
-        U32(triage, TriageDumpFormat.ExceptionOffset, _exception);
+        U32(triage, TriageDumpFormat.ContextOffset, DumpHeader64.ContextRecord);
+        U32(triage, TriageDumpFormat.ExceptionOffset, DumpHeader64.Exception);
+        U32(triage, TriageDumpFormat.MmOffset, _mm);
+        U32(triage, TriageDumpFormat.UnloadedDriversOffset, _unloaded);
+        U32(triage, TriageDumpFormat.PrcbOffset, _prcb);
+        U32(triage, TriageDumpFormat.ProcessOffset, _process);
+        U32(triage, TriageDumpFormat.ThreadOffset, _thread);
+        U32(triage, TriageDumpFormat.CallStackOffset, _stack);
+        U32(triage, TriageDumpFormat.CallStackSize, _stackSize);
         U32(triage, TriageDumpFormat.DriverListOffset, _driverList);
         U32(triage, TriageDumpFormat.DriverCount, (uint)_content.Drivers.Count);
         U32(triage, TriageDumpFormat.StringPoolOffset, _stringPool);
         U32(triage, TriageDumpFormat.StringPoolSize, _stringPoolSize);
+        U32(triage, TriageDumpFormat.TriageOptions, uint.MaxValue); // as Windows writes it
+        BinaryPrimitives.WriteUInt64LittleEndian(triage[TriageDumpFormat.TopOfStack..], _stackSize == 0 ? 0 : _content.TopOfStack);
         if (_dataPage != 0)
         {
             BinaryPrimitives.WriteUInt64LittleEndian(triage[TriageDumpFormat.DataPageAddress..], _content.DataPage & ~(ulong)(PageSize - 1));

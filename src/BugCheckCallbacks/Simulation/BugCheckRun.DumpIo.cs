@@ -102,8 +102,9 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
             PsActiveProcessHead = DumpHoldsKernel ? _kernel!.PsActiveProcessHead : 0,
             Context = _kernel is null ? new ProcessorContext() : CrashContext.For(_request, _kernel.KeBugCheckEx, KernelMemory.StackPointer),
             Exception = _kernel is null ? new ExceptionRecord64() : CrashContext.ExceptionFor(_request, _kernel.KeBugCheckEx),
-            PhysicalMemoryRuns = map.PhysicalMemoryRuns,
-            NumberOfPages = map.PhysicalPageCount,
+            // A small memory dump has no physical-memory runs and no comment: Windows leaves "PAGE" there (KERNEL-DUMP.md §8).
+            PhysicalMemoryRuns = triage is null ? map.PhysicalMemoryRuns : [],
+            NumberOfPages = triage is null ? map.PhysicalPageCount : 0,
             DumpType = LayoutOf(_request.DumpType) switch
             {
                 DumpBodyLayout.RunBased => DumpHeader64.DumpTypeFull,
@@ -112,7 +113,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
             },
             MiniDumpFields = (uint)(triage?.Fields ?? TriageDumpFields.None),
             SystemTime = _options.SystemTime.ToFileTime(),
-            Comment = $"BugCheckCallbacks simulated {_request.DumpType} dump",
+            Comment = triage is null ? $"BugCheckCallbacks simulated {_request.DumpType} dump" : string.Empty,
             ProductType = VerNtWorkstation,
             SuiteMask = SuiteTerminalSingleUser,
         };
@@ -121,7 +122,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
     /// <summary>
     /// What a small memory dump copies: KDDEBUGGER_DATA64, every module's KLDR_DATA_TABLE_ENTRY, the triage callbacks'
     /// blocks, and as its data page the page of the first bug-check parameter that is a mapped virtual address (inferred:
-    /// no public source says which page Windows picks).
+    /// no public source says which page Windows picks); the call stack from the crashing thread's stack pointer.
     /// </summary>
     private TriageContent TriageContent()
     {
@@ -132,7 +133,8 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
             _kernel?.KdDebuggerDataBlock ?? 0,
             _kernel?.ModuleEntries() ?? [],
             [.. _triageBlocks.Select(b => (b.Address, (uint)b.Size))],
-            dataPage);
+            dataPage,
+            _kernel is null ? 0 : KernelMemory.StackPointer);
     }
 
     void IVirtualMemorySource.ReadVirtual(ulong address, Span<byte> destination)

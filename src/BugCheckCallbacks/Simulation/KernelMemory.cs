@@ -181,7 +181,7 @@ internal sealed partial class KernelMemory
 
     /// <summary>Gets every module's name and the address of its KLDR_DATA_TABLE_ENTRY, in load order (the kernel first).</summary>
     public (string Name, ulong Entry)[] ModuleEntries() =>
-        [.. Enumerable.Range(0, _nameAddresses.Length).Select(i => (ModuleNames(i).Name, ModuleAddress(i)))];
+        [.. Enumerable.Range(0, _nameAddresses.Length).Select(i => (ModuleNames(i).Full, ModuleAddress(i)))];
 
     /// <summary>Gets the layout as the outcome reports it.</summary>
     public KernelLayoutInfo Info() => new()

@@ -50,7 +50,9 @@ public sealed class TriageDumpTests
 
         (dump.Header.DumpType, dump.Layout, dump.StoredPageCount, dump.Header.RequiredDumpSpace).Should().Be((4u, DumpBodyLayout.Triage, 0UL, file.LongLength));
         var triage = dump.Triage!;
-        triage.Fields.Should().Be(TriageDumpFields.Context | TriageDumpFields.Exception | TriageDumpFields.DriverList | TriageDumpFields.DebuggerData | TriageDumpFields.DataBlocks | TriageDumpFields.DataPage);
+        triage.Fields.Should().Be(
+            TriageDumpFields.Context | TriageDumpFields.Exception | TriageDumpFields.Prcb | TriageDumpFields.Process | TriageDumpFields.Thread | TriageDumpFields.Stack |
+            TriageDumpFields.MmInfo | TriageDumpFields.DriverList | TriageDumpFields.DebuggerData | TriageDumpFields.DataBlocks | TriageDumpFields.DataPage);
         triage.DataBlocks.Select(b => (b.Address, (ulong)b.Size)).Should().Equal(outcome.TriageBlocks.Select(b => (b.Address, b.Size)));
         var bytes = new byte[s_text.Length];
         dump.ReadVirtual(Buffer, bytes).Should().Be(bytes.Length);
@@ -62,12 +64,13 @@ public sealed class TriageDumpTests
         Encoding.ASCII.GetString(bytes, 0, 12).Should().Be("second block");
         triage.DataPage.Should().Be(new TriageDumpBlock(Buffer + 0x2000, triage.DataPageOffset, 0x1000), "parameter 4 points into mapped memory");
 
-        triage.Drivers.Select(d => (d.Name, d.DllBase, (ulong)d.SizeOfImage)).Should().Equal(outcome.Kernel!.Modules.Select(m => (m.Name, m.Base, m.Size)));
+        // Full paths, as Windows lists them: the kernel and the HAL in system32, the drivers in system32\drivers.
+        triage.Drivers.Select(d => (d.Name, d.DllBase, (ulong)d.SizeOfImage)).Should().Equal(outcome.Kernel!.Modules.Select((m, i) => ((i < 2 ? @"\SystemRoot\system32\" : @"\SystemRoot\System32\drivers\") + m.Name, m.Base, m.Size)));
         var kdbg = new byte[0x18];
         dump.ReadVirtual(dump.Header.KdDebuggerDataBlock, kdbg).Should().Be(0x18, "the KDDEBUGGER_DATA64 copy answers at its address");
         Encoding.ASCII.GetString(kdbg, 0x10, 4).Should().Be("KDBG");
         new KernelWalker(dump).ModuleAt(Buffer + 0x2008).Should().BeNull();
-        new KernelWalker(dump).ModuleAt(outcome.Kernel.Modules[1].Base + 4)!.Name.Should().Be("hal.dll");
+        new KernelWalker(dump).ModuleAt(outcome.Kernel.Modules[1].Base + 4)!.Name.Should().Be(@"\SystemRoot\system32\hal.dll");
 
         dump.ContainsPage(0x1AD).Should().BeFalse();
         dump.TryTranslate(Buffer, out _).Should().BeFalse("a small memory dump has no page tables");
@@ -99,6 +102,32 @@ public sealed class TriageDumpTests
         other.RegionOffset.Should().Be((int)dump.SecondaryDataOffset);
         file.AsSpan((int)triage.ContextOffset, DumpHeader64Size.Context).SequenceEqual(file.AsSpan(0x348, DumpHeader64Size.Context)).Should().BeTrue("the CONTEXT copy is the header's");
         file.AsSpan((int)triage.ExceptionOffset, 0x98).SequenceEqual(file.AsSpan(0xF00, 0x98)).Should().BeTrue("the exception copy is the header's");
+    }
+
+    [Fact]
+    public void The_small_dump_is_laid_out_as_Windows_lays_it_out_field_for_field()
+    {
+        var (file, outcome) = Write();
+        var other = new IndependentTriageReader(file);
+        using var dump = DumpFile.Open(new MemoryStream(file));
+
+        foreach (var filler in new[] { 0x3C, 0x88, 0x90, 0xF9C, 0xFB0, 0x103C })
+        {
+            Encoding.ASCII.GetString(file, filler, 4).Should().Be("PAGE", $"Windows leaves 0x{filler:X} unused in a small memory dump");
+        }
+
+        (other.ContextOffset, other.ExceptionOffset, ReadU32(file, 0x2014), ReadU32(file, 0x2044)).Should().Be((0x348u, 0xF00u, 0x2080u, 0xFFFFFFFFu), "the header's own records; MmOffset right after PAGEDUMP_TRIAGE; TriageOptions");
+        uint[] order = [ReadU32(file, 0x2014), ReadU32(file, 0x2018), ReadU32(file, 0x201C), ReadU32(file, 0x2020), ReadU32(file, 0x2024), ReadU32(file, 0x2028), ReadU32(file, 0x2070), ReadU32(file, 0x2030), ReadU32(file, 0x2038), ReadU32(file, 0x2078)];
+        order.Should().BeInAscendingOrder("MM, unloaded drivers, PRCB, process, thread, stack, KDBG, drivers, names, blocks: Windows' order").And.OnlyHaveUniqueItems();
+        (ReadU32(file, 0x2038) - ReadU32(file, 0x2030)).Should().Be(ReadU32(file, 0x2034) * 0x90, "0x90-byte driver entries, the string pool right after them");
+        other.Drivers.Select(d => d.Name).Should().AllSatisfy(n => n.Should().StartWith(@"\SystemRoot\"));
+        ((ulong)other.SizeOfDump).Should().Be((ulong)other.ValidOffset + 4);
+        other.RegionOffset.Should().Be((int)dump.SecondaryDataOffset);
+        other.Blobs().Select(b => b.Tag).Should().Equal(dump.EnumerateTags().Select(t => t.Tag));
+        other.Context.Should().Be((dump.Header.Context.Rip, dump.Header.Context.Rsp));
+        other.TopOfStack.Should().Be(dump.Header.Context.Rsp, "the stack is copied from the bug check's stack pointer up");
+        BitConverter.ToUInt64(other.Stack, 0x28).Should().Be(outcome.BugCheckParameter4, "KeBugCheckEx's fifth argument is on the crashing thread's stack");
+        ((TriageDumpFields)other.Fields).Should().HaveFlag(TriageDumpFields.Prcb | TriageDumpFields.Process | TriageDumpFields.Thread | TriageDumpFields.Stack);
     }
 
     [Fact]
@@ -231,7 +260,7 @@ public sealed class TriageDumpTests
         var triage = dump.Triage!;
         triage.DataBlocks.Should().HaveCount(N);
         triage.Drivers.Should().HaveCount(N + 3, "ntoskrnl.exe, hal.dll, many.sys and a module per component");
-        triage.Drivers[^1].Name.Should().Be("d99999.sys");
+        triage.Drivers[^1].Name.Should().Be(@"\SystemRoot\System32\drivers\d99999.sys");
         var all = new byte[content.Length];
         dump.ReadVirtual(Buffer, all).Should().Be(all.Length, "the blocks are contiguous in virtual memory");
         all.Should().Equal(content);
