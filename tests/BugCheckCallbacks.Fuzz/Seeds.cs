@@ -5,7 +5,7 @@ using BugCheckCallbacks.Simulation;
 
 namespace BugCheckCallbacks.Fuzz;
 
-/// <summary>The dumps the fuzzer starts from: made by the library's own writer on a small machine, an RDMP dump built by hand, and a bare DumpBlob region.</summary>
+/// <summary>The dumps the fuzzer starts from: made by the library's own writer on a small machine, small memory dumps shaped like Windows' (x64, ARM64), an RDMP dump built by hand, and a bare DumpBlob region.</summary>
 internal static class Seeds
 {
     public const ulong KernelBase = 0xFFFF800000000000;
@@ -21,6 +21,11 @@ internal static class Seeds
             seeds.Add((dumpType.ToString(), Write(dumpType)));
         }
 
+        // Shaped like the small memory dumps Windows writes, x64 and ARM64, with fewer drivers, blocks and blobs than the
+        // real ones so that a million inputs take minutes: every quirk (PAGE filler, header-pointing offsets, an unaligned
+        // region) is in them all the same.
+        seeds.Add(("Windows small dump x64", Tests.Dump.WindowsSmallDump.X64(drivers: 12, blocks: 40, blobs: 6).File));
+        seeds.Add(("Windows small dump ARM64", Tests.Dump.WindowsSmallDump.Arm(drivers: 12, blocks: 40, blobs: 6).File));
         seeds.Add(("RDMP (.dump /k, by hand)", Rdmp(8)));
         seeds.Add(("RDMP (.dump /f, by hand)", Rdmp(10)));
         seeds.Add(("outcome report", System.Text.Encoding.UTF8.GetBytes(OutcomeReport())));

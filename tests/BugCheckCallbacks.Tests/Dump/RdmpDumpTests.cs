@@ -184,6 +184,24 @@ public sealed class RdmpDumpTests
     /// Frames 0x10–0x11 and 0x20–0x22 in two ranges (or the two ranges the other way round): the PML4 at 0x10, PDPT 0x11,
     /// PD 0x20, PT 0x21 mapping 0xFFFF800000000000 to 0x22; every page starts "rdmp page 0xNN"; one blob after the pages.
     /// </summary>
+    [Theory]
+    [InlineData(8u)]
+    [InlineData(9u)]
+    [InlineData(10u)]
+    public void PAGE_in_the_RDMP_headers_unused_fields_is_absent_not_a_count(uint dumpType)
+    {
+        var file = Build(dumpType);
+        for (var at = 0x2020; at < 0x2030; at += 4)
+        {
+            "PAGE"u8.CopyTo(file.AsSpan(at)); // the two unknown u64 of types 8 and 9; NumberOfRanges and TotalNumberOfPages of type 10
+        }
+
+        using var dump = DumpFile.Open(new MemoryStream(file));
+
+        dump.StoredPageCount.Should().Be(5, "the ranges' terminator ends the list; no TotalNumberOfPages of 0x4547415045474150");
+        dump.ReadTagged(Tag).Should().Equal("rdmpblob"u8.ToArray());
+    }
+
     internal static byte[] Build(uint dumpType, bool reversed = false)
     {
         (ulong Pfn, ulong Count)[] ranges = reversed ? [(0x20, 3), (0x10, 2)] : [(0x10, 2), (0x20, 3)];

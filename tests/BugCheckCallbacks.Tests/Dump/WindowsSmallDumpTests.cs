@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Forensics;
 
@@ -110,6 +111,39 @@ public sealed class WindowsSmallDumpTests
         other.Blobs().Select(b => b.Tag).Should().Equal(fixture.Blobs.Select(b => b.Tag));
         other.RegionOffset.Should().Be(fixture.SizeOfDump);
     }
+
+    public static TheoryData<string, int, Action<byte[]>> Lies() => new()
+    {
+        { "SizeOfDump", 0x2004, f => U32(f, 0x2004, uint.MaxValue) },
+        { "ContextOffset", 0x200C, f => U32(f, 0x200C, 0xFFFFFFF0) },
+        { "CallStackOffset and CallStackSize", 0x2028, f => U32(f, 0x202C, uint.MaxValue) },
+        { "DriverCount 4,294,967,295 is more than", 0x2034, f => U32(f, 0x2034, uint.MaxValue) },
+        { "run into the string pool", 0x2034, f => U32(f, 0x2034, ReadU32(f, 0x2034) + 1) }, // a lying stride
+        { "StringPoolOffset", 0x2038, f => U32(f, 0x203C, uint.MaxValue) },
+        { "is not in the string pool", -1, f => U32(f, (int)ReadU32(f, 0x2030), ReadU32(f, 0x2038) + ReadU32(f, 0x203C)) }, // a name past the pool
+        { "DebuggerDataOffset", 0x2070, f => U32(f, 0x2074, uint.MaxValue) },
+        { "DataBlocksCount 4,294,967,295 is more than", 0x207C, f => U32(f, 0x207C, uint.MaxValue) },
+        { "a data block's Offset and Size", -2, f => U32(f, (int)ReadU32(f, 0x2078) + 8, 0x348) }, // bytes in the header
+    };
+
+    [Theory]
+    [MemberData(nameof(Lies))]
+    public void A_lying_field_in_a_Windows_shaped_dump_is_an_InvalidDumpException_at_its_offset_in_bounded_memory(string reason, int offset, Action<byte[]> lie)
+    {
+        var file = WindowsSmallDump.X64(drivers: 12, blocks: 40, blobs: 3).File;
+        var expected = offset switch { -1 => ReadU32(file, 0x2030), -2 => ReadU32(file, 0x2078) + 8, _ => (uint)offset };
+        lie(file);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var act = () => DumpFile.Open(new MemoryStream(file));
+
+        act.Should().Throw<InvalidDumpException>().Where(e => e.Offset == expected).WithMessage($"*{reason}*");
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(1 << 20, "no count from the file sizes an allocation before it is checked");
+    }
+
+    private static uint ReadU32(byte[] file, int offset) => BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(offset));
+
+    private static void U32(byte[] file, int offset, uint value) => BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(offset), value);
 
     private static WindowsSmallDump Fixture(bool arm64) => arm64 ? s_arm64.Value : s_x64.Value;
 
