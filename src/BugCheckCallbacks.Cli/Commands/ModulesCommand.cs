@@ -31,10 +31,19 @@ internal static class ModulesCommand
             else if (!context.Quiet)
             {
                 var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
-                var table = new CliTable("Loaded modules", "start", "end", "module name");
+                // Like lm f: the full name too, where the dump has one that says more (a small dump's driver list has paths).
+                var withPaths = modules.Modules.Any(m => m.FullName.Length > 0 && m.FullName != m.Name);
+                var table = withPaths ? new CliTable("Loaded modules", "start", "end", "module name", "full name") : new CliTable("Loaded modules", "start", "end", "module name");
                 foreach (var module in modules.Modules)
                 {
-                    table.Add(Windbg(module.Base), Windbg(module.End), module.Name);
+                    if (withPaths)
+                    {
+                        table.Add(Windbg(module.Base), Windbg(module.End), module.Name, module.FullName);
+                    }
+                    else
+                    {
+                        table.Add(Windbg(module.Base), Windbg(module.End), module.Name);
+                    }
                 }
 
                 if (modules.Head == 0)

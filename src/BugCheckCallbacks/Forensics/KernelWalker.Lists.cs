@@ -49,7 +49,19 @@ public sealed partial class KernelWalker
         void Walk(CallbackListKind kind, ulong head, CallbackListSource source)
         {
             walked.Add(head);
+            if (!CanRead(head, ListEntrySize))
+            {
+                // Absent is not tampered: a small memory dump holds no list head, and a kernel dump may lack its page.
+                notes.Add($"The {kind} list's head 0x{head:X16} is not in the dump{(_dump.Layout == DumpBodyLayout.Triage ? " (a small memory dump holds only the blocks it copied)" : string.Empty)}: its records cannot be walked.");
+                return;
+            }
+
             var walk = WalkList(head, kind == CallbackListKind.Classic ? ClassicRecord.Size : ReasonRecord.Size);
+            if (walk.Gap is { } gap)
+            {
+                notes.Add($"The {kind} list: {gap}");
+            }
+
             var records = walk.Nodes.Select(n => ReadRecord(n.Address, n.Bytes, kind, n.BrokenLink)).ToArray();
             lists.Add(new CallbackListInfo(kind, head, source, records, walk.Findings));
             onLists.UnionWith(records.Select(r => r.Address));
@@ -71,16 +83,26 @@ public sealed partial class KernelWalker
         return record with { Findings = [hidden, .. record.Findings] };
     }
 
+    /// <summary>Whether <paramref name="length"/> bytes at <paramref name="address"/> are in the dump.</summary>
+    private bool CanRead(ulong address, int length)
+    {
+        Span<byte> bytes = stackalloc byte[length];
+        return X64Paging.IsCanonical(address) && _dump.ReadVirtual(address, bytes) == length;
+    }
+
     /// <summary>Walks a <c>LIST_ENTRY</c> list from its head, reading <paramref name="nodeSize"/> bytes of every entry; bounded.</summary>
-    private (List<(ulong Address, byte[] Bytes, bool BrokenLink)> Nodes, List<IntegrityFinding> Findings) WalkList(ulong head, int nodeSize)
+    /// <remarks>
+    /// In a small memory dump, which holds only the blocks it copied, an entry it does not hold ends the walk with
+    /// <c>Gap</c> saying so, not with a finding: absent is not tampered.
+    /// </remarks>
+    private (List<(ulong Address, byte[] Bytes, bool BrokenLink)> Nodes, List<IntegrityFinding> Findings, string? Gap) WalkList(ulong head, int nodeSize)
     {
         var nodes = new List<(ulong, byte[], bool)>();
         var findings = new List<IntegrityFinding>();
         Span<byte> links = stackalloc byte[ListEntrySize];
         if (!X64Paging.IsCanonical(head) || _dump.ReadVirtual(head, links) != ListEntrySize)
         {
-            findings.Add(new IntegrityFinding(IntegrityFindingKind.UnreadableEntry, head, $"The list head 0x{head:X16} cannot be read."));
-            return (nodes, findings);
+            return (nodes, findings, null); // the caller checked the head: only a file that changes under it gets here
         }
 
         var seen = new HashSet<ulong> { head };
@@ -103,6 +125,11 @@ public sealed partial class KernelWalker
             var bytes = new byte[nodeSize];
             if (!X64Paging.IsCanonical(node) || _dump.ReadVirtual(node, bytes) != nodeSize)
             {
+                if (X64Paging.IsCanonical(node) && _dump.Layout == DumpBodyLayout.Triage)
+                {
+                    return (nodes, findings, $"The entry after 0x{previous:X16} is 0x{node:X16}, which this small memory dump does not hold: the walk stops there.");
+                }
+
                 findings.Add(new IntegrityFinding(IntegrityFindingKind.UnreadableEntry, node, $"The entry after 0x{previous:X16} is 0x{node:X16}, which cannot be read: the walk stops there."));
                 break;
             }
@@ -112,7 +139,7 @@ public sealed partial class KernelWalker
             node = U64(bytes, 0);
         }
 
-        return (nodes, findings);
+        return (nodes, findings, null);
     }
 
     /// <summary>Reads one record (classic on the classic list, else a reason record) and gives its verdicts.</summary>
@@ -147,7 +174,8 @@ public sealed partial class KernelWalker
         }
 
         var component = componentAddress == 0 ? null : ReadAscii(componentAddress);
-        if (component is null)
+        var absent = _dump.Layout == DumpBodyLayout.Triage && componentAddress != 0 && X64Paging.IsCanonical(componentAddress);
+        if (component is null && !absent) // a small memory dump holds only the blocks it copied: a string it lacks is not a lie
         {
             findings.Add(new IntegrityFinding(IntegrityFindingKind.UnreadableComponent, address, $"Component 0x{componentAddress:X16} cannot be read."));
         }

@@ -116,50 +116,94 @@ public sealed partial class KernelWalker
     }
 
     /// <summary>
-    /// The heads the carved records lead to: from each record not yet on a walked list, Flinks are followed (each entry
-    /// once in all, at most <see cref="KernelWalkerOptions.MaxListEntries"/>) to the first entry that is not record-shaped —
-    /// a record-shaped entry whose checksum fails is a tampered record, not a head. Each head is found once; its kind
-    /// follows from the record.
+    /// The heads the carved records lead to. From each record not yet on a walked list, Flinks are followed (each entry once
+    /// in all, at most <see cref="KernelWalkerOptions.MaxListEntries"/>). When they close a cycle, the head is the entry on
+    /// it that is not a carved record (whose checksum holds); when several are not — the head and tampered records — the
+    /// one inside the kernel's image (heads are the kernel's globals), else the one that does not look like a record. The
+    /// head's own bytes are never trusted to look unlike a record: the kernel data after it (a stop code, Parameter 1 = 3)
+    /// can read as a record's Reason and State. A walk that does not close a cycle (a link that cannot be read) falls back
+    /// to the first entry that is not record-shaped. Each head is found once; its kind follows from the record.
     /// </summary>
     private IEnumerable<(ulong Head, CallbackListKind Kind)> CarvedHeads(KernelScan scan, HashSet<ulong> onLists)
     {
         var found = new HashSet<ulong>();
+        var carved = scan.Records.Select(r => r.Address).ToHashSet();
         var visited = new HashSet<ulong>(); // every entry followed once in all: a 100,000-record list costs 100,000 steps
+        var path = new List<ulong>();
         var node = new byte[ClassicRecord.Size];
         foreach (var record in scan.Records)
         {
-            if (onLists.Contains(record.Address))
+            if (onLists.Contains(record.Address) || visited.Contains(record.Address))
             {
                 continue;
             }
 
+            path.Clear();
+            var cycleStart = -1;
             for (var current = record.Address; visited.Count < _options.MaxListEntries && visited.Add(current);)
             {
+                path.Add(current);
                 if (_dump.ReadVirtual(current, node.AsSpan(0, ListEntrySize)) < ListEntrySize)
                 {
                     break;
                 }
 
                 var next = U64(node, 0);
-                Array.Clear(node);
-                if (next == 0 || _dump.ReadVirtual(next, node) < ListEntrySize)
+                if (next == 0)
                 {
                     break;
                 }
 
-                if (!RecordShaped(node, record.IsClassic))
+                if (visited.Contains(next))
                 {
-                    if (found.Add(next))
-                    {
-                        yield return (next, record.IsClassic ? CallbackListKind.Classic : IsPageReason(record.Reason) ? CallbackListKind.AddRemovePages : CallbackListKind.Reason);
-                    }
-
+                    cycleStart = path.IndexOf(next); // −1: it joins a list an earlier walk followed
                     break;
                 }
 
                 current = next;
             }
+
+            var head = cycleStart >= 0 ? HeadOfCycle(path.GetRange(cycleStart, path.Count - cycleStart), carved, record.IsClassic, node) : FirstNotRecordShaped(path, record.IsClassic, node);
+            if (head is { } h && found.Add(h))
+            {
+                yield return (h, record.IsClassic ? CallbackListKind.Classic : IsPageReason(record.Reason) ? CallbackListKind.AddRemovePages : CallbackListKind.Reason);
+            }
         }
+    }
+
+    /// <summary>The head of a closed list: its one entry that is not a carved record; of several, the kernel's, else the one not record-shaped.</summary>
+    private ulong? HeadOfCycle(List<ulong> cycle, HashSet<ulong> carved, bool classic, byte[] node)
+    {
+        var candidates = cycle.Where(a => !carved.Contains(a)).ToList();
+        if (candidates.Count <= 1)
+        {
+            return candidates.Count == 1 ? candidates[0] : null; // every entry a record: no head to name
+        }
+
+        var modules = ReadModules().Modules;
+        var kernel = modules.Count > 0 ? modules[0] : null;
+        var inKernel = kernel is null ? [] : candidates.Where(kernel.Contains).ToList();
+        return inKernel.Count == 1 ? inKernel[0] : FirstNotRecordShaped(candidates, classic, node, startAt: 0) ?? candidates[0];
+    }
+
+    /// <summary>The first entry of <paramref name="entries"/> (from the second, the first being a carved record) whose bytes do not look like a record.</summary>
+    private ulong? FirstNotRecordShaped(List<ulong> entries, bool classic, byte[] node, int startAt = 1)
+    {
+        for (var i = startAt; i < entries.Count; i++)
+        {
+            Array.Clear(node);
+            if (_dump.ReadVirtual(entries[i], node) < ListEntrySize)
+            {
+                return null;
+            }
+
+            if (!RecordShaped(node, classic))
+            {
+                return entries[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether an entry looks like a record of its kind whatever its checksum: a defined reason and state, a routine.</summary>

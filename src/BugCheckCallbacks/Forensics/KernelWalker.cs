@@ -98,7 +98,8 @@ public sealed partial class KernelWalker
         if (_dump.Triage is { } triage)
         {
             // The copies of the entries lie in the file, not at their addresses: the entry's own address is not known.
-            LoadedModule[] listed = [.. triage.Drivers.Select(d => new LoadedModule(0, d.DllBase, d.SizeOfImage, 0, d.Name, d.Name))];
+            // Windows lists full paths (\SystemRoot\System32\drivers\amdppm.sys); the name is the file's, as the debugger shows it.
+            LoadedModule[] listed = [.. triage.Drivers.Select(d => new LoadedModule(0, d.DllBase, d.SizeOfImage, 0, d.Name[(d.Name.LastIndexOf('\\') + 1)..], d.Name))];
             return _modules = new ModuleList(_dump.Header.PsLoadedModuleList, listed, [], "A small memory dump: its driver list (PAGEDUMP_TRIAGE.DriverListOffset) names the modules.");
         }
 
@@ -110,6 +111,11 @@ public sealed partial class KernelWalker
         if (head == 0)
         {
             return _modules = new ModuleList(0, [], [], tried);
+        }
+
+        if (!CanRead(head, ListEntrySize))
+        {
+            return _modules = new ModuleList(head, [], [], $"{tried} The head 0x{head:X16} is not in the dump: no module can be listed.");
         }
 
         var walk = WalkList(head, KldrEntry.Size);

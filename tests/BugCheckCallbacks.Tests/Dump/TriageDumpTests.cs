@@ -70,7 +70,7 @@ public sealed class TriageDumpTests
         dump.ReadVirtual(dump.Header.KdDebuggerDataBlock, kdbg).Should().Be(0x18, "the KDDEBUGGER_DATA64 copy answers at its address");
         Encoding.ASCII.GetString(kdbg, 0x10, 4).Should().Be("KDBG");
         new KernelWalker(dump).ModuleAt(Buffer + 0x2008).Should().BeNull();
-        new KernelWalker(dump).ModuleAt(outcome.Kernel.Modules[1].Base + 4)!.Name.Should().Be(@"\SystemRoot\system32\hal.dll");
+        new KernelWalker(dump).ModuleAt(outcome.Kernel.Modules[1].Base + 4)!.FullName.Should().Be(@"\SystemRoot\system32\hal.dll");
 
         dump.ContainsPage(0x1AD).Should().BeFalse();
         dump.TryTranslate(Buffer, out _).Should().BeFalse("a small memory dump has no page tables");

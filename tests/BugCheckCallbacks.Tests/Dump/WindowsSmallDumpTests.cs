@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Forensics;
+using BugCheckCallbacks.Tests.Cli;
 
 namespace BugCheckCallbacks.Tests.Dump;
 
@@ -48,10 +49,11 @@ public sealed class WindowsSmallDumpTests
         {
             dump.Header.Arm64Context.Should().BeNull();
             (registers["rip"], registers["rsp"], registers["rax"], registers["r15"]).Should().Be((fixture.FaultAddress, fixture.ContextSp, 0x100UL, 0x10FUL));
-            new KernelWalker(dump).ModuleAt(dump.Header.BugCheckParameter2)!.Name.Should().EndWith(@"\amdppm.sys", "Parameter 2, the faulting address, is inside amdppm.sys");
+            var culprit = new KernelWalker(dump).ModuleAt(dump.Header.BugCheckParameter2)!;
+            (culprit.Name, culprit.FullName).Should().Be(("amdppm.sys", @"\SystemRoot\System32\drivers\amdppm.sys"), "Parameter 2, the faulting address, is inside amdppm.sys");
         }
 
-        new KernelWalker(dump).ModuleAt(WindowsSmallDump.ExceptionAddress)!.Name.Should().Be(@"\SystemRoot\system32\ntoskrnl.exe");
+        new KernelWalker(dump).ModuleAt(WindowsSmallDump.ExceptionAddress)!.FullName.Should().Be(@"\SystemRoot\system32\ntoskrnl.exe");
         dump.Triage!.TopOfStack.Should().Be(WindowsSmallDump.TopOfStack);
     }
 
@@ -110,6 +112,36 @@ public sealed class WindowsSmallDumpTests
         other.Stack.Should().Equal(fixture.Stack);
         other.Blobs().Select(b => b.Tag).Should().Equal(fixture.Blobs.Select(b => b.Tag));
         other.RegionOffset.Should().Be(fixture.SizeOfDump);
+    }
+
+    [Theory]
+    [MemberData(nameof(Machines))]
+    public void The_walker_finds_nothing_to_accuse_in_a_small_dump_that_holds_no_list(bool arm64)
+    {
+        using var dump = DumpFile.Open(new MemoryStream(Fixture(arm64).File));
+
+        var scan = new KernelWalker(dump).ReadCallbackLists();
+
+        scan.AllFindings.Should().BeEmpty("absent is not tampered");
+        scan.Lists.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void The_CLI_callbacks_command_exits_0_on_a_small_dump_and_says_what_it_does_not_hold()
+    {
+        var path = CliRunner.TempPath(".dmp");
+        File.WriteAllBytes(path, TriageDumpTests.Write().File);
+        try
+        {
+            var result = CliRunner.Run("callbacks", path);
+
+            result.Exit.Should().Be(0, result.Out + result.Error);
+            result.Out.Should().Contain("is not in the dump (a small memory dump holds only the blocks it copied)").And.NotContain("UnreadableEntry");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     public static TheoryData<string, int, Action<byte[]>> Lies() => new()

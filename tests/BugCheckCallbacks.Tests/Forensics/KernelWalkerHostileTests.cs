@@ -58,13 +58,18 @@ public sealed class KernelWalkerHostileTests
         list.Findings.Should().ContainSingle().Which.Kind.Should().Be(IntegrityFindingKind.UnreadableEntry);
     }
 
-    [Fact]
-    public void An_unreadable_head_is_a_finding_not_an_exception()
+    [Theory]
+    [InlineData(0xFFFF_8000_5000_0000UL)]
+    [InlineData(0x0000_8000_0000_0000UL)]
+    public void A_head_the_dump_does_not_hold_is_a_note_not_a_finding_and_not_an_exception(ulong head)
     {
         using var dump = Kernel().Open();
-        var list = Walk(dump, 0xFFFF_8000_5000_0000);
-        list.Records.Should().BeEmpty();
-        list.Findings.Should().ContainSingle().Which.Kind.Should().Be(IntegrityFindingKind.UnreadableEntry);
+
+        var scan = new KernelWalker(dump).ReadCallbackLists(new Dictionary<CallbackListKind, ulong> { [CallbackListKind.Reason] = head });
+
+        scan.Lists.Should().NotContain(l => l.Source == CallbackListSource.Caller, "absent is not tampered: there is no list to show");
+        scan.Lists.SelectMany(l => l.Findings).Should().BeEmpty();
+        scan.Notes.Should().Contain(n => n.Contains($"0x{head:X16} is not in the dump"));
     }
 
     [Theory]

@@ -111,6 +111,80 @@ public sealed class KernelWalkerTests
         scan.AllFindings.Select(f => (f.Kind, f.Address)).Should().Equal([(finding, address)], string.Join(" ", scan.AllFindings.Select(f => f.Detail)));
     }
 
+    /// <summary>
+    /// The stop code and its parameters sit right after the list heads in the kernel's data: with Parameter 1 = 3 the reason
+    /// list's head once read as a record of reason 3 whose checksum fails, carving took it for a tampered record, and all
+    /// seven reason records were called hidden. Every small Parameter 1, under the stop codes the docs use, finds nothing.
+    /// </summary>
+    public static TheoryData<uint, ulong, DumpType> Untampered()
+    {
+        var data = new TheoryData<uint, ulong, DumpType>();
+        foreach (var code in new uint[] { 0xD1, 0x9F, 0x1000007E, 0xE2 })
+        {
+            for (var parameter1 = 0UL; parameter1 <= 0x10; parameter1++)
+            {
+                data.Add(code, parameter1, parameter1 % 2 == 0 ? DumpType.Automatic : DumpType.Full);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Untampered))]
+    public void An_untampered_dump_has_no_finding_and_every_record_on_its_list_whatever_the_stop_code_and_Parameter_1(uint code, ulong parameter1, DumpType dumpType)
+    {
+        var (outcome, dump) = Crash(dumpType, code: code, parameter1: parameter1);
+        using var _ = dump;
+
+        var scan = new KernelWalker(dump).ReadCallbackLists();
+
+        scan.AllFindings.Should().BeEmpty(string.Join(" ", scan.AllFindings.Select(f => f.Detail)));
+        scan.Unlinked.Should().BeEmpty();
+        scan.Lists.SelectMany(l => l.Records).Should().HaveCount(outcome.Records.Count);
+        scan.Lists.Select(l => l.Kind).Should().BeEquivalentTo([CallbackListKind.Classic, CallbackListKind.Reason, CallbackListKind.AddRemovePages]);
+    }
+
+    [Theory]
+    [InlineData(DumpType.Full)]
+    [InlineData(DumpType.Summary)]
+    [InlineData(DumpType.Header)]
+    [InlineData(DumpType.Triage)]
+    [InlineData(DumpType.BitmapFull)]
+    [InlineData(DumpType.BitmapKernel)]
+    [InlineData(DumpType.Automatic)]
+    public void No_dump_type_under_a_hundred_random_stop_codes_and_parameter_sets_has_a_finding(DumpType dumpType)
+    {
+        var random = new Random((int)dumpType + 35);
+        for (var i = 0; i < 100; i++)
+        {
+            // Small values, kernel-looking addresses and anything at all, for the stop code and Parameter 1 alike.
+            ulong Value() => (i % 3) switch { 0 => (ulong)random.Next(0, 0x20), 1 => 0xFFFFF80000000000UL | (ulong)random.NextInt64(0, 0x10000), _ => (ulong)random.NextInt64() };
+            var (_, dump) = Crash(dumpType, code: (uint)Value(), parameter1: Value());
+            using var _ = dump;
+
+            var scan = new KernelWalker(dump).ReadCallbackLists();
+
+            scan.AllFindings.Should().BeEmpty($"set {i}: {string.Join(" ", scan.AllFindings.Select(f => f.Detail))}");
+        }
+    }
+
+    [Theory]
+    [InlineData(RecordTamperingKind.WrongChecksum, IntegrityFindingKind.ChecksumMismatch, 3UL)]
+    [InlineData(RecordTamperingKind.RoutineOutsideModules, IntegrityFindingKind.UnbackedRoutine, 3UL)]
+    [InlineData(RecordTamperingKind.BrokenLink, IntegrityFindingKind.BrokenLink, 3UL)]
+    [InlineData(RecordTamperingKind.Hidden, IntegrityFindingKind.NotOnList, 3UL)]
+    [InlineData(RecordTamperingKind.WrongChecksum, IntegrityFindingKind.ChecksumMismatch, 0xDUL)]
+    [InlineData(RecordTamperingKind.Hidden, IntegrityFindingKind.NotOnList, 0xDUL)]
+    public void A_tampered_record_is_still_found_when_the_head_reads_like_a_record(RecordTamperingKind kind, IntegrityFindingKind finding, ulong parameter1)
+    {
+        var (outcome, dump) = Crash(DumpType.Automatic, records => [RecordTampering.Of(records.Secondary, kind)], 0x9F, parameter1);
+        using var _ = dump;
+        var scan = new KernelWalker(dump).ReadCallbackLists();
+        var address = outcome.Records.Single(r => r.Record is { } record && record.Component == "storport.sys" && r.RecordIndex == 1).Address;
+        scan.AllFindings.Select(f => (f.Kind, f.Address)).Should().Equal([(finding, address)], string.Join(" ", scan.AllFindings.Select(f => f.Detail)));
+    }
+
     [Fact]
     public void Tampering_changes_only_the_dump_the_kernel_still_calls_the_record()
     {
@@ -124,7 +198,7 @@ public sealed class KernelWalkerTests
     /// A crash with every kind of record: entry (Reserved1), DumpIo, secondary data, AddPages, RemovePages and a classic
     /// callback; 0xD1 with parameter 4 inside storport.sys's code. <paramref name="tamper"/> picks the records to corrupt.
     /// </summary>
-    internal static (BugCheckOutcome Outcome, DumpFile Dump) Crash(DumpType dumpType, Func<CrashRecords, IReadOnlyList<RecordTampering>>? tamper = null)
+    internal static (BugCheckOutcome Outcome, DumpFile Dump) Crash(DumpType dumpType, Func<CrashRecords, IReadOnlyList<RecordTampering>>? tamper = null, uint code = 0xD1, ulong parameter1 = 0xFFFFD00012345678)
     {
         var records = new CrashRecords();
         var kernel = new SimulatedKernel(new SimulationOptions { DumpType = dumpType, DetectAllocations = false, Tampering = tamper?.Invoke(records) ?? [] });
@@ -138,7 +212,7 @@ public sealed class KernelWalkerTests
         registry.Register(records.SecondSecondary, Callbacks.SecondaryWriter(Guid.NewGuid(), new byte[64]), BugCheckCallbackReason.SecondaryDumpData, "storport.sys").Should().BeTrue();
         var sink = new InMemoryDumpSink();
         var storport = SimulatedAddresses.SlotBase(3) + 0x1000; // storport.sys's first routine: slot 3, code at 0x1000
-        var outcome = kernel.KeBugCheckEx(0xD1, 0xFFFFD00012345678, 2, 0, storport, sink);
+        var outcome = kernel.KeBugCheckEx(code, parameter1, 2, 0, storport, sink);
         return (outcome, sink.Open());
     }
 
