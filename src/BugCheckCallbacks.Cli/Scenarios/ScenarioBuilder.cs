@@ -133,10 +133,12 @@ internal static class ScenarioBuilder
         var tag = script.Guid ?? Guid.Empty;
         return (_, data) =>
         {
+            // Without a fault the script keeps the contract: it asks for at most MaximumAllowed and writes at most what it
+            // is offered, so a size larger than the region is cut to it, never a violation.
             var d = (SecondaryDumpData)data!;
             if (d.IsSizeQuery)
             {
-                d.OutBufferLength = (uint)resident.Length;
+                d.OutBufferLength = Math.Min((uint)resident.Length, d.MaximumAllowed);
                 return;
             }
 
@@ -147,7 +149,7 @@ internal static class ScenarioBuilder
                 return;
             }
 
-            d.SetOutput(resident);
+            d.SetOutput(resident.AsMemory(0, (int)Math.Min((uint)resident.Length, d.MaximumAllowed)));
         };
     }
 
@@ -162,14 +164,17 @@ internal static class ScenarioBuilder
             var part = (int)d.Context;
             d.Guid = script.Fault == ScenarioFault.NoGuid ? Guid.Empty : tag;
             resident[0] = (byte)part; // each part is tagged with its number
-            d.SetOutput(script.Fault == ScenarioFault.Oversize ? resident.AsMemory(0, 0) : resident);
+            d.SetOutput(script.Fault == ScenarioFault.Oversize ? resident.AsMemory(0, 0) : resident.AsMemory(0, (int)Math.Min((uint)resident.Length, d.MaximumAllowed)));
             if (script.Fault == ScenarioFault.Oversize)
             {
                 d.OutBufferLength = d.MaximumAllowed + 1;
             }
 
             d.Context = part + 1;
-            d.Flags = part + 1 < parts || script.Fault == ScenarioFault.NeverEnd ? SecondaryDataFlags.AdditionalData : SecondaryDataFlags.None;
+
+            // Offered nothing, a well-behaved driver stops: asking again with nothing written is no progress (BCV0014).
+            var more = part + 1 < parts && (d.MaximumAllowed > 0 || script.Fault == ScenarioFault.Oversize);
+            d.Flags = more || script.Fault == ScenarioFault.NeverEnd ? SecondaryDataFlags.AdditionalData : SecondaryDataFlags.None;
         };
     }
 

@@ -166,9 +166,22 @@ internal static class ScenarioLoader
             errors.Add($"{at}.size: {callback.Size} must be from 0 to 67108864.");
         }
 
-        if (callback.Parts is < 1 or > 100_000)
+        // The simulated kernel calls a repeating callback at most RepeatCallBudget times (1024): a script that asked for
+        // more would be cut off with BCV0011 though it has no fault, so the scenario is refused instead.
+        var budget = new SimulationOptions().RepeatCallBudget;
+        if (callback.Parts is < 1 || callback.Parts > budget)
         {
-            errors.Add($"{at}.parts: {callback.Parts} must be from 1 to 100000.");
+            errors.Add($"{at}.parts: {callback.Parts} must be from 1 to {budget}: the simulated kernel calls a multi-part callback at most {budget} times.");
+        }
+
+        if (callback.Ranges?.Count > budget && callback.Fault != ScenarioFault.NeverEnd)
+        {
+            errors.Add($"{at}.ranges: {callback.Ranges.Count} ranges, at most {budget}: the simulated kernel calls a pages callback at most {budget} times, one range a call.");
+        }
+
+        if (reason is BugCheckCallbackReason.SecondaryDumpData or BugCheckCallbackReason.SecondaryMultiPartDumpData && callback.Guid is null && callback.Fault != ScenarioFault.NoGuid)
+        {
+            errors.Add($"{at}.guid: a {reason} callback needs a guid: the kernel drops data without one (BCV0006). Use \"fault\": \"NoGuid\" to commit that on purpose.");
         }
 
         var needsRanges = reason is BugCheckCallbackReason.AddPages or BugCheckCallbackReason.RemovePages;

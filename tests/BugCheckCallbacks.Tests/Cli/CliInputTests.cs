@@ -265,6 +265,20 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
     private static string OutcomeReport(string dump) => Path.ChangeExtension(dump, ".outcome.json");
 
     [Fact]
+    public void A_scripted_callback_larger_than_the_region_is_cut_to_what_it_is_offered_not_accused()
+    {
+        var scenario = _files.Scenario("""
+            { "callbacks": [ { "reason": "SecondaryDumpData", "component": "big.sys", "guid": "11111111-1111-1111-1111-111111111111", "size": 5000000 } ] }
+            """);
+        var result = CliRunner.Run("simulate", "--scenario", scenario, "--out", _files.Temp(".dmp"), "--json");
+
+        result.Exit.Should().Be(0, "without a fault a script keeps the contract: " + result.Out);
+        using var json = System.Text.Json.JsonDocument.Parse(result.Out);
+        json.RootElement.GetProperty("violations").GetArrayLength().Should().Be(0);
+        json.RootElement.GetProperty("blobs").EnumerateArray().Single().GetProperty("size").GetUInt64().Should().BeGreaterThan(0).And.BeLessThan(5000000);
+    }
+
+    [Fact]
     public void The_multi_part_reservation_of_a_scenario_bounds_what_multi_part_callbacks_may_write()
     {
         var scenario = _files.Scenario("""
@@ -272,8 +286,14 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
               "callbacks": [ { "reason": "SecondaryMultiPartDumpData", "component": "m.sys", "guid": "11111111-1111-1111-1111-111111111111", "size": "0x10", "parts": 3 } ] }
             """);
         var result = CliRunner.Run("simulate", "--scenario", scenario, "--out", _files.Temp(".dmp"), "--json");
-        result.Exit.Should().Be(1, "the parts past the reservation are dropped, and nobody expected that");
-        result.Out.Should().Contain("OutputExceedsMaximumAllowed").And.Contain("MultiPartReservation");
+
+        // The script keeps the contract: it writes what part 1 is offered (the 0x30 reservation less a 0x20 blob header)
+        // and, offered nothing after that, stops instead of asking again with nothing written.
+        result.Exit.Should().Be(0, result.Out);
+        using var json = System.Text.Json.JsonDocument.Parse(result.Out);
+        var outcome = json.RootElement;
+        outcome.GetProperty("violations").GetArrayLength().Should().Be(0);
+        outcome.GetProperty("blobs").EnumerateArray().Select(b => b.GetProperty("size").GetUInt64()).Should().Equal(0x10UL);
     }
 
     [Theory]
@@ -361,7 +381,10 @@ public sealed partial class CliInputTests : IClassFixture<CliInputTests.Files>
         { "simulate --scenario {scenario:{ \"multiPartReservation\": -1, \"callbacks\": [] }}", 2, "-1 is not a whole number" },
         { "simulate --scenario {scenario:{ \"multiPartReservation\": \"0x1FFFFFFFF\", \"callbacks\": [] }}", 2, "$.multiPartReservation" },
         { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"size\": \"0x1FFFFFFFF\" } ] }}", 2, "is out of range: it must be from 0x0 to 0x7FFFFFFF" },
-        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"parts\": 0 } ] }}", 2, "$.callbacks[0].parts: 0 must be from 1 to 100000" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"parts\": 0 } ] }}", 2, "$.callbacks[0].parts: 0 must be from 1 to 1024" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"SecondaryMultiPartDumpData\", \"component\": \"a\", \"guid\": \"11111111-1111-1111-1111-111111111111\", \"parts\": 100000 } ] }}", 2, "$.callbacks[0].parts: 100000 must be from 1 to 1024: the simulated kernel calls a multi-part callback at most 1024 times" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"SecondaryDumpData\", \"component\": \"a\" } ] }}", 2, "$.callbacks[0].guid: a SecondaryDumpData callback needs a guid" },
+        { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"SecondaryMultiPartDumpData\", \"component\": \"a\" } ] }}", 2, "$.callbacks[0].guid: a SecondaryMultiPartDumpData callback needs a guid" },
         { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"fault\": 1 } ] }}", 2, "1 is not one of None, Throw" },
         { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"DumpIo\", \"component\": \"a\", \"guid\": 5 } ] }}", 2, "this value is not a GUID string" },
         { "simulate --scenario {scenario:{ \"callbacks\": [ { \"reason\": \"Sideways\", \"component\": \"a\" } ] }}", 2, "\"Sideways\" is not one of Reserved1, SecondaryDumpData" },
