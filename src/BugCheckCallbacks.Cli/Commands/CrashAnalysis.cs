@@ -23,15 +23,13 @@ internal sealed record CrashAnalysis(
         var h = dump.Header;
         ulong[] values = [h.BugCheckParameter1, h.BugCheckParameter2, h.BugCheckParameter3, h.BugCheckParameter4];
         BugCheckCodes.TryGet(h.BugCheckCode, out var info);
+        var meanings = BugCheckCodes.ParameterMeanings(h.BugCheckCode, h.BugCheckParameter1);
         var walker = new KernelWalker(dump);
-        var parameters = values.Select((value, i) =>
-        {
-            var module = walker.ModuleAt(value);
-            return new JsonParameter(i + 1, CliJson.Hex(value), info is { Parameters.Count: 4 } ? NullIfEmpty(info.Parameters[i]) : null, Symbol(walker, value));
-        }).ToArray();
 
-        // The documented code-address parameter first; else any parameter that points into a module.
-        var faulting = (info?.CodeAddressParameter is { } index ? parameters[index - 1].Symbol : null) ?? parameters.Select(p => p.Symbol).FirstOrDefault(s => s is not null);
+        // A module is named only for a code address, as !analyze does: the parameter the stop code's reference says is
+        // one. A data pointer into a module's image (0x9F's nt!TRIAGE_9F_POWER) names no culprit.
+        var parameters = values.Select((value, i) =>
+            new JsonParameter(i + 1, CliJson.Hex(value), NullIfEmpty(meanings[i]), info?.CodeAddressParameter == i + 1 ? Symbol(walker, value) : null)).ToArray();
         var e = h.Exception;
         var exception = new JsonExceptionRecord(CliJson.Hex(e.Code), CliJson.Hex(e.Address), Symbol(walker, e.Address), [.. e.Parameters.Select(CliJson.Hex)]);
         var general = h.GeneralRegisters();
@@ -43,6 +41,13 @@ internal sealed record CrashAnalysis(
         var (ip, sp) = h.Arm64Context is { } arm ? ("pc", "sp") : ("rip", "rsp");
         var ipValue = general.First(r => r.Key == ip).Value;
         pointers.Add(new JsonCodePointer("context " + ip, CliJson.Hex(ipValue), Symbol(walker, ipValue)));
+
+        // The culprit: the code-address parameter's module; else the context's instruction pointer, unless it is in the
+        // kernel, where the bug check's own code runs (a small x64 dump's context is the faulting one, in the driver).
+        var modules = walker.ReadModules().Modules;
+        var ipModule = walker.ModuleAt(ipValue);
+        var faulting = (info?.CodeAddressParameter is { } index ? parameters[index - 1].Symbol : null) ??
+            (ipModule is not null && (modules.Count == 0 || ipModule != modules[0]) ? Symbol(walker, ipValue) : null);
         pointers.Add(new JsonCodePointer("context " + sp, CliJson.Hex(general.First(r => r.Key == sp).Value), null));
         if (dump.Triage is { } triage)
         {
@@ -70,7 +75,7 @@ internal sealed record CrashAnalysis(
             console.WriteLine($"  Arg{parameter.Number}: {parameter.Value}{symbol}{(parameter.Meaning is null ? string.Empty : $"  {parameter.Meaning}")}");
         }
 
-        console.WriteLine(FaultingModule is null ? "Faulting module: none of the parameters is inside a loaded module." : $"Faulting module: {FaultingModule}");
+        console.WriteLine(FaultingModule is null ? "Faulting module: none named (no parameter of this stop code is a code address inside a loaded module, and the context's instruction pointer is not in a driver)." : $"Faulting module: {FaultingModule}");
         console.WriteLine($"Exception: code {Exception.Code} at {Exception.Address}{(Exception.Symbol is null ? string.Empty : $" ({Exception.Symbol})")}{(Exception.Parameters.Count == 0 ? string.Empty : $", parameters {string.Join(", ", Exception.Parameters)}")}");
         var names = Registers.Keys.ToArray();
         for (var i = 0; i < names.Length; i += 3)

@@ -51,6 +51,39 @@ public static class BugCheckCodes
     /// <summary>Gets every stop code the table names, ascending.</summary>
     public static IReadOnlyList<BugCheckCodeInfo> All { get; } = [.. s_codes.Values.OrderBy(c => c.Code)];
 
+    /// <summary>
+    /// DRIVER_POWER_STATE_FAILURE (0x9F): what parameters 2 to 4 mean for each subcode in Parameter 1, as the public
+    /// reference for bug check 0x9F lists them.
+    /// </summary>
+    private static readonly FrozenDictionary<ulong, string[]> s_powerStateFailure = new Dictionary<ulong, string[]>
+    {
+        [0x1] = ["The device object", "Reserved", "Reserved"],
+        [0x2] = ["The target device's device object, if available", "The device object", "The driver object, if available"],
+        [0x3] = ["The physical device object (PDO) of the stack", "nt!TRIAGE_9F_POWER", "The blocked IRP"],
+        [0x4] = ["The time-out value, in seconds", "The thread holding the Plug and Play lock", "nt!TRIAGE_9F_PNP"],
+        [0x5] = ["The physical device object of the stack", "The POP_FX_DEVICE object", "Reserved (0)"],
+        [0x6] = ["The POP_FX_DEVICE object", "1: a directed power-down completed; 0: a power-up", "Reserved (0)"],
+        [0x500] = ["Reserved", "The target device's device object, if available", "The device object"],
+    }.ToFrozenDictionary();
+
+    /// <summary>
+    /// Gets what each of a bug check's four parameters means, as the debugger's <c>!analyze</c> prints it: the table's
+    /// meanings, or for a stop code whose parameters depend on a subcode in Parameter 1 (DRIVER_POWER_STATE_FAILURE,
+    /// 0x9F), that subcode's.
+    /// </summary>
+    /// <param name="code">The stop code.</param>
+    /// <param name="parameter1">Parameter 1 (the subcode, where the stop code has one).</param>
+    /// <returns>Four meanings; an empty string where the reference says nothing (or the stop code is not in the table).</returns>
+    public static IReadOnlyList<string> ParameterMeanings(uint code, ulong parameter1)
+    {
+        if (code == 0x9F && s_powerStateFailure.TryGetValue(parameter1, out var rest))
+        {
+            return [s_codes[code].Parameters[0], .. rest];
+        }
+
+        return TryGet(code, out var info) && info.Parameters.Count == 4 ? info.Parameters : ["", "", "", ""];
+    }
+
     /// <summary>Looks up a stop code.</summary>
     /// <param name="code">The stop code.</param>
     /// <param name="info">Its name and parameter meanings, or null.</param>

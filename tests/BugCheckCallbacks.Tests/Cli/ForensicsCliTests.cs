@@ -77,6 +77,21 @@ public sealed class ForensicsCliTests : IClassFixture<CliInputTests.Files>
         reason.GetProperty("records").GetArrayLength().Should().Be(7);
     }
 
+    [Theory]
+    [InlineData("0x9F", "3", "Arg3: 0xFFFFF80000001000  nt!TRIAGE_9F_POWER")] // a data pointer into the kernel's image
+    [InlineData("0x9F", "4", "Arg4: 0xFFFFF80001C01000  nt!TRIAGE_9F_PNP")]
+    [InlineData("0xE2", "0", "Arg3: 0xFFFFF80000001000\n")] // no meaning known: no symbol either
+    public void Show_names_no_culprit_for_a_data_pointer_into_a_module(string code, string parameter1, string line)
+    {
+        var dump = _files.Temp(".dmp");
+        CliRunner.Run("simulate", "--code", code, "--param1", parameter1, "--param3", "0xFFFFF80000001000", "--param4", "0xFFFFF80001C01000", "--out", dump).Exit.Should().Be(0);
+
+        var result = CliRunner.Run("show", dump);
+
+        result.Exit.Should().Be(0, result.Error);
+        result.Out.ReplaceLineEndings("\n").Should().Contain(line).And.Contain("Faulting module: none named").And.NotContain("= ntoskrnl.exe").And.NotContain("= faulty.sys");
+    }
+
     [Fact]
     public void Show_names_the_stop_code_the_faulting_module_and_the_registers()
     {

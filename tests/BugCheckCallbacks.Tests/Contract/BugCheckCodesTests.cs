@@ -17,6 +17,21 @@ public sealed class BugCheckCodesTests
         info.Parameters.Count.Should().BeOneOf([0, 4], "meanings are given for all four parameters or none");
     }
 
+    [Theory]
+    [InlineData(0x9Fu, 3UL, "The physical device object (PDO) of the stack", "nt!TRIAGE_9F_POWER", "The blocked IRP")]
+    [InlineData(0x9Fu, 4UL, "The time-out value, in seconds", "The thread holding the Plug and Play lock", "nt!TRIAGE_9F_PNP")]
+    [InlineData(0x9Fu, 0x500UL, "Reserved", "The target device's device object, if available", "The device object")]
+    [InlineData(0x9Fu, 0x77UL, "", "", "")]
+    [InlineData(0xD1u, 3UL, "The IRQL at the time of the reference", "0 read, 1 write, 2 or 8 execute", "The address that referenced the memory")]
+    [InlineData(0x12345678u, 3UL, "", "", "")]
+    public void Parameter_meanings_follow_the_subcode_where_the_stop_code_has_one(uint code, ulong parameter1, string second, string third, string fourth)
+    {
+        var meanings = BugCheckCodes.ParameterMeanings(code, parameter1);
+
+        meanings.Should().HaveCount(4);
+        meanings.Skip(1).Should().Equal(second, third, fourth);
+    }
+
     [Fact]
     public void An_unknown_code_is_not_named_and_the_table_is_ordered_and_unique()
     {
