@@ -62,6 +62,18 @@ internal static class OutcomeView
             blobs.Render(console);
         }
 
+        if (outcome.Shortfalls.Count > 0)
+        {
+            // Data that did not land is never silent: each callback offered less than it asked, and why.
+            var shortfalls = new CliTable("Offered less than asked", "Component", "Asked", "Offered", "Why");
+            foreach (var shortfall in outcome.Shortfalls)
+            {
+                shortfalls.Add(Text(shortfall.Component), Text($"0x{shortfall.Asked:X}"), Text($"0x{shortfall.Offered:X}"), Text(shortfall.Why));
+            }
+
+            shortfalls.Render(console);
+        }
+
         if (outcome.BodyRanges.Count > 0)
         {
             var body = new CliTable("Pages added, less those removed", "Space", "Address", "Pages");

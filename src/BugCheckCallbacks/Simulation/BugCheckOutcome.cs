@@ -56,6 +56,12 @@ public sealed class BugCheckOutcome
     /// <summary>Gets the secondary-data blobs, in write order.</summary>
     public IReadOnlyList<SecondaryBlobInfo> Blobs { get; init; } = [];
 
+    /// <summary>
+    /// Gets every SecondaryDumpData callback offered less than its sizing answer asked for, and why (the budget ran out, or
+    /// an earlier callback over-asked), in call order: data that did not land is never silent.
+    /// </summary>
+    public IReadOnlyList<SecondaryDataShortfall> Shortfalls { get; init; } = [];
+
     /// <summary>Gets the page ranges in the body (AddPages minus RemovePages), in address order.</summary>
     public IReadOnlyList<PageRange> BodyRanges { get; init; } = [];
 
@@ -131,6 +137,7 @@ public sealed class BugCheckOutcome
             TotalCalls = TotalCalls,
             Violations = Violations,
             Blobs = Blobs,
+            Shortfalls = Shortfalls,
             BodyRanges = BodyRanges,
             TriageBlocks = TriageBlocks,
             Records = Records,
@@ -201,6 +208,15 @@ public sealed class BugCheckOutcome
         foreach (var blob in Blobs)
         {
             text.AppendLine(c, $"  {{{blob.Tag}}} - 0x{blob.Size:X} bytes ({blob.Component}){(blob.IsReadable ? string.Empty : " unreadable: duplicate tag")}");
+        }
+
+        if (Shortfalls.Count > 0)
+        {
+            text.AppendLine(c, $"Offered less than asked ({Shortfalls.Count}):");
+            foreach (var shortfall in Shortfalls)
+            {
+                text.AppendLine(c, $"  {shortfall.Component}: asked 0x{shortfall.Asked:X}, offered 0x{shortfall.Offered:X}. {shortfall.Why}");
+            }
         }
 
         text.AppendLine(c, $"Body ranges ({BodyRanges.Count}):");

@@ -11,6 +11,10 @@ internal sealed partial class BugCheckRun
     private readonly List<SecondaryBlobInfo> _blobs = [];
     private readonly Dictionary<Guid, (BugCheckCallbackReason Reason, int Index)> _tagOwners = [];
     private uint[] _reservations = []; // per SecondaryDumpData record: the data bytes its sizing answer reserved
+    private uint[] _asked = []; // per SecondaryDumpData record: its sizing answer
+    private int[] _shortfallAt = []; // per SecondaryDumpData record: its entry in _shortfalls, or −1
+    private readonly List<SecondaryDataShortfall> _shortfalls = [];
+    private (CallSite Site, uint Asked, uint Offered, bool Accused)? _overAsker; // the sizing pass's first answer above MaximumAllowed
     private ulong _regionSize; // the region's size, fixed before the header: RequiredDumpSpace counts it
     private ulong _regionUsed = BlobFileHeaderSize;
 
@@ -34,6 +38,9 @@ internal sealed partial class BugCheckRun
         {
             _secondaryData = new SecondaryDumpData(_options.InBufferSize);
             _reservations = new uint[secondary];
+            _asked = new uint[secondary];
+            _shortfallAt = new int[secondary];
+            Array.Fill(_shortfallAt, -1);
             Walk(BugCheckCallbackReason.SecondaryDumpData, Protocol.SecondarySizing, finish: false);
         }
 
@@ -58,10 +65,51 @@ internal sealed partial class BugCheckRun
         Log(site, InvocationPass.Sizing, null, result, data.OutBufferLength, state);
         if (result.Exception is null && site.Index < _reservations.Length) // a single sizing call reserves nothing: there is no dump
         {
-            var reserved = Math.Min(data.OutBufferLength, data.MaximumAllowed);
+            var (asked, offered) = (data.OutBufferLength, data.MaximumAllowed);
+            var reserved = Math.Min(asked, offered);
             _reservations[site.Index] = reserved;
+            _asked[site.Index] = asked;
             _regionSize += reserved == 0 ? 0 : BlobHeaderSize + Align(reserved);
+            NoteSizing(site, asked, offered);
         }
+    }
+
+    /// <summary>
+    /// Reports a sizing answer the kernel could not reserve, where it happens. An answer above MaximumAllowed is not a
+    /// breach by itself (a callback may answer its size and check MaximumAllowed in the data pass), but the kernel gives it
+    /// all that is left: when that leaves a callback sized after it short, the over-ask is what broke the budget, and it is
+    /// reported at the over-asker's sizing call (BCV0004, naming it and whom it left short) — once; the callbacks left
+    /// short are not accused, their shortfalls name the cause. Every callback offered less than it asked, or nothing at
+    /// all, is in <see cref="BugCheckOutcome.Shortfalls"/>, so no data goes missing without a word.
+    /// </summary>
+    private void NoteSizing(CallSite site, uint asked, uint offered)
+    {
+        string why;
+        if (asked > offered && _overAsker is null)
+        {
+            _overAsker = (site, asked, offered, false);
+            why = Invariant($"Its sizing answer exceeded MaximumAllowed: it was reserved the 0x{offered:X} bytes the budget (SimulationOptions.SecondaryDataBudget) had left.");
+        }
+        else if (_overAsker is { } first && (asked > offered || offered == 0))
+        {
+            why = Invariant($"{first.Site.Component} asked for more than MaximumAllowed before it and was given what was left of the budget: this callback was offered 0x{offered:X}.");
+            if (!first.Accused)
+            {
+                _overAsker = first with { Accused = true };
+                Violate(first.Site, ViolationKind.OutputExceedsMaximumAllowed, Invariant($"The size query's answer 0x{first.Asked:X} exceeds MaximumAllowed 0x{first.Offered:X}; the kernel reserved the 0x{first.Offered:X} bytes it had left, so {site.Component}, sized after it, was offered 0x{offered:X} of the 0x{asked:X} it asked for (the outcome's shortfalls list every callback it left short)."));
+            }
+        }
+        else if (offered == 0)
+        {
+            why = "The budget (SimulationOptions.SecondaryDataBudget) had no room left when it was called: the callbacks sized before it took it all.";
+        }
+        else
+        {
+            return;
+        }
+
+        _shortfallAt[site.Index] = _shortfalls.Count;
+        _shortfalls.Add(new SecondaryDataShortfall(site.Component, asked, offered, why, _overAsker is { } cause && cause.Site.Index != site.Index ? cause.Site.Component : null));
     }
 
     /// <summary>
@@ -170,6 +218,13 @@ internal sealed partial class BugCheckRun
             return null;
         }
 
+        if (length > data.MaximumAllowed && site.Phase == BugCheckPhase.SecondaryData && ShortBecauseOfAnother(site, length) is { } shortfall)
+        {
+            // Innocent: it writes no more than it asked for, and it was offered less only because another over-asked.
+            _shortfalls[_shortfallAt[site.Index]] = shortfall with { Why = Invariant($"{shortfall.Why} Its 0x{length:X} bytes were dropped.") };
+            return null;
+        }
+
         if (length > data.MaximumAllowed)
         {
             var what = site.Phase == BugCheckPhase.SecondaryData
@@ -193,6 +248,12 @@ internal sealed partial class BugCheckRun
 
         return data.OutBuffer[..(int)length];
     }
+
+    /// <summary>The shortfall of a data call whose reservation another callback's over-ask cut, when it writes no more than its sizing answer.</summary>
+    private SecondaryDataShortfall? ShortBecauseOfAnother(CallSite site, uint length) =>
+        site.Index < _shortfallAt.Length && _shortfallAt[site.Index] is >= 0 and var at && _shortfalls[at].CausedBy is not null && length <= _asked[site.Index]
+            ? _shortfalls[at]
+            : null;
 
     private void WriteBlob(CallSite site, Guid tag, ReadOnlyMemory<byte> data)
     {

@@ -356,6 +356,7 @@ internal sealed partial class BugCheckRun
             TotalCalls = _totalCalls,
             Violations = _violations.ToArray(),
             Blobs = _blobs.ToArray(),
+            Shortfalls = _shortfalls.ToArray(),
             BodyRanges = _bodyRanges.ToArray(),
             TriageBlocks = _triageBlocks.ToArray(),
             Records = records.ToArray(),

@@ -40,6 +40,15 @@ internal static class OutcomeValidator
             Defined(blob.Reason, $"{at}.reason");
             Text(blob.Component, $"{at}.component");
         });
+        Each(outcome.Shortfalls, "$.shortfalls", (shortfall, at) =>
+        {
+            Text(shortfall.Component, $"{at}.component");
+            Text(shortfall.Why, $"{at}.why");
+            if (shortfall.CausedBy is { } cause)
+            {
+                Text(cause, $"{at}.causedBy");
+            }
+        });
         EachValue(outcome.BodyRanges, "$.bodyRanges", (range, at) => Defined(range.Space, $"{at}.space"));
         Each(outcome.TriageBlocks, "$.triageBlocks", (block, at) => Text(block.Component, $"{at}.component"));
         Each(outcome.Records, "$.records", (record, at) =>

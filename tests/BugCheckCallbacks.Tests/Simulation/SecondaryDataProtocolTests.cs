@@ -103,7 +103,12 @@ public sealed class SecondaryDataProtocolTests
             ("a.sys", true, 0xFD0u), ("b.sys", true, ForB), ("c.sys", true, 0u),
             ("a.sys", false, 0x101u), ("b.sys", false, ForB), ("c.sys", false, 0u));
         outcome.Blobs.Select(b => (b.Component, b.Size)).Should().Equal(("a.sys", 0x101u), ("b.sys", 0xE00u));
-        outcome.Of(ViolationKind.OutputExceedsMaximumAllowed).Should().ContainSingle().Which.Component.Should().Be("c.sys");
+        // b's over-ask took what c needed: b is accused where it asked, c is not (it wrote no more than it asked for),
+        // and both shortfalls say why, c's naming b.
+        var accused = outcome.Of(ViolationKind.OutputExceedsMaximumAllowed).Should().ContainSingle().Which;
+        (accused.Component, accused.Phase).Should().Be(("b.sys", BugCheckPhase.SecondaryDataSizing));
+        outcome.Shortfalls.Select(s => (s.Component, s.Asked, s.Offered, s.CausedBy)).Should().Equal(("b.sys", 0x2000u, ForB, (string?)null), ("c.sys", 0x10u, 0u, "b.sys"));
+        outcome.Shortfalls[1].Why.Should().EndWith("Its 0x10 bytes were dropped.");
         using var dump = sink.Open();
         (dump.Header.RequiredDumpSpace - dump.SecondaryDataOffset).Should().Be(0x1000, "the region is what the sizing pass reserved: the whole budget");
         dump.Header.RequiredDumpSpace.Should().Be(sink.Length);
