@@ -14,7 +14,7 @@ namespace BugCheckCallbacks.Checking;
 /// sizing and data passes, the multi-part and add-pages repeat protocols up to <see cref="SimulationOptions.RepeatCallBudget"/>,
 /// DumpIo's writes. The fixed table covers each dump type that dispatches the reason, with the defaults and after another
 /// driver's callback faulted; for secondary data <c>MaximumAllowed</c> of 0, tiny (8), exact (what the callback asked
-/// for), one step short and large (the whole budget), no and a tiny <c>InBuffer</c>, and two instances of the driver; for
+/// for), one step short, and large with the sizing answer ignored (the data pass offered the whole budget, so that a routine answering 0 still has its data pass checked), no and a tiny <c>InBuffer</c>, and two instances of the driver; for
 /// triage a <c>MaxVirtMemSize</c> of one page and of 0; for DumpIo sequential offsets. Then
 /// <see cref="ContractCheckOptions.GeneratedSituations"/> more are drawn from <see cref="ContractCheckOptions.Seed"/>.
 /// </para>
@@ -213,7 +213,7 @@ public static class ContractChecker
         {
             Validate(situation, reason);
             var findings = new List<ContractFinding>();
-            RunOne(reason, install, situation, options, findings, out _);
+            RunOne(reason, install, situation, options, findings, out _, out _);
             return new ContractCheckResult(reason, options.Seed, [situation], [], findings);
         }
 
@@ -221,13 +221,18 @@ public static class ContractChecker
         var all = new List<ContractFinding>();
         var queue = new Queue<ContractSituation>(SituationTable.Fixed(reason, options));
         var learned = false;
+        var sizedEver = false; // a size query answered with more than 0 where there was room
+        ContractSituation? wroteUnsized = null; // a situation ignoring the sizing answer in which the routine wrote data
         while (queue.TryDequeue(out var next))
         {
             ran.Add(next);
-            if (RunOne(reason, install, next, options, all, out var asked))
+            if (RunOne(reason, install, next, options, all, out var asked, out var seen))
             {
                 return new ContractCheckResult(reason, options.Seed, ran, [.. queue], all);
             }
+
+            sizedEver |= seen.Sized && next.MaximumAllowed != 0;
+            wroteUnsized ??= next.IgnoreSizingAnswer && seen.Wrote ? next : null;
 
             if (!learned)
             {
@@ -240,11 +245,23 @@ public static class ContractChecker
             }
         }
 
+        if (reason == BugCheckCallbackReason.SecondaryDumpData && !sizedEver && wroteUnsized is { } where)
+        {
+            // Answering 0 once is a routine with nothing to say; answering 0 always while writing when offered room is a
+            // routine whose data the kernel never reserves, so it is never written.
+            all.Add(new ContractFinding(where, new Violation(
+                ViolationKind.DataNeverSized, BugCheckPhase.SecondaryDataSizing, reason, options.Component, 0, 1,
+                $"The routine answered every size query with OutBufferLength 0 in {ran.Count(s => s.MaximumAllowed != 0)} situations that offered room, yet writes data in the data pass when offered the budget: the kernel reserves what the sizing pass asks for, so its data is never written.")));
+        }
+
         return new ContractCheckResult(reason, options.Seed, ran, [], all);
     }
 
+    /// <summary>What one situation showed of the checked records: a size query answered with more than 0, data written in the data pass.</summary>
+    private readonly record struct Seen(bool Sized, bool Wrote);
+
     /// <summary>Runs one situation as a whole bug check; true when the callback hung.</summary>
-    private static bool RunOne(BugCheckCallbackReason reason, Installer install, ContractSituation situation, ContractCheckOptions options, List<ContractFinding> findings, out ulong asked)
+    private static bool RunOne(BugCheckCallbackReason reason, Installer install, ContractSituation situation, ContractCheckOptions options, List<ContractFinding> findings, out ulong asked, out Seen seen)
     {
         var simulation = options.Simulation with
         {
@@ -252,6 +269,7 @@ public static class ContractChecker
             InBufferSize = situation.InBufferSize,
             TriageMaxVirtMemSize = situation.TriageMaxVirtMemSize,
             SequentialDumpIo = situation.SequentialDumpIo,
+            IgnoreSizingAnswers = situation.IgnoreSizingAnswer,
             SecondaryDataBudget = situation.MaximumAllowed is { } maximum
                 ? DumpBlob.FileHeaderSize + DumpBlob.BlobHeaderSize + maximum
                 : options.Simulation.SecondaryDataBudget,
@@ -282,6 +300,11 @@ public static class ContractChecker
                     findings.Add(new ContractFinding(situation, violation) { OfferedMaximumAllowed = offered?[index] });
                 }
             }
+
+            seen = new Seen(
+                outcome.Invocations.Any(call => call.Pass == InvocationPass.Sizing && call.BytesProduced > 0 && Array.IndexOf(records, call.Record) >= 0),
+                outcome.Invocations.Any(call => call.Pass == InvocationPass.Data && call.BytesProduced > 0 && Array.IndexOf(records, call.Record) >= 0) ||
+                    outcome.Violations.Any(v => v.Phase == BugCheckPhase.SecondaryData && Array.IndexOf(records, v.Record) >= 0));
 
             // What the first record asked for: its sizing pass, or its first part.
             asked = records.Length == 0 ? 0 : outcome.Invocations

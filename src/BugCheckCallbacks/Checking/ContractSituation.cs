@@ -46,6 +46,12 @@ public sealed record ContractSituation(BugCheckCallbackReason Reason, DumpType D
     /// <summary>Gets the fourth stop parameter.</summary>
     public ulong BugCheckParameter4 { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the data pass offers the whole budget whatever the sizing answer was: a situation the
+    /// kernel never makes, run so that a routine that answers the size query with 0 still has its data pass checked.
+    /// </summary>
+    public bool IgnoreSizingAnswer { get; init; }
+
     /// <summary>Returns the situation in one line: its name, then every input that differs from the defaults.</summary>
     /// <returns>For instance <c>MaximumAllowed tiny: Summary dump, MaximumAllowed 0x8</c>.</returns>
     public override string ToString()
@@ -79,6 +85,11 @@ public sealed record ContractSituation(BugCheckCallbackReason Reason, DumpType D
         if (FaultBefore)
         {
             text.Append(", after another driver's callback faulted");
+        }
+
+        if (IgnoreSizingAnswer)
+        {
+            text.Append(", the data pass offered the whole budget whatever the sizing answer (the checker's, not the kernel's)");
         }
 
         if (Instances > 1)

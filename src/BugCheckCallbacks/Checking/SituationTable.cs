@@ -25,6 +25,17 @@ internal static class SituationTable
             {
                 Add("two instances", s => s with { Instances = 2 });
             }
+
+            if (reason == BugCheckCallbackReason.SecondaryDumpData)
+            {
+                // The data pass, whatever the sizing answer: a routine that answers 0 is otherwise offered 0 in every
+                // data pass, and its MissingGuid or DuplicateGuid never shows.
+                Add("MaximumAllowed large, sizing answer ignored", s => s with { IgnoreSizingAnswer = true });
+                if (options.IncludeSecondInstance)
+                {
+                    Add("two instances, sizing answers ignored", s => s with { IgnoreSizingAnswer = true, Instances = 2 });
+                }
+            }
         }
 
         if (reason == BugCheckCallbackReason.TriageDumpData)

@@ -44,6 +44,12 @@ internal sealed partial class BugCheckRun
             Walk(BugCheckCallbackReason.SecondaryDumpData, Protocol.SecondarySizing, finish: false);
         }
 
+        if (_options.IgnoreSizingAnswers && room)
+        {
+            _regionSize = _options.SecondaryDataBudget & ~7UL; // the data pass is offered the whole budget, whatever was asked
+            return;
+        }
+
         if (multiPart && room)
         {
             var left = _options.SecondaryDataBudget - _regionSize;

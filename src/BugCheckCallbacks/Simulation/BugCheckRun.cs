@@ -176,7 +176,7 @@ internal sealed partial class BugCheckRun
                 _secondaryData!.PrepareSizeQuery(Allowance(_options.SecondaryDataBudget, _regionSize));
                 return _secondaryData;
             case Protocol.SecondaryData:
-                _secondaryData!.PrepareDataCall(_reservations[position]);
+                _secondaryData!.PrepareDataCall(_options.IgnoreSizingAnswers ? Allowance(_regionSize, _regionUsed) : _reservations[position]);
                 return _secondaryData;
             default:
                 if (call == 1)

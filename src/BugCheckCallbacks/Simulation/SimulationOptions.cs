@@ -34,6 +34,13 @@ public sealed record SimulationOptions
     /// <value>1 MiB (0x100000).</value>
     public uint MultiPartReservation { get; init; } = 0x100000;
 
+    /// <summary>
+    /// Gets a value indicating whether the SecondaryDumpData data pass offers each callback what is left of the whole
+    /// budget instead of what its sizing answer reserved: a situation the kernel never makes, which the contract checker
+    /// uses so that a routine whose size answer is 0 still has its data pass checked (MissingGuid, DuplicateGuid).
+    /// </summary>
+    internal bool IgnoreSizingAnswers { get; init; }
+
     /// <summary>Gets the size of the system buffer passed as <c>InBuffer</c>.</summary>
     /// <value>4096.</value>
     public int InBufferSize { get; init; } = 4096;

@@ -39,6 +39,7 @@ public static class VerifierRules
         ViolationKind.NestedBugCheck => "The callback bug-checked; the nested stop code is shown and no second dump is written.",
         ViolationKind.CallbackHung => "The callback did not return within the hang timeout; the bug check was abandoned there and the kernel is unusable.",
         ViolationKind.InvalidPointer => "A native routine handed back a pointer outside the memory its driver owns; the kernel did not read it and the record is Incomplete.",
+        ViolationKind.DataNeverSized => "The routine writes data when offered room but answered every size query with 0: the kernel reserves nothing for it, so its data is never written (the contract checker's finding).",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"{(int)kind} is not a defined ViolationKind."),
     };
 }

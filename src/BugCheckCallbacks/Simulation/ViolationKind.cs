@@ -53,4 +53,11 @@ public enum ViolationKind
 
     /// <summary>BCV0017: a native routine handed back a pointer (OutBuffer, a triage array) outside the memory its driver owns; the kernel did not read it.</summary>
     InvalidPointer = 17,
+
+    /// <summary>
+    /// BCV0018: a SecondaryDumpData routine writes data when offered room but answered every size query with 0, so the kernel
+    /// reserves nothing for it and its data is never written; found by the contract checker over its situations, never in
+    /// one bug check (answering 0 once is a routine with nothing to say).
+    /// </summary>
+    DataNeverSized = 18,
 }

@@ -36,6 +36,39 @@ public sealed class ContractCheckerTests
         result.IsClean.Should().BeFalse();
     }
 
+    /// <summary>A routine that writes when offered room (within MaximumAllowed) and never answers the size query.</summary>
+    private BugCheckReasonCallback<SecondaryDumpData> NeverSizes(Guid tag) => (_, d) =>
+    {
+        if (!d.IsSizeQuery)
+        {
+            d.Guid = tag;
+            d.SetOutput(_log.AsMemory(0, (int)Math.Min((uint)_log.Length, d.MaximumAllowed)));
+        }
+    };
+
+    [Fact]
+    public void A_routine_that_never_answers_the_size_query_still_has_its_data_pass_checked()
+    {
+        // Offered 0 in every real data pass, its missing GUID never showed: 81 situations, "no violations".
+        var untagged = ContractChecker.Check<SecondaryDumpData>(NeverSizes(Guid.Empty), Fast());
+        untagged.Kinds.Should().Equal([ViolationKind.MissingGuid, ViolationKind.DataNeverSized], untagged.ToString());
+        untagged.Findings.Should().Contain(f => f.Violation.Kind == ViolationKind.MissingGuid && f.Situation.IgnoreSizingAnswer);
+        untagged.ToString().Should().Contain("the data pass offered the whole budget whatever the sizing answer");
+
+        // One fixed GUID for every device: two records writing it collide.
+        var shared = ContractChecker.CheckEachInstance(() => NeverSizes(_tag), Fast());
+        shared.Kinds.Should().Equal([ViolationKind.DuplicateGuid, ViolationKind.DataNeverSized], shared.ToString());
+        shared.Findings.First(f => f.Violation.Kind == ViolationKind.DuplicateGuid).Situation.Name.Should().Be("two instances, sizing answers ignored");
+    }
+
+    [Fact]
+    public void A_routine_with_nothing_to_say_is_not_a_routine_that_never_sizes()
+    {
+        var silent = ContractChecker.Check<SecondaryDumpData>((_, _) => { }, Fast());
+
+        silent.IsClean.Should().BeTrue(silent.ToString());
+    }
+
     [Fact]
     public void A_secondary_data_callback_that_keeps_the_contract_is_clean_in_every_situation()
     {
@@ -58,7 +91,8 @@ public sealed class ContractCheckerTests
         result.Situations.Select(s => s.Name).Should().Contain(["defaults", "after a faulting callback", "MaximumAllowed 0", "MaximumAllowed tiny", "MaximumAllowed exact", "MaximumAllowed one step short", "no InBuffer", "tiny InBuffer"]);
         result.Situations.Where(s => s.Name == "MaximumAllowed exact").Should().OnlyContain(s => s.MaximumAllowed == 64);
         result.Situations.Select(s => s.DumpType).Distinct().Should().HaveCount(7);
-        result.Situations.Should().HaveCount((8 * 7) + 32);
+        result.Situations.Should().HaveCount((9 * 7) + 32, "8 fixed and sized situations and the data pass with the sizing answer ignored, on 7 dump types; 32 generated");
+        result.Situations.Should().Contain(s => s.Name == "MaximumAllowed large, sizing answer ignored" && s.IgnoreSizingAnswer);
         result.ToString().Should().EndWith("no violations.");
     }
 
@@ -347,6 +381,7 @@ public sealed class ContractCheckerTests
         ViolationKind.MultiPartNoProgress => ContractChecker.Check<SecondaryDumpDataEx>((_, d) => d.Flags = SecondaryDataFlags.AdditionalData, Fast()),
         ViolationKind.NestedBugCheck => ContractChecker.CheckReserved1(_ => SimulatedKernel.Current!.KeBugCheckEx(0xDEAD), Fast()),
         ViolationKind.CallbackHung => ContractChecker.CheckReserved1(_ => release.Wait(), Fast(hangTimeout: TimeSpan.FromMilliseconds(200))),
+        ViolationKind.DataNeverSized => ContractChecker.Check<SecondaryDumpData>(NeverSizes(_tag), Fast()),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A kind this test has no faulty callback for: add one."),
     };
 }
