@@ -51,7 +51,7 @@ public sealed class StorageDriverTests
         outcome.Should().HaveCalled(_driver.LogRecord).Times(2); // the sizing pass, before the header, then the data pass
         outcome.Should().HaveCalled(_driver.LogRecord).InPhase(BugCheckPhase.SecondaryDataSizing).Times(1);
         outcome.Should().HaveCalled(_driver.RingRecord).Times(4);
-        outcome.Should().HaveCalledInOrder(_driver.StateRecord, _driver.LogRecord, _driver.RingRecord);
+        outcome.Should().HaveCalledInOrder([_driver.StateRecord, _driver.LogRecord, _driver.RingRecord]);
         sink.Should().ContainTag(_driver.LogTag).WithData(_driver.Log.Span);
         _driver.LogRecord.Should().BeInState(BufferDumpState.Finished);
     }

@@ -88,13 +88,6 @@ public sealed class BugCheckOutcomeAssertions : ReferenceTypeAssertions<BugCheck
 
     /// <summary>Asserts that the records were first called in the given order (each one called).</summary>
     /// <param name="records">The records, in the order their first calls are expected.</param>
-    /// <returns>A constraint to chain more assertions.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="records"/> is null.</exception>
-    [CustomAssertion]
-    public AndConstraint<BugCheckOutcomeAssertions> HaveCalledInOrder(params BugCheckReasonCallbackRecord[] records) => HaveCalledInOrder((IEnumerable<BugCheckReasonCallbackRecord>)records);
-
-    /// <summary>Asserts that the records were first called in the given order (each one called).</summary>
-    /// <param name="records">The records, in the order their first calls are expected.</param>
     /// <param name="because">A phrase explaining why the assertion is needed.</param>
     /// <param name="becauseArgs">Values for <paramref name="because"/>.</param>
     /// <returns>A constraint to chain more assertions.</returns>

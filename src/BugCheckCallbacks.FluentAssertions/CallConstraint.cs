@@ -12,6 +12,7 @@ public sealed class CallConstraint
     private readonly IReadOnlyList<CallbackInvocation> _all;
     private IReadOnlyList<CallbackInvocation> _selected;
     private int? _times;
+    private BugCheckPhase? _phase; // the phase InPhase selected, if it came first
 
     internal CallConstraint(BugCheckOutcomeAssertions parent, BugCheckReasonCallbackRecord record, IReadOnlyList<CallbackInvocation> calls)
     {
@@ -37,10 +38,13 @@ public sealed class CallConstraint
     {
         ArgumentOutOfRangeException.ThrowIfNegative(expected);
         _times = expected;
+        // The count is of the calls selected: say which, and list those (then all of the record's when a phase narrowed them).
+        var where = _phase is { } phase ? $" in phase {phase}" : string.Empty;
+        var found = _phase is null ? Describe.Calls(_all) : $"{Describe.Calls(_selected)}; all its calls: {Describe.Calls(_all)}";
         Execute.Assertion
             .BecauseOf(because, becauseArgs)
             .ForCondition(_selected.Count == expected)
-            .FailWith($"Expected {Describe.Escape(Describe.Record(_record))} to be called {expected} time(s){{reason}}, but it was called {_selected.Count} time(s): {Describe.Escape(Describe.Calls(_all))}");
+            .FailWith($"Expected {Describe.Escape(Describe.Record(_record))} to be called {expected} time(s){where}{{reason}}, but it was called {_selected.Count} time(s){(where.Length == 0 ? string.Empty : " there")}: {Describe.Escape(found)}");
         return this;
     }
 
@@ -59,6 +63,7 @@ public sealed class CallConstraint
             .ForCondition(_times is { } n ? inPhase.Length == n : inPhase.Length > 0)
             .FailWith($"Expected {expected} of {Describe.Escape(Describe.Record(_record))} in phase {phase}{{reason}}, but found {inPhase.Length} there among {Describe.Escape(Describe.Calls(_all))}");
         _selected = inPhase;
+        _phase = phase;
         return this;
     }
 }

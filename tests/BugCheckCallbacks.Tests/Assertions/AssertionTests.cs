@@ -106,6 +106,38 @@ public sealed class AssertionTests
     }
 
     [Fact]
+    public void Times_after_InPhase_says_the_count_is_of_that_phase_and_lists_its_calls()
+    {
+        var act = () => _outcome.Should().HaveCalled(_good).InPhase(BugCheckPhase.SecondaryData).Times(2);
+
+        act.Should().Throw<XunitException>().WithMessage("Expected the SecondaryDumpData record of good.sys to be called 2 time(s) in phase SecondaryData, but it was called 1 time(s) there: 1 call(s):*SecondaryData Data pass good.sys*; all its calls: 2 call(s):*");
+    }
+
+    /// <summary>
+    /// Every assertion a user can write takes a reason, as FluentAssertions' own do: the last two parameters of each public
+    /// method marked [CustomAssertion] are <c>string because</c> and <c>params object[] becauseArgs</c>.
+    /// </summary>
+    [Fact]
+    public void Every_assertion_method_takes_because_and_becauseArgs()
+    {
+        var assembly = typeof(BugCheckCallbacks.FluentAssertions.BugCheckOutcomeAssertions).Assembly;
+        var methods = assembly.GetExportedTypes()
+            .SelectMany(type => type.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly))
+            .Where(method => method.IsDefined(typeof(global::FluentAssertions.CustomAssertionAttribute), inherit: false))
+            .ToArray();
+
+        methods.Should().HaveCountGreaterThan(10, "the package's assertions are found");
+        foreach (var method in methods)
+        {
+            var parameters = method.GetParameters();
+            parameters.Length.Should().BeGreaterThanOrEqualTo(2, $"{method.DeclaringType!.Name}.{method.Name}");
+            var (because, args) = (parameters[^2], parameters[^1]);
+            (because.Name, because.ParameterType, because.HasDefaultValue).Should().Be(("because", typeof(string), true), $"{method.DeclaringType!.Name}.{method.Name}");
+            (args.Name, args.ParameterType, args.IsDefined(typeof(ParamArrayAttribute), false)).Should().Be(("becauseArgs", typeof(object[]), true), $"{method.DeclaringType!.Name}.{method.Name}");
+        }
+    }
+
+    [Fact]
     public void InPhase_of_calls_fails_when_the_counted_calls_are_not_there()
     {
         var act = () => _outcome.Should().HaveCalled(_good).Times(2).InPhase(BugCheckPhase.DumpBody);
@@ -125,9 +157,9 @@ public sealed class AssertionTests
     public void HaveCalledInOrder_passes_in_dispatch_order_and_fails_showing_the_actual_order()
     {
         // Newest first: greedy was registered after good, so it is called first.
-        _outcome.Should().HaveCalledInOrder(_pages, _greedy, _good);
-        var wrong = () => _outcome.Should().HaveCalledInOrder(_good, _greedy);
-        var missing = () => _outcome.Should().HaveCalledInOrder(_pages, _idle);
+        _outcome.Should().HaveCalledInOrder([_pages, _greedy, _good]);
+        var wrong = () => _outcome.Should().HaveCalledInOrder([_good, _greedy]);
+        var missing = () => _outcome.Should().HaveCalledInOrder([_pages, _idle]);
 
         wrong.Should().Throw<XunitException>().WithMessage("Expected *outcome to have called the SecondaryDumpData record of good.sys, then the SecondaryDumpData record of greedy.sys, but the first calls were the SecondaryDumpData record of greedy.sys, then the SecondaryDumpData record of good.sys.");
         missing.Should().Throw<XunitException>().WithMessage("*(some were never called).");
