@@ -35,6 +35,24 @@ internal static class ParseErrorMessage
         return $"{string.Join("; ", messages)} ('{where} --help' shows the usage).";
     }
 
+    /// <summary>
+    /// Makes a command's FILE... argument refuse a value that looks like an option and names no file: with one or more files
+    /// allowed, System.CommandLine hands it over as a file ("--jsn" read as a path, after the whole output of the others).
+    /// </summary>
+    public static void RefuseOptionsAsFiles(Command command, Argument<string[]> files) => files.Validators.Add(result =>
+    {
+        foreach (var value in result.Tokens.Select(t => t.Value))
+        {
+            if (value.StartsWith('-') && value.Length > 1 && !File.Exists(value))
+            {
+                var inherited = command.Parents.OfType<Command>().SelectMany(p => p.Options.Where(o => o.Recursive)); // --no-color, --quiet
+                var options = command.Options.Concat(inherited).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => !n.Equals("-?", StringComparison.Ordinal) && !n.Equals("/?", StringComparison.Ordinal));
+                result.AddError($"'{value}' is not an option of 'bugcheck {command.Name}'{Suggest(value, options).TrimEnd('.')}");
+                return;
+            }
+        }
+    });
+
     private static string Suggest(string token, IEnumerable<string> names)
     {
         var best = names.Select(n => (Name: n, Distance: Distance(token.ToLowerInvariant(), n.ToLowerInvariant())))

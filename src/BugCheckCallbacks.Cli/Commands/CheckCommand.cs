@@ -16,7 +16,7 @@ internal static class CheckCommand
     public static Command Create(CliContext context)
     {
         var driver = new Option<string>("--driver") { Description = "A native driver library built with include/bugcheck_callbacks.h (docs/native.md).", HelpName = "library", Required = true };
-        var seed = new Option<string?>("--seed") { Description = "The seed of the generated situations, a number as WinDbg reads it; the same seed runs the same situations (default 1).", HelpName = "n" };
+        var seed = new Option<string?>("--seed") { Description = "The seed of the generated situations, in decimal as it is printed; the same seed runs the same situations (default 1).", HelpName = "n" };
         var situations = new Option<string?>("--situations") { Description = "How many generated situations to add per reason to the fixed table, in decimal (default 32).", HelpName = "n" };
         var json = BugCheckCli.JsonOption();
         var command = new Command("check", "Run a native driver's callbacks through every situation the contract allows (sizes, dump types, repeats, a fault before, a second instance), reason by reason; list each finding with its situation and the seed that replays it; exit 1 on a finding.");
@@ -30,7 +30,11 @@ internal static class CheckCommand
             var path = BugCheckCli.ExistingFile(parse.GetValue(driver)!, "--driver");
             var options = new ContractCheckOptions
             {
-                Seed = parse.GetValue(seed) is { } seedText ? (int)Scenarios.NumberText.Parse("--seed", seedText, int.MaxValue) : 1,
+                // Decimal, as the seed is printed and as --situations and --part are counted: the hint that says "--seed 16"
+                // must replay seed 16, not 0x16.
+                Seed = parse.GetValue(seed) is { } seedText
+                    ? int.TryParse(seedText, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : throw new UsageException($"--seed \"{seedText}\" is not a seed from 0 to {int.MaxValue}, in decimal (as the findings print it).")
+                    : 1,
                 GeneratedSituations = parse.GetValue(situations) is { } count
                     ? int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 100_000 ? n : throw new UsageException($"--situations \"{count}\" is not a count from 0 to 100000, in decimal.")
                     : 32,
@@ -92,7 +96,7 @@ internal static class CheckCommand
         result.Seed,
         result.Situations.Count,
         [.. result.NotRun.Select(s => s.ToString())],
-        [.. result.Findings.Select(f => new JsonCheckFinding(f.Violation.Code, f.Violation.Kind.ToString(), f.Situation.ToString(), f.Situation.MaximumAllowed, f.Violation.Phase.ToString(), f.Violation.CallNumber, f.Violation.Detail))]);
+        [.. result.Findings.Select(f => new JsonCheckFinding(f.Violation.Code, f.Violation.Kind.ToString(), f.Situation.ToString(), f.OfferedMaximumAllowed ?? f.Situation.MaximumAllowed, f.Violation.Phase.ToString(), f.Violation.CallNumber, f.Violation.Detail))]);
 }
 
 internal sealed record JsonCheckDocument(int SchemaVersion, string Command, string Driver, int Seed, List<JsonCheckReason> Reasons, int Findings);

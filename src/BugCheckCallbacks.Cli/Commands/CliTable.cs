@@ -18,6 +18,9 @@ internal sealed class CliTable(string title, params string[] columns)
 
     public int Count => _count;
 
+    /// <summary>Gets or sets the total the title counts, for a table its caller fills with only the first rows of more (the rest said in a line after it).</summary>
+    public int? Total { get; set; }
+
     /// <summary>
     /// A table with fewer, shorter columns to print instead when this one does not fit the console, before falling back to
     /// one block per row (the caller fills both).
@@ -43,7 +46,7 @@ internal sealed class CliTable(string title, params string[] columns)
 
     public void Render(IAnsiConsole console)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{title} ({_count})"));
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{title} ({Total ?? _count})"));
         foreach (var column in columns)
         {
             table.AddColumn(new TableColumn(Markup.Escape(column)) { NoWrap = true });

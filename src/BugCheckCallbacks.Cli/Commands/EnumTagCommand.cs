@@ -11,6 +11,7 @@ internal static class EnumTagCommand
         var files = new Argument<string[]>("file") { Description = "x64 kernel dumps (types 1, 5, 6, and 8, 9, 10 from the debugger's .dump) or bare DumpBlob regions; several files or a pattern (*.dmp).", Arity = ArgumentArity.OneOrMore };
         var command = new Command("enumtag", "List the secondary-data tags of each file: GUID, friendly name, size, file offset and, from the outcome report beside a simulated dump, the owner.");
         command.Arguments.Add(files);
+        ParseErrorMessage.RefuseOptionsAsFiles(command, files);
         var json = BugCheckCli.JsonOption();
         command.Options.Add(json);
         BugCheckCli.Examples[command] = ["bugcheck enumtag crash.dmp", "bugcheck enumtag *.dmp --json | jq '.files[].tags[].tag'"];

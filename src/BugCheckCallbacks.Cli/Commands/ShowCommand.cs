@@ -17,6 +17,7 @@ internal static class ShowCommand
         var json = BugCheckCli.JsonOption();
         var command = new Command("show", "Show each kernel dump: header, physical memory runs, stored pages, secondary-data tags, and the outcome report written beside a simulated dump.");
         command.Arguments.Add(files);
+        ParseErrorMessage.RefuseOptionsAsFiles(command, files);
         command.Options.Add(json);
         BugCheckCli.Examples[command] = ["bugcheck show crash.dmp", "bugcheck show crash.dmp --json | jq .files[0].header"];
         command.SetAction(parse => BugCheckCli.Guard(context, () =>
@@ -89,6 +90,7 @@ internal static class ShowCommand
         }
 
         console.WriteLine($"0x{dump.StoredPageCount:X} pages stored; the body ends at 0x{dump.BodyEnd:X}.");
+        stored.Total = stored.Count + more; // the title counts them all, as every other table's does
         stored.Render(console);
         if (more > 0)
         {
@@ -108,6 +110,7 @@ internal static class ShowCommand
                 }
             }
 
+            mappings.Total = total;
             mappings.Render(console);
             console.WriteLine(total > MaxRunsShown
                 ? $"... and {total - MaxRunsShown} more run(s) the page tables map to stored pages (--json lists them all); 'bugcheck vtop FILE ADDRESS' shows one address's walk."
@@ -188,6 +191,7 @@ internal static class ShowCommand
             blocks.Add($"0x{block.Address:X}", $"0x{block.Size:X}", $"0x{block.Offset:X}");
         }
 
+        blocks.Total = t.DataBlocks.Count;
         blocks.Render(console);
         if (t.DataBlocks.Count > MaxRunsShown)
         {

@@ -42,7 +42,8 @@ internal static class ScenarioLimits
         var callbackBytes = scenario.Callbacks.Sum(c => (long)Math.Max(0, c.Size ?? 0));
         if (callbackBytes > MaxCallbackBytes)
         {
-            breaches.Add($"$.callbacks: their buffers take {callbackBytes:N0} bytes together, more than the {MaxCallbackBytes:N0} (256 MiB) a scenario may allocate up front");
+            var largest = scenario.Callbacks.Select((c, i) => (Size: (long)Math.Max(0, c.Size ?? 0), At: i)).MaxBy(c => c.Size);
+            breaches.Add($"$.callbacks: their buffers take {callbackBytes:N0} bytes together, more than the {MaxCallbackBytes:N0} (256 MiB, 0x{MaxCallbackBytes:X}) a scenario may allocate up front (the largest, $.callbacks[{largest.At}].size, is {largest.Size:N0})");
         }
 
         if (scenario.CallTimeBudgetMs > MaxCallTimeBudgetMs)

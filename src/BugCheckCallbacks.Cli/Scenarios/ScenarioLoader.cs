@@ -161,11 +161,6 @@ internal static class ScenarioLoader
             errors.Add($"{at}.component: must not be empty.");
         }
 
-        if (callback.Size is > 64 << 20)
-        {
-            errors.Add($"{at}.size: {callback.Size} must be from 0 to 67108864.");
-        }
-
         // The simulated kernel calls a repeating callback at most RepeatCallBudget times (1024): a script that asked for
         // more would be cut off with BCV0011 though it has no fault, so the scenario is refused instead.
         var budget = new SimulationOptions().RepeatCallBudget;

@@ -297,7 +297,7 @@ public static class ContractChecker
             {
                 if (Array.IndexOf(records, violation.Record) is var index and >= 0)
                 {
-                    findings.Add(new ContractFinding(situation, violation) { OfferedMaximumAllowed = offered?[index] });
+                    findings.Add(new ContractFinding(situation, violation) { OfferedMaximumAllowed = violation.OfferedMaximumAllowed ?? offered?[index] });
                 }
             }
 

@@ -7,7 +7,7 @@ namespace BugCheckCallbacks.Registration;
 /// </summary>
 internal sealed class ImageSlots
 {
-    private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _byName = new(StringComparer.OrdinalIgnoreCase); // Windows compares module names without case: HAL.DLL is hal.dll
     private readonly List<ImageSlot> _slots = [];
     private ulong _classicBuffers;
 

@@ -15,6 +15,7 @@ public sealed class BugCheckOutcome
     public const int CurrentSchemaVersion = 2;
 
     private HashSet<ExpectedViolation>? _expected; // ExpectedViolations as a set, made on the first IsExpected
+    private readonly IReadOnlyList<SecondaryDataShortfall>? _shortfalls; // null in a report older than the list
 
     /// <summary>Gets the version of the JSON schema the outcome was written with.</summary>
     /// <value><see cref="CurrentSchemaVersion"/>.</value>
@@ -60,7 +61,8 @@ public sealed class BugCheckOutcome
     /// Gets every SecondaryDumpData callback offered less than its sizing answer asked for, and why (the budget ran out, or
     /// an earlier callback over-asked), in call order: data that did not land is never silent.
     /// </summary>
-    public IReadOnlyList<SecondaryDataShortfall> Shortfalls { get; init; } = [];
+    /// <value>Empty in a report written before the list existed (it reads as none).</value>
+    public IReadOnlyList<SecondaryDataShortfall> Shortfalls { get => _shortfalls ?? []; init => _shortfalls = value; }
 
     /// <summary>Gets the page ranges in the body (AddPages minus RemovePages), in address order.</summary>
     public IReadOnlyList<PageRange> BodyRanges { get; init; } = [];

@@ -102,7 +102,7 @@ internal sealed partial class BugCheckRun
             if (!first.Accused)
             {
                 _overAsker = first with { Accused = true };
-                Violate(first.Site, ViolationKind.OutputExceedsMaximumAllowed, Invariant($"The size query's answer 0x{first.Asked:X} exceeds MaximumAllowed 0x{first.Offered:X}; the kernel reserved the 0x{first.Offered:X} bytes it had left, so {site.Component}, sized after it, was offered 0x{offered:X} of the 0x{asked:X} it asked for (the outcome's shortfalls list every callback it left short)."));
+                Violate(first.Site, ViolationKind.OutputExceedsMaximumAllowed, Invariant($"The size query's answer 0x{first.Asked:X} exceeds MaximumAllowed 0x{first.Offered:X}; the kernel reserved the 0x{first.Offered:X} bytes it had left, so {site.Component}, sized after it, was offered 0x{offered:X} of the 0x{asked:X} it asked for (the outcome's shortfalls list every callback it left short)."), first.Offered);
             }
         }
         else if (offered == 0)

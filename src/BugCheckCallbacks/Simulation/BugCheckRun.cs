@@ -287,11 +287,17 @@ internal sealed partial class BugCheckRun
         }
     }
 
-    private void Violate(CallSite site, ViolationKind kind, string detail) =>
+    private void Violate(CallSite site, ViolationKind kind, string detail, uint? offered = null) =>
         _violations.Add(new Violation(kind, site.Phase, site.Reason, site.Component, site.Index, site.CallNumber, detail)
         {
             Record = site.Record,
             ClassicRecord = site.ClassicRecord,
+            OfferedMaximumAllowed = offered ?? site.Phase switch
+            {
+                BugCheckPhase.SecondaryDataSizing or BugCheckPhase.SecondaryData => _secondaryData?.MaximumAllowed,
+                BugCheckPhase.SecondaryMultiPartData => _multiPartData?.MaximumAllowed,
+                _ => null,
+            },
         });
 
     /// <summary>Ends a reason's protocol: every record that was called and is still Inserted becomes Finished.</summary>

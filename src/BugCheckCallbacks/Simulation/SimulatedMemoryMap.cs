@@ -477,6 +477,9 @@ public sealed class SimulatedMemoryMap
         }
     }
 
+    /// <summary>A region's first and last byte, as the overlap error names them.</summary>
+    private static string Span(MemoryRegion region) => $"0x{region.Range.Address:X}..0x{region.Range.Address + (region.Range.Size - 1):X}";
+
     private static MemoryRegion[] SortAndCheckOverlaps(List<(MemoryRegion Region, int Index)> regions, string paramName)
     {
         regions.Sort((a, b) => a.Region.Range.Address.CompareTo(b.Region.Range.Address));
@@ -485,7 +488,7 @@ public sealed class SimulatedMemoryMap
             var (previous, current) = (regions[i - 1], regions[i]);
             if (current.Region.Range.Address - previous.Region.Range.Address < previous.Region.Range.Size)
             {
-                throw new ArgumentException($"regions[{current.Index}] overlaps regions[{previous.Index}] in {current.Region.Space} space.", paramName);
+                throw new ArgumentException($"regions[{current.Index}] ({Span(current.Region)}) overlaps regions[{previous.Index}] ({Span(previous.Region)}) in {current.Region.Space} space.", paramName);
             }
         }
 

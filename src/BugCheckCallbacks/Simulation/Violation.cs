@@ -36,6 +36,12 @@ public sealed record Violation(
     [JsonIgnore]
     public BugCheckCallbackRecord? ClassicRecord { get => _classicRecord.Value; init => _classicRecord = new(value); }
 
+    /// <summary>
+    /// Gets the <c>MaximumAllowed</c> the call was offered, for a violation in a secondary-data phase (sizing, data or
+    /// multi-part); <see langword="null"/> for the others.
+    /// </summary>
+    public uint? OfferedMaximumAllowed { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Code} {Kind} [{Phase}] {Component} #{RecordIndex} call {CallNumber}: {Detail}";
 }

@@ -339,7 +339,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{ "memory": [ { "space": "Virtual", "address": "0xFFFF800000001000", "size": "0x1000" } ], "callbacks": [] }""", "$.memory[0] overlaps the default memory map's region 2")]
+    [InlineData("""{ "memory": [ { "space": "Virtual", "address": "0xFFFF800000001000", "size": "0x1000" } ], "callbacks": [] }""", "$.memory[0] (0xFFFF800000001000..0xFFFF800000001FFF) overlaps the default memory map's region 2 (0xFFFF800000000000..0xFFFF8000003FFFFF)")]
     [InlineData("""{ "memory": [ { "space": "Virtual", "address": "0x123", "size": "0x1000" } ], "callbacks": [] }""", "$.memory[0]")]
     [InlineData("""{ "memory": [ { "space": "Virtual", "address": "0x10000", "size": "0x1000", "text": "\u0001" } ], "callbacks": [] }""", "$.memory[0].text")]
     [InlineData("""{ "memory": [ null ], "callbacks": [] }""", "$.memory[0]")]

@@ -51,6 +51,21 @@ public sealed class NativeCliTests : IClassFixture<CliInputTests.Files>
     }
 
     [NativeFact]
+    public void The_seed_check_prints_is_the_seed_it_read_so_its_replay_hint_replays_the_same_run()
+    {
+        // --seed was read as hex and printed in decimal: "--seed 10" printed "(seed 16)", whose hint ran other situations.
+        var first = CliRunner.Run("check", "--driver", SampleDrivers.Faulty, "--seed", "10", "--situations", "2", "--json");
+        using var json = System.Text.Json.JsonDocument.Parse(first.Out);
+        json.RootElement.GetProperty("seed").GetInt32().Should().Be(10);
+        var findings = json.RootElement.GetProperty("reasons").EnumerateArray().SelectMany(r => r.GetProperty("findings").EnumerateArray()).ToList();
+        findings.Where(f => f.GetProperty("code").GetString() is "BCV0004").Should().OnlyContain(f => f.GetProperty("maximumAllowed").ValueKind == System.Text.Json.JsonValueKind.Number, "every secondary-data finding says what it was offered");
+        CliRunner.Run("check", "--driver", SampleDrivers.Faulty, "--seed", "10", "--situations", "2").Out.Should().Contain("(seed 10)").And.Contain("--seed 10' runs the same situations again");
+
+        var hex = CliRunner.Run("check", "--driver", SampleDrivers.Faulty, "--seed", "0x10");
+        (hex.Exit, hex.Error.Trim()).Should().Be((2, "error: --seed \"0x10\" is not a seed from 0 to 2147483647, in decimal (as the findings print it)."));
+    }
+
+    [NativeFact]
     public void A_driver_that_registers_nothing_is_a_warning_for_check_and_simulate()
     {
         var empty = SampleDrivers.FromSource("NTSTATUS DriverEntry(PDRIVER_OBJECT o, PUNICODE_STRING p) { UNREFERENCED_PARAMETER(o); UNREFERENCED_PARAMETER(p); return STATUS_SUCCESS; }\n");
