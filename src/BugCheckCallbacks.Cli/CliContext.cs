@@ -37,24 +37,42 @@ internal sealed class CliContext
 
     public static CliContext ForConsole() => new()
     {
-        Out = Console.Out,
-        Error = Console.Error,
+        Out = Terminal(1, Console.IsOutputRedirected) ?? Console.Out,
+        Error = Terminal(2, Console.IsErrorRedirected) ?? Console.Error,
         OpenStandardOutput = Console.OpenStandardOutput,
         IsInteractive = !Console.IsOutputRedirected,
     };
 
+    /// <summary>
+    /// A writer straight to a terminal's descriptor on Linux and macOS: .NET's Console initializes the terminal on its first
+    /// write there, which puts "ESC[?1h ESC=" before the output and "ESC[39;49m" after it, even with --no-color.
+    /// </summary>
+    private static StreamWriter? Terminal(int descriptor, bool redirected)
+    {
+        if (redirected || OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(descriptor, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        return new StreamWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
+    }
+
     public IAnsiConsole CreateConsole(bool noColor)
     {
         var plain = noColor || !IsInteractive || Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 };
+
+        // Piped output never wraps: a script gets whole lines, whatever a table's width. The width is read without .NET's
+        // Console, whose size query writes terminal escape codes (TerminalSize): --no-color output is plain text.
+        var width = IsInteractive ? TerminalWidth ?? TerminalSize.Width() : PipedWidth;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Ansi = plain ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Ansi = plain ? AnsiSupport.No : AnsiSupport.Yes,
+            ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Standard,
             Interactive = IsInteractive && !plain ? InteractionSupport.Yes : InteractionSupport.No,
-            Out = new AnsiConsoleOutput(Out),
+            Out = new PlainConsoleOutput(Out, IsInteractive, width),
         });
-        // Piped output never wraps: a script gets whole lines, whatever a table's width.
-        console.Profile.Width = IsInteractive ? TerminalWidth ?? console.Profile.Width : PipedWidth;
+        console.Profile.Width = width;
         return console;
     }
 }

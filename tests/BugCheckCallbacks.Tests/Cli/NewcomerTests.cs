@@ -112,6 +112,16 @@ public sealed class NewcomerTests : IClassFixture<CliInputTests.Files>
     }
 
     [Fact]
+    public void No_color_on_a_terminal_writes_no_escape_code_and_colour_writes_some()
+    {
+        var plain = CliRunner.Run(true, 120, "simulate", "--out", _files.Temp(".dmp"), "--no-color");
+        var coloured = CliRunner.Run(true, 120, "simulate", "--out", _files.Temp(".dmp"));
+
+        plain.Out.Should().NotContain("\u001b", "--no-color is plain text on a terminal too");
+        coloured.Out.Should().Contain("\u001b[", "a terminal gets colour unless told otherwise");
+    }
+
+    [Fact]
     public void An_outcome_report_written_before_shortfalls_existed_still_reads()
     {
         var json = new BugCheckOutcome().ToJson().Replace("\"shortfalls\": [],", string.Empty, StringComparison.Ordinal);
