@@ -75,14 +75,30 @@ internal static class HtmlReport
             var unjudged = outcome.Violations.Count(v => outcome.IsExpected(v) is null);
             var missing = outcome.MissingExpectations.Count();
             var faults = outcome.Invocations.Count(c => c.Faulted);
-            html.Element("span", Plural(outcome.Violations.Count, "violation"), outcome.Violations.Count == 0 ? "verdict good" : unexpected + unjudged == 0 ? "verdict good" : "verdict bad");
+            // Violations are never good news: green only for none, amber when every one was expected, red otherwise.
+            html.Element("span", Plural(outcome.Violations.Count, "violation"), outcome.Violations.Count == 0 ? "verdict good" : unexpected + unjudged == 0 ? "verdict warn" : "verdict bad");
             if (outcome.ExpectedViolations is null)
             {
                 html.Element("span", "nobody said which violations to expect", "verdict unknown");
             }
+            else if (unexpected + missing == 0)
+            {
+                html.Element("span", outcome.Violations.Count == 0 ? "as expected: none" : Invariant($"as expected: {(outcome.Violations.Count == 1 ? "it was" : $"all {outcome.Violations.Count} were")} expected"), "verdict good");
+            }
             else
             {
-                html.Element("span", Invariant($"{unexpected} unexpected, {missing} expected one(s) missing"), unexpected + missing == 0 ? "verdict good" : "verdict bad");
+                var parts = new List<string>();
+                if (unexpected > 0)
+                {
+                    parts.Add(Invariant($"{unexpected} not expected"));
+                }
+
+                if (missing > 0)
+                {
+                    parts.Add(Invariant($"{Plural(missing, "expected violation")} not seen"));
+                }
+
+                html.Element("span", string.Join(", ", parts), "verdict bad");
             }
 
             html.Element("span", Invariant($"{outcome.TotalCalls:N0} calls, {Plural(faults, "faulted call")}"), "verdict");

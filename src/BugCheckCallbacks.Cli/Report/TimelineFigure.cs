@@ -13,7 +13,9 @@ internal static class TimelineFigure
 {
     public const int MaxDetailedCalls = 2_000;
     public const int MaxDetailedRows = 300;
-    private const int LabelWidth = 230;
+    private const int LabelWidth = 380; // "ndis.sys · SecondaryMultiPartDumpData #1" whole, at 12 px
+    private const int PageWidth = 1230; // the page's content width (report.css: 80rem less its padding): the timeline fills it
+    private const int LabelLength = 58;
     private const int RowHeight = 18;
     private const int Top = 36;
     private const int DetailedTop = 112; // room for the phase names, set at an angle above narrow bands
@@ -59,7 +61,7 @@ internal static class TimelineFigure
 
     private static void WriteDetailed(HtmlWriter html, BugCheckOutcome outcome, CallbackInvocation[] calls, Dictionary<RowKey, int> rows)
     {
-        var step = Math.Clamp(900.0 / Math.Max(1, calls.Length), 7, 36);
+        var step = Math.Clamp((PageWidth - LabelWidth - 120.0) / Math.Max(1, calls.Length), 7, 96);
         var width = LabelWidth + (calls.Length * step) + 120;
         var height = DetailedTop + (rows.Count * RowHeight) + 8;
         double X(int index) => LabelWidth + ((index + 0.5) * step);
@@ -96,7 +98,7 @@ internal static class TimelineFigure
             var y = Y(row);
             html.Raw(Invariant($"<g data-row=\"{HtmlWriter.Escape(key.Component)}\" data-flagged=\"{(flagged.Contains(row) ? 1 : 0)}\">"))
                 .Raw(Invariant($"<line x1=\"{LabelWidth}\" x2=\"{width - 10:0}\" y1=\"{y:0.#}\" y2=\"{y:0.#}\" stroke=\"#d0d7de\"/>"))
-                .Raw(Invariant($"<text class=\"label\" x=\"4\" y=\"{y + 4:0.#}\">")).Text(Shorten(key.Label, 34)).Raw("<title>").Text(key.Label).Raw("</title></text>");
+                .Raw(Invariant($"<text class=\"label\" x=\"4\" y=\"{y + 4:0.#}\">")).Text(Shorten(key.Label, LabelLength)).Raw("<title>").Text(key.Label).Raw("</title></text>");
             for (var i = 0; i < calls.Length; i++)
             {
                 if (RowKey.Of(calls[i]) == key)
@@ -167,7 +169,7 @@ internal static class TimelineFigure
             var y = Top + (r * RowHeight);
             var flagged = phases.Any(p => violations.ContainsKey((component, p)) || (cells.TryGetValue((component, p), out var cell) && cell.Faults > 0));
             html.Raw(Invariant($"<g data-row=\"{HtmlWriter.Escape(component)}\" data-flagged=\"{(flagged ? 1 : 0)}\">"))
-                .Raw(Invariant($"<text class=\"label\" x=\"4\" y=\"{y + 13}\">")).Text(Shorten(component, 34)).Raw("<title>").Text(component).Raw("</title></text>");
+                .Raw(Invariant($"<text class=\"label\" x=\"4\" y=\"{y + 13}\">")).Text(Shorten(component, LabelLength)).Raw("<title>").Text(component).Raw("</title></text>");
             foreach (var phase in phases)
             {
                 var x = LabelWidth + (column[phase] * CellWidth) + 2;

@@ -152,7 +152,9 @@ public sealed partial class ReportCliTests : IDisposable
         var result = CliRunner.Run("simulate", "--out", dump, "--html", html);
         result.Exit.Should().Be(0, result.Error);
         result.Out.Should().Contain($"HTML report written to {html}");
-        File.ReadAllText(html).Should().Contain("0 unexpected, 0 expected one(s) missing");
+        var page = File.ReadAllText(html);
+        page.Should().Contain("<span class=\"verdict warn\">2 violations</span>", "violations are not good news, even expected ones")
+            .And.Contain("<span class=\"verdict good\">as expected: all 2 were expected</span>");
         using var dumpFile = DumpFile.Open(dump);
         dumpFile.Header.BugCheckCode.Should().Be(0xD1);
     }
