@@ -79,11 +79,11 @@ internal static class DbCommand
                 var perRow = unit == 1 && context.IsInteractive && context.CreateConsole(true).Profile.Width < RowWidth ? 8 : 16;
                 if (unit == 1)
                 {
-                    Write(context.Out, start, bytes, readable, perRow); // the data asked for: --quiet keeps it
+                    Write(context.Out, start, bytes, readable, perRow, isPhysical); // the data asked for: --quiet keeps it
                 }
                 else
                 {
-                    WriteValues(context.Out, start, bytes, readable, unit);
+                    WriteValues(context.Out, start, bytes, readable, unit, isPhysical);
                 }
             }
 
@@ -100,14 +100,18 @@ internal static class DbCommand
     /// <summary>The width of a 16-byte row: address, two spaces, 16 bytes with a dash after the eighth, a space, 16 characters.</summary>
     private const int RowWidth = 17 + 2 + 48 + 1 + 16;
 
+    /// <summary>A line's address as the debugger prints it: <c>fffff800`00000000</c> for virtual, <c>#    1000</c> for physical (<c>!db</c>).</summary>
+    private static string Address(ulong address, bool physical) =>
+        physical ? string.Create(CultureInfo.InvariantCulture, $"#{address,8:x}") : string.Create(CultureInfo.InvariantCulture, $"{address >> 32:x8}`{address & 0xFFFFFFFF:x8}");
+
     /// <summary>Lines of 16 bytes (or 8): the address in WinDbg's form, the bytes with a dash after the eighth, then ASCII.</summary>
-    internal static void Write(TextWriter output, ulong start, byte[] bytes, bool[] readable, int perRow = 16)
+    internal static void Write(TextWriter output, ulong start, byte[] bytes, bool[] readable, int perRow = 16, bool physical = false)
     {
         var line = new StringBuilder();
         for (var offset = 0; offset < bytes.Length; offset += perRow)
         {
             var address = start + (ulong)offset;
-            line.Clear().Append(CultureInfo.InvariantCulture, $"{address >> 32:x8}`{address & 0xFFFFFFFF:x8}  ");
+            line.Clear().Append(Address(address, physical)).Append("  ");
             var count = Math.Min(perRow, bytes.Length - offset);
             for (var i = 0; i < perRow; i++)
             {
@@ -127,13 +131,13 @@ internal static class DbCommand
     }
 
     /// <summary>Lines of 16 bytes as 4 dwords or 2 qwords (a qword as WinDbg prints it, <c>00000000`00000000</c>); a value the dump lacks any byte of is question marks.</summary>
-    internal static void WriteValues(TextWriter output, ulong start, byte[] bytes, bool[] readable, int unit)
+    internal static void WriteValues(TextWriter output, ulong start, byte[] bytes, bool[] readable, int unit, bool physical = false)
     {
         var line = new StringBuilder();
         for (var offset = 0; offset < bytes.Length; offset += 16)
         {
             var address = start + (ulong)offset;
-            line.Clear().Append(CultureInfo.InvariantCulture, $"{address >> 32:x8}`{address & 0xFFFFFFFF:x8} ");
+            line.Clear().Append(Address(address, physical)).Append(' ');
             for (var at = offset; at < Math.Min(offset + 16, bytes.Length); at += unit)
             {
                 line.Append(' ');

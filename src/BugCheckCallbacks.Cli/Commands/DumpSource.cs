@@ -81,7 +81,7 @@ internal sealed class DumpSource : IDisposable
         {
             var tag = view.Tag;
             var owner = string.Join(", ", new[] { tag.Component, tag.FriendlyName }.OfType<string>());
-            table.Add($"{{{tag.Tag}}}", $"0x{tag.Size:X}", $"0x{tag.Offset:X}", owner.Length == 0 ? "-" : owner, view.Part ?? string.Empty, view.Preview);
+            table.Add(Braced(tag.Tag), $"0x{tag.Size:X}", $"0x{tag.Offset:X}", owner.Length == 0 ? "-" : owner, view.Part ?? string.Empty, view.Preview);
         }
 
         return table;
@@ -133,6 +133,9 @@ internal sealed class DumpSource : IDisposable
         Blobs?.Dispose();
         Dump?.Dispose();
     }
+
+    /// <summary>A tag as the debugger's <c>.enumtag</c> prints it, to paste between the two: braces, upper case.</summary>
+    internal static string Braced(Guid tag) => "{" + tag.ToString("D", System.Globalization.CultureInfo.InvariantCulture).ToUpperInvariant() + "}";
 }
 
 /// <summary>One tag as <c>enumtag</c> lists it: the tag, its part when blocks share the tag, and a preview of its data.</summary>

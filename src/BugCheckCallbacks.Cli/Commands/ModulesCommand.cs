@@ -32,17 +32,18 @@ internal static class ModulesCommand
             {
                 var console = context.CreateConsole(parse.GetValue(BugCheckCli.NoColor));
                 // Like lm f: the full name too, where the dump has one that says more (a small dump's driver list has paths).
+                // lm's columns: the module name as the debugger names it (nt, hal, mydriver), then the image's file name.
                 var withPaths = modules.Modules.Any(m => m.FullName.Length > 0 && m.FullName != m.Name);
-                var table = withPaths ? new CliTable("Loaded modules", "start", "end", "module name", "full name") : new CliTable("Loaded modules", "start", "end", "module name");
+                var table = withPaths ? new CliTable("Loaded modules", "start", "end", "module name", "image name", "full name") : new CliTable("Loaded modules", "start", "end", "module name", "image name");
                 foreach (var module in modules.Modules)
                 {
                     if (withPaths)
                     {
-                        table.Add(Windbg(module.Base), Windbg(module.End), module.Name, module.FullName);
+                        table.Add(Windbg(module.Base), Windbg(module.End), DebuggerName(module.Name), module.Name, module.FullName);
                     }
                     else
                     {
-                        table.Add(Windbg(module.Base), Windbg(module.End), module.Name);
+                        table.Add(Windbg(module.Base), Windbg(module.End), DebuggerName(module.Name), module.Name);
                     }
                 }
 
@@ -65,6 +66,15 @@ internal static class ModulesCommand
             return modules.Findings.Count > 0 ? ExitCodes.Violations : ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>A module's name as the debugger gives it: <c>nt</c> for the kernel image, else the file name without its extension (<c>hal</c>, <c>mydriver</c>).</summary>
+    internal static string DebuggerName(string imageName)
+    {
+        var name = Path.GetFileNameWithoutExtension(imageName);
+        return name.Equals("ntoskrnl", StringComparison.OrdinalIgnoreCase) || name.Equals("ntkrnlmp", StringComparison.OrdinalIgnoreCase) || name.Equals("ntkrnlpa", StringComparison.OrdinalIgnoreCase) || name.Equals("ntkrpamp", StringComparison.OrdinalIgnoreCase)
+            ? "nt"
+            : name;
     }
 
     /// <summary>An address as the debugger prints it: 16 hex digits with a backtick in the middle.</summary>

@@ -56,7 +56,7 @@ internal static class OutcomeView
             for (var i = 0; i < outcome.Blobs.Count; i++)
             {
                 var blob = outcome.Blobs[i];
-                blobs.Add(Text($"{{{blob.Tag}}}"), Text($"0x{blob.Size:X}"), Text(blob.Component), Cell(blob.Reason), Text(Readability(blob, positions[i])));
+                blobs.Add(Text(DumpSource.Braced(blob.Tag)), Text($"0x{blob.Size:X}"), Text(blob.Component), Cell(blob.Reason), Text(Readability(blob, positions[i])));
             }
 
             blobs.Render(console);

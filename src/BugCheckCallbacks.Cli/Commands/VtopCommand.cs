@@ -6,7 +6,7 @@ namespace BugCheckCallbacks.Cli.Commands;
 
 /// <summary>
 /// <c>bugcheck vtop FILE ADDRESS</c>: a virtual address through the dump's page tables, each level as the debugger's
-/// <c>!pte</c> shows it, then the physical address and where the page is in the file; exit 1 when it does not translate.
+/// <c>!vtop</c> walks it (table by table, physical addresses; not <c>!pte</c>'s self-map view), then the physical address and where the page is in the file; exit 1 when it does not translate.
 /// </summary>
 internal static class VtopCommand
 {
@@ -15,7 +15,7 @@ internal static class VtopCommand
         var file = new Argument<string>("file") { Description = "An x64 kernel dump (types 1, 5, 6, and 8, 9, 10 from the debugger's .dump)." };
         var address = new Argument<string>("address") { Description = $"The virtual address, a number as WinDbg reads it: {NumberText.Forms}." };
         var json = BugCheckCli.JsonOption();
-        var command = new Command("vtop", "Translate a virtual address through the dump's page tables, showing each level (PXE, PPE, PDE, PTE: table, index, entry, flags) like !pte, then the physical address and its file offset; exit 1 when it does not translate.");
+        var command = new Command("vtop", "Translate a virtual address through the dump's page tables, showing each level (PXE, PPE, PDE, PTE: table, index, entry, flags) as !vtop walks it, then the physical address and its file offset; exit 1 when it does not translate.");
         command.Arguments.Add(file);
         command.Arguments.Add(address);
         command.Options.Add(json);

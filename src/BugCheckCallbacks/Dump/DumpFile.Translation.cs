@@ -1,6 +1,6 @@
 namespace BugCheckCallbacks.Dump;
 
-/// <summary>The page-table walk shown step by step (<c>!pte</c>), and the virtual mappings the tables hold.</summary>
+/// <summary>The page-table walk shown step by step (as the debugger's <c>!vtop</c> walks it), and the virtual mappings the tables hold.</summary>
 public sealed partial class DumpFile
 {
     /// <summary>

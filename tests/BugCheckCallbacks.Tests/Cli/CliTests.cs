@@ -303,9 +303,9 @@ public sealed class CliTests : IDisposable
         var dump = SimulatedDump();
         var result = CliRunner.Run("db", dump, "0x100ff8", "--physical", "--length", "0x10");
         result.Exit.Should().Be(0, result.Error);
-        result.Out.Should().Be("00000000`00100ff8  f8 0f 10 00 00 00 00 00-00 10 10 00 00 00 00 00  ................\n");
+        result.Out.Should().Be("#  100ff8  f8 0f 10 00 00 00 00 00-00 10 10 00 00 00 00 00  ................\n", "!db marks a physical address with #");
         var removed = CliRunner.Run("db", dump, "0x104000", "--physical", "--length", "4");
-        removed.Out.Should().Be("00000000`00104000  ?? ?? ?? ??                                      ????\n", "RemovePages removed 0x104000");
+        removed.Out.Should().Be("#  104000  ?? ?? ?? ??                                      ????\n", "RemovePages removed 0x104000");
         removed.Error.Should().Contain("Physical 0x104000..0x104003 is not in the dump");
         var unmapped = CliRunner.Run("db", dump, "0xFFFF800000FF0000", "--length", "1");
         unmapped.Error.Should().Contain("not mapped, or its pages are not stored");

@@ -122,6 +122,25 @@ public sealed class NewcomerTests : IClassFixture<CliInputTests.Files>
     }
 
     [Fact]
+    public void Modules_names_each_module_as_lm_does_beside_its_image()
+    {
+        var result = CliRunner.Run("modules", _files.Dump);
+
+        result.Exit.Should().Be(0, result.Error);
+        var rows = result.Out.Split('\n').Where(l => l.Contains('`')).Select(l => l.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+        rows.Select(r => (r[2], r[3])).Should().Contain([("nt", "ntoskrnl.exe"), ("hal", "hal.dll"), ("faulty", "faulty.sys")]);
+    }
+
+    [Theory]
+    [InlineData("ntoskrnl.exe", "nt")]
+    [InlineData("NTKRNLMP.EXE", "nt")]
+    [InlineData("hal.dll", "hal")]
+    [InlineData("mydriver.sys", "mydriver")]
+    [InlineData("noextension", "noextension")]
+    public void The_debuggers_module_name_is_nt_for_the_kernel_else_the_file_name_without_extension(string image, string name) =>
+        BugCheckCallbacks.Cli.Commands.ModulesCommand.DebuggerName(image).Should().Be(name);
+
+    [Fact]
     public void An_outcome_report_written_before_shortfalls_existed_still_reads()
     {
         var json = new BugCheckOutcome().ToJson().Replace("\"shortfalls\": [],", string.Empty, StringComparison.Ordinal);

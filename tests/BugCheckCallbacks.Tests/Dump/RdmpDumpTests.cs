@@ -163,7 +163,7 @@ public sealed class RdmpDumpTests
             var expected = command switch
             {
                 "show" => "8 (Ranges: kernel memory, RDMP, the debugger's .dump /k)",
-                "enumtag" => Tag.ToString(),
+                "enumtag" => Tag.ToString().ToUpperInvariant(),
                 "db" => "rdmp page 0x22",
                 _ => "8 bytes of {" + Tag + "} (block 1) written to",
             };

@@ -95,7 +95,7 @@ public sealed class RealSmallDumpTests
     [InlineData("triage_arm64.dmp", "show", "pc=fffff803f32de014")]
     [InlineData("triage_x64.dmp", "modules", @"\SystemRoot\System32\drivers\amdppm.sys")]
     [InlineData("triage_arm64.dmp", "modules", @"\SystemRoot\system32\ntoskrnl.exe")]
-    [InlineData("triage_x64.dmp", "enumtag", "54c84888-01d1-4c1e-bed6-282c98241303")]
+    [InlineData("triage_x64.dmp", "enumtag", "54C84888-01D1-4C1E-BED6-282C98241303")]
     [InlineData("triage_arm64.dmp", "enumtag", "42 tag(s)")]
     [InlineData("triage_x64.dmp", "dq", "fffff804`7be0f4e1 00000000`0000007e")]
     [InlineData("triage_x64.dmp", "extract", "written to")]

@@ -290,7 +290,7 @@ public sealed class TriageDumpTests
             var expected = command switch
             {
                 "show" => "4 (Triage: small memory dump (triage))",
-                "enumtag" => s_tag.ToString(),
+                "enumtag" => s_tag.ToString().ToUpperInvariant(),
                 "db" => "triage.sys: last",
                 "modules" => "ntoskrnl.exe",
                 _ => "14 bytes of {" + s_tag + "} (block 1) written to",

@@ -23,7 +23,7 @@ public sealed class NativeCliTests : IClassFixture<CliInputTests.Files>
 
         (simulate.Exit, simulate.Error).Should().Be((0, string.Empty));
         simulate.Out.Should().Contain("storage").And.Contain("Result: no violations, and none was expected.");
-        enumtag.Out.Should().Contain("{8d0f3c52-9a41-4b7e-a1c3-2e5f6a7b8c9d}").And.Contain("5 tag(s)");
+        enumtag.Out.Should().Contain("{8D0F3C52-9A41-4B7E-A1C3-2E5F6A7B8C9D}", ".enumtag prints tags in upper case").And.Contain("5 tag(s)");
         extract.Exit.Should().Be(0);
         File.ReadAllBytes(blob).Should().Equal(Enumerable.Range(0, 1024).Select(i => (byte)i));
     }
