@@ -30,7 +30,7 @@ internal static class SimulateCommand
             HelpName = "CODE@COMPONENT",
             AllowMultipleArgumentsPerToken = false,
         };
-        var allowLarge = new Option<bool>("--allow-large") { Description = $"Lift the scenario limits that protect the machine: memory regions over 4 GiB in all, callback buffers over 256 MiB in all, call budgets over {ScenarioLimits.MaxCallTimeBudgetMs} ms, long names and lists ('bugcheck scenario --schema' lists them)." };
+        var allowLarge = new Option<bool>("--allow-large") { Description = $"Lift the scenario limits that protect the machine: scenario files over 16 MiB, memory regions over 4 GiB in all, callback buffers over 256 MiB in all, call budgets over {ScenarioLimits.MaxCallTimeBudgetMs} ms, long names and lists ('bugcheck scenario --schema' lists them)." };
         var html = new Option<string?>("--html") { Description = "Also write the crash as one self-contained HTML page ('bugcheck report' writes the same from a dump).", HelpName = "file" };
 
         var command = new Command("simulate", "Register scripted callbacks, bug-check the simulated kernel, write the dump and its outcome report, and report every call and violation.");
@@ -62,7 +62,7 @@ internal static class SimulateCommand
         command.SetAction(parse => BugCheckCli.Guard(context, () =>
         {
             var driverPath = parse.GetValue(driver);
-            var script = parse.GetValue(scenario) is { } path ? ScenarioLoader.Load(path)
+            var script = parse.GetValue(scenario) is { } path ? ScenarioLoader.Load(path, parse.GetValue(allowLarge))
                 : driverPath is not null ? ScenarioLoader.Parse("""{ "callbacks": [] }""", "--driver")
                 : ScenarioLoader.LoadDefault();
             ScenarioLimits.Check(script, parse.GetValue(allowLarge));

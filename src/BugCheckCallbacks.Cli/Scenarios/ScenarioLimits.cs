@@ -9,6 +9,12 @@ namespace BugCheckCallbacks.Cli.Scenarios;
 /// </summary>
 internal static class ScenarioLimits
 {
+    /// <summary>A scenario file's size: parsing costs several times it.</summary>
+    public const long MaxScenarioBytes = 16L << 20;
+
+    /// <summary>A scenario file's size with --allow-large.</summary>
+    public const long MaxScenarioBytesAllowLarge = 256L << 20;
+
     /// <summary>The memory the scenario's regions may describe: a complete dump stores all of it.</summary>
     public const ulong MaxMemoryBytes = 4UL << 30;
 

@@ -45,6 +45,14 @@ public sealed partial class DumpFile
             throw new InvalidDumpException(At + DumpHeader64.BitmapPresentPages, $"The bitmap header counts 0x{present:X} pages; the file has room for 0x{((ulong)_file.Length - firstPage) / PageSize:X} after FirstPage 0x{firstPage:X}.");
         }
 
+        // Reading the bitmap must be paid for by pages too, before it is read: a sparse 4 GiB of zeros with no page stored
+        // took over 10 s to count. Past MaxBitmapBytesWithoutPages, the bitmap may be no larger than the pages the header
+        // says are stored (a real machine's bitmap is 1/32768 of its memory, and a dump stores far more than that).
+        if (bitmapBytes > MaxBitmapBytesWithoutPages && (ulong)bitmapBytes / PageSize > present)
+        {
+            throw new InvalidDumpException(At + DumpHeader64.BitmapBits, $"The bitmap claims 0x{bits:X} bits (0x{bitmapBytes:X} bytes), but the header counts only 0x{present:X} stored pages: a bitmap past 0x{MaxBitmapBytesWithoutPages:X} bytes may be no larger than the pages it stores.");
+        }
+
         // First pass, 1 MiB at a time and nothing kept: the bits set and the last word that has one. A sparse file's zeros
         // then cost reading time, not memory: the words kept end at the last page stored.
         var start = At + DumpHeader64.BitmapHeaderSize;
@@ -53,13 +61,6 @@ public sealed partial class DumpFile
         if ((ulong)set != present)
         {
             throw new InvalidDumpException(At + DumpHeader64.BitmapPresentPages, $"The bitmap header counts 0x{present:X} pages; the bitmap has 0x{set:X} bits set.");
-        }
-
-        // The bitmap kept must be paid for by pages: past MaxBitmapBytesWithoutPages, no larger than the pages it says are
-        // stored. A real machine's bitmap is 1/32768 of its memory; a hostile one sets a bit at the end of a sparse 4 GiB.
-        if (usedWords * 8 > MaxBitmapBytesWithoutPages && usedWords * 8 / PageSize > (long)present)
-        {
-            throw new InvalidDumpException(start + ((usedWords - 1) * 8), $"The bitmap's last set bit is 0x{usedWords * 8:X} bytes into it, but it stores only 0x{present:X} pages: a bitmap past 0x{MaxBitmapBytesWithoutPages:X} bytes may be no larger than the pages it stores.");
         }
 
         if (usedWords > MaxBitmapBytes / 8)

@@ -85,6 +85,19 @@ public sealed class NewcomerTests : IClassFixture<CliInputTests.Files>
     }
 
     [Fact]
+    public void A_scenario_file_past_16_MiB_is_refused_before_it_is_parsed_unless_allowed()
+    {
+        // One 100 MB string was accepted and peaked at 745 MB: the file's size is a scenario limit now.
+        var scenario = _files.Scenario("{ \"description\": \"" + new string('x', 17 << 20) + "\", \"callbacks\": [] }");
+
+        var refused = CliRunner.Run("simulate", "--scenario", scenario, "--out", _files.Temp(".dmp"));
+        var allowed = CliRunner.Run("simulate", "--scenario", scenario, "--out", _files.Temp(".dmp"), "--allow-large", "-q");
+
+        (refused.Exit, allowed.Exit).Should().Be((2, 0), allowed.Error);
+        refused.Error.Should().Contain("bytes; a scenario may have at most 16,777,216 (16 MiB; --allow-large lifts it to 268,435,456)");
+    }
+
+    [Fact]
     public void The_overlap_error_names_both_regions_ranges()
     {
         var scenario = _files.Scenario("""{ "memory": [ { "address": "0xFFFF800000001000", "size": "0x1000" } ], "callbacks": [] }""");
