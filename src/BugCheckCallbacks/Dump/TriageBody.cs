@@ -44,7 +44,7 @@ internal sealed class TriageBody
             throw Field(TriageDumpFormat.SizeOfDump, $"SizeOfDump 0x{sizeOfDump:X} must be a file offset past the PAGEDUMP_TRIAGE structure (0x{TriageDumpFormat.End:X}) and the TRGD marker, and inside the 0x{file.Length:X}-byte file.");
         }
 
-        var parts = new Bounds(file.Length, sizeOfDump);
+        var parts = new TriageBounds(file.Length, sizeOfDump);
         var valid = U32(t, TriageDumpFormat.ValidOffset);
         parts.Check(TriageDumpFormat.ValidOffset, valid, sizeof(uint), "ValidOffset");
         Span<byte> marker = stackalloc byte[sizeof(uint)];
@@ -175,7 +175,7 @@ internal sealed class TriageBody
         return high >= 0 && _byAddress[high].Contains(address) ? high : -1;
     }
 
-    private static TriageDumpBlock[] ReadBlocks(StreamRegion file, Bounds parts, ReadOnlySpan<byte> t)
+    private static TriageDumpBlock[] ReadBlocks(StreamRegion file, TriageBounds parts, ReadOnlySpan<byte> t)
     {
         var offset = U32(t, TriageDumpFormat.DataBlocksOffset);
         var count = U32(t, TriageDumpFormat.DataBlocksCount);
@@ -212,7 +212,7 @@ internal sealed class TriageBody
             ? throw new InvalidDumpException(fieldAt, $"The block at 0x{address:X} of 0x{size:X} bytes runs past the top of the address space.")
             : new TriageDumpBlock(address, offset, size);
 
-    private static TriageDumpDriver[] ReadDrivers(StreamRegion file, Bounds parts, ReadOnlySpan<byte> t)
+    private static TriageDumpDriver[] ReadDrivers(StreamRegion file, TriageBounds parts, ReadOnlySpan<byte> t)
     {
         var list = U32(t, TriageDumpFormat.DriverListOffset);
         var count = U32(t, TriageDumpFormat.DriverCount);
@@ -385,31 +385,6 @@ internal sealed class TriageBody
     internal const uint MaxEntries = 1 << 20;
 
     private static InvalidDumpException Field(int field, string reason) => new(TriageDumpFormat.Offset + field, reason);
-
-    /// <summary>
-    /// Where a small memory dump's parts may lie: the triage part, from just past <c>PAGEDUMP_TRIAGE</c> to SizeOfDump; the
-    /// context and exception records anywhere in the file (Windows points them into the header). A size of 0 checks nothing.
-    /// </summary>
-    private readonly record struct Bounds(long FileLength, uint SizeOfDump)
-    {
-        public void Check(int field, uint offset, ulong size, string name) => Section(TriageDumpFormat.Offset + field, offset, size, name);
-
-        public void Section(long fieldAt, uint offset, ulong size, string name)
-        {
-            if (size > 0 && (offset < TriageDumpFormat.End || size > SizeOfDump || offset > SizeOfDump - size))
-            {
-                throw new InvalidDumpException(fieldAt, $"{name}: 0x{size:X} bytes at 0x{offset:X} are not inside the triage data, 0x{TriageDumpFormat.End:X} to SizeOfDump 0x{SizeOfDump:X}.");
-            }
-        }
-
-        public void CheckAnywhere(int field, uint offset, ulong size, string name)
-        {
-            if (size > 0 && (offset == 0 || size > (ulong)FileLength || offset > (ulong)FileLength - size))
-            {
-                throw new InvalidDumpException(TriageDumpFormat.Offset + field, $"{name}: 0x{size:X} bytes at 0x{offset:X} are not inside the 0x{FileLength:X}-byte file.");
-            }
-        }
-    }
 
     private static uint U32(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt32LittleEndian(bytes[offset..]);
 
