@@ -38,7 +38,7 @@ internal sealed record CrashAnalysis(
         // The context's instruction pointer and stack pointer, and a small memory dump's bug-check frame (the exception
         // address and TopOfStack): on an x64 crash in a system thread the context is the faulting one, not the bug check's.
         var pointers = new List<JsonCodePointer>();
-        var (ip, sp) = h.Arm64Context is { } arm ? ("pc", "sp") : ("rip", "rsp");
+        var (ip, sp) = h.Arm64Context is not null ? ("pc", "sp") : ("rip", "rsp");
         var ipValue = general.First(r => r.Key == ip).Value;
         pointers.Add(new JsonCodePointer("context " + ip, CliJson.Hex(ipValue), Symbol(walker, ipValue)));
 
@@ -60,11 +60,9 @@ internal sealed record CrashAnalysis(
         static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
     }
 
-    /// <summary>The module and offset of a code address, as the debugger names it: the module's file name (a small memory dump lists full paths).</summary>
+    /// <summary>The module and offset of a code address, as the debugger names it: the module's file name (a small dump's full path is its FullName).</summary>
     private static string? Symbol(KernelWalker walker, ulong address) =>
-        walker.ModuleAt(address) is { } module ? $"{FileName(module.Name)}+0x{address - module.Base:X}" : null;
-
-    private static string FileName(string name) => name[(name.LastIndexOfAny(['\\', '/']) + 1)..];
+        walker.ModuleAt(address) is { } module ? $"{module.Name}+0x{address - module.Base:X}" : null;
 
     public void Render(IAnsiConsole console)
     {
