@@ -90,8 +90,11 @@ internal static class BugCheckCli
         return Guard(context, () => parse.Invoke(configuration));
     }
 
-    /// <summary>Runs a command body, turning every failure into one message on standard error and an exit code: never a stack trace.</summary>
-    public static int Guard(CliContext context, Func<int> body)
+    /// <summary>
+    /// Runs a command body, turning every failure into one message on standard error and an exit code: never a stack
+    /// trace. With <paramref name="subject"/> (a batch's file), a failure a user can cause names it first, unless it does already.
+    /// </summary>
+    public static int Guard(CliContext context, Func<int> body, string? subject = null)
     {
         try
         {
@@ -99,7 +102,8 @@ internal static class BugCheckCli
         }
         catch (Exception exception) when (ExitCodeOf(exception) is { } code)
         {
-            context.Error.WriteLine($"error: {exception.Message}");
+            var named = subject is null || exception.Message.Contains(subject, StringComparison.Ordinal) ? exception.Message : $"{subject}: {exception.Message}";
+            context.Error.WriteLine($"error: {named}");
             return code;
         }
         catch (Exception exception)

@@ -18,8 +18,7 @@ internal static class ParseErrorMessage
             var token = parse.UnmatchedTokens[0];
             if (token.StartsWith('-'))
             {
-                var options = command.Options.Concat(command is RootCommand ? [] : parse.RootCommandResult.Command.Options.Where(o => o.Recursive))
-                    .SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => !n.Equals("-?", StringComparison.Ordinal) && !n.Equals("/?", StringComparison.Ordinal));
+                var options = Names(command.Options.Concat(command is RootCommand ? [] : parse.RootCommandResult.Command.Options.Where(o => o.Recursive)));
                 return $"'{token}' is not an option of '{where}'{Suggest(token, options)} ('{where} --help' lists them)";
             }
 
@@ -46,12 +45,16 @@ internal static class ParseErrorMessage
             if (value.StartsWith('-') && value.Length > 1 && !File.Exists(value))
             {
                 var inherited = command.Parents.OfType<Command>().SelectMany(p => p.Options.Where(o => o.Recursive)); // --no-color, --quiet
-                var options = command.Options.Concat(inherited).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => !n.Equals("-?", StringComparison.Ordinal) && !n.Equals("/?", StringComparison.Ordinal));
+                var options = Names(command.Options.Concat(inherited));
                 result.AddError($"'{value}' is not an option of 'bugcheck {command.Name}'{Suggest(value, options).TrimEnd('.')}");
                 return;
             }
         }
     });
+
+    /// <summary>The names a user may type for <paramref name="options"/>, aliases included, less the help's "-?" and "/?".</summary>
+    private static IEnumerable<string> Names(IEnumerable<Option> options) =>
+        options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => !n.Equals("-?", StringComparison.Ordinal) && !n.Equals("/?", StringComparison.Ordinal));
 
     private static string Suggest(string token, IEnumerable<string> names)
     {

@@ -45,7 +45,7 @@ internal static class DumpFiles
             var output = new StringWriter { NewLine = context.Out.NewLine };
             var error = new StringWriter { NewLine = context.Error.NewLine };
             var fileContext = context.With(output, error);
-            var exit = BugCheckCli.Guard(fileContext, () => Named(files[i], error, () => work(i, files[i], fileContext)));
+            var exit = BugCheckCli.Guard(fileContext, () => work(i, files[i], fileContext), subject: files[i]); // each error line names its file
             results[i] = (output.ToString(), error.ToString(), exit);
         });
 
@@ -56,20 +56,6 @@ internal static class DumpFiles
         }
 
         return results.Length == 0 ? ExitCodes.Ok : results.Max(r => r.Exit);
-    }
-
-    /// <summary>Runs one file's work; a failure a user can cause is one line that names the file first, so that each error line of a batch says whose it is.</summary>
-    private static int Named(string path, TextWriter error, Func<int> work)
-    {
-        try
-        {
-            return work();
-        }
-        catch (Exception exception) when (BugCheckCli.ExitCodeOf(exception) is { } code)
-        {
-            error.WriteLine(exception.Message.Contains(path, StringComparison.Ordinal) ? $"error: {exception.Message}" : $"error: {path}: {exception.Message}");
-            return code;
-        }
     }
 
     /// <summary>

@@ -135,7 +135,7 @@ internal sealed class DumpSource : IDisposable
     }
 
     /// <summary>A tag as the debugger's <c>.enumtag</c> prints it, to paste between the two: braces, upper case.</summary>
-    internal static string Braced(Guid tag) => "{" + tag.ToString("D", System.Globalization.CultureInfo.InvariantCulture).ToUpperInvariant() + "}";
+    internal static string Braced(Guid tag) => tag.ToString("B", System.Globalization.CultureInfo.InvariantCulture).ToUpperInvariant();
 }
 
 /// <summary>One tag as <c>enumtag</c> lists it: the tag, its part when blocks share the tag, and a preview of its data.</summary>

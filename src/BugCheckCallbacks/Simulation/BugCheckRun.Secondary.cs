@@ -11,7 +11,6 @@ internal sealed partial class BugCheckRun
     private readonly List<SecondaryBlobInfo> _blobs = [];
     private readonly Dictionary<Guid, (BugCheckCallbackReason Reason, int Index)> _tagOwners = [];
     private uint[] _reservations = []; // per SecondaryDumpData record: the data bytes its sizing answer reserved
-    private uint[] _asked = []; // per SecondaryDumpData record: its sizing answer
     private int[] _shortfallAt = []; // per SecondaryDumpData record: its entry in _shortfalls, or −1
     private readonly List<SecondaryDataShortfall> _shortfalls = [];
     private (CallSite Site, uint Asked, uint Offered, bool Accused)? _overAsker; // the sizing pass's first answer above MaximumAllowed
@@ -38,7 +37,6 @@ internal sealed partial class BugCheckRun
         {
             _secondaryData = new SecondaryDumpData(_options.InBufferSize);
             _reservations = new uint[secondary];
-            _asked = new uint[secondary];
             _shortfallAt = new int[secondary];
             Array.Fill(_shortfallAt, -1);
             Walk(BugCheckCallbackReason.SecondaryDumpData, Protocol.SecondarySizing, finish: false);
@@ -74,7 +72,6 @@ internal sealed partial class BugCheckRun
             var (asked, offered) = (data.OutBufferLength, data.MaximumAllowed);
             var reserved = Math.Min(asked, offered);
             _reservations[site.Index] = reserved;
-            _asked[site.Index] = asked;
             _regionSize += reserved == 0 ? 0 : BlobHeaderSize + Align(reserved);
             NoteSizing(site, asked, offered);
         }
@@ -257,7 +254,7 @@ internal sealed partial class BugCheckRun
 
     /// <summary>The shortfall of a data call whose reservation another callback's over-ask cut, when it writes no more than its sizing answer.</summary>
     private SecondaryDataShortfall? ShortBecauseOfAnother(CallSite site, uint length) =>
-        site.Index < _shortfallAt.Length && _shortfallAt[site.Index] is >= 0 and var at && _shortfalls[at].CausedBy is not null && length <= _asked[site.Index]
+        site.Index < _shortfallAt.Length && _shortfallAt[site.Index] is >= 0 and var at && _shortfalls[at].CausedBy is not null && length <= _shortfalls[at].Asked
             ? _shortfalls[at]
             : null;
 
