@@ -24,8 +24,8 @@ internal readonly record struct ImageSlot(int Index, string Name, ulong Base, ui
         get
         {
             var routines = Math.Clamp(Routines, 1, SimulatedAddresses.RoutineCapacity(TextOffset));
-            // 64 bytes past the last routine stay inside the image: a reader (Volatility 3) reads that much code at each routine.
-            return TextOffset + (((routines * SimulatedAddresses.RoutineStride) + 0x40 + 0xFFF) & ~0xFFFu);
+            // The bytes a reader reads past the last routine stay inside the image, and the image inside its reservation.
+            return TextOffset + (((routines * SimulatedAddresses.RoutineStride) + SimulatedAddresses.CodeReadMargin + 0xFFF) & ~0xFFFu);
         }
     }
 }

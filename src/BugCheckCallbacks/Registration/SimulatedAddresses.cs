@@ -6,14 +6,17 @@ namespace BugCheckCallbacks.Registration;
 /// </summary>
 internal static class SimulatedAddresses
 {
-    /// <summary>Where the first module image slot starts: slot 0 is ntoskrnl.exe, slot 1 hal.dll, then one per component.</summary>
+    /// <summary>Where the first module image starts: slot 0 is ntoskrnl.exe, slot 1 hal.dll, then one per component.</summary>
     public const ulong ImagesBase = 0xFFFFF800_00000000;
 
-    /// <summary>The address space each module image may use (4 MiB): its headers, its data, then its routines.</summary>
-    public const ulong ImageSlotSize = 0x40_0000;
+    /// <summary>
+    /// The boundary images start on (64 KiB): Windows loads kernel images at its allocation granularity, one after the
+    /// other (as <c>lm</c> shows them), so that many small drivers share each page table.
+    /// </summary>
+    public const uint ImageAlignment = 0x1_0000;
 
-    /// <summary>The number of image slots (512 GiB of address space); more components share slots, modulo this count.</summary>
-    public const int ImageSlotCount = 0x2_0000;
+    /// <summary>The address space images are packed into (512 GiB); past its end the next image starts again at its start.</summary>
+    public const ulong ImagesAreaSize = 0x80_0000_0000;
 
     /// <summary>The space between two routines of one image: each routine's code is a <c>ret</c> padded with <c>int3</c>.</summary>
     public const uint RoutineStride = 0x10;
@@ -37,8 +40,22 @@ internal static class SimulatedAddresses
 
     private static uint AlignToPage(uint value) => (value + PageSize - 1) & ~(PageSize - 1);
 
-    /// <summary>Gets the base address of image slot <paramref name="slot"/>.</summary>
-    public static ulong SlotBase(int slot) => ImagesBase + ((ulong)(slot % ImageSlotCount) * ImageSlotSize);
+    /// <summary>
+    /// Gets the address space an image whose code starts at <paramref name="textOffset"/> reserves: its headers and data,
+    /// then at least one page of code, up to the next 64 KiB boundary (0x10000 for most images).
+    /// </summary>
+    public static uint ImageReservation(uint textOffset) => (textOffset + PageSize + ImageAlignment - 1) & ~(ImageAlignment - 1);
+
+    /// <summary>
+    /// Gets the base of the image after one at <paramref name="previousBase"/> whose code starts at
+    /// <paramref name="previousTextOffset"/>: the end of its reservation, or <see cref="ImagesBase"/> again when an image
+    /// reserving <paramref name="reservation"/> bytes would pass the end of the images' area (the images then share addresses).
+    /// </summary>
+    public static ulong NextImageBase(ulong previousBase, uint previousTextOffset, uint reservation)
+    {
+        var next = previousBase + ImageReservation(previousTextOffset);
+        return next + reservation > ImagesBase + ImagesAreaSize ? ImagesBase : next;
+    }
 
     /// <summary>
     /// Gets where an image keeps its copy of the component name and where its code starts. The kernel (slot 0) has one
@@ -62,8 +79,15 @@ internal static class SimulatedAddresses
     /// <summary>The most bytes of a component name an image holds (longer names are cut there in memory).</summary>
     public const int MaxStoredName = 0xFFF0;
 
-    /// <summary>The routines an image's code section has room for; further registrations reuse them from the first.</summary>
-    public static uint RoutineCapacity(uint textOffset) => (uint)((ImageSlotSize - textOffset) / RoutineStride);
+    /// <summary>The bytes past its last routine an image keeps: a reader (Volatility 3) reads that much code at each routine.</summary>
+    public const uint CodeReadMargin = 0x40;
+
+    /// <summary>
+    /// The routines an image's code section has room for, with <see cref="CodeReadMargin"/> after the last inside its
+    /// reservation (3,836 for most images); further registrations reuse them from the first, as a driver that registers
+    /// many records passes the same few routines.
+    /// </summary>
+    public static uint RoutineCapacity(uint textOffset) => (ImageReservation(textOffset) - textOffset - CodeReadMargin) / RoutineStride;
 
     /// <summary>The kernel's checksum: routine + reason + component, as address arithmetic (wrapping).</summary>
     public static ulong Checksum(ulong routine, BugCheckCallbackReason reason, ulong component) =>

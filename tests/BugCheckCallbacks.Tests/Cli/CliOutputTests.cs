@@ -39,7 +39,7 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
         var file = json.RootElement.GetProperty("files")[0];
         var header = file.GetProperty("header");
         header.GetProperty("bugCheckCode").GetString().Should().Be("0xD1");
-        header.GetProperty("bugCheckParameters").EnumerateArray().Select(p => p.GetString()).Should().Equal("0xFFFFD00012345678", "0x2", "0x0", "0xFFFFF80001C01000");
+        header.GetProperty("bugCheckParameters").EnumerateArray().Select(p => p.GetString()).Should().Equal("0xFFFFD00012345678", "0x2", "0x0", "0xFFFFF80000071000");
         header.GetProperty("layout").GetString().Should().Be("KernelBitmap");
         file.GetProperty("physicalMemoryRuns").GetArrayLength().Should().Be(2);
         file.GetProperty("tags").GetArrayLength().Should().Be(4);
@@ -176,7 +176,7 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
     {
         var result = CliRunner.Run("simulate", "--out", _files.Temp(".dmp"), "--code", "9f");
         result.Exit.Should().Be(0, result.Error);
-        result.Error.Should().Be("warning: --code 0x9F keeps the scenario's parameters, written for 0xD1 (0xFFFFD00012345678, 0x2, 0x0, 0xFFFFF80001C01000); give --param1 to --param4 to set this code's own.\n");
+        result.Error.Should().Be("warning: --code 0x9F keeps the scenario's parameters, written for 0xD1 (0xFFFFD00012345678, 0x2, 0x0, 0xFFFFF80000071000); give --param1 to --param4 to set this code's own.\n");
         CliRunner.Run("simulate", "--out", _files.Temp(".dmp"), "--code", "9f", "--param1", "3").Error.Should().BeEmpty("a parameter given says the user chose them");
     }
 
@@ -319,7 +319,7 @@ public sealed class CliOutputTests : IClassFixture<CliInputTests.Files>
         Plain(extract.Out).Should().MatchRegex(@"Extracting[^\n]* 5\.9 KiB").And.NotMatchRegex(@"[0-9.]+ ?[GTPE]i?B").And.NotContain("2147483647");
         var simulate = CliRunner.Run(true, 120, "simulate", "--out", _files.Temp(".dmp"));
         simulate.Exit.Should().Be(0, simulate.Error);
-        Plain(simulate.Out).Should().MatchRegex(@"Writing dump[^\n]* 5\.3 MiB").And.NotMatchRegex(@"[0-9.]+ ?[GTPE]i?B").And.NotContain("2147483647");
+        Plain(simulate.Out).Should().MatchRegex(@"Writing dump[^\n]* 5\.2 MiB").And.NotMatchRegex(@"[0-9.]+ ?[GTPE]i?B").And.NotContain("2147483647");
 
         static string Plain(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\x1b\[[0-9;?]*[A-Za-z]", string.Empty);
     }

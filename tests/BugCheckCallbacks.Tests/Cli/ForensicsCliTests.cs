@@ -79,12 +79,12 @@ public sealed class ForensicsCliTests : IClassFixture<CliInputTests.Files>
 
     [Theory]
     [InlineData("0x9F", "3", "Arg3: 0xFFFFF80000001000  nt!TRIAGE_9F_POWER")] // a data pointer into the kernel's image
-    [InlineData("0x9F", "4", "Arg4: 0xFFFFF80001C01000  nt!TRIAGE_9F_PNP")]
+    [InlineData("0x9F", "4", "Arg4: 0xFFFFF80000071000  nt!TRIAGE_9F_PNP")]
     [InlineData("0xE2", "0", "Arg3: 0xFFFFF80000001000\n")] // no meaning known: no symbol either
     public void Show_names_no_culprit_for_a_data_pointer_into_a_module(string code, string parameter1, string line)
     {
         var dump = _files.Temp(".dmp");
-        CliRunner.Run("simulate", "--code", code, "--param1", parameter1, "--param3", "0xFFFFF80000001000", "--param4", "0xFFFFF80001C01000", "--out", dump).Exit.Should().Be(0);
+        CliRunner.Run("simulate", "--code", code, "--param1", parameter1, "--param3", "0xFFFFF80000001000", "--param4", "0xFFFFF80000071000", "--out", dump).Exit.Should().Be(0);
 
         var result = CliRunner.Run("show", dump);
 
@@ -98,9 +98,9 @@ public sealed class ForensicsCliTests : IClassFixture<CliInputTests.Files>
         var result = CliRunner.Run("show", _files.Dump);
         result.Exit.Should().Be(0, result.Error);
         result.Out.Should().Contain("Bug check 0x000000D1 DRIVER_IRQL_NOT_LESS_OR_EQUAL")
-            .And.Contain("Arg4: 0xFFFFF80001C01000 = faulty.sys+0x1000  The address that referenced the memory")
+            .And.Contain("Arg4: 0xFFFFF80000071000 = faulty.sys+0x1000  The address that referenced the memory")
             .And.Contain("Faulting module: faulty.sys+0x1000")
-            .And.Contain("Exception: code 0xC0000005 at 0xFFFFF80001C01000 (faulty.sys+0x1000)")
+            .And.Contain("Exception: code 0xC0000005 at 0xFFFFF80000071000 (faulty.sys+0x1000)")
             .And.Contain("rcx=00000000000000d1").And.Contain("rip=fffff80000002000");
         var json = CliRunner.Run("show", _files.Dump, "--json");
         using var document = JsonDocument.Parse(json.Out);

@@ -211,8 +211,7 @@ public sealed class KernelWalkerTests
         registry.Register(records.Entry, (_, _, _) => { }, BugCheckCallbackReason.Reserved1, "entry.sys").Should().BeTrue();
         registry.Register(records.SecondSecondary, Callbacks.SecondaryWriter(Guid.NewGuid(), new byte[64]), BugCheckCallbackReason.SecondaryDumpData, "storport.sys").Should().BeTrue();
         var sink = new InMemoryDumpSink();
-        var storport = SimulatedAddresses.SlotBase(3) + 0x1000; // storport.sys's first routine: slot 3, code at 0x1000
-        var outcome = kernel.KeBugCheckEx(code, parameter1, 2, 0, storport, sink);
+        var outcome = kernel.KeBugCheckEx(code, parameter1, 2, 0, records.Secondary.CallbackRoutineAddress, sink); // storport.sys's first routine
         return (outcome, sink.Open());
     }
 

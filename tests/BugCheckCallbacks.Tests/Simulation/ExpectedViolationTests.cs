@@ -10,7 +10,7 @@ public sealed class ExpectedViolationTests
     private static BugCheckOutcome Outcome() => new()
     {
         BugCheckCode = 0xD1,
-        BugCheckParameter4 = 0xFFFFF80001C01000,
+        BugCheckParameter4 = 0xFFFFF80000071000,
         DumpType = DumpType.Summary,
         TotalCalls = 3,
         Violations = [s_fault],
