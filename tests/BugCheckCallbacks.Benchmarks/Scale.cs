@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using BugCheckCallbacks.Cli;
 using BugCheckCallbacks.Registration;
 using BugCheckCallbacks.Simulation;
 
@@ -9,7 +8,8 @@ namespace BugCheckCallbacks.Benchmarks;
 
 /// <summary>
 /// A whole bug check with <c>n</c> callbacks spread over the seven dispatched reasons, in the library (<c>scale n</c>) or
-/// through the CLI with a generated scenario (<c>scale-cli n</c>): prints the time and the process's peak working set.
+/// through the CLI with a generated scenario (<c>scale-cli n</c>, the built CLI in a process of its own): prints the time
+/// and the peak working set.
 /// Run each size in a fresh process, so that the peak belongs to that size alone.
 /// </summary>
 internal static class Scale
@@ -79,6 +79,10 @@ internal static class Scale
         return outcome.Violations.Count == 0 ? 0 : 1;
     }
 
+    /// <summary>
+    /// Runs the built CLI (<c>bugcheck.dll</c>, with its own runtime settings) as a child process, as a user does, and
+    /// reports that process's peak working set: the high-water mark the OS keeps, read until it exits.
+    /// </summary>
     public static int Cli(int n)
     {
         var folder = Directory.CreateTempSubdirectory("bugcheck-scale-").FullName;
@@ -86,17 +90,46 @@ internal static class Scale
         {
             var scenario = Path.Combine(folder, "scenario.json");
             File.WriteAllText(scenario, ScenarioJson(n));
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "bugcheck.dll"), "simulate", "--scenario", scenario, "--out", Path.Combine(folder, "crash.dmp"), "--quiet"])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
             var watch = Stopwatch.StartNew();
-            var context = new CliContext { Out = TextWriter.Null, Error = Console.Error, OpenStandardOutput = () => Stream.Null };
-            var exit = BugCheckCli.Run(["simulate", "--scenario", scenario, "--out", Path.Combine(folder, "crash.dmp")], context);
+            using var cli = Process.Start(start)!;
+            var error = cli.StandardError.ReadToEndAsync();
+            _ = cli.StandardOutput.ReadToEndAsync();
+            long peak = 0;
+            while (!cli.WaitForExit(20))
+            {
+                cli.Refresh();
+                peak = Math.Max(peak, TryPeak(cli));
+            }
+
+            var elapsed = watch.Elapsed;
             var dump = new FileInfo(Path.Combine(folder, "crash.dmp")).Length;
             var report = new FileInfo(Path.Combine(folder, "crash.outcome.json")).Length;
-            Report($"CLI, {n:N0} callbacks (scenario {new FileInfo(scenario).Length / 1024:N0} KiB): exit {exit}, dump {dump / 1024:N0} KiB, report {report / 1024:N0} KiB", watch.Elapsed);
-            return exit;
+            Console.Write(error.Result);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CLI, {n:N0} callbacks (scenario {new FileInfo(scenario).Length / 1024:N0} KiB): exit {cli.ExitCode}, dump {dump:N0} bytes ({dump / (1 << 20):N0} MiB), report {report / 1024:N0} KiB; total {elapsed.TotalSeconds:F2} s; the CLI's peak working set {peak / (1 << 20)} MiB"));
+            return cli.ExitCode;
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+
+        // The process may exit between the wait and the read.
+        static long TryPeak(Process process)
+        {
+            try
+            {
+                return process.PeakWorkingSet64;
+            }
+            catch (InvalidOperationException)
+            {
+                return 0;
+            }
         }
     }
 

@@ -81,6 +81,37 @@ public sealed class ExpectedViolationTests
     }
 
     [Fact]
+    public void WriteJson_writes_a_large_outcome_as_it_goes_with_the_text_ToJson_gives()
+    {
+        var outcome = new BugCheckOutcome { BugCheckCode = 0xD1, Violations = [.. Enumerable.Range(0, 20_000).Select(i => s_fault with { Component = $"d{i}.sys", Detail = "it's 'quoted' <é>" })] };
+        using var stream = new WriteSizes();
+        outcome.WriteJson(stream);
+
+        var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        text.Should().Be(outcome.ToJson(), "the same indented, readable text");
+        text.Length.Should().BeGreaterThan(4_000_000);
+        stream.Largest.Should().BeLessThan(1 << 20, "the text reaches the stream in pieces, not held whole until the end");
+    }
+
+    /// <summary>A memory stream that remembers the largest single write.</summary>
+    private sealed class WriteSizes : MemoryStream
+    {
+        public int Largest { get; private set; }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Largest = Math.Max(Largest, count);
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Largest = Math.Max(Largest, buffer.Length);
+            base.Write(buffer);
+        }
+    }
+
+    [Fact]
     public void The_JSON_keeps_quotes_plus_signs_and_non_ASCII_text_readable()
     {
         var outcome = new BugCheckOutcome { Violations = [s_fault with { Component = "a\"b+c<é>.sys", Detail = "it's 'quoted'" }] };
