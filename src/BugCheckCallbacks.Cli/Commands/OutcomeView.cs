@@ -24,7 +24,8 @@ internal static class OutcomeView
             console.WriteLine($"    the screen shows the nested stop code, 0x{outcome.DisplayedStopCode:X8}; the dump header keeps 0x{outcome.BugCheckCode:X8}");
         }
 
-        console.WriteLine($"{outcome.DumpType} dump, {SimulateCommand.Count(outcome.TotalCalls, "call")}, {SimulateCommand.Count(outcome.Violations.Count, "violation")}");
+        var undecided = outcome.Inconclusive.Count > 0 ? $", {SimulateCommand.Count(outcome.Inconclusive.Count, "inconclusive verdict")}" : string.Empty;
+        console.WriteLine($"{outcome.DumpType} dump, {SimulateCommand.Count(outcome.TotalCalls, "call")}, {SimulateCommand.Count(outcome.Violations.Count, "violation")}{undecided}");
         var title = outcome.Invocations.Count == outcome.TotalCalls ? "Calls" : $"Calls, the first {outcome.Invocations.Count:N0} of {outcome.TotalCalls:N0} (--log all keeps every one)";
         var narrow = new CliTable(title, "#", "Step", "Component", "Call", "Bytes", "State"); // what fits 80 columns
         var calls = new CliTable(title, "#", "Phase", "Reason", "Pass / I/O", "Component", "Call", "Bytes", "Alloc", "State") { Narrow = narrow };
@@ -109,6 +110,18 @@ internal static class OutcomeView
             }
 
             violations.Render(console);
+        }
+
+        if (outcome.Inconclusive.Count > 0)
+        {
+            // Not violations, and not silence either: the verifier says what it could not decide, and why.
+            var inconclusive = new CliTable("Inconclusive (not violations)", "Code", "Kind", "Phase", "Component", "Call", "Why");
+            foreach (var verdict in outcome.Inconclusive)
+            {
+                inconclusive.Add(Text(verdict.Code), Cell(verdict.Kind), Cell(verdict.Phase), Text(verdict.Component), Cell(verdict.CallNumber), Text(verdict.Detail));
+            }
+
+            inconclusive.Render(console);
         }
     }
 

@@ -14,6 +14,7 @@ public sealed class BugCheckOutcome
     /// <summary>The version of the JSON schema <see cref="ToJson"/> writes (docs/simulation.md).</summary>
     public const int CurrentSchemaVersion = 2;
 
+    private readonly IReadOnlyList<InconclusiveVerdict>? _inconclusive; // null in a report older than the list
     private HashSet<ExpectedViolation>? _expected; // ExpectedViolations as a set, made on the first IsExpected
     private readonly IReadOnlyList<SecondaryDataShortfall>? _shortfalls; // null in a report older than the list
 
@@ -53,6 +54,13 @@ public sealed class BugCheckOutcome
 
     /// <summary>Gets every violation, in the order found.</summary>
     public IReadOnlyList<Violation> Violations { get; init; } = [];
+
+    /// <summary>
+    /// Gets the checks the verifier could not decide, in the order met: a call whose evidence fits an innocent call as
+    /// well as a violation is reported here, never in <see cref="Violations"/> (docs/verifier.md, "Inconclusive verdicts").
+    /// </summary>
+    /// <value>Empty in a report written before the list existed (it reads as none).</value>
+    public IReadOnlyList<InconclusiveVerdict> Inconclusive { get => _inconclusive ?? []; init => _inconclusive = value; }
 
     /// <summary>Gets the secondary-data blobs, in write order.</summary>
     public IReadOnlyList<SecondaryBlobInfo> Blobs { get; init; } = [];

@@ -18,7 +18,10 @@ internal sealed partial class BugCheckRun
         Walk(record.Reason, protocol, finish: protocol is Protocol.Entry or Protocol.Triage);
         var call = _invocations[0];
         PageRange[] ranges = protocol is Protocol.AddPages or Protocol.RemovePages && _lastRange is { } range ? [range] : [];
-        return new CallOutcome(record, call, _violations.ToArray(), _asksAgain, _blobs.Count > 0 ? _blobs[0] : null, ranges, _triageBlocks.ToArray());
+        return new CallOutcome(record, call, _violations.ToArray(), _asksAgain, _blobs.Count > 0 ? _blobs[0] : null, ranges, _triageBlocks.ToArray())
+        {
+            Inconclusive = _inconclusive.ToArray(),
+        };
     }
 
     /// <summary>The single call as far as it got when it was abandoned: it never returned, so it produced nothing and its record is still in its call.</summary>

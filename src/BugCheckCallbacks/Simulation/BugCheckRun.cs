@@ -221,24 +221,6 @@ internal sealed partial class BugCheckRun
         }
     }
 
-    private CallProbe BeginProbe()
-    {
-        RoutineNotes.Take(); // forget what came before this call (outside the window: the first access allocates)
-        return new(
-            _sequence++,
-            _options.DetectAllocations ? GC.GetAllocatedBytesForCurrentThread() - KernelAllocationLedger.ExcludedBytes : 0,
-            _options.TimeProvider.GetTimestamp());
-    }
-
-    private CallResult EndProbe(CallProbe probe, Exception? exception)
-    {
-        var duration = _options.TimeProvider.GetElapsedTime(probe.StartTimestamp);
-        // What the registry allocated on the callback's behalf (KernelAllocationLedger) is not charged to the callback.
-        var allocated = _options.DetectAllocations ? GC.GetAllocatedBytesForCurrentThread() - KernelAllocationLedger.ExcludedBytes - probe.AllocatedBefore : 0;
-        var (poolCalls, poolBytes) = RoutineNotes.Take();
-        return new CallResult(probe.Sequence, exception, duration, allocated, poolCalls, poolBytes);
-    }
-
     /// <summary>Records a call and the violations every call can commit (fault, time, allocation).</summary>
     private void Log(CallSite site, InvocationPass pass, DumpIoType? ioType, CallResult call, long bytesProduced, BufferDumpState stateAfter)
     {
@@ -278,7 +260,7 @@ internal sealed partial class BugCheckRun
         // A thrown exception allocates itself; that call is already reported as CallbackThrew.
         if (call.Exception is null && call.AllocatedBytes > 0)
         {
-            Violate(site, ViolationKind.AllocatedMemory, Invariant($"The call allocated {call.AllocatedBytes} bytes of managed memory."));
+            JudgeAllocation(site, call);
         }
 
         if (call.PoolCalls > 0)
@@ -361,6 +343,7 @@ internal sealed partial class BugCheckRun
             Invocations = _invocations.ToArray(),
             TotalCalls = _totalCalls,
             Violations = _violations.ToArray(),
+            Inconclusive = _inconclusive.ToArray(),
             Blobs = _blobs.ToArray(),
             Shortfalls = _shortfalls.ToArray(),
             BodyRanges = _bodyRanges.ToArray(),
@@ -381,9 +364,6 @@ internal sealed partial class BugCheckRun
         BugCheckReasonCallbackRecord? Record,
         BugCheckCallbackRecord? ClassicRecord);
 
-    private readonly record struct CallProbe(int Sequence, long AllocatedBefore, long StartTimestamp);
-
-    private readonly record struct CallResult(int Sequence, Exception? Exception, TimeSpan Duration, long AllocatedBytes, int PoolCalls = 0, ulong PoolBytes = 0);
 
     /// <summary>Which protocol a walk runs: it says how to prepare each call and what to check after it.</summary>
     private enum Protocol

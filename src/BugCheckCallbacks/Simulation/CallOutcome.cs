@@ -47,6 +47,9 @@ public class CallOutcome
     /// <summary>Gets the violations the call committed, in the order they were found; empty when it kept the contract.</summary>
     public IReadOnlyList<Violation> Violations { get; }
 
+    /// <summary>Gets the checks the verifier could not decide for the call (<see cref="BugCheckOutcome.Inconclusive"/>); never violations.</summary>
+    public IReadOnlyList<InconclusiveVerdict> Inconclusive { get; internal init; } = [];
+
     /// <summary>Gets whether the callback set <c>KB_ADD_PAGES_FLAG_ADDITIONAL_RANGES_EXIST</c> or <c>KB_SECONDARY_DATA_FLAG_ADDITIONAL_DATA</c> and the kernel would call it again.</summary>
     public bool AsksToBeCalledAgain { get; }
 

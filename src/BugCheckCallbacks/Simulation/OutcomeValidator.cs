@@ -35,6 +35,14 @@ internal static class OutcomeValidator
             Text(violation.Component, $"{at}.component");
             Text(violation.Detail, $"{at}.detail");
         });
+        Each(outcome.Inconclusive, "$.inconclusive", (verdict, at) =>
+        {
+            Defined(verdict.Kind, $"{at}.kind");
+            Defined(verdict.Phase, $"{at}.phase");
+            Defined(verdict.Reason, $"{at}.reason");
+            Text(verdict.Component, $"{at}.component");
+            Text(verdict.Detail, $"{at}.detail");
+        });
         Each(outcome.Blobs, "$.blobs", (blob, at) =>
         {
             Defined(blob.Reason, $"{at}.reason");

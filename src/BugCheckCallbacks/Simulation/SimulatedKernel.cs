@@ -107,7 +107,6 @@ public sealed class SimulatedKernel
             var request = new BugCheckRequest(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4, Options.DumpType);
             Native?.BeforeRun();
             var run = new BugCheckRun(Native?.OptionsFor(Options) ?? Options, Callbacks.Snapshot(), request, sink);
-            using var freeze = Options.DetectAllocations ? GarbageCollectorFreeze.Enter() : default;
             finished = RunOnItsThread(run, run.Run, run.BuildOutcome, out var outcome, out var failure);
             if (finished)
             {
@@ -209,7 +208,6 @@ public sealed class SimulatedKernel
         {
             var request = new BugCheckRequest(0, 0, 0, 0, 0, Options.DumpType);
             var run = new BugCheckRun((Native?.OptionsFor(Options) ?? Options) with { Log = InvocationLog.All }, RegistrySnapshot.Of(record, generation), request, sink: null);
-            using var freeze = Options.DetectAllocations ? GarbageCollectorFreeze.Enter() : default;
             finished = RunOnItsThread(run, () => run.RunSingleCall(record, data), run.AbandonedSingleCall, out var outcome, out var failure);
             failure?.Throw();
             if (finished)

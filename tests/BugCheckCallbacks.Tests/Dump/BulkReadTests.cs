@@ -3,7 +3,6 @@ using BugCheckCallbacks.Dump;
 namespace BugCheckCallbacks.Tests.Dump;
 
 /// <summary>Coalesced reads, the bulk page APIs and the memory-mapped mode read exactly what page-by-page reads read.</summary>
-[Collection(LargeDumps.Name)]
 public sealed class BulkReadTests
 {
     public static TheoryData<DumpType, bool> Layouts() => new()

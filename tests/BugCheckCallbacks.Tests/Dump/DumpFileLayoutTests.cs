@@ -5,7 +5,6 @@ using BugCheckCallbacks.Simulation;
 namespace BugCheckCallbacks.Tests.Dump;
 
 /// <summary>Where things are in the file: <see cref="DumpFile.BodyStart"/>, <see cref="DumpFile.GetPageFileOffset"/>, <see cref="DumpFile.EnumeratePagingStructures"/>.</summary>
-[Collection(LargeDumps.Name)]
 public sealed class DumpFileLayoutTests
 {
     private const ulong FrameMask = 0x000F_FFFF_FFFF_F000;

@@ -7,7 +7,6 @@ using BugCheckCallbacks.Tests.Simulation;
 
 namespace BugCheckCallbacks.Tests.Dump;
 
-[Collection(LargeDumps.Name)]
 public sealed class DumpFileTests
 {
     internal const ulong Kva = 0xFFFF800000000000;

@@ -5,7 +5,6 @@ using BugCheckCallbacks.Simulation;
 namespace BugCheckCallbacks.Tests.Dump;
 
 /// <summary><see cref="DumpFile.Translate"/> (the walk, level by level) and <see cref="DumpFile.EnumerateVirtualMappings"/>.</summary>
-[Collection(LargeDumps.Name)]
 public sealed class DumpFileTranslationTests
 {
     [Theory]

@@ -9,7 +9,6 @@ namespace BugCheckCallbacks.Tests.Dump;
 /// RAM, a bitmap larger than the pages it stores (past 64 MiB) is refused with its offset, and the DumpBlob header is
 /// looked for at most 64 MiB past the body, not to the end of a sparse 64 GiB.
 /// </summary>
-[Collection(LargeDumps.Name)]
 public sealed class SparseBitmapTests : IDisposable
 {
     private const long BitmapBytes = 512L << 20;

@@ -3,7 +3,6 @@ using BugCheckCallbacks.Simulation;
 
 namespace BugCheckCallbacks.Tests.Simulation;
 
-[Collection(LargeDumps.Name)]
 public sealed class DumpIoProtocolTests
 {
     private static readonly Guid s_tag = Guid.Parse("d0d0d0d0-0000-0000-0000-000000000000");

@@ -283,11 +283,15 @@ public sealed class SingleCallTests
     public void An_allocating_callback_is_reported()
     {
         var sink = new List<byte[]>();
-        var (kernel, record) = Register((k, r) => k.Callbacks.RegisterReserved1(r, _ => sink.Add(new byte[1000]), "entry.sys"));
+        CallOutcome? call = null;
+        for (var attempt = 0; attempt < 3 && call?.Violations.Count is null or 0; attempt++) // a collection inside the call makes it inconclusive
+        {
+            var (kernel, record) = Register((k, r) => k.Callbacks.RegisterReserved1(r, _ => sink.Add(new byte[1000]), "entry.sys"));
+            call = kernel.Invoke(record);
+            (call.Violations.Count + call.Inconclusive.Count).Should().Be(1, "an allocation is never silent");
+        }
 
-        var call = kernel.Invoke(record);
-
-        call.Violations.Select(v => v.Kind).Should().Equal(ViolationKind.AllocatedMemory);
+        call!.Violations.Select(v => v.Kind).Should().Equal(ViolationKind.AllocatedMemory);
     }
 
     [Fact]

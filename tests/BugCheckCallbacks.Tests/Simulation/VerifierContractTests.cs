@@ -45,13 +45,23 @@ public abstract class VerifierContractTests
     [Fact]
     public void An_allocating_callback_is_flagged()
     {
-        var (kernel, _) = Setup((_, _, data) =>
+        // A runtime suspension inside the call (another test's collection) makes the verdict inconclusive instead; never
+        // silent. Three bug checks are not all interrupted in practice.
+        Violation? violation = null;
+        for (var attempt = 0; attempt < 3 && violation is null; attempt++)
         {
-            s_escape = new byte[100];
-            Behave(data);
-        });
-        var violation = kernel.KeBugCheckEx(0x1).Of(ViolationKind.AllocatedMemory).Should().NotBeEmpty().And.Subject.First();
-        violation.Reason.Should().Be(Reason);
+            var (kernel, _) = Setup((_, _, data) =>
+            {
+                s_escape = new byte[100];
+                Behave(data);
+            });
+            var outcome = kernel.KeBugCheckEx(0x1);
+            violation = outcome.Of(ViolationKind.AllocatedMemory).FirstOrDefault();
+            (violation is not null || outcome.Inconclusive.Any(v => v.Kind == ViolationKind.AllocatedMemory)).Should().BeTrue("an allocation is never silent");
+        }
+
+        violation.Should().NotBeNull();
+        violation!.Reason.Should().Be(Reason);
         violation.Detail.Should().MatchRegex("allocated [0-9]+ bytes");
         s_escape.Should().NotBeNull();
     }
