@@ -25,11 +25,18 @@ internal unsafe struct BccKernelRoutines
     public delegate* unmanaged<nint, uint, void> ExFreePoolWithTag;
 }
 
-/// <summary><c>BCC_DRIVER_GLUE</c>: what the loader finds in a driver as the export <c>BccDriverGlue</c> (0x30 bytes).</summary>
+/// <summary><c>BCC_DRIVER_GLUE</c>: what the loader finds in a driver as the export <c>BccDriverGlue</c> (0x40 bytes; 0x30 in version 1).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct BccDriverGlue
 {
-    public const uint CurrentVersion = 1;
+    /// <summary>The header's version: 2 adds fault containment (<c>ContainFaults</c>, <c>TakeFault</c>).</summary>
+    public const uint CurrentVersion = 2;
+
+    /// <summary>The size of a version 1 glue, which has no fault containment: still loaded.</summary>
+    public const uint Version1Size = 0x30;
+
+    /// <summary>What a trampoline returns when the routine faulted (0: it returned; 1: it called KeBugCheckEx).</summary>
+    public const int Faulted = 2;
 
     public uint Size;
     public uint Version;
@@ -38,6 +45,18 @@ internal unsafe struct BccDriverGlue
     public delegate* unmanaged<nint, int, nint, nint, uint, int> InvokeReasonRoutine;
     public delegate* unmanaged<nint, nint, uint, int> InvokeClassicRoutine;
     public nint BugCheckTarget;
+    public delegate* unmanaged<int, int> ContainFaults;
+    public delegate* unmanaged<BccFault*, void> TakeFault;
+}
+
+/// <summary><c>BCC_FAULT</c>: a fault a trampoline contained (0x18 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct BccFault
+{
+    public int Signal;
+    public int Code;
+    public nint Address;
+    public nint Instruction;
 }
 
 /// <summary>The header's <c>DRIVER_OBJECT</c>, the fields the loader fills (0x150 bytes).</summary>

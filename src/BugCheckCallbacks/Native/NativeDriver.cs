@@ -157,8 +157,12 @@ public sealed unsafe class NativeDriver : IDisposable
             Memory.Dispose();
             NativeMemory.Free(_driverObject);
             NativeMemory.Free((void*)_strings);
-            NativeLibrary.Free(_library);
-            TryDelete(System.IO.Path.GetDirectoryName(_copy)!);
+            // A driver whose fault handler another driver's was installed over stays mapped: that one passes faults on to it.
+            if (!ContainsFaults || Glue->ContainFaults(0) != 0)
+            {
+                NativeLibrary.Free(_library);
+                TryDelete(System.IO.Path.GetDirectoryName(_copy)!);
+            }
         }
 
         _kernel.RemoveDriver(this);
@@ -175,6 +179,22 @@ public sealed unsafe class NativeDriver : IDisposable
         var (code, p1, p2, p3, p4) = _bugCheck ?? default;
         _bugCheck = null;
         return new NestedBugCheckException(code, p1, p2, p3, p4);
+    }
+
+    /// <summary>
+    /// Gets whether a fault in the driver's routines (SIGSEGV, SIGBUS, SIGILL, SIGFPE) is contained as the kernel's exception
+    /// handler contains it (docs/native.md, "When a routine faults"): true for a driver built with version 2 of
+    /// <c>bugcheck_callbacks.h</c> on Linux or macOS; false on Windows, for a version 1 driver, or when the driver hid POSIX
+    /// signals (a system header before the header under a strict <c>-std</c>) — then a fault ends the process.
+    /// </summary>
+    public bool ContainsFaults { get; private set; }
+
+    /// <summary>The fault a trampoline contained on this thread, as the exception the run reports, taken once.</summary>
+    internal NativeFaultException TakeFault(string routine)
+    {
+        BccFault fault;
+        Glue->TakeFault(&fault);
+        return NativeFaultException.Of(this, fault, routine);
     }
 
     internal void Added(BugCheckReasonCallbackRecord record) => _records.Add(record);
@@ -227,7 +247,8 @@ public sealed unsafe class NativeDriver : IDisposable
         }
 
         Glue = (BccDriverGlue*)glue;
-        if (Glue->Size != sizeof(BccDriverGlue) || Glue->Version != BccDriverGlue.CurrentVersion)
+        var known = (Glue->Version == BccDriverGlue.CurrentVersion && Glue->Size == sizeof(BccDriverGlue)) || (Glue->Version == 1 && Glue->Size == BccDriverGlue.Version1Size);
+        if (!known)
         {
             throw new NativeDriverException($"{Path}: was built with another version of bugcheck_callbacks.h (glue version {Glue->Version}, size 0x{Glue->Size:X}; this kernel needs version {BccDriverGlue.CurrentVersion}, size 0x{sizeof(BccDriverGlue):X}).");
         }
@@ -235,6 +256,7 @@ public sealed unsafe class NativeDriver : IDisposable
         Glue->Kernel = KernelRoutines.Table;
         Memory = new DriverMemory(ImageRanges.Find(_copy, _library, glue));
         BuildDriverObject(entry);
+        ContainsFaults = Glue->Version >= 2 && Glue->ContainFaults(1) != 0; // a version 1 driver's faults are not contained
 
         var outer = NativeKernel.Enter(this);
         int status;
@@ -246,6 +268,11 @@ public sealed unsafe class NativeDriver : IDisposable
         finally
         {
             NativeKernel.Leave(outer);
+        }
+
+        if (bugChecked == BccDriverGlue.Faulted)
+        {
+            throw new NativeDriverException($"{Path}: {TakeFault("DriverEntry").Message} The driver was not loaded.");
         }
 
         if (bugChecked != 0)

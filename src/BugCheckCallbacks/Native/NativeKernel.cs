@@ -242,9 +242,14 @@ internal sealed unsafe class NativeKernel : IDisposable
         {
             ((KBUGCHECK_REASON_CALLBACK_RECORD*)entry.Address)->State = (byte)entry.Twin.State;
             var (structure, length) = HandOver(data);
-            if (entry.Driver.Glue->InvokeReasonRoutine(entry.Routine, (int)reason, entry.Address, structure, length) != 0)
+            switch (entry.Driver.Glue->InvokeReasonRoutine(entry.Routine, (int)reason, entry.Address, structure, length))
             {
-                throw entry.Driver.TakeBugCheck();
+                case 0:
+                    break;
+                case BccDriverGlue.Faulted:
+                    throw entry.Driver.TakeFault($"The {reason} routine");
+                default:
+                    throw entry.Driver.TakeBugCheck();
             }
 
             TakeBack(entry.Driver, data);
@@ -260,9 +265,14 @@ internal sealed unsafe class NativeKernel : IDisposable
         var outer = Enter(entry.Driver);
         try
         {
-            if (entry.Driver.Glue->InvokeClassicRoutine(entry.Routine, entry.Buffer, entry.Length) != 0)
+            switch (entry.Driver.Glue->InvokeClassicRoutine(entry.Routine, entry.Buffer, entry.Length))
             {
-                throw entry.Driver.TakeBugCheck();
+                case 0:
+                    break;
+                case BccDriverGlue.Faulted:
+                    throw entry.Driver.TakeFault("The classic routine");
+                default:
+                    throw entry.Driver.TakeBugCheck();
             }
         }
         finally
