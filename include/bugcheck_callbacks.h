@@ -28,6 +28,7 @@
 #if !defined(_WIN32)
 #include <signal.h>
 #if defined(SA_SIGINFO)
+#include <pthread.h>
 #include <sys/ucontext.h>
 #define BCC_CONTAIN_FAULTS 1
 #endif
@@ -403,6 +404,7 @@ typedef struct _BCC_DRIVER_GLUE {
     jmp_buf *BugCheckTarget;
     int (*ContainFaults)(int install);
     VOID (*TakeFault)(BCC_FAULT *fault);
+    int (*Interrupt)(PVOID imageStart, PVOID imageEnd);
 } BCC_DRIVER_GLUE;
 
 BCC_EXPORT NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
@@ -412,10 +414,11 @@ static int BccInvokeReasonRoutine(PKBUGCHECK_REASON_CALLBACK_ROUTINE routine, KB
 static int BccInvokeClassicRoutine(PKBUGCHECK_CALLBACK_ROUTINE routine, PVOID buffer, ULONG length);
 static int BccContainFaults(int install);
 static VOID BccTakeFault(BCC_FAULT *fault);
+static int BccInterrupt(PVOID imageStart, PVOID imageEnd);
 
 BCC_SHARED BCC_EXPORT BCC_DRIVER_GLUE BccDriverGlue = {
     sizeof(BCC_DRIVER_GLUE), BCC_GLUE_VERSION, NULL, BccInvokeDriverEntry, BccInvokeReasonRoutine, BccInvokeClassicRoutine, NULL,
-    BccContainFaults, BccTakeFault
+    BccContainFaults, BccTakeFault, BccInterrupt
 };
 
 #if defined(BCC_CONTAIN_FAULTS)
@@ -425,12 +428,17 @@ BCC_SHARED BCC_EXPORT BCC_DRIVER_GLUE BccDriverGlue = {
  * thread to its trampoline (siglongjmp, which restores the signal mask) and passes every other one to the handler that
  * was installed before it (the .NET runtime's), so that a managed NullReferenceException is what it always was.
  */
-#define BCC_FAULT_SIGNALS 4
-static const int BccFaultSignals[BCC_FAULT_SIGNALS] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
+#define BCC_FAULT_SIGNALS 5
+#define BCC_INTERRUPT_SIGNAL SIGUSR2 /* the kernel's way to stop a routine past the hang timeout (Interrupt) */
+static const int BccFaultSignals[BCC_FAULT_SIGNALS] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, BCC_INTERRUPT_SIGNAL };
 static struct sigaction BccPreviousActions[BCC_FAULT_SIGNALS];
 static int BccInstalled;
 static __thread sigjmp_buf *BccFaultTarget;
 static __thread BCC_FAULT BccLastFault;
+static pthread_t BccRoutineThread;          /* the thread running one of this driver's routines, while BccInRoutine */
+static volatile sig_atomic_t BccInRoutine;
+static char *volatile BccImageStart;        /* where an interrupt may unwind: only from the driver's own code */
+static char *volatile BccImageEnd;
 
 static PVOID BccInstructionPointer(void *context)
 {
@@ -452,6 +460,15 @@ static PVOID BccInstructionPointer(void *context)
 static void BccOnFault(int signal, siginfo_t *info, void *context)
 {
     int i;
+    if (signal == BCC_INTERRUPT_SIGNAL && BccFaultTarget != NULL) {
+        /* Only from the driver's own code: unwinding out of the C library or the runtime would leave them broken. The
+         * kernel sends the signal again until it lands there. */
+        char *ip = (char *)BccInstructionPointer(context);
+        if (ip < BccImageStart || ip >= BccImageEnd) {
+            return;
+        }
+    }
+
     if (BccFaultTarget != NULL) {
         BccLastFault.Signal = signal;
         BccLastFault.Code = info->si_code;
@@ -465,6 +482,10 @@ static void BccOnFault(int signal, siginfo_t *info, void *context)
             struct sigaction *previous = &BccPreviousActions[i];
             if (previous->sa_flags & SA_SIGINFO) {
                 previous->sa_sigaction(signal, info, context);
+            } else if (signal == BCC_INTERRUPT_SIGNAL) {
+                if (previous->sa_handler != SIG_DFL && previous->sa_handler != SIG_IGN) {
+                    previous->sa_handler(signal); /* an interrupt that came too late is dropped, not the process */
+                }
             } else if (previous->sa_handler == SIG_DFL) {
                 sigaction(signal, previous, NULL); /* the fault happens again on return, and does what it did before */
             } else if (previous->sa_handler != SIG_IGN) {
@@ -524,6 +545,15 @@ static VOID BccTakeFault(BCC_FAULT *fault)
     memset(&BccLastFault, 0, sizeof(BccLastFault));
 }
 
+/* Interrupts the routine running now, if any: it unwinds to its trampoline when the signal finds it in the driver's
+ * image [imageStart, imageEnd). Returns 1 when a routine was running and the signal was sent. */
+static int BccInterrupt(PVOID imageStart, PVOID imageEnd)
+{
+    BccImageStart = (char *)imageStart;
+    BccImageEnd = (char *)imageEnd;
+    return BccInRoutine && pthread_kill(BccRoutineThread, BCC_INTERRUPT_SIGNAL) == 0;
+}
+
 /*
  * Each trampoline makes CALL with a KeBugCheckEx target and a fault target set, and returns 0 when it returned, 1 when
  * KeBugCheckEx unwound it, 2 when a fault did. The targets before are restored, so a trampoline inside a trampoline
@@ -534,15 +564,19 @@ static VOID BccTakeFault(BCC_FAULT *fault)
     sigjmp_buf faultTarget;                               \
     jmp_buf *outer = BccDriverGlue.BugCheckTarget;        \
     sigjmp_buf *outerFault = BccFaultTarget;              \
+    sig_atomic_t outerInRoutine = BccInRoutine;           \
     int result = 1;                                       \
     if (sigsetjmp(faultTarget, 1) != 0) {                 \
         result = 2;                                       \
     } else if (setjmp(target) == 0) {                     \
         BccDriverGlue.BugCheckTarget = &target;           \
         BccFaultTarget = &faultTarget;                    \
+        BccRoutineThread = pthread_self();                \
+        BccInRoutine = 1;                                 \
         CALL;                                             \
         result = 0;                                       \
     }                                                     \
+    BccInRoutine = outerInRoutine;                        \
     BccFaultTarget = outerFault;                          \
     BccDriverGlue.BugCheckTarget = outer;                 \
     return result
@@ -557,6 +591,13 @@ static int BccContainFaults(int install)
 static VOID BccTakeFault(BCC_FAULT *fault)
 {
     memset(fault, 0, sizeof(*fault));
+}
+
+static int BccInterrupt(PVOID imageStart, PVOID imageEnd)
+{
+    (void)imageStart;
+    (void)imageEnd;
+    return 0;
 }
 
 /*
@@ -713,7 +754,8 @@ BCC_STATIC_ASSERT(sizeof(DRIVER_OBJECT) == 0x150, "DRIVER_OBJECT");
 BCC_STATIC_ASSERT(offsetof(BCC_DRIVER_GLUE, Kernel) == 0x08, "BCC_DRIVER_GLUE.Kernel");
 BCC_STATIC_ASSERT(offsetof(BCC_DRIVER_GLUE, BugCheckTarget) == 0x28, "BCC_DRIVER_GLUE.BugCheckTarget");
 BCC_STATIC_ASSERT(offsetof(BCC_DRIVER_GLUE, TakeFault) == 0x38, "BCC_DRIVER_GLUE.TakeFault");
-BCC_STATIC_ASSERT(sizeof(BCC_DRIVER_GLUE) == 0x40, "BCC_DRIVER_GLUE");
+BCC_STATIC_ASSERT(offsetof(BCC_DRIVER_GLUE, Interrupt) == 0x40, "BCC_DRIVER_GLUE.Interrupt");
+BCC_STATIC_ASSERT(sizeof(BCC_DRIVER_GLUE) == 0x48, "BCC_DRIVER_GLUE");
 BCC_STATIC_ASSERT(sizeof(BCC_FAULT) == 0x18, "BCC_FAULT");
 BCC_STATIC_ASSERT(sizeof(BCC_KERNEL_ROUTINES) == 0x60, "BCC_KERNEL_ROUTINES");
 

@@ -189,6 +189,9 @@ public sealed unsafe class NativeDriver : IDisposable
     /// </summary>
     public bool ContainsFaults { get; private set; }
 
+    /// <summary>Asks the glue to stop the routine of this driver running now, if any (it unwinds as a fault); true when one was running.</summary>
+    internal bool Interrupt() => ContainsFaults && Glue->Interrupt(Memory.ImageStart, Memory.ImageEnd) != 0;
+
     /// <summary>The fault a trampoline contained on this thread, as the exception the run reports, taken once.</summary>
     internal NativeFaultException TakeFault(string routine)
     {

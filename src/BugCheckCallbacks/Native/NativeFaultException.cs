@@ -26,6 +26,8 @@ internal sealed class NativeFaultException(string message) : Exception(message)
         11 => "SIGSEGV (a bad memory access)",
         4 => "SIGILL (an illegal instruction)",
         8 => "SIGFPE (an arithmetic fault, such as a division by zero)",
+        12 when OperatingSystem.IsLinux() => "SIGUSR2 (the kernel's interrupt after the hang timeout)",
+        31 when OperatingSystem.IsMacOS() => "SIGUSR2 (the kernel's interrupt after the hang timeout)",
         7 when OperatingSystem.IsLinux() => "SIGBUS (a bad memory access)",
         10 when OperatingSystem.IsMacOS() => "SIGBUS (a bad memory access)",
         _ => string.Create(CultureInfo.InvariantCulture, $"signal {signal}"),

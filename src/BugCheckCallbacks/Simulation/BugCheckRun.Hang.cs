@@ -41,6 +41,19 @@ internal sealed partial class BugCheckRun
         return true;
     }
 
+    /// <summary>
+    /// Says in the hang's violation that the routine was interrupted and its thread has ended (a native routine whose
+    /// driver contains faults; docs/native.md, "When a routine hangs"). Called once the thread is gone, so nothing races.
+    /// </summary>
+    public void NoteHungThreadReleased()
+    {
+        var at = _violations.FindLastIndex(v => v.Kind == ViolationKind.CallbackHung);
+        if (at >= 0)
+        {
+            _violations[at] = _violations[at] with { Detail = _violations[at].Detail.Replace("and its thread left running.", "and the native routine interrupted: its thread has ended.", StringComparison.Ordinal) };
+        }
+    }
+
     /// <summary>Marks the thread as inside a routine (the only place a hang can happen), timing it from now.</summary>
     private void EnterRoutine(CallSite site)
     {

@@ -225,6 +225,36 @@ public sealed class SimulatedKernel
     }
 
     /// <summary>
+    /// Stops a native routine that ran past the hang timeout (docs/native.md, "When a routine hangs"): its driver's glue
+    /// signals the thread, which unwinds to the trampoline when the signal finds it in the driver's own code; sent again
+    /// until it does, for up to 5 s. The abandoned run then ends its thread.
+    /// </summary>
+    /// <returns>True when the thread ended; false when no native routine was running (a managed one cannot be stopped) or it would not stop.</returns>
+    private bool InterruptNativeRoutine(Thread thread)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var running = false;
+            foreach (var driver in _drivers)
+            {
+                running |= driver.Interrupt();
+            }
+
+            if (!running)
+            {
+                return thread.Join(0);
+            }
+
+            if (thread.Join(50))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Runs the bug check on a thread of its own and waits; gives up on it when one routine runs past the hang timeout.
     /// </summary>
     /// <returns><see langword="true"/> when the run finished (its outcome, or the exception it ended with); false when abandoned.</returns>
@@ -268,6 +298,11 @@ public sealed class SimulatedKernel
         {
             if (timeout != Timeout.InfiniteTimeSpan && run.IsHung(timeout) && run.TryAbandon(timeout))
             {
+                if (InterruptNativeRoutine(thread))
+                {
+                    run.NoteHungThreadReleased();
+                }
+
                 (outcome, failure) = (abandoned(), null);
                 return false;
             }

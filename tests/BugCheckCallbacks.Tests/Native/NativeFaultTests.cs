@@ -139,6 +139,38 @@ public sealed class NativeFaultTests
             .Should().Contain("a fault in its routines is not contained").And.Contain("-D_XOPEN_SOURCE=700");
     }
 
+    [NativeFact]
+    public void A_routine_that_hangs_is_interrupted_after_the_hang_timeout_and_its_thread_ends()
+    {
+        var kernel = new SimulatedKernel(new SimulationOptions { HangTimeout = TimeSpan.FromMilliseconds(200), DumpType = DumpType.Header });
+        using var driver = kernel.LoadDriver(SampleDrivers.FromSource("""
+            BCC_EXPORT volatile LONG Spins = 0;
+            static KBUGCHECK_REASON_CALLBACK_RECORD s_record;
+            static VOID Spin(KBUGCHECK_CALLBACK_REASON r, PKBUGCHECK_REASON_CALLBACK_RECORD c, PVOID d, ULONG l)
+            {
+                UNREFERENCED_PARAMETER(r); UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(d); UNREFERENCED_PARAMETER(l);
+                for (;;) { Spins = Spins + 1; }
+            }
+            NTSTATUS DriverEntry(PDRIVER_OBJECT o, PUNICODE_STRING p)
+            {
+                UNREFERENCED_PARAMETER(o); UNREFERENCED_PARAMETER(p);
+                KeInitializeCallbackRecord(&s_record);
+                return KeRegisterBugCheckReasonCallback(&s_record, Spin, KbCallbackReserved1, (PUCHAR)"spin.sys") ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL;
+            }
+            """));
+
+        var outcome = kernel.KeBugCheckEx(0xE2);
+
+        var hung = outcome.Violations.Should().ContainSingle(v => v.Kind == ViolationKind.CallbackHung).Subject;
+        hung.Component.Should().Be("spin.sys");
+        hung.Detail.Should().EndWith("and the native routine interrupted: its thread has ended.");
+        kernel.IsHung.Should().BeTrue("a hung kernel is done for, as before");
+        var spins = System.Runtime.InteropServices.Marshal.ReadInt32(driver.GetExport("Spins"));
+        spins.Should().BeGreaterThan(0, "the routine ran");
+        new SimulatedKernel().KeBugCheckEx(0x1); // some work on this thread while the routine would spin, were it still running
+        System.Runtime.InteropServices.Marshal.ReadInt32(driver.GetExport("Spins")).Should().Be(spins, "the routine's thread has ended: nothing spins any more");
+    }
+
     /// <summary>A driver with one faulting routine per reason and a classic one (component fault.sys), and a good SecondaryDumpData routine (good.sys).</summary>
     private static string Driver(string statement) => SampleDrivers.FromSource($$"""
         static volatile int s_sink;
