@@ -30,6 +30,7 @@
 #if defined(SA_SIGINFO)
 #include <pthread.h>
 #include <sys/ucontext.h>
+#include <unistd.h>
 #define BCC_CONTAIN_FAULTS 1
 #endif
 /* Without SA_SIGINFO (a system header came first under a strict -std): the driver loads, but its faults are not contained
@@ -402,9 +403,10 @@ typedef struct _BCC_DRIVER_GLUE {
     int (*InvokeReasonRoutine)(PKBUGCHECK_REASON_CALLBACK_ROUTINE, KBUGCHECK_CALLBACK_REASON, PKBUGCHECK_REASON_CALLBACK_RECORD, PVOID, ULONG);
     int (*InvokeClassicRoutine)(PKBUGCHECK_CALLBACK_ROUTINE, PVOID, ULONG);
     jmp_buf *BugCheckTarget;
-    int (*ContainFaults)(int install);
+    int (*ContainFaults)(int install, PVOID imageStart, PVOID imageEnd, const char *name);
     VOID (*TakeFault)(BCC_FAULT *fault);
-    int (*Interrupt)(PVOID imageStart, PVOID imageEnd);
+    int (*Interrupt)(void);
+    int (*InvokeDriverUnload)(PDRIVER_UNLOAD, PDRIVER_OBJECT);
 } BCC_DRIVER_GLUE;
 
 BCC_EXPORT NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
@@ -412,13 +414,14 @@ BCC_EXPORT NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING Reg
 static int BccInvokeDriverEntry(PDRIVER_INITIALIZE entry, PDRIVER_OBJECT driver, PUNICODE_STRING path, NTSTATUS *status);
 static int BccInvokeReasonRoutine(PKBUGCHECK_REASON_CALLBACK_ROUTINE routine, KBUGCHECK_CALLBACK_REASON reason, PKBUGCHECK_REASON_CALLBACK_RECORD record, PVOID data, ULONG length);
 static int BccInvokeClassicRoutine(PKBUGCHECK_CALLBACK_ROUTINE routine, PVOID buffer, ULONG length);
-static int BccContainFaults(int install);
+static int BccContainFaults(int install, PVOID imageStart, PVOID imageEnd, const char *name);
 static VOID BccTakeFault(BCC_FAULT *fault);
-static int BccInterrupt(PVOID imageStart, PVOID imageEnd);
+static int BccInterrupt(void);
+static int BccInvokeDriverUnload(PDRIVER_UNLOAD unload, PDRIVER_OBJECT driver);
 
 BCC_SHARED BCC_EXPORT BCC_DRIVER_GLUE BccDriverGlue = {
     sizeof(BCC_DRIVER_GLUE), BCC_GLUE_VERSION, NULL, BccInvokeDriverEntry, BccInvokeReasonRoutine, BccInvokeClassicRoutine, NULL,
-    BccContainFaults, BccTakeFault, BccInterrupt
+    BccContainFaults, BccTakeFault, BccInterrupt, BccInvokeDriverUnload
 };
 
 #if defined(BCC_CONTAIN_FAULTS)
@@ -437,8 +440,35 @@ static __thread sigjmp_buf *BccFaultTarget;
 static __thread BCC_FAULT BccLastFault;
 static pthread_t BccRoutineThread;          /* the thread running one of this driver's routines, while BccInRoutine */
 static volatile sig_atomic_t BccInRoutine;
-static char *volatile BccImageStart;        /* where an interrupt may unwind: only from the driver's own code */
-static char *volatile BccImageEnd;
+static char *BccImageStart;                 /* the driver's image: where an interrupt may unwind, and whose faults */
+static char *BccImageEnd;                   /* outside a routine are reported before the process ends */
+static char BccName[64];
+
+/* Writes text to standard error from a signal handler (write is async-signal-safe; printf is not). */
+static void BccWriteError(const char *text)
+{
+    size_t length = 0;
+    while (text[length] != '\0') {
+        length++;
+    }
+    if (write(2, text, length) < 0) {
+        return;
+    }
+}
+
+static void BccWriteHex(uintptr_t value)
+{
+    char digits[19];
+    int i;
+    digits[0] = '0';
+    digits[1] = 'x';
+    for (i = 0; i < 16; i++) {
+        int nibble = (int)((value >> (60 - (4 * i))) & 0xF);
+        digits[2 + i] = (char)(nibble < 10 ? '0' + nibble : 'A' + nibble - 10);
+    }
+    digits[18] = '\0';
+    BccWriteError(digits);
+}
 
 static PVOID BccInstructionPointer(void *context)
 {
@@ -477,6 +507,24 @@ static void BccOnFault(int signal, siginfo_t *info, void *context)
         siglongjmp(*BccFaultTarget, 1);
     }
 
+    if (signal != BCC_INTERRUPT_SIGNAL) {
+        /* Not in a routine the kernel called (a thread of the driver's own): say whose fault ends the process. */
+        char *ip = (char *)BccInstructionPointer(context);
+        if (ip >= BccImageStart && ip < BccImageEnd) {
+            BccWriteError("bugcheck: driver ");
+            BccWriteError(BccName);
+            BccWriteError(" faulted outside any routine the kernel called (signal ");
+            BccWriteHex((uintptr_t)signal);
+            BccWriteError(" at address ");
+            BccWriteHex((uintptr_t)info->si_addr);
+            BccWriteError(", instruction ");
+            BccWriteError(BccName);
+            BccWriteError("+");
+            BccWriteHex((uintptr_t)(ip - BccImageStart));
+            BccWriteError("); it cannot be contained there, and the process ends.\n");
+        }
+    }
+
     for (i = 0; i < BCC_FAULT_SIGNALS; i++) {
         if (BccFaultSignals[i] == signal) {
             struct sigaction *previous = &BccPreviousActions[i];
@@ -498,7 +546,7 @@ static void BccOnFault(int signal, siginfo_t *info, void *context)
 
 /* Installs the handler (1), or takes it out (0) when it is still the one installed: returns 1 when done, 0 when another
  * handler was installed over it since (the driver must then stay mapped: that handler passes faults on to this one). */
-static int BccContainFaults(int install)
+static int BccContainFaults(int install, PVOID imageStart, PVOID imageEnd, const char *name)
 {
     int i;
     if (install) {
@@ -506,6 +554,12 @@ static int BccContainFaults(int install)
         if (BccInstalled) {
             return 1;
         }
+        BccImageStart = (char *)imageStart;
+        BccImageEnd = (char *)imageEnd;
+        for (i = 0; i < (int)sizeof(BccName) - 1 && name != NULL && name[i] != '\0'; i++) {
+            BccName[i] = name[i];
+        }
+        BccName[i] = '\0';
         memset(&action, 0, sizeof(action));
         action.sa_sigaction = BccOnFault;
 #if defined(SA_ONSTACK)
@@ -546,11 +600,9 @@ static VOID BccTakeFault(BCC_FAULT *fault)
 }
 
 /* Interrupts the routine running now, if any: it unwinds to its trampoline when the signal finds it in the driver's
- * image [imageStart, imageEnd). Returns 1 when a routine was running and the signal was sent. */
-static int BccInterrupt(PVOID imageStart, PVOID imageEnd)
+ * image. Returns 1 when a routine was running and the signal was sent. */
+static int BccInterrupt(void)
 {
-    BccImageStart = (char *)imageStart;
-    BccImageEnd = (char *)imageEnd;
     return BccInRoutine && pthread_kill(BccRoutineThread, BCC_INTERRUPT_SIGNAL) == 0;
 }
 
@@ -582,9 +634,12 @@ static int BccInterrupt(PVOID imageStart, PVOID imageEnd)
     return result
 #else
 /* Windows, or POSIX signals hidden: not contained (docs/native.md); the glue says so by installing nothing. */
-static int BccContainFaults(int install)
+static int BccContainFaults(int install, PVOID imageStart, PVOID imageEnd, const char *name)
 {
     (void)install;
+    (void)imageStart;
+    (void)imageEnd;
+    (void)name;
     return 0;
 }
 
@@ -593,10 +648,8 @@ static VOID BccTakeFault(BCC_FAULT *fault)
     memset(fault, 0, sizeof(*fault));
 }
 
-static int BccInterrupt(PVOID imageStart, PVOID imageEnd)
+static int BccInterrupt(void)
 {
-    (void)imageStart;
-    (void)imageEnd;
     return 0;
 }
 
@@ -630,6 +683,11 @@ static int BccInvokeReasonRoutine(PKBUGCHECK_REASON_CALLBACK_ROUTINE routine, KB
 static int BccInvokeClassicRoutine(PKBUGCHECK_CALLBACK_ROUTINE routine, PVOID buffer, ULONG length)
 {
     BCC_TRAMPOLINE(routine(buffer, length));
+}
+
+static int BccInvokeDriverUnload(PDRIVER_UNLOAD unload, PDRIVER_OBJECT driver)
+{
+    BCC_TRAMPOLINE(unload(driver));
 }
 
 /* ---- The kernel routines a callback and its registration use ------------------------------------------------------ */
@@ -755,7 +813,8 @@ BCC_STATIC_ASSERT(offsetof(BCC_DRIVER_GLUE, Kernel) == 0x08, "BCC_DRIVER_GLUE.Ke
 BCC_STATIC_ASSERT(offsetof(BCC_DRIVER_GLUE, BugCheckTarget) == 0x28, "BCC_DRIVER_GLUE.BugCheckTarget");
 BCC_STATIC_ASSERT(offsetof(BCC_DRIVER_GLUE, TakeFault) == 0x38, "BCC_DRIVER_GLUE.TakeFault");
 BCC_STATIC_ASSERT(offsetof(BCC_DRIVER_GLUE, Interrupt) == 0x40, "BCC_DRIVER_GLUE.Interrupt");
-BCC_STATIC_ASSERT(sizeof(BCC_DRIVER_GLUE) == 0x48, "BCC_DRIVER_GLUE");
+BCC_STATIC_ASSERT(offsetof(BCC_DRIVER_GLUE, InvokeDriverUnload) == 0x48, "BCC_DRIVER_GLUE.InvokeDriverUnload");
+BCC_STATIC_ASSERT(sizeof(BCC_DRIVER_GLUE) == 0x50, "BCC_DRIVER_GLUE");
 BCC_STATIC_ASSERT(sizeof(BCC_FAULT) == 0x18, "BCC_FAULT");
 BCC_STATIC_ASSERT(sizeof(BCC_KERNEL_ROUTINES) == 0x60, "BCC_KERNEL_ROUTINES");
 

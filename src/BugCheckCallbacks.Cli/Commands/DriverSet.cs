@@ -19,9 +19,11 @@ internal sealed class DriverSet(SimulatedKernel kernel) : IDisposable
         BugCheckCli.ExistingFile(path, source);
         var driver = Loading(source, () => kernel.LoadDriver(path));
         _drivers.Add(driver);
-        if (!driver.ContainsFaults && !OperatingSystem.IsWindows())
+        if (!driver.ContainsFaults)
         {
-            warnings?.WriteLine($"warning: {source} \"{path}\": a fault in its routines is not contained and would end bugcheck; build it with include/bugcheck_callbacks.h version 2, included before any system header (or with -D_XOPEN_SOURCE=700).");
+            warnings?.WriteLine(OperatingSystem.IsWindows()
+                ? $"warning: {source} \"{path}\": a fault in its routines is not contained on Windows yet and would end bugcheck."
+                : $"warning: {source} \"{path}\": a fault in its routines is not contained and would end bugcheck; build it with include/bugcheck_callbacks.h version 2, included before any system header (or with -D_XOPEN_SOURCE=700).");
         }
 
         if (driver.Records.Count == 0 && driver.ClassicRecords.Count == 0)

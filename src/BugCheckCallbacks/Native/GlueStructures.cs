@@ -25,11 +25,11 @@ internal unsafe struct BccKernelRoutines
     public delegate* unmanaged<nint, uint, void> ExFreePoolWithTag;
 }
 
-/// <summary><c>BCC_DRIVER_GLUE</c>: what the loader finds in a driver as the export <c>BccDriverGlue</c> (0x48 bytes; 0x30 in version 1).</summary>
+/// <summary><c>BCC_DRIVER_GLUE</c>: what the loader finds in a driver as the export <c>BccDriverGlue</c> (0x50 bytes; 0x30 in version 1).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct BccDriverGlue
 {
-    /// <summary>The header's version: 2 adds fault and hang containment (<c>ContainFaults</c>, <c>TakeFault</c>, <c>Interrupt</c>).</summary>
+    /// <summary>The header's version: 2 adds fault and hang containment (<c>ContainFaults</c>, <c>TakeFault</c>, <c>Interrupt</c>, <c>InvokeDriverUnload</c>).</summary>
     public const uint CurrentVersion = 2;
 
     /// <summary>The size of a version 1 glue, which has no fault containment: still loaded.</summary>
@@ -45,9 +45,10 @@ internal unsafe struct BccDriverGlue
     public delegate* unmanaged<nint, int, nint, nint, uint, int> InvokeReasonRoutine;
     public delegate* unmanaged<nint, nint, uint, int> InvokeClassicRoutine;
     public nint BugCheckTarget;
-    public delegate* unmanaged<int, int> ContainFaults;
+    public delegate* unmanaged<int, nint, nint, byte*, int> ContainFaults;
     public delegate* unmanaged<BccFault*, void> TakeFault;
-    public delegate* unmanaged<nint, nint, int> Interrupt;
+    public delegate* unmanaged<int> Interrupt;
+    public delegate* unmanaged<nint, DriverObject*, int> InvokeDriverUnload;
 }
 
 /// <summary><c>BCC_FAULT</c>: a fault a trampoline contained (0x18 bytes).</summary>

@@ -146,7 +146,15 @@ public sealed unsafe class NativeDriver : IDisposable
                 var outer = NativeKernel.Enter(this);
                 try
                 {
-                    ((delegate* unmanaged<DriverObject*, void>)_driverObject->DriverUnload)(_driverObject);
+                    if (ContainsFaults)
+                    {
+                        // Through the trampoline, so a fault in it is contained: the unload completes all the same.
+                        _ = Glue->InvokeDriverUnload(_driverObject->DriverUnload, _driverObject);
+                    }
+                    else
+                    {
+                        ((delegate* unmanaged<DriverObject*, void>)_driverObject->DriverUnload)(_driverObject);
+                    }
                 }
                 finally
                 {
@@ -158,7 +166,7 @@ public sealed unsafe class NativeDriver : IDisposable
             NativeMemory.Free(_driverObject);
             NativeMemory.Free((void*)_strings);
             // A driver whose fault handler another driver's was installed over stays mapped: that one passes faults on to it.
-            if (!ContainsFaults || Glue->ContainFaults(0) != 0)
+            if (!ContainsFaults || Glue->ContainFaults(0, 0, 0, null) != 0)
             {
                 NativeLibrary.Free(_library);
                 TryDelete(System.IO.Path.GetDirectoryName(_copy)!);
@@ -190,7 +198,17 @@ public sealed unsafe class NativeDriver : IDisposable
     public bool ContainsFaults { get; private set; }
 
     /// <summary>Asks the glue to stop the routine of this driver running now, if any (it unwinds as a fault); true when one was running.</summary>
-    internal bool Interrupt() => ContainsFaults && Glue->Interrupt(Memory.ImageStart, Memory.ImageEnd) != 0;
+    internal bool Interrupt() => ContainsFaults && Glue->Interrupt() != 0;
+
+    /// <summary>Installs the glue's fault handler, with the image and the name it reports a fault outside a routine with.</summary>
+    private bool ContainFaults()
+    {
+        var name = System.Text.Encoding.UTF8.GetBytes(System.IO.Path.GetFileName(Path) + "\0");
+        fixed (byte* text = name)
+        {
+            return Glue->ContainFaults(1, Memory.ImageStart, Memory.ImageEnd, text) != 0;
+        }
+    }
 
     /// <summary>The fault a trampoline contained on this thread, as the exception the run reports, taken once.</summary>
     internal NativeFaultException TakeFault(string routine)
@@ -259,7 +277,7 @@ public sealed unsafe class NativeDriver : IDisposable
         Glue->Kernel = KernelRoutines.Table;
         Memory = new DriverMemory(ImageRanges.Find(_copy, _library, glue));
         BuildDriverObject(entry);
-        ContainsFaults = Glue->Version >= 2 && Glue->ContainFaults(1) != 0; // a version 1 driver's faults are not contained
+        ContainsFaults = Glue->Version >= 2 && ContainFaults(); // a version 1 driver's faults are not contained
 
         var outer = NativeKernel.Enter(this);
         int status;

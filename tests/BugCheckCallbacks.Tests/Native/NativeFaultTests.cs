@@ -171,6 +171,54 @@ public sealed class NativeFaultTests
         System.Runtime.InteropServices.Marshal.ReadInt32(driver.GetExport("Spins")).Should().Be(spins, "the routine's thread has ended: nothing spins any more");
     }
 
+    [NativeFact]
+    public void A_DriverUnload_that_faults_is_contained_and_the_unload_completes()
+    {
+        var kernel = new SimulatedKernel();
+        var driver = kernel.LoadDriver(SampleDrivers.FromSource("""
+            static volatile uintptr_t s_wild = 0x18;
+            static VOID Unload(PDRIVER_OBJECT o) { UNREFERENCED_PARAMETER(o); *(volatile int *)s_wild = 1; }
+            NTSTATUS DriverEntry(PDRIVER_OBJECT o, PUNICODE_STRING p) { UNREFERENCED_PARAMETER(p); o->DriverUnload = Unload; return STATUS_SUCCESS; }
+            """));
+
+        driver.Dispose();
+
+        kernel.Drivers.Should().BeEmpty();
+        kernel.KeBugCheckEx(0x1).Violations.Should().BeEmpty("the kernel goes on");
+    }
+
+    [NativeFact]
+    public async Task A_fault_on_a_thread_of_the_drivers_own_ends_the_process_with_one_line_naming_the_driver()
+    {
+        var path = SampleDrivers.FromSource("""
+            #include <pthread.h>
+            static volatile uintptr_t s_wild = 0x20;
+            static void *Worker(void *argument) { (void)argument; *(volatile int *)s_wild = 1; return NULL; }
+            NTSTATUS DriverEntry(PDRIVER_OBJECT o, PUNICODE_STRING p)
+            {
+                pthread_t thread;
+                UNREFERENCED_PARAMETER(o); UNREFERENCED_PARAMETER(p);
+                pthread_create(&thread, NULL, Worker, NULL);
+                pthread_join(thread, NULL);
+                return STATUS_SUCCESS;
+            }
+            """);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])[typeof(BugCheckCallbacks.Cli.BugCheckCli).Assembly.Location, "simulate", "--driver", path, "--out", Path.Combine(SampleDrivers.Folder, $"own{Guid.NewGuid():N}.dmp")])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+
+        process.ExitCode.Should().NotBe(0, await output);
+        error.Should().MatchRegex(@"bugcheck: driver lib\w+\.so faulted outside any routine the kernel called \(signal 0x0+B at address 0x0+20, instruction lib\w+\.so\+0x[0-9A-F]+\); it cannot be contained there, and the process ends\.");
+    }
+
     /// <summary>A driver with one faulting routine per reason and a classic one (component fault.sys), and a good SecondaryDumpData routine (good.sys).</summary>
     private static string Driver(string statement) => SampleDrivers.FromSource($$"""
         static volatile int s_sink;
