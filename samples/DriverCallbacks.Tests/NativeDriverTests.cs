@@ -3,6 +3,7 @@ using BugCheckCallbacks;
 using BugCheckCallbacks.Checking;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.FluentAssertions;
+using BugCheckCallbacks.Native;
 using BugCheckCallbacks.Simulation;
 
 namespace DriverCallbacks.Tests;

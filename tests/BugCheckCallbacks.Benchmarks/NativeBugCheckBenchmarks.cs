@@ -8,7 +8,7 @@ namespace BugCheckCallbacks.Benchmarks;
 
 /// <summary>
 /// A whole bug check with <see cref="Callbacks"/> SecondaryDumpData callbacks, each returning 4 KiB from a resident buffer:
-/// native routines (a C driver compiled with the machine's cc, loaded with <see cref="SimulatedKernel.LoadDriver"/>) against
+/// native routines (a C driver compiled with the machine's cc, loaded with <see cref="Native.NativeDrivers"/>) against
 /// the same routines in C#. The difference is what the native path costs: structures into native memory and back,
 /// the trampoline, the pointer checks. Needs cc on PATH.
 /// </summary>

@@ -1,4 +1,5 @@
 using BugCheckCallbacks.Dump;
+using BugCheckCallbacks.Native;
 using BugCheckCallbacks.Registration;
 using BugCheckCallbacks.Simulation;
 

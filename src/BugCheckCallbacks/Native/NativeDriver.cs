@@ -94,7 +94,7 @@ public sealed unsafe class NativeDriver : IDisposable
         try
         {
             driver.Start();
-            kernel.AddDriver(driver);
+            NativeKernel.Of(kernel).AddDriver(driver);
             return driver;
         }
         catch
@@ -173,7 +173,7 @@ public sealed unsafe class NativeDriver : IDisposable
             }
         }
 
-        _kernel.RemoveDriver(this);
+        NativeKernel.Of(_kernel).RemoveDriver(this);
         _library = 0;
     }
 

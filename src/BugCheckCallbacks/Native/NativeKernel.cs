@@ -10,7 +10,7 @@ namespace BugCheckCallbacks.Native;
 /// The native side of one simulated kernel: the drivers' records in their own memory, the kernel's list heads they are
 /// linked into, and the structures a native routine is handed, in native memory allocated once.
 /// </summary>
-internal sealed unsafe class NativeKernel : IDisposable
+internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
 {
     private const int DataSize = 0x68; // the largest structure a routine is handed: KBUGCHECK_SECONDARY_DUMP_DATA_EX
 
@@ -18,6 +18,7 @@ internal sealed unsafe class NativeKernel : IDisposable
     private static NativeDriver? t_calling;
 
     private readonly SimulatedKernel _kernel;
+    private readonly List<NativeDriver> _drivers = [];
     private readonly Dictionary<nint, NativeReasonRecord> _reasonRecords = [];
     private readonly Dictionary<nint, NativeClassicRecord> _classicRecords = [];
     private readonly Dictionary<nint, TriageDumpDataArray> _triageArrays = [];
@@ -48,7 +49,29 @@ internal sealed unsafe class NativeKernel : IDisposable
     public static NativeDriver? Calling => t_calling;
 
     /// <summary>Gets the native side of <paramref name="kernel"/>, created with its first driver.</summary>
-    public static NativeKernel Of(SimulatedKernel kernel) => kernel.Native ??= new NativeKernel(kernel);
+    public static NativeKernel Of(SimulatedKernel kernel) => (NativeKernel)(kernel.Extension ??= new NativeKernel(kernel));
+
+    /// <summary>Gets the drivers loaded into the kernel, in load order.</summary>
+    public IReadOnlyList<NativeDriver> Drivers => _drivers;
+
+    public void AddDriver(NativeDriver driver) => _drivers.Add(driver);
+
+    public void RemoveDriver(NativeDriver driver) => _drivers.Remove(driver);
+
+    /// <inheritdoc/>
+    public void OnThreadStart() => Touch();
+
+    /// <inheritdoc/>
+    public bool InterruptRoutine()
+    {
+        var running = false;
+        foreach (var driver in _drivers)
+        {
+            running |= driver.Interrupt();
+        }
+
+        return running;
+    }
 
     /// <summary>Marks <paramref name="driver"/> as the one running on this thread; returns the one to restore.</summary>
     public static NativeDriver? Enter(NativeDriver? driver)
@@ -308,7 +331,7 @@ internal sealed unsafe class NativeKernel : IDisposable
     public SimulationOptions OptionsFor(SimulationOptions options)
     {
         var merged = new List<(nint Start, nint End)>();
-        foreach (var (start, end) in _kernel.Drivers.SelectMany(driver => driver.Memory.Pages()).OrderBy(r => r.Start))
+        foreach (var (start, end) in _drivers.SelectMany(driver => driver.Memory.Pages()).OrderBy(r => r.Start))
         {
             if (merged.Count > 0 && start <= merged[^1].End)
             {
@@ -334,7 +357,7 @@ internal sealed unsafe class NativeKernel : IDisposable
 
     /// <summary>The drivers' images as loaded modules, and where each driver's records are in its memory.</summary>
     private HostedMemory Hosted() => new(
-        [.. _kernel.Drivers.Where(d => d.Memory.ImageEnd > d.Memory.ImageStart)
+        [.. _drivers.Where(d => d.Memory.ImageEnd > d.Memory.ImageStart)
             .Select(d => new HostedModule(d.Name + ".sys", d.Path, (ulong)d.Memory.ImageStart, (ulong)(d.Memory.ImageEnd - d.Memory.ImageStart)))],
         _reasonRecords.ToDictionary(e => e.Value.Twin, e => (ulong)e.Key),
         _classicRecords.ToDictionary(e => e.Value.Twin, e => (ulong)e.Key));
@@ -546,7 +569,7 @@ internal sealed unsafe class NativeKernel : IDisposable
                 }
                 else
                 {
-                    throw new InvalidNativePointerException(driver.Memory.Owns(array, TriageDumpDataArray.MinimumSize)
+                    throw new InvalidPointerException(driver.Memory.Owns(array, TriageDumpDataArray.MinimumSize)
                         ? $"DataArray 0x{array:X} was never initialized with KeInitializeTriageDumpDataArray; the kernel did not read it."
                         : $"DataArray 0x{array:X} is not in memory {driver.Name} owns; the kernel did not read it.");
                 }
@@ -580,7 +603,7 @@ internal sealed unsafe class NativeKernel : IDisposable
             : driver.Memory.Available(outBuffer);
         if (available < 0)
         {
-            throw new InvalidNativePointerException($"OutBuffer 0x{outBuffer:X} (OutBufferLength 0x{outBufferLength:X}) is not in memory {driver.Name} owns, nor in InBuffer; the kernel did not read it.");
+            throw new InvalidPointerException($"OutBuffer 0x{outBuffer:X} (OutBufferLength 0x{outBufferLength:X}) is not in memory {driver.Name} owns, nor in InBuffer; the kernel did not read it.");
         }
 
         data.OutBuffer = _outBuffer.Point(outBuffer, (int)Math.Min(available, int.MaxValue));

@@ -240,7 +240,7 @@ internal sealed partial class BugCheckRun
 
         switch (call.Exception)
         {
-            case Native.InvalidNativePointerException pointer:
+            case InvalidPointerException pointer:
                 Violate(site, ViolationKind.InvalidPointer, pointer.Message);
                 break;
             case NestedBugCheckException nested:

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
 using BugCheckCallbacks.Dump;
-using BugCheckCallbacks.Native;
 using BugCheckCallbacks.Registration;
 
 namespace BugCheckCallbacks.Simulation;
@@ -27,7 +26,6 @@ public sealed class SimulatedKernel
     [ThreadStatic]
     private static SimulatedKernel? t_current;
 
-    private readonly List<NativeDriver> _drivers = [];
     private int _status;
     private int _bugCheckThread; // the thread running the bug check: a KeBugCheckEx from it is nested, from another concurrent
 
@@ -47,11 +45,8 @@ public sealed class SimulatedKernel
     /// <summary>Gets the callback registry (<c>KeRegisterBugCheckReasonCallback</c> and friends).</summary>
     public BugCheckCallbackRegistry Callbacks { get; }
 
-    /// <summary>Gets the native drivers loaded into the kernel (<see cref="LoadDriver"/>), in load order.</summary>
-    public IReadOnlyList<NativeDriver> Drivers => _drivers;
-
-    /// <summary>Gets the native side of the kernel, created with its first native driver.</summary>
-    internal NativeKernel? Native { get; set; }
+    /// <summary>Gets what another part adds to the kernel (Native's drivers), created with its first use.</summary>
+    internal IKernelExtension? Extension { get; set; }
 
     /// <summary>Gets a value indicating whether the kernel has bug-checked.</summary>
     public bool HasBugChecked => Volatile.Read(ref _status) is Done or Hung;
@@ -105,12 +100,12 @@ public sealed class SimulatedKernel
         try
         {
             var request = new BugCheckRequest(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4, Options.DumpType);
-            Native?.BeforeRun();
-            var run = new BugCheckRun(Native?.OptionsFor(Options) ?? Options, Callbacks.Snapshot(), request, sink);
+            Extension?.BeforeRun();
+            var run = new BugCheckRun(Extension?.OptionsFor(Options) ?? Options, Callbacks.Snapshot(), request, sink);
             finished = RunOnItsThread(run, run.Run, run.BuildOutcome, out var outcome, out var failure);
             if (finished)
             {
-                Native?.AfterRun();
+                Extension?.AfterRun();
             }
 
             failure?.Throw();
@@ -123,24 +118,8 @@ public sealed class SimulatedKernel
         }
     }
 
-    /// <summary>
-    /// Loads a driver compiled for the host from C with <c>include/bugcheck_callbacks.h</c> and runs its <c>DriverEntry</c>,
-    /// which registers its records here as it would in Windows (docs/native.md).
-    /// </summary>
-    /// <param name="path">The driver's shared library (<c>.so</c>, <c>.dylib</c> or <c>.dll</c>).</param>
-    /// <returns>The loaded driver; dispose it to unload it.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="FileNotFoundException">No file is at <paramref name="path"/>.</exception>
-    /// <exception cref="InvalidOperationException">The kernel has bug-checked, or is running a bug check or a call.</exception>
-    /// <exception cref="NativeDriverException">The library cannot be loaded, was not built with the header, or its <c>DriverEntry</c> failed.</exception>
-    public NativeDriver LoadDriver(string path) => NativeDriver.Load(this, path);
-
     /// <summary>Gets whether a bug check or a single call is running now.</summary>
     internal bool IsRunning => Volatile.Read(ref _status) == Running;
-
-    internal void AddDriver(NativeDriver driver) => _drivers.Add(driver);
-
-    internal void RemoveDriver(NativeDriver driver) => _drivers.Remove(driver);
 
     /// <summary>
     /// Calls one registered callback once with <paramref name="data"/>, the structure as the kernel would hand it over
@@ -189,7 +168,7 @@ public sealed class SimulatedKernel
             throw new ArgumentException($"The record is registered for {record.Reason}, but {(data is null ? "no structure" : data.GetType().Name)} is handed to {reason} routines.", nameof(data));
         }
 
-        Native?.BeforeRun();
+        Extension?.BeforeRun();
         if (!record.IsChecksumValid)
         {
             throw new ArgumentException("The record's checksum no longer matches its registration (its memory was overwritten); the kernel skips it.", nameof(record));
@@ -207,13 +186,13 @@ public sealed class SimulatedKernel
         try
         {
             var request = new BugCheckRequest(0, 0, 0, 0, 0, Options.DumpType);
-            var run = new BugCheckRun((Native?.OptionsFor(Options) ?? Options) with { Log = InvocationLog.All }, RegistrySnapshot.Of(record, generation), request, sink: null);
+            var run = new BugCheckRun((Extension?.OptionsFor(Options) ?? Options) with { Log = InvocationLog.All }, RegistrySnapshot.Of(record, generation), request, sink: null);
             finished = RunOnItsThread(run, () => run.RunSingleCall(record, data), run.AbandonedSingleCall, out var outcome, out var failure);
             failure?.Throw();
             if (finished)
             {
                 record.StateCell.Reopen(generation); // a probe, not a bug check: the record can be called again
-                Native?.AfterRun();
+                Extension?.AfterRun();
             }
 
             return outcome!;
@@ -230,17 +209,11 @@ public sealed class SimulatedKernel
     /// until it does, for up to 5 s. The abandoned run then ends its thread.
     /// </summary>
     /// <returns>True when the thread ended; false when no native routine was running (a managed one cannot be stopped) or it would not stop.</returns>
-    private bool InterruptNativeRoutine(Thread thread)
+    private bool InterruptHungRoutine(Thread thread)
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            var running = false;
-            foreach (var driver in _drivers)
-            {
-                running |= driver.Interrupt();
-            }
-
-            if (!running)
+            if (Extension?.InterruptRoutine() != true)
             {
                 return thread.Join(0);
             }
@@ -269,7 +242,7 @@ public sealed class SimulatedKernel
             Volatile.Write(ref _bugCheckThread, Environment.CurrentManagedThreadId); // a KeBugCheckEx from here is nested
             t_current = this;
             KernelAllocationLedger.Touch(); // a new thread's first thread-static access allocates: not the first callback's doing
-            NativeKernel.Touch();
+            Extension?.OnThreadStart();
             try
             {
                 result = body();
@@ -298,7 +271,7 @@ public sealed class SimulatedKernel
         {
             if (timeout != Timeout.InfiniteTimeSpan && run.IsHung(timeout) && run.TryAbandon(timeout))
             {
-                if (InterruptNativeRoutine(thread))
+                if (InterruptHungRoutine(thread))
                 {
                     run.NoteHungThreadReleased();
                 }

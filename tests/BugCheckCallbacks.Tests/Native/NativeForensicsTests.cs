@@ -1,5 +1,6 @@
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Forensics;
+using BugCheckCallbacks.Native;
 using BugCheckCallbacks.Simulation;
 using BugCheckCallbacks.Tests.Simulation;
 using FluentAssertions;
