@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Dump;
 
 namespace BugCheckCallbacks.Cli.Commands;
@@ -13,9 +14,9 @@ internal static class CliJson
 {
     public const int SchemaVersion = 1;
 
-    public static string Hex(ulong value) => $"0x{value:X}";
+    public static string Hex(ulong value) => HexText.Of(value);
 
-    public static string Hex(long value) => $"0x{value:X}";
+    public static string Hex(long value) => HexText.Of(value);
 
     public static JsonTag Tag(DumpTag tag) => new(tag.Tag, tag.FriendlyName, tag.Size, Hex(tag.Offset), tag.Component, null, null);
 

@@ -1,3 +1,4 @@
+using BugCheckCallbacks.Cli.Reading;
 using Spectre.Console;
 
 namespace BugCheckCallbacks.Cli.Commands;

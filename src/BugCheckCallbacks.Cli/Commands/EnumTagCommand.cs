@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BugCheckCallbacks.Cli.Reading;
 using Spectre.Console;
 
 namespace BugCheckCallbacks.Cli.Commands;
@@ -40,7 +41,7 @@ internal static class EnumTagCommand
                     return;
                 }
 
-                var table = source.TagsTable();
+                var table = TagsTable.Of(source);
                 table.Render(console);
                 console.WriteLine($"{table.Count} tag(s); DumpBlob build {source.Blobs.BuildNumber}.");
             });

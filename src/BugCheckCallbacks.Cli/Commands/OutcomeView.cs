@@ -1,4 +1,5 @@
 using System.Globalization;
+using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Simulation;
 using Spectre.Console;
 
@@ -31,7 +32,7 @@ internal static class OutcomeView
         var calls = new CliTable(title, "#", "Phase", "Reason", "Pass / I/O", "Component", "Call", "Bytes", "Alloc", "State") { Narrow = narrow };
         foreach (var call in outcome.Invocations)
         {
-            var pass = PassName(call);
+            var pass = CallNames.PassName(call);
             var style = call.Faulted ? s_red : Style.Plain;
             calls.Add(
                 Cell(call.Sequence), Cell(call.Phase), Cell(call.Reason?.ToString() ?? "Classic"), Cell(pass), Cell(call.Component),
@@ -156,9 +157,6 @@ internal static class OutcomeView
     }
 
     /// <summary>A call's pass (SecondaryDumpData's sizing or data pass) or DumpIo's write type; empty for the other reasons.</summary>
-    internal static string PassName(CallbackInvocation call) =>
-        call.Pass != InvocationPass.None ? call.Pass.ToString() : call.IoType?.ToString() ?? string.Empty;
-
     public static (string, Style) Text(string text) => (text, Style.Plain);
 
     public static (string, Style) Cell(object? value) => (Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty, Style.Plain);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Cli.Report;
 using BugCheckCallbacks.Simulation;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Dump;
 using Spectre.Console;
 
@@ -124,7 +125,7 @@ internal static class ShowCommand
         else
         {
             console.WriteLine($"Secondary data: DumpBlob region at 0x{dump.SecondaryDataOffset:X}, build {source.Blobs.BuildNumber}.");
-            source.TagsTable().Render(console);
+            TagsTable.Of(source).Render(console);
         }
 
         if (source.Report is { } outcome)

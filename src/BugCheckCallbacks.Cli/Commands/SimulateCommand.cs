@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.CommandLine;
 using System.Globalization;
+using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Cli.Scenarios;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Simulation;

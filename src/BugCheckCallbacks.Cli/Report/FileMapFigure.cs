@@ -1,3 +1,4 @@
+using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Simulation;
 using static System.FormattableString;
@@ -140,7 +141,7 @@ internal static class FileMapFigure
         IEnumerable<(string, long, long, string)> Pieces()
         {
             yield return ("blob-header", start, start + DumpBlob.FileHeaderSize, "DumpBlob file header");
-            var positions = Commands.BlockRuns.Positions(tags, (a, b) => a.Tag == b.Tag); // a multi-part callback's parts share its tag, in order
+            var positions = BlockRuns.Positions(tags, (a, b) => a.Tag == b.Tag); // a multi-part callback's parts share its tag, in order
             for (var i = 0; i < tags.Count; i++)
             {
                 var tag = tags[i];

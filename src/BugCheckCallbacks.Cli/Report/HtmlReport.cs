@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Reflection;
-using BugCheckCallbacks.Cli.Commands;
+using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Forensics;
 using BugCheckCallbacks.Simulation;

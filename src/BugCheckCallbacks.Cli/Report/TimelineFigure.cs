@@ -1,3 +1,4 @@
+using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Simulation;
 using static System.FormattableString;
 
@@ -124,7 +125,7 @@ internal static class TimelineFigure
             ["#", "Phase", "Reason", "Pass / I/O", "Component", "Call", "Bytes", "Allocated", "State", "ms"],
             calls.Select(c => (IReadOnlyList<string>)
             [
-                Invariant($"{c.Sequence}"), c.Phase.ToString(), RowKey.ReasonName(c.Reason), Commands.OutcomeView.PassName(c), c.Component, Invariant($"{c.CallNumber}"),
+                Invariant($"{c.Sequence}"), c.Phase.ToString(), RowKey.ReasonName(c.Reason), CallNames.PassName(c), c.Component, Invariant($"{c.CallNumber}"),
                 Invariant($"{c.BytesProduced:N0}"), c.Faulted ? "-" : Invariant($"{c.AllocatedBytes:N0}"), c.StateAfter + (c.Faulted ? " (faulted)" : string.Empty),
                 Invariant($"{c.Duration.TotalMilliseconds:0.000}"),
             ]),
@@ -222,7 +223,7 @@ internal static class TimelineFigure
         html.Raw(call.Faulted
             ? Invariant($"<path class=\"fault mark\" d=\"M{x:0.#},{y - 6:0.#} L{x + 5:0.#},{y + 4:0.#} L{x - 5:0.#},{y + 4:0.#} Z\">")
             : Invariant($"<circle class=\"call mark\" cx=\"{x:0.#}\" cy=\"{y:0.#}\" r=\"3.5\">"));
-        var pass = Commands.OutcomeView.PassName(call);
+        var pass = CallNames.PassName(call);
         html.Raw("<title>").Text(Invariant(
             $"call #{call.Sequence}: {call.Phase}, {RowKey.ReasonName(call.Reason)}{(pass.Length > 0 ? $" {pass}" : string.Empty)}, {call.Component} (record {call.RecordIndex}), call {call.CallNumber}: {call.BytesProduced:N0} bytes, {(call.Faulted ? "faulted" : $"{call.AllocatedBytes:N0} bytes allocated")}, {call.StateAfter}, {call.Duration.TotalMilliseconds:0.000} ms"))
             .Raw(call.Faulted ? "</title></path>" : "</title></circle>");

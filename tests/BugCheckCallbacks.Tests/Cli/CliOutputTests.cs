@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using BugCheckCallbacks.Cli.Commands;
+using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Cli.Scenarios;
 using BugCheckCallbacks.Dump;
 

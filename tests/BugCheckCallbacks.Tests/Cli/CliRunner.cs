@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using BugCheckCallbacks.Cli;
+using BugCheckCallbacks.Cli.Reading;
 
 namespace BugCheckCallbacks.Tests.Cli;
 
@@ -47,7 +48,7 @@ internal static partial class CliRunner
     /// <summary>Hides what differs between runs: file names and byte counts of written files.</summary>
     public static string Scrub(string text, string path) =>
         ByteCount().Replace(
-            text.Replace(BugCheckCallbacks.Cli.Commands.OutcomeReport.PathFor(path), "<report>", StringComparison.Ordinal)
+            text.Replace(BugCheckCallbacks.Cli.Reading.OutcomeReport.PathFor(path), "<report>", StringComparison.Ordinal)
                 .Replace(Path.ChangeExtension(path, ".symbols"), "<symbols>", StringComparison.Ordinal).Replace(path, "<dump>", StringComparison.Ordinal),
             "(<n> bytes)");
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Dump;
 
 namespace BugCheckCallbacks.Tests.Cli;
@@ -35,7 +36,7 @@ public sealed class ForensicsCliTests : IClassFixture<CliInputTests.Files>
             .Select(r => (r.GetProperty("address").GetString(), r.GetProperty("component").GetString(), r.GetProperty("checksumValid").GetBoolean(), r.GetProperty("routineSymbol").GetString()!.StartsWith(r.GetProperty("component").GetString() + "+0x", StringComparison.Ordinal)))
             .ToArray();
 
-        var outcome = BugCheckCallbacks.Simulation.BugCheckOutcome.FromJson(File.ReadAllText(BugCheckCallbacks.Cli.Commands.OutcomeReport.PathFor(_files.Dump)));
+        var outcome = BugCheckCallbacks.Simulation.BugCheckOutcome.FromJson(File.ReadAllText(BugCheckCallbacks.Cli.Reading.OutcomeReport.PathFor(_files.Dump)));
         walked.Should().BeEquivalentTo(outcome.Records.Select(r => ($"0x{r.Address:X}", r.Component, true, true)));
         var reasonList = lists[1].GetProperty("records").EnumerateArray().Select(r => r.GetProperty("component").GetString());
         reasonList.Should().Equal(["ndis.sys", "verbose.sys", "faulty.sys", "storport.sys", "mirror.sys", "triage.sys", "hal.dll"], "newest first, as Windows inserts at the head");
@@ -67,7 +68,7 @@ public sealed class ForensicsCliTests : IClassFixture<CliInputTests.Files>
     [Fact]
     public void A_head_given_by_the_caller_is_walked_as_that_list()
     {
-        var outcome = BugCheckCallbacks.Simulation.BugCheckOutcome.FromJson(File.ReadAllText(BugCheckCallbacks.Cli.Commands.OutcomeReport.PathFor(_files.Dump)));
+        var outcome = BugCheckCallbacks.Simulation.BugCheckOutcome.FromJson(File.ReadAllText(BugCheckCallbacks.Cli.Reading.OutcomeReport.PathFor(_files.Dump)));
         var head = outcome.Kernel!.KeBugCheckReasonCallbackListHead;
         var result = CliRunner.Run("callbacks", _files.Dump, "--head", $"reason=0x{head >> 32:x8}`{head & 0xFFFFFFFF:x8}", "--json");
         result.Exit.Should().Be(0, result.Error);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BugCheckCallbacks.Cli.Commands;
+using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Simulation;
 
 namespace BugCheckCallbacks.Tests.Cli;

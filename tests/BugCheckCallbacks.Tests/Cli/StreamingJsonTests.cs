@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using BugCheckCallbacks.Cli;
+using BugCheckCallbacks.Cli.Reading;
 
 namespace BugCheckCallbacks.Tests.Cli;
 
@@ -43,7 +44,7 @@ public sealed class StreamingJsonTests : IDisposable
     [InlineData("aaa", "1/3 2/3 3/3")]
     public void Block_runs_number_each_item_within_its_run(string items, string expected)
     {
-        var positions = BugCheckCallbacks.Cli.Commands.BlockRuns.Positions(items.ToCharArray(), (a, b) => a == b);
+        var positions = BugCheckCallbacks.Cli.Reading.BlockRuns.Positions(items.ToCharArray(), (a, b) => a == b);
         string.Join(' ', positions.Select(p => $"{p.Part}/{p.Of}")).Should().Be(expected);
     }
 

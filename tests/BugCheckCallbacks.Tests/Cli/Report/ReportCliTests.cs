@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using BugCheckCallbacks.Cli.Commands;
+using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Dump;
 
 namespace BugCheckCallbacks.Tests.Cli.Report;

@@ -1,7 +1,7 @@
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Simulation;
 
-namespace BugCheckCallbacks.Cli.Commands;
+namespace BugCheckCallbacks.Cli.Reading;
 
 /// <summary>Opens either an x64 kernel dump or a bare DumpBlob region, told apart by their first bytes.</summary>
 internal sealed class DumpSource : IDisposable
@@ -71,20 +71,6 @@ internal sealed class DumpSource : IDisposable
         }
 
         return source;
-    }
-
-    /// <summary>The tags as enumtag and show print them: tag, size, offset, owner (the report's component, a well-known tag's name), part, first bytes.</summary>
-    public CliTable TagsTable()
-    {
-        var table = new CliTable("Secondary-data tags", "Tag", "Size", "Offset", "Owner", "Part", "Data");
-        foreach (var view in DescribeTags())
-        {
-            var tag = view.Tag;
-            var owner = string.Join(", ", new[] { tag.Component, tag.FriendlyName }.OfType<string>());
-            table.Add(Braced(tag.Tag), $"0x{tag.Size:X}", $"0x{tag.Offset:X}", owner.Length == 0 ? "-" : owner, view.Part ?? string.Empty, view.Preview);
-        }
-
-        return table;
     }
 
     /// <param name="path">The file.</param>

@@ -2,7 +2,7 @@ using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Forensics;
 using Spectre.Console;
 
-namespace BugCheckCallbacks.Cli.Commands;
+namespace BugCheckCallbacks.Cli.Reading;
 
 /// <summary>
 /// What <c>show</c> puts first, like the debugger's <c>!analyze</c> and <c>r</c>: the stop code's name and what its
@@ -29,9 +29,9 @@ internal sealed record CrashAnalysis(
         // A module is named only for a code address, as !analyze does: the parameter the stop code's reference says is
         // one. A data pointer into a module's image (0x9F's nt!TRIAGE_9F_POWER) names no culprit.
         var parameters = values.Select((value, i) =>
-            new JsonParameter(i + 1, CliJson.Hex(value), NullIfEmpty(meanings[i]), info?.CodeAddressParameter == i + 1 ? Symbol(walker, value) : null)).ToArray();
+            new JsonParameter(i + 1, HexText.Of(value), NullIfEmpty(meanings[i]), info?.CodeAddressParameter == i + 1 ? Symbol(walker, value) : null)).ToArray();
         var e = h.Exception;
-        var exception = new JsonExceptionRecord(CliJson.Hex(e.Code), CliJson.Hex(e.Address), Symbol(walker, e.Address), [.. e.Parameters.Select(CliJson.Hex)]);
+        var exception = new JsonExceptionRecord(HexText.Of(e.Code), HexText.Of(e.Address), Symbol(walker, e.Address), [.. e.Parameters.Select(HexText.Of)]);
         var general = h.GeneralRegisters();
         var registers = general.ToDictionary(r => r.Key, r => r.Value.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
 
@@ -40,7 +40,7 @@ internal sealed record CrashAnalysis(
         var pointers = new List<JsonCodePointer>();
         var (ip, sp) = h.Arm64Context is not null ? ("pc", "sp") : ("rip", "rsp");
         var ipValue = general.First(r => r.Key == ip).Value;
-        pointers.Add(new JsonCodePointer("context " + ip, CliJson.Hex(ipValue), Symbol(walker, ipValue)));
+        pointers.Add(new JsonCodePointer("context " + ip, HexText.Of(ipValue), Symbol(walker, ipValue)));
 
         // The culprit: the code-address parameter's module; else the context's instruction pointer, unless it is in the
         // kernel, where the bug check's own code runs (a small x64 dump's context is the faulting one, in the driver).
@@ -48,11 +48,11 @@ internal sealed record CrashAnalysis(
         var ipModule = walker.ModuleAt(ipValue);
         var faulting = (info?.CodeAddressParameter is { } index ? parameters[index - 1].Symbol : null) ??
             (ipModule is not null && (modules.Count == 0 || ipModule != modules[0]) ? Symbol(walker, ipValue) : null);
-        pointers.Add(new JsonCodePointer("context " + sp, CliJson.Hex(general.First(r => r.Key == sp).Value), null));
+        pointers.Add(new JsonCodePointer("context " + sp, HexText.Of(general.First(r => r.Key == sp).Value), null));
         if (dump.Triage is { } triage)
         {
-            pointers.Add(new JsonCodePointer("bug-check frame: exception address", CliJson.Hex(e.Address), Symbol(walker, e.Address)));
-            pointers.Add(new JsonCodePointer("bug-check frame: TopOfStack", CliJson.Hex(triage.TopOfStack), null));
+            pointers.Add(new JsonCodePointer("bug-check frame: exception address", HexText.Of(e.Address), Symbol(walker, e.Address)));
+            pointers.Add(new JsonCodePointer("bug-check frame: TopOfStack", HexText.Of(triage.TopOfStack), null));
         }
 
         return new CrashAnalysis($"0x{h.BugCheckCode:X8}", info?.Name, parameters, faulting, exception, registers, pointers);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using BugCheckCallbacks.Simulation;
 
-namespace BugCheckCallbacks.Cli.Commands;
+namespace BugCheckCallbacks.Cli.Reading;
 
 /// <summary>The outcome report <c>simulate</c> writes beside the dump: <c>crash.dmp</c> → <c>crash.outcome.json</c>.</summary>
 internal static class OutcomeReport

@@ -1,4 +1,4 @@
-namespace BugCheckCallbacks.Cli.Commands;
+namespace BugCheckCallbacks.Cli.Reading;
 
 /// <summary>
 /// Where each block stands among its neighbours with the same tag: a multi-part callback's parts share one tag, in order,
