@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.CommandLine;
 using System.Globalization;
 using BugCheckCallbacks.Cli.Reading;
@@ -250,18 +249,10 @@ internal static class SimulateCommand
     /// <summary>Passes every write to the file writer and reports the bytes written so far, and the total once the header says it.</summary>
     private sealed class ProgressSink(DumpFileWriter writer, Action<long, long?> report) : IDumpSink
     {
-        private const int RequiredDumpSpace = 0xFA0;
-        private long? _total;
-
         public void Write(long offset, ReadOnlySpan<byte> data)
         {
-            if (offset == 0 && data.Length > RequiredDumpSpace + 8)
-            {
-                _total = BinaryPrimitives.ReadInt64LittleEndian(data[RequiredDumpSpace..]); // the header's size of the whole dump
-            }
-
             writer.Write(offset, data);
-            report(writer.BytesWritten, _total);
+            report(writer.BytesWritten, writer.ExpectedLength);
         }
 
         public void Complete() => writer.Complete();

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 
 namespace BugCheckCallbacks.Dump;
@@ -43,6 +44,13 @@ public sealed class DumpFileWriter : IDumpSink, IDisposable
     /// <summary>Gets a value indicating whether the dump is complete.</summary>
     public bool IsCompleted { get; private set; }
 
+    /// <summary>
+    /// Gets the length the whole dump will have, as its header (<c>DUMP_HEADER64.RequiredDumpSpace</c>) says once it is
+    /// written: <see langword="null"/> before. For a small memory dump it is the space Windows reserves, which may be more
+    /// than the file takes. A progress display's total.
+    /// </summary>
+    public long? ExpectedLength { get; private set; }
+
     /// <summary>Creates (or overwrites) a dump file at <paramref name="path"/>.</summary>
     /// <param name="path">The file to create.</param>
     /// <returns>A writer that owns the file.</returns>
@@ -76,6 +84,10 @@ public sealed class DumpFileWriter : IDumpSink, IDisposable
 
         _stream.Write(data);
         BytesWritten = Math.Max(BytesWritten, offset + data.Length);
+        if (offset == 0 && data.Length >= DumpHeader64.RequiredDumpSpace + sizeof(long))
+        {
+            ExpectedLength = BinaryPrimitives.ReadInt64LittleEndian(data[DumpHeader64.RequiredDumpSpace..]);
+        }
     }
 
     /// <inheritdoc/>

@@ -69,14 +69,14 @@ internal struct DriverObject
     [FieldOffset(0x02)] public short Size;
     [FieldOffset(0x18)] public nint DriverStart;
     [FieldOffset(0x20)] public uint DriverSize;
-    [FieldOffset(0x38)] public UnicodeString DriverName;
+    [FieldOffset(0x38)] public NativeUnicodeString DriverName;
     [FieldOffset(0x58)] public nint DriverInit;
     [FieldOffset(0x68)] public nint DriverUnload;
 }
 
-/// <summary><c>UNICODE_STRING</c> (0x10 bytes): lengths in bytes, UTF-16 text.</summary>
+/// <summary><c>UNICODE_STRING</c> (0x10 bytes) in native memory: lengths in bytes, UTF-16 text (Dump's <c>KernelStructures.UnicodeString</c> holds its offsets in a dump).</summary>
 [StructLayout(LayoutKind.Sequential)]
-internal struct UnicodeString
+internal struct NativeUnicodeString
 {
     public ushort Length;
     public ushort MaximumLength;

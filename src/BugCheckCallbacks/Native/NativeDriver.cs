@@ -313,9 +313,9 @@ public sealed unsafe class NativeDriver : IDisposable
     {
         var driverName = $"\\Driver\\{Name}";
         var registryPath = $"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\{Name}";
-        var stringsSize = sizeof(UnicodeString) + ((driverName.Length + registryPath.Length + 2) * 2);
+        var stringsSize = sizeof(NativeUnicodeString) + ((driverName.Length + registryPath.Length + 2) * 2);
         _strings = (nint)NativeMemory.AllocZeroed((nuint)stringsSize);
-        var registry = (UnicodeString*)_strings;
+        var registry = (NativeUnicodeString*)_strings;
         var text = (char*)(registry + 1);
         *registry = Unicode(registryPath, text);
         _driverObject = (DriverObject*)NativeMemory.AllocZeroed((nuint)sizeof(DriverObject));
@@ -326,10 +326,10 @@ public sealed unsafe class NativeDriver : IDisposable
         _driverObject->DriverName = Unicode(driverName, text + registryPath.Length + 1);
         _driverObject->DriverInit = entry;
 
-        static UnicodeString Unicode(string value, char* buffer)
+        static NativeUnicodeString Unicode(string value, char* buffer)
         {
             value.AsSpan().CopyTo(new Span<char>(buffer, value.Length));
-            return new UnicodeString { Length = (ushort)(value.Length * 2), MaximumLength = (ushort)((value.Length + 1) * 2), Buffer = (nint)buffer };
+            return new NativeUnicodeString { Length = (ushort)(value.Length * 2), MaximumLength = (ushort)((value.Length + 1) * 2), Buffer = (nint)buffer };
         }
     }
 }

@@ -26,6 +26,42 @@ public sealed class DumpFileWriterTests
         dump.ReadTagged(s_tag).Should().Equal("a log"u8.ToArray());
     }
 
+    [Theory]
+    [InlineData(DumpType.Full)]
+    [InlineData(DumpType.BitmapKernel)]
+    [InlineData(DumpType.Header)]
+    public void ExpectedLength_is_the_headers_length_of_the_whole_dump_once_the_header_is_written(DumpType dumpType)
+    {
+        var bytes = new MemoryStream();
+        using var writer = new DumpFileWriter(bytes, leaveOpen: true);
+        long? before = 0;
+        var sink = new FirstWriteProbe(writer, () => before = writer.ExpectedLength);
+
+        new SimulatedKernel(new SimulationOptions { DumpType = dumpType, MemoryMap = DumpFileTests.TinyMachine }).KeBugCheckEx(0x1, sink: sink);
+
+        before.Should().BeNull("nothing tells the length before the header is written");
+        writer.ExpectedLength.Should().Be(bytes.Length);
+    }
+
+    /// <summary>Reads something of the writer just before the first write reaches it.</summary>
+    private sealed class FirstWriteProbe(DumpFileWriter writer, Action beforeFirst) : IDumpSink
+    {
+        private bool _first = true;
+
+        public void Write(long offset, ReadOnlySpan<byte> data)
+        {
+            if (_first)
+            {
+                beforeFirst();
+                _first = false;
+            }
+
+            writer.Write(offset, data);
+        }
+
+        public void Complete() => writer.Complete();
+    }
+
     [Fact]
     public void A_stream_that_cannot_seek_refuses_a_write_that_is_not_at_the_end_and_keeps_what_it_has()
     {

@@ -28,7 +28,7 @@ public sealed class HeaderLayoutTests
         ("BCC_KERNEL_ROUTINES", typeof(BccKernelRoutines), ["Size", "Version", "KeRegisterBugCheckReasonCallback", "KeDeregisterBugCheckReasonCallback", "KeRegisterBugCheckCallback", "KeDeregisterBugCheckCallback", "KeInitializeTriageDumpDataArray", "KeAddTriageDumpDataBlock", "KeGetCurrentIrql", "KeBugCheckEx", "ExAllocatePool2", "ExAllocatePoolWithTag", "ExFreePoolWithTag"]),
         ("BCC_DRIVER_GLUE", typeof(BccDriverGlue), ["Size", "Version", "Kernel", "InvokeDriverEntry", "InvokeReasonRoutine", "InvokeClassicRoutine", "BugCheckTarget"]),
         ("DRIVER_OBJECT", typeof(DriverObject), ["Type", "Size", "DriverStart", "DriverSize", "DriverName", "DriverInit", "DriverUnload"]),
-        ("UNICODE_STRING", typeof(UnicodeString), ["Length", "MaximumLength", "Buffer"]),
+        ("UNICODE_STRING", typeof(NativeUnicodeString), ["Length", "MaximumLength", "Buffer"]),
     ];
 
     private static readonly Lazy<Dictionary<string, long>> s_layout = new(CompileAndRun);
