@@ -27,22 +27,8 @@ internal static class OutcomeValidator
             Defined(call.StateAfter, $"{at}.stateAfter");
             Text(call.Component, $"{at}.component");
         });
-        Each(outcome.Violations, "$.violations", (violation, at) =>
-        {
-            Defined(violation.Kind, $"{at}.kind");
-            Defined(violation.Phase, $"{at}.phase");
-            Defined(violation.Reason, $"{at}.reason");
-            Text(violation.Component, $"{at}.component");
-            Text(violation.Detail, $"{at}.detail");
-        });
-        Each(outcome.Inconclusive, "$.inconclusive", (verdict, at) =>
-        {
-            Defined(verdict.Kind, $"{at}.kind");
-            Defined(verdict.Phase, $"{at}.phase");
-            Defined(verdict.Reason, $"{at}.reason");
-            Text(verdict.Component, $"{at}.component");
-            Text(verdict.Detail, $"{at}.detail");
-        });
+        Each(outcome.Violations, "$.violations", (v, at) => Verdict(v.Kind, v.Phase, v.Reason, v.Component, v.Detail, at));
+        Each(outcome.Inconclusive, "$.inconclusive", (v, at) => Verdict(v.Kind, v.Phase, v.Reason, v.Component, v.Detail, at));
         Each(outcome.Blobs, "$.blobs", (blob, at) =>
         {
             Defined(blob.Reason, $"{at}.reason");
@@ -110,6 +96,16 @@ internal static class OutcomeValidator
         {
             check(items[i], $"{path}[{i}]");
         }
+    }
+
+    /// <summary>A violation's or an inconclusive verdict's fields: the same site, the same rules.</summary>
+    private static void Verdict(ViolationKind kind, BugCheckPhase phase, BugCheckCallbackReason? reason, string? component, string? detail, string at)
+    {
+        Defined(kind, $"{at}.kind");
+        Defined(phase, $"{at}.phase");
+        Defined(reason, $"{at}.reason");
+        Text(component, $"{at}.component");
+        Text(detail, $"{at}.detail");
     }
 
     private static void Text(string? text, string path)
