@@ -427,9 +427,10 @@ BCC_SHARED BCC_EXPORT BCC_DRIVER_GLUE BccDriverGlue = {
 #if defined(BCC_CONTAIN_FAULTS)
 /*
  * Fault containment (docs/native.md, "When a routine faults"). While a trampoline runs a routine on a thread, that
- * thread's BccFaultTarget is set; the handler below, installed for the four fault signals, unwinds a fault on such a
- * thread to its trampoline (siglongjmp, which restores the signal mask) and passes every other one to the handler that
- * was installed before it (the .NET runtime's), so that a managed NullReferenceException is what it always was.
+ * thread's BccFaultTarget is set; the handler below, installed for the four fault signals and the kernel's interrupt
+ * (SIGUSR2, "When a routine hangs"), unwinds a fault on such a thread to its trampoline (siglongjmp, which restores the
+ * signal mask) and passes every other one to the handler that was installed before it (the .NET runtime's), so that a
+ * managed NullReferenceException is what it always was.
  */
 #define BCC_FAULT_SIGNALS 5
 #define BCC_INTERRUPT_SIGNAL SIGUSR2 /* the kernel's way to stop a routine past the hang timeout (Interrupt) */

@@ -211,13 +211,16 @@ public sealed class SimulatedKernel
     /// <returns>True when the thread ended; false when no native routine was running (a managed one cannot be stopped) or it would not stop.</returns>
     private bool InterruptHungRoutine(Thread thread)
     {
+        var asked = false;
         for (var attempt = 0; attempt < 100; attempt++)
         {
             if (Extension?.InterruptRoutine() != true)
             {
-                return thread.Join(0);
+                // None running: a managed routine (nothing to ask), or the one asked has just left its code.
+                return asked && thread.Join(1000);
             }
 
+            asked = true;
             if (thread.Join(50))
             {
                 return true;
