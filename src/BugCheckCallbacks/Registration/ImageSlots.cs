@@ -48,8 +48,7 @@ internal sealed class ImageSlots
 
         index = _slots.Count;
         var (name, text) = SimulatedAddresses.SectionOffsets(index, component.Length);
-        var previous = index == 0 ? default : _slots[index - 1];
-        var imageBase = index == 0 ? SimulatedAddresses.ImagesBase : SimulatedAddresses.NextImageBase(previous.Base, previous.TextOffset, SimulatedAddresses.ImageReservation(text));
+        var imageBase = index == 0 ? SimulatedAddresses.ImagesBase : SimulatedAddresses.NextImageBase(_slots[^1].Base, _slots[^1].TextOffset, SimulatedAddresses.ImageReservation(text));
         _slots.Add(new ImageSlot(index, component, imageBase, name, text, 0));
         _byName.Add(component, index);
         return index;

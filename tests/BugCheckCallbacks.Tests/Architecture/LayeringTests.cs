@@ -40,30 +40,15 @@ public sealed class LayeringTests
     [Fact]
     public void The_CLIs_report_reads_what_the_commands_read_and_never_uses_a_command()
     {
-        var uses = Uses(typeof(BugCheckCallbacks.Cli.BugCheckCli).Assembly.Location);
-        var breaches = uses
-            .Select(u => (u.From, u.To, FromPart: CliPartOf(u.From), ToPart: CliPartOf(u.To)))
-            .Where(u => u.FromPart != u.ToPart && !CliArrows[u.FromPart].Contains(u.ToPart))
-            .Select(u => $"{u.FromPart} → {u.ToPart}: {u.From} uses {u.To}")
-            .Distinct()
-            .Order(StringComparer.Ordinal);
+        var breaches = Breaches(typeof(BugCheckCallbacks.Cli.BugCheckCli).Assembly.Location, "BugCheckCallbacks.Cli", "Cli", CliArrows, transitive: false);
 
         breaches.Should().BeEmpty("the CLI's parts use only the parts docs/architecture.md's second table allows");
-    }
-
-    private static string CliPartOf(string fullName)
-    {
-        const string Root = "BugCheckCallbacks.Cli.";
-        var rest = fullName.StartsWith(Root, StringComparison.Ordinal) ? fullName[Root.Length..] : string.Empty;
-        var dot = rest.IndexOf('.', StringComparison.Ordinal);
-        var first = dot < 0 ? string.Empty : rest[..dot];
-        return CliArrows.ContainsKey(first) ? first : "Cli";
     }
 
     [Fact]
     public void Every_part_uses_only_the_parts_its_arrows_allow()
     {
-        var breaches = Breaches(typeof(BugCheckCallbacks.Simulation.SimulatedKernel).Assembly.Location);
+        var breaches = Breaches(typeof(BugCheckCallbacks.Simulation.SimulatedKernel).Assembly.Location, "BugCheckCallbacks", "Contract", Arrows, transitive: true);
 
         breaches.Should().BeEmpty("a part may use only the parts docs/architecture.md's table allows");
     }
@@ -97,30 +82,42 @@ public sealed class LayeringTests
         }
     }
 
-    /// <summary>The uses from one part to another the arrows do not allow, as "From → To: type uses type".</summary>
-    internal static string[] Breaches(string assemblyPath)
+    /// <summary>
+    /// The uses from one part to another that <paramref name="arrows"/> do not allow, as "From → To: type uses type". A
+    /// type's part is the first namespace segment under <paramref name="root"/> that names a part, else <paramref name="rootPart"/>;
+    /// <paramref name="transitive"/> lets a part use what its arrows' parts may use, and so on.
+    /// </summary>
+    internal static string[] Breaches(string assemblyPath, string root, string rootPart, IReadOnlyDictionary<string, string[]> arrows, bool transitive)
     {
-        var allowed = Arrows.Keys.ToDictionary(part => part, Reachable);
+        var allowed = arrows.Keys.ToDictionary(part => part, part => transitive ? Reachable(part, arrows) : [.. arrows[part]]);
         return
         [
             .. Uses(assemblyPath)
                 .Select(u => (u.From, u.To, FromPart: PartOf(u.From), ToPart: PartOf(u.To)))
-                .Where(u => u.FromPart is not null && u.ToPart is not null && u.FromPart != u.ToPart && !allowed[u.FromPart].Contains(u.ToPart))
+                .Where(u => u.FromPart != u.ToPart && !allowed[u.FromPart].Contains(u.ToPart))
                 .Select(u => $"{u.FromPart} → {u.ToPart}: {u.From} uses {u.To}")
                 .Distinct()
                 .Order(StringComparer.Ordinal),
         ];
+
+        string PartOf(string fullName)
+        {
+            var rest = fullName.StartsWith(root + ".", StringComparison.Ordinal) ? fullName[(root.Length + 1)..] : string.Empty;
+            var dot = rest.IndexOf('.', StringComparison.Ordinal);
+            var first = dot < 0 ? string.Empty : rest[..dot];
+            return arrows.ContainsKey(first) ? first : rootPart;
+        }
     }
 
-    private static HashSet<string> Reachable(string part)
+    private static HashSet<string> Reachable(string part, IReadOnlyDictionary<string, string[]> arrows)
     {
         var seen = new HashSet<string>();
-        var stack = new Stack<string>(Arrows[part]);
+        var stack = new Stack<string>(arrows[part]);
         while (stack.TryPop(out var next))
         {
             if (seen.Add(next))
             {
-                foreach (var further in Arrows[next])
+                foreach (var further in arrows[next])
                 {
                     stack.Push(further);
                 }
@@ -128,21 +125,6 @@ public sealed class LayeringTests
         }
 
         return seen;
-    }
-
-    /// <summary>The library's part of a type, by its namespace (the root namespace is Contract), or null for another assembly's.</summary>
-    private static string? PartOf(string fullName)
-    {
-        const string Root = "BugCheckCallbacks.";
-        if (!fullName.StartsWith("BugCheckCallbacks", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var rest = fullName.StartsWith(Root, StringComparison.Ordinal) ? fullName[Root.Length..] : string.Empty;
-        var dot = rest.IndexOf('.', StringComparison.Ordinal);
-        var first = dot < 0 ? string.Empty : rest[..dot];
-        return Arrows.ContainsKey(first) ? first : "Contract";
     }
 
     /// <summary>Every (using type, used type) pair of the assembly's own types, by full name; nested types count as their outermost type.</summary>
