@@ -7,7 +7,7 @@
  *
  *     cc -shared -fPIC -I <this folder> driver.c -o libdriver.so          (Linux)
  *     cc -shared -fPIC -I <this folder> driver.c -o libdriver.dylib       (macOS)
- *     clang -shared -I <this folder> driver.c -o driver.dll               (Windows)
+ *     x86_64-w64-mingw32-gcc -shared -I <this folder> driver.c -o driver.dll (Windows; or clang)
  *
  * Nothing is linked: the kernel routines are inline wrappers over a table the loader fills in (BccDriverGlue), and the
  * glue's own code is in this header. Every structure has the x64 layout on any 64-bit host (LP64 or LLP64): the
@@ -35,6 +35,10 @@
 #endif
 /* Without SA_SIGINFO (a system header came first under a strict -std): the driver loads, but its faults are not contained
  * (the loader says so); include this header first, or build with -D_XOPEN_SOURCE=700. */
+#elif (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__))
+/* Windows x64 built by gcc or clang (mingw-w64, clang): a vectored exception handler and a jump that does not unwind
+ * (__builtin_setjmp). MSVC's cl has no such jump: there the driver loads, its faults not contained (the loader says so). */
+#define BCC_CONTAIN_FAULTS_WIN64 1
 #endif
 #include <stddef.h>
 #include <stdint.h>
@@ -633,8 +637,262 @@ static int BccInterrupt(void)
     BccFaultTarget = outerFault;                          \
     BccDriverGlue.BugCheckTarget = outer;                 \
     return result
+#elif defined(BCC_CONTAIN_FAULTS_WIN64)
+/*
+ * Fault containment on Windows x64 (docs/native.md, "When a routine faults"). The handler below is a vectored exception
+ * handler, called before any other (the .NET runtime's included): a hardware fault on a thread running one of this
+ * driver's routines is turned into a jump to BccLand, which jumps to the trampoline (__builtin_longjmp: no unwinding,
+ * as siglongjmp on POSIX); every other exception goes on to the handlers after it, as it did before. The interrupt
+ * (Interrupt, "When a routine hangs") suspends the routine's thread and, when it is in the driver's own code, points it
+ * at BccLandInterrupted. <windows.h> cannot come in (its ULONG is 32-bit unsigned long, the contract's a fixed-width
+ * type), so the few kernel32 routines and structures used are declared here, with the x64 layouts.
+ */
+#define BCC_INTERRUPT_CODE 0xE0424343u /* "BCC" with the customer bit: not an exception Windows raises */
+#define BCC_CONTEXT_SIZE 0x4D0            /* CONTEXT on x64 */
+#define BCC_CONTEXT_FLAGS 0x30            /* CONTEXT.ContextFlags */
+#define BCC_CONTEXT_RSP 0x98              /* CONTEXT.Rsp */
+#define BCC_CONTEXT_RIP 0xF8              /* CONTEXT.Rip */
+#define BCC_CONTEXT_CONTROL 0x00100001u   /* CONTEXT_AMD64 | CONTEXT_CONTROL: Rip, Rsp, segments, flags */
+
+typedef struct _BCC_EXCEPTION_RECORD {
+    uint32_t ExceptionCode;
+    uint32_t ExceptionFlags;
+    struct _BCC_EXCEPTION_RECORD *ExceptionRecord;
+    PVOID ExceptionAddress;
+    uint32_t NumberParameters;
+    ULONG_PTR ExceptionInformation[15];
+} BCC_EXCEPTION_RECORD;
+
+typedef struct _BCC_EXCEPTION_POINTERS {
+    BCC_EXCEPTION_RECORD *ExceptionRecord;
+    unsigned char *ContextRecord;
+} BCC_EXCEPTION_POINTERS;
+
+__declspec(dllimport) PVOID __stdcall AddVectoredExceptionHandler(unsigned long First, long(__stdcall *Handler)(BCC_EXCEPTION_POINTERS *));
+__declspec(dllimport) unsigned long __stdcall RemoveVectoredExceptionHandler(PVOID Handle);
+__declspec(dllimport) unsigned long __stdcall GetCurrentThreadId(void);
+__declspec(dllimport) PVOID __stdcall OpenThread(unsigned long DesiredAccess, int InheritHandle, unsigned long ThreadId);
+__declspec(dllimport) unsigned long __stdcall SuspendThread(PVOID Thread);
+__declspec(dllimport) unsigned long __stdcall ResumeThread(PVOID Thread);
+__declspec(dllimport) int __stdcall GetThreadContext(PVOID Thread, PVOID Context);
+__declspec(dllimport) int __stdcall SetThreadContext(PVOID Thread, const void *Context);
+__declspec(dllimport) int __stdcall CloseHandle(PVOID Handle);
+__declspec(dllimport) PVOID __stdcall GetStdHandle(unsigned long StdHandle);
+__declspec(dllimport) int __stdcall WriteFile(PVOID File, const void *Buffer, unsigned long Length, unsigned long *Written, PVOID Overlapped);
+
+static PVOID BccHandler;
+static __thread void **BccFaultTarget;      /* the trampoline's __builtin_setjmp buffer, while a routine runs */
+static __thread BCC_FAULT BccLastFault;
+static unsigned long BccRoutineThread;      /* the thread running one of this driver's routines, while BccInRoutine */
+static volatile LONG BccInRoutine;
+static PVOID volatile BccInterruptedAt;     /* where the interrupt found the routine */
+static char *BccImageStart;
+static char *BccImageEnd;
+static char BccName[64];
+
+static void BccWriteError(const char *text)
+{
+    unsigned long length = 0;
+    unsigned long written;
+    while (text[length] != '\0') {
+        length++;
+    }
+    WriteFile(GetStdHandle((unsigned long)-12), text, length, &written, NULL); /* STD_ERROR_HANDLE */
+}
+
+static void BccWriteHex(uintptr_t value)
+{
+    char digits[19];
+    int i;
+    digits[0] = '0';
+    digits[1] = 'x';
+    for (i = 0; i < 16; i++) {
+        int nibble = (int)((value >> (60 - (4 * i))) & 0xF);
+        digits[2 + i] = (char)(nibble < 10 ? '0' + nibble : 'A' + nibble - 10);
+    }
+    digits[18] = '\0';
+    BccWriteError(digits);
+}
+
+/* The hardware faults the kernel's exception handler would contain; a stack overflow is not one of them here (there is
+ * no stack left to land on), nor is a breakpoint or a software exception. */
+static int BccIsHardwareFault(uint32_t code)
+{
+    switch (code) {
+    case 0xC0000005u: /* STATUS_ACCESS_VIOLATION */
+    case 0xC0000006u: /* STATUS_IN_PAGE_ERROR */
+    case 0x80000002u: /* STATUS_DATATYPE_MISALIGNMENT */
+    case 0xC000008Cu: /* STATUS_ARRAY_BOUNDS_EXCEEDED */
+    case 0xC000001Du: /* STATUS_ILLEGAL_INSTRUCTION */
+    case 0xC0000096u: /* STATUS_PRIVILEGED_INSTRUCTION */
+    case 0xC0000094u: /* STATUS_INTEGER_DIVIDE_BY_ZERO */
+    case 0xC0000095u: /* STATUS_INTEGER_OVERFLOW */
+        return 1;
+    default:
+        return code >= 0xC000008Du && code <= 0xC0000093u; /* STATUS_FLOAT_DENORMAL_OPERAND ... STATUS_FLOAT_UNDERFLOW */
+    }
+}
+
+/* Where a contained fault or interrupt resumes the thread: a fresh frame below the faulting one, which jumps to the
+ * trampoline. Never returns, and is never unwound through. */
+__attribute__((noinline, noreturn)) static void BccLand(void)
+{
+    __builtin_longjmp(BccFaultTarget, 1);
+}
+
+__attribute__((noinline, noreturn)) static void BccLandInterrupted(void)
+{
+    BccLastFault.Signal = (LONG)BCC_INTERRUPT_CODE;
+    BccLastFault.Code = 0;
+    BccLastFault.Address = BccInterruptedAt;
+    BccLastFault.Instruction = BccInterruptedAt;
+    __builtin_longjmp(BccFaultTarget, 1);
+}
+
+/* Points the saved context at landing, on a 16-byte aligned stack below the faulting frame, as if landing were called. */
+static void BccRedirect(unsigned char *context, void (*landing)(void))
+{
+    uint64_t rsp = *(uint64_t *)(context + BCC_CONTEXT_RSP);
+    rsp = ((rsp - 256) & ~(uint64_t)15) - 8;
+    *(uint64_t *)(context + BCC_CONTEXT_RSP) = rsp;
+    *(uint64_t *)(context + BCC_CONTEXT_RIP) = (uint64_t)(uintptr_t)landing;
+}
+
+static long __stdcall BccOnException(BCC_EXCEPTION_POINTERS *exception)
+{
+    BCC_EXCEPTION_RECORD *record = exception->ExceptionRecord;
+    char *ip = (char *)record->ExceptionAddress;
+    if (!BccIsHardwareFault(record->ExceptionCode)) {
+        return 0; /* EXCEPTION_CONTINUE_SEARCH */
+    }
+
+    if (BccFaultTarget != NULL) {
+        BccLastFault.Signal = (LONG)record->ExceptionCode;
+        BccLastFault.Instruction = ip;
+        if ((record->ExceptionCode == 0xC0000005u || record->ExceptionCode == 0xC0000006u) && record->NumberParameters >= 2) {
+            BccLastFault.Code = (LONG)record->ExceptionInformation[0]; /* 0 read, 1 write, 8 execute */
+            BccLastFault.Address = (PVOID)record->ExceptionInformation[1];
+        } else {
+            BccLastFault.Code = 0;
+            BccLastFault.Address = ip;
+        }
+        BccRedirect(exception->ContextRecord, BccLand);
+        return -1; /* EXCEPTION_CONTINUE_EXECUTION */
+    }
+
+    if (ip >= BccImageStart && ip < BccImageEnd) {
+        /* Not in a routine the kernel called (a thread of the driver's own): say whose fault it is before it goes on. */
+        BccWriteError("bugcheck: driver ");
+        BccWriteError(BccName);
+        BccWriteError(" faulted outside any routine the kernel called (exception ");
+        BccWriteHex(record->ExceptionCode);
+        BccWriteError(", instruction ");
+        BccWriteError(BccName);
+        BccWriteError("+");
+        BccWriteHex((uintptr_t)(ip - BccImageStart));
+        BccWriteError("); it cannot be contained there, and unless the driver handles it the process ends.\n");
+    }
+    return 0;
+}
+
+/* Installs the handler (1), or removes it (0): returns 1 when done. */
+static int BccContainFaults(int install, PVOID imageStart, PVOID imageEnd, const char *name)
+{
+    int i;
+    if (install) {
+        if (BccHandler != NULL) {
+            return 1;
+        }
+        BccImageStart = (char *)imageStart;
+        BccImageEnd = (char *)imageEnd;
+        for (i = 0; i < (int)sizeof(BccName) - 1 && name != NULL && name[i] != '\0'; i++) {
+            BccName[i] = name[i];
+        }
+        BccName[i] = '\0';
+        BccHandler = AddVectoredExceptionHandler(1, BccOnException);
+        return BccHandler != NULL;
+    }
+
+    if (BccHandler != NULL) {
+        if (RemoveVectoredExceptionHandler(BccHandler) == 0) {
+            return 0;
+        }
+        BccHandler = NULL;
+    }
+    return 1;
+}
+
+static VOID BccTakeFault(BCC_FAULT *fault)
+{
+    *fault = BccLastFault;
+    memset(&BccLastFault, 0, sizeof(BccLastFault));
+}
+
+/* Interrupts the routine running now, if any: suspends its thread and, when it is in the driver's own code (not the C
+ * library's or the runtime's, which a jump out of would leave broken), resumes it at BccLandInterrupted. Returns 1 when
+ * a routine was running (the kernel asks again until the thread has left it). */
+static int BccInterrupt(void)
+{
+    unsigned char buffer[BCC_CONTEXT_SIZE + 16];
+    unsigned char *context = (unsigned char *)(((uintptr_t)buffer + 15) & ~(uintptr_t)15); /* CONTEXT is 16-byte aligned */
+    PVOID thread;
+    int running = 0;
+    if (!BccInRoutine) {
+        return 0;
+    }
+    thread = OpenThread(0x0002 | 0x0008 | 0x0010, 0, BccRoutineThread); /* THREAD_SUSPEND_RESUME, _GET_CONTEXT, _SET_CONTEXT */
+    if (thread == NULL) {
+        return 0;
+    }
+    if (SuspendThread(thread) != (unsigned long)-1) {
+        memset(context, 0, BCC_CONTEXT_SIZE);
+        *(uint32_t *)(context + BCC_CONTEXT_FLAGS) = BCC_CONTEXT_CONTROL;
+        /* GetThreadContext waits for the suspension to take effect; the routine is still running when the flag still says so. */
+        if (GetThreadContext(thread, context) && BccInRoutine) {
+            char *ip = (char *)(uintptr_t)*(uint64_t *)(context + BCC_CONTEXT_RIP);
+            running = 1;
+            if (ip >= BccImageStart && ip < BccImageEnd) {
+                BccInterruptedAt = ip;
+                BccRedirect(context, BccLandInterrupted);
+                SetThreadContext(thread, context);
+            }
+        }
+        ResumeThread(thread);
+    }
+    CloseHandle(thread);
+    return running;
+}
+
+/*
+ * Each trampoline makes CALL with a KeBugCheckEx target and a fault target set, and returns 0 when it returned, 1 when
+ * KeBugCheckEx unwound it, 2 when a fault did. The targets before are restored, so a trampoline inside a trampoline
+ * would still unwind to the innermost one.
+ */
+#define BCC_TRAMPOLINE(CALL)                              \
+    jmp_buf target;                                       \
+    void *faultTarget[5];                                 \
+    jmp_buf *volatile outer = BccDriverGlue.BugCheckTarget; \
+    void **volatile outerFault = BccFaultTarget;          \
+    volatile LONG outerInRoutine = BccInRoutine;          \
+    volatile unsigned long outerThread = BccRoutineThread; \
+    int result = 1;                                       \
+    if (__builtin_setjmp(faultTarget) != 0) {             \
+        result = 2;                                       \
+    } else if (setjmp(target) == 0) {                     \
+        BccDriverGlue.BugCheckTarget = &target;           \
+        BccFaultTarget = faultTarget;                     \
+        BccRoutineThread = GetCurrentThreadId();          \
+        BccInRoutine = 1;                                 \
+        CALL;                                             \
+        result = 0;                                       \
+    }                                                     \
+    BccInRoutine = outerInRoutine;                        \
+    BccRoutineThread = outerThread;                       \
+    BccFaultTarget = outerFault;                          \
+    BccDriverGlue.BugCheckTarget = outer;                 \
+    return result
 #else
-/* Windows, or POSIX signals hidden: not contained (docs/native.md); the glue says so by installing nothing. */
+/* MSVC's cl, or POSIX signals hidden: not contained (docs/native.md); the glue says so by installing nothing. */
 static int BccContainFaults(int install, PVOID imageStart, PVOID imageEnd, const char *name)
 {
     (void)install;

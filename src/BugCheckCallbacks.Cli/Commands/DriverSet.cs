@@ -22,7 +22,7 @@ internal sealed class DriverSet(SimulatedKernel kernel) : IDisposable
         if (!driver.ContainsFaults)
         {
             warnings?.WriteLine(OperatingSystem.IsWindows()
-                ? $"warning: {source} \"{path}\": a fault in its routines is not contained on Windows yet and would end bugcheck."
+                ? $"warning: {source} \"{path}\": a fault in its routines is not contained and would end bugcheck; build it with include/bugcheck_callbacks.h version 2, for x64, by gcc or clang (mingw-w64, clang), not MSVC's cl."
                 : $"warning: {source} \"{path}\": a fault in its routines is not contained and would end bugcheck; build it with include/bugcheck_callbacks.h version 2, included before any system header (or with -D_XOPEN_SOURCE=700).");
         }
 

@@ -190,10 +190,11 @@ public sealed unsafe class NativeDriver : IDisposable
     }
 
     /// <summary>
-    /// Gets whether a fault in the driver's routines (SIGSEGV, SIGBUS, SIGILL, SIGFPE) is contained as the kernel's exception
-    /// handler contains it (docs/native.md, "When a routine faults"): true for a driver built with version 2 of
-    /// <c>bugcheck_callbacks.h</c> on Linux or macOS; false on Windows, for a version 1 driver, or when the driver hid POSIX
-    /// signals (a system header before the header under a strict <c>-std</c>) — then a fault ends the process.
+    /// Gets whether a fault in the driver's routines (SIGSEGV, SIGBUS, SIGILL, SIGFPE; on Windows an access violation, an
+    /// illegal instruction, an arithmetic exception) is contained as the kernel's exception handler contains it
+    /// (docs/native.md, "When a routine faults"): true for a driver built with version 2 of <c>bugcheck_callbacks.h</c>
+    /// on Linux or macOS, or on Windows x64 by gcc or clang; false for a version 1 driver, one built by MSVC's cl, or one
+    /// that hid POSIX signals (a system header before the header under a strict <c>-std</c>) — then a fault ends the process.
     /// </summary>
     public bool ContainsFaults { get; private set; }
 

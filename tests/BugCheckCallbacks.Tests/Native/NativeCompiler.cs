@@ -63,9 +63,15 @@ internal static class NativeCompiler
         }
     }
 
-    private static (int Code, string Output, string Errors) Execute(string program, string[] arguments)
+    /// <summary>Runs <paramref name="program"/> with <paramref name="arguments"/> and returns its exit code and both outputs.</summary>
+    public static (int Code, string Output, string Errors) Execute(string program, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -82,22 +88,25 @@ internal static class NativeCompiler
     {
         var candidates = Environment.GetEnvironmentVariable("CC") is { Length: > 0 } cc ? [cc]
             : OperatingSystem.IsWindows() ? ["clang", "cl"] : new[] { "cc", "clang", "gcc" };
-        foreach (var candidate in candidates)
-        {
-            if (System.IO.Path.IsPathRooted(candidate) && File.Exists(candidate))
-            {
-                return candidate;
-            }
+        return candidates.Select(OnPath).FirstOrDefault(path => path is not null);
+    }
 
-            foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+    /// <summary>The full path of <paramref name="program"/> (a rooted path, or a name looked up on PATH), or null where there is none.</summary>
+    public static string? OnPath(string program)
+    {
+        if (System.IO.Path.IsPathRooted(program))
+        {
+            return File.Exists(program) ? program : null;
+        }
+
+        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (var file in OperatingSystem.IsWindows() ? [program + ".exe"] : new[] { program })
             {
-                foreach (var file in OperatingSystem.IsWindows() ? [candidate + ".exe"] : new[] { candidate })
+                var path = System.IO.Path.Combine(folder, file);
+                if (File.Exists(path))
                 {
-                    var path = System.IO.Path.Combine(folder, file);
-                    if (File.Exists(path))
-                    {
-                        return path;
-                    }
+                    return path;
                 }
             }
         }

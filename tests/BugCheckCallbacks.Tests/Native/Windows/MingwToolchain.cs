@@ -1,0 +1,38 @@
+namespace BugCheckCallbacks.Tests.Native.Windows;
+
+/// <summary>
+/// mingw-w64's x64 compiler (Debian's gcc-mingw-w64-x86-64, which CI installs) and, off Windows, Wine to run what it
+/// builds: how the header's Windows branches are compiled and run on a Linux machine.
+/// </summary>
+internal static class MingwToolchain
+{
+    public static string? Compiler { get; } = NativeCompiler.OnPath("x86_64-w64-mingw32-gcc");
+
+    /// <summary>Wine, off Windows; on Windows a program runs as it is.</summary>
+    public static string? Wine { get; } = OperatingSystem.IsWindows() ? null : NativeCompiler.OnPath("wine") ?? NativeCompiler.OnPath("wine64");
+
+    /// <summary>Why the header cannot be compiled for Windows here, or null when it can.</summary>
+    public static string? CompileSkipReason => Compiler is null ? "No x86_64-w64-mingw32-gcc on this machine (Debian: gcc-mingw-w64-x86-64): the Windows build tests need it." : null;
+
+    /// <summary>Why a Windows program cannot be run here, or null when it can.</summary>
+    public static string? RunSkipReason => CompileSkipReason
+        ?? (Wine is null && !OperatingSystem.IsWindows() ? "No Wine on this machine (Debian: wine): running the Windows containment program needs it." : null);
+
+    /// <summary>Compiles <paramref name="sourceFile"/> with the header's include folder, warnings as errors; returns the output's path.</summary>
+    public static string Compile(string sourceFile, string output, params string[] options)
+    {
+        var (code, text, errors) = NativeCompiler.Execute(
+            Compiler ?? throw new InvalidOperationException(CompileSkipReason),
+            ["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2", .. options, "-I", NativeCompiler.IncludeFolder, sourceFile, "-o", output]);
+        return code == 0 ? output : throw new InvalidOperationException($"x86_64-w64-mingw32-gcc {sourceFile} failed ({code}):{Environment.NewLine}{text}{errors}");
+    }
+
+    /// <summary>Runs a Windows program (under Wine off Windows) and returns its exit code and standard output.</summary>
+    public static (int Code, string Output) Run(string program)
+    {
+        var (code, output, errors) = Wine is { } wine
+            ? NativeCompiler.Execute(wine, [program], new Dictionary<string, string> { ["WINEDEBUG"] = "-all" })
+            : NativeCompiler.Execute(program, []);
+        return (code, output + errors);
+    }
+}
