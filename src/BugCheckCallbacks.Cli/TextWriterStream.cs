@@ -8,8 +8,9 @@ namespace BugCheckCallbacks.Cli;
 /// </summary>
 internal sealed class TextWriterStream(TextWriter writer) : Stream
 {
+    private const int BufferChars = 4096; // grows when one write decodes to more
     private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder(); // keeps a character split across two writes
-    private char[] _chars = new char[4096];
+    private char[] _chars = new char[BufferChars];
 
     public override bool CanRead => false;
 

@@ -60,7 +60,7 @@ internal static class DbCommand
             {
                 // Read page by page: a page the dump lacks shows as ?? and the next one is tried.
                 var at = start + done;
-                var piece = (int)Math.Min(count - done, 0x1000 - (at & 0xFFF));
+                var piece = (int)Math.Min(count - done, (ulong)(DumpFile.PageSize - DumpFile.OffsetInPage(at)));
                 var span = bytes.AsSpan((int)done, piece);
                 var read = isPhysical ? dump.ReadPhysical(at, span) : dump.ReadVirtual(at, span);
                 readable.AsSpan((int)done, read).Fill(true);

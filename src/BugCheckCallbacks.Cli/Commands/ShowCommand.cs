@@ -82,7 +82,7 @@ internal static class ShowCommand
         {
             if (stored.Count < MaxRunsShown)
             {
-                stored.Add($"0x{run.BasePage:X}", $"0x{run.PageCount:X}", $"0x{run.BasePage << 12:X}");
+                stored.Add($"0x{run.BasePage:X}", $"0x{run.PageCount:X}", $"0x{DumpFile.AddressOfPage(run.BasePage):X}");
             }
             else
             {

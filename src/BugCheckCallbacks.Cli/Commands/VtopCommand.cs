@@ -26,7 +26,7 @@ internal static class VtopCommand
             var path = BugCheckCli.ExistingFile(parse.GetValue(file)!);
             using var dump = DumpFile.Open(path);
             var translation = dump.Translate(virtualAddress);
-            var offset = translation.PhysicalAddress is { } physical ? dump.GetPageFileOffset(physical >> 12) is var o and >= 0 ? o + (long)(physical & 0xFFF) : (long?)null : null;
+            var offset = translation.PhysicalAddress is { } physical && dump.GetPhysicalFileOffset(physical) is var stored and >= 0 ? stored : (long?)null;
             if (parse.GetValue(json))
             {
                 BugCheckCli.WriteJson(
@@ -47,7 +47,7 @@ internal static class VtopCommand
                 }
 
                 context.Out.WriteLine(translation.PhysicalAddress is { } pa
-                    ? $"Physical address {Windbg(pa)} (page 0x{pa >> 12:x}{(offset is { } at ? $", file offset 0x{at:X}" : ", a page the dump does not store")})"
+                    ? $"Physical address {Windbg(pa)} (page 0x{DumpFile.PageOf(pa):x}{(offset is { } at ? $", file offset 0x{at:X}" : ", a page the dump does not store")})"
                     : $"Not translated: {translation.Failure}");
             }
 

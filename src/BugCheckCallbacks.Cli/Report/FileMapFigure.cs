@@ -53,8 +53,8 @@ internal static class FileMapFigure
     /// <summary>The file in order; gaps (padding, a reservation's zeros, bytes past the region) are their own segments.</summary>
     private static List<Segment> Segments(DumpFile dump, IReadOnlyList<DumpTag> tags)
     {
-        var list = new List<Segment> { new("header", "DUMP_HEADER64", 0, Math.Min(dump.Length, 0x2000)) };
-        if (dump.BodyStart > 0x2000)
+        var list = new List<Segment> { new("header", "DUMP_HEADER64", 0, Math.Min(dump.Length, DumpFile.HeaderSize)) };
+        if (dump.BodyStart > DumpFile.HeaderSize)
         {
             list.Add(new("meta", dump.Layout switch
             {
@@ -62,7 +62,7 @@ internal static class FileMapFigure
                 DumpBodyLayout.Ranges => "RDMP header and PFN ranges",
                 DumpBodyLayout.Triage => "Triage data (PAGEDUMP_TRIAGE, modules, data blocks)",
                 _ => "Body structures",
-            }, 0x2000, dump.BodyStart));
+            }, DumpFile.HeaderSize, dump.BodyStart));
         }
 
         if (dump.BodyEnd > dump.BodyStart)
@@ -104,7 +104,7 @@ internal static class FileMapFigure
         var runs = stored.Select(run =>
         {
             var offset = dump.GetPageFileOffset(run.BasePage);
-            return ("pages", offset, offset + ((long)run.PageCount * 4096), Invariant($"pages 0x{run.BasePage:X}–0x{run.EndPage - 1:X} (physical 0x{run.BasePage << 12:X}, 0x{run.PageCount:X} pages) at file offset 0x{offset:X}"));
+            return ("pages", offset, offset + ((long)run.PageCount * DumpFile.PageSize), Invariant($"pages 0x{run.BasePage:X}–0x{run.EndPage - 1:X} (physical 0x{DumpFile.AddressOfPage(run.BasePage):X}, 0x{run.PageCount:X} pages) at file offset 0x{offset:X}"));
         });
         var tables = dump.EnumeratePagingStructures().Select(t => (dump.GetPageFileOffset(t.PageFrame), Invariant($"level-{t.Level} page table, page 0x{t.PageFrame:X}")));
         var added = AddedPages(dump, outcome).Select(page => (dump.GetPageFileOffset(page.Frame), page.Label));
@@ -119,14 +119,14 @@ internal static class FileMapFigure
         {
             for (var page = 0UL; page < range.PageCount && budget-- > 0; page++)
             {
-                var address = range.Address + (page << 12);
+                var address = range.Address + DumpFile.AddressOfPage(page);
                 if (range.Space == AddressSpace.Physical)
                 {
-                    yield return (address >> 12, Invariant($"added by a callback: physical 0x{address:X}"));
+                    yield return (DumpFile.PageOf(address), Invariant($"added by a callback: physical 0x{address:X}"));
                 }
                 else if (dump.TryTranslate(address, out var physical))
                 {
-                    yield return (physical >> 12, Invariant($"added by a callback: virtual 0x{address:X} → physical 0x{physical:X}"));
+                    yield return (DumpFile.PageOf(physical), Invariant($"added by a callback: virtual 0x{address:X} → physical 0x{physical:X}"));
                 }
             }
         }

@@ -70,6 +70,36 @@ public sealed partial class DumpFile
         return PageOffset(pageFrame);
     }
 
+    /// <summary>Gets where in the file the byte at <paramref name="physicalAddress"/> is stored.</summary>
+    /// <param name="physicalAddress">The physical address.</param>
+    /// <returns>The file offset of that byte, or -1 when the body does not store its page.</returns>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public long GetPhysicalFileOffset(ulong physicalAddress)
+    {
+        var page = GetPageFileOffset(PageOf(physicalAddress));
+        return page < 0 ? -1 : page + OffsetInPage(physicalAddress);
+    }
+
+    /// <summary>Gets the number of the page <paramref name="address"/> lies in (a page frame number for a physical address).</summary>
+    /// <param name="address">A physical or virtual address.</param>
+    /// <returns><paramref name="address"/> / <see cref="PageSize"/>.</returns>
+    public static ulong PageOf(ulong address) => address >> PageShift;
+
+    /// <summary>Gets the address of page <paramref name="page"/>'s first byte.</summary>
+    /// <param name="page">A page number, below 2^52.</param>
+    /// <returns><paramref name="page"/> × <see cref="PageSize"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="page"/> is 2^52 or more: its address does not fit in 64 bits.</exception>
+    public static ulong AddressOfPage(ulong page)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(page, 1UL << (64 - PageShift));
+        return page << PageShift;
+    }
+
+    /// <summary>Gets how far into its page <paramref name="address"/> lies.</summary>
+    /// <param name="address">A physical or virtual address.</param>
+    /// <returns>0 to <see cref="PageSize"/> − 1.</returns>
+    public static int OffsetInPage(ulong address) => (int)(address & (PageSize - 1));
+
     /// <summary>Reads physical memory, stopping at the first page the dump does not store.</summary>
     /// <param name="address">The physical address.</param>
     /// <param name="destination">Receives the bytes.</param>

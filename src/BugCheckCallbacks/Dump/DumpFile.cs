@@ -27,7 +27,12 @@ namespace BugCheckCallbacks.Dump;
 [DebuggerDisplay("STOP 0x{Header.BugCheckCode,h}, {Layout} dump, {StoredPageCount} pages")]
 public sealed partial class DumpFile : ITaggedDataReader, IDisposable
 {
-    private const int PageSize = (int)X64Paging.PageSize;
+    /// <summary>The size of an x64 page, and of every page a dump stores: 4 KiB. The project's one page-size constant.</summary>
+    public const int PageSize = (int)X64Paging.PageSize;
+
+    /// <summary>The size of the <c>DUMP_HEADER64</c> that starts every x64 kernel dump: 0x2000 bytes.</summary>
+    public const int HeaderSize = DumpHeader64.Size;
+
     private const int PageShift = X64Paging.PageShift;
     private const int TranslationCacheLimit = 1 << 16;
     private const int TableCacheLimit = 256;

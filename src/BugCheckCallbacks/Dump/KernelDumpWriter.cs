@@ -14,6 +14,23 @@ internal sealed class KernelDumpWriter
     private const int PageSize = (int)X64Paging.PageSize;
     private const int PagesPerChunk = ChunkBytes / PageSize;
 
+    /// <summary>Gets how the dump written for <paramref name="dumpType"/> stores its pages (docs/dump-format.md).</summary>
+    public static DumpBodyLayout LayoutFor(DumpType dumpType) => dumpType switch
+    {
+        DumpType.Full => DumpBodyLayout.RunBased,
+        DumpType.BitmapFull => DumpBodyLayout.CompleteBitmap,
+        DumpType.Triage => DumpBodyLayout.Triage,
+        _ => DumpBodyLayout.KernelBitmap, // Summary, BitmapKernel, Automatic; and Header (no public layout)
+    };
+
+    /// <summary>The <c>DUMP_HEADER64.DumpType</c> a dump of <paramref name="layout"/> is written with; <see cref="DumpFile"/> reads it back.</summary>
+    private static uint OnDiskType(DumpBodyLayout layout) => layout switch
+    {
+        DumpBodyLayout.RunBased => DumpHeader64.DumpTypeFull,
+        DumpBodyLayout.Triage => TriageDumpFormat.DumpType,
+        _ => DumpHeader64.DumpTypeBitmap,
+    };
+
     private readonly DumpFileHeader _header;
     private readonly DumpBodyLayout _layout;
     private readonly (ulong Start, ulong End)[] _frames;
@@ -31,16 +48,17 @@ internal sealed class KernelDumpWriter
     private long _regionEnd; // the file offset of the region's first byte not yet emitted
     private int _pending; // region bytes waiting in the chunk
 
-    /// <param name="header">Every header field but <c>RequiredDumpSpace</c>, which the writer computes.</param>
-    /// <param name="layout">How the body stores pages.</param>
+    /// <param name="header">Every header field but <c>DumpType</c> and <c>RequiredDumpSpace</c>, which the writer computes.</param>
+    /// <param name="dumpType">The dump type the crash asked for: it decides the body's layout (<see cref="LayoutFor"/>) and the header's <c>DumpType</c>.</param>
     /// <param name="frames">The stored page frames: sorted, disjoint, non-adjacent [Start, End) ranges within the runs.</param>
     /// <param name="pages">The content of every stored frame.</param>
     /// <param name="target">Where the writes go.</param>
     /// <param name="regionSize">The bytes reserved for the secondary-data region (0: none), fixed before the header is written.</param>
     /// <param name="triage">The triage data of a small memory dump (<see cref="DumpBodyLayout.Triage"/>); null for the other layouts.</param>
-    public KernelDumpWriter(DumpFileHeader header, DumpBodyLayout layout, (ulong Start, ulong End)[] frames, IPhysicalPageSource pages, IDumpWriteTarget target, long regionSize, TriageLayout? triage = null)
+    public KernelDumpWriter(DumpFileHeader header, DumpType dumpType, (ulong Start, ulong End)[] frames, IPhysicalPageSource pages, IDumpWriteTarget target, long regionSize, TriageLayout? triage = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(regionSize);
+        var layout = LayoutFor(dumpType);
         if ((layout == DumpBodyLayout.Triage) != (triage is not null))
         {
             throw new ArgumentException("A small memory dump, and only it, takes triage data.", nameof(triage));
@@ -48,7 +66,7 @@ internal sealed class KernelDumpWriter
 
         _regionSize = regionSize;
         _triage = triage;
-        _header = header;
+        _header = header with { DumpType = OnDiskType(layout) };
         _layout = layout;
         _frames = frames;
         _pages = pages;

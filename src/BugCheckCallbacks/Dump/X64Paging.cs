@@ -6,8 +6,8 @@ namespace BugCheckCallbacks.Dump;
 /// </summary>
 internal static class X64Paging
 {
-    public const uint PageSize = 4096;
-    public const int PageShift = 12;
+    public const uint PageSize = X64Page.Size;
+    public const int PageShift = X64Page.Shift;
     public const int EntriesPerTable = 512;
     public const ulong PresentBit = 1UL << 0;
     public const ulong WritableBit = 1UL << 1;

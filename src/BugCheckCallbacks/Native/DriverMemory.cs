@@ -8,7 +8,7 @@ namespace BugCheckCallbacks.Native;
 /// </summary>
 internal sealed unsafe class DriverMemory : IDisposable
 {
-    private const uint PageSize = Simulation.SimulatedMemoryMap.PageSize;
+    private const uint PageSize = Dump.X64Paging.PageSize;
 
     private readonly List<(nint Start, nint End)> _image;
     private readonly List<(nint Start, nint End)> _pool = []; // sorted by start

@@ -25,7 +25,7 @@ internal readonly record struct ImageSlot(int Index, string Name, ulong Base, ui
         {
             var routines = Math.Clamp(Routines, 1, SimulatedAddresses.RoutineCapacity(TextOffset));
             // The bytes a reader reads past the last routine stay inside the image, and the image inside its reservation.
-            return TextOffset + (((routines * SimulatedAddresses.RoutineStride) + SimulatedAddresses.CodeReadMargin + 0xFFF) & ~0xFFFu);
+            return TextOffset + X64Page.AlignUp((routines * SimulatedAddresses.RoutineStride) + SimulatedAddresses.CodeReadMargin);
         }
     }
 }

@@ -36,9 +36,7 @@ internal static class SimulatedAddresses
     /// <summary>The file name of the HAL image, slot 1.</summary>
     public const string HalImageName = "hal.dll";
 
-    private const uint PageSize = 0x1000;
-
-    private static uint AlignToPage(uint value) => (value + PageSize - 1) & ~(PageSize - 1);
+    private const uint PageSize = X64Page.Size;
 
     /// <summary>
     /// Gets the address space an image whose code starts at <paramref name="textOffset"/> reserves: its headers and data,
@@ -67,10 +65,10 @@ internal static class SimulatedAddresses
         var stored = (uint)Math.Min(nameLength, MaxStoredName) + 1;
         if (slot == 0)
         {
-            return (PageSize + KernelVariablesSize, PageSize + AlignToPage(KernelVariablesSize + stored));
+            return (PageSize + KernelVariablesSize, PageSize + X64Page.AlignUp(KernelVariablesSize + stored));
         }
 
-        return stored <= PageSize - HeaderNameOffset ? (HeaderNameOffset, PageSize) : (PageSize, PageSize + AlignToPage(stored));
+        return stored <= PageSize - HeaderNameOffset ? (HeaderNameOffset, PageSize) : (PageSize, PageSize + X64Page.AlignUp(stored));
     }
 
     /// <summary>Where a short component name sits in its image's header page, past the PE headers.</summary>

@@ -12,15 +12,6 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
     private BugCheckPhase _writePhase;
     private byte[]? _page; // one page read for a small memory dump's copies
 
-    /// <summary>Gets how the dump written for <paramref name="dumpType"/> stores its pages (docs/dump-format.md).</summary>
-    internal static DumpBodyLayout LayoutOf(DumpType dumpType) => dumpType switch
-    {
-        DumpType.Full => DumpBodyLayout.RunBased,
-        DumpType.BitmapFull => DumpBodyLayout.CompleteBitmap,
-        DumpType.Triage => DumpBodyLayout.Triage,
-        _ => DumpBodyLayout.KernelBitmap, // Summary, BitmapKernel, Automatic; and Header (no public layout)
-    };
-
     /// <summary>
     /// The header: the first write and the only one of the header, seen by DumpIo as <see cref="DumpIoType.Header"/>. The
     /// dump is laid out here, once the page protocols have said which pages it holds and the sizing pass how much secondary
@@ -28,7 +19,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
     /// </summary>
     private void WriteHeader()
     {
-        _bodyRanges.AddRange(_body.Ranges(SimulatedMemoryMap.PageSize));
+        _bodyRanges.AddRange(_body.Ranges(X64Paging.PageSize));
         if (_sink is null && _snapshot.GetCallbacks(BugCheckCallbackReason.DumpIo).IsEmpty)
         {
             return;
@@ -36,7 +27,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
 
         RenderKernel();
         var triage = _request.DumpType == DumpType.Triage ? new TriageLayout(TriageContent()) : null;
-        _writer = new KernelDumpWriter(BuildHeader(triage), LayoutOf(_request.DumpType), StoredFrames(), this, this, (long)_regionSize, triage);
+        _writer = new KernelDumpWriter(BuildHeader(triage), _request.DumpType, StoredFrames(), this, this, (long)_regionSize, triage);
         _writePhase = BugCheckPhase.DumpHeader;
         _writer.WriteHeader();
     }
@@ -105,12 +96,6 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
             // A small memory dump has no physical-memory runs and no comment: Windows leaves "PAGE" there (KERNEL-DUMP.md §8).
             PhysicalMemoryRuns = triage is null ? map.PhysicalMemoryRuns : [],
             NumberOfPages = triage is null ? map.PhysicalPageCount : 0,
-            DumpType = LayoutOf(_request.DumpType) switch
-            {
-                DumpBodyLayout.RunBased => DumpHeader64.DumpTypeFull,
-                DumpBodyLayout.Triage => TriageDumpFormat.DumpType,
-                _ => DumpHeader64.DumpTypeBitmap,
-            },
             MiniDumpFields = (uint)(triage?.Fields ?? TriageDumpFields.None),
             SystemTime = _options.SystemTime.ToFileTime(),
             Comment = triage is null ? $"BugCheckCallbacks simulated {_request.DumpType} dump" : string.Empty,
@@ -127,7 +112,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
     private TriageContent TriageContent()
     {
         ulong[] parameters = [_request.BugCheckParameter1, _request.BugCheckParameter2, _request.BugCheckParameter3, _request.BugCheckParameter4];
-        var dataPage = parameters.FirstOrDefault(p => p != 0 && _options.MemoryMap.Contains(AddressSpace.Virtual, p & ~(ulong)(SimulatedMemoryMap.PageSize - 1), SimulatedMemoryMap.PageSize));
+        var dataPage = parameters.FirstOrDefault(p => p != 0 && _options.MemoryMap.Contains(AddressSpace.Virtual, p & ~(ulong)(X64Paging.PageSize - 1), X64Paging.PageSize));
         return new TriageContent(
             this,
             _kernel?.KdDebuggerDataBlock ?? 0,
@@ -139,12 +124,12 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
 
     void IVirtualMemorySource.ReadVirtual(ulong address, Span<byte> destination)
     {
-        _page ??= new byte[SimulatedMemoryMap.PageSize];
+        _page ??= new byte[X64Paging.PageSize];
         for (var done = 0; done < destination.Length;)
         {
             var at = address + (ulong)done;
-            var within = (int)(at & (SimulatedMemoryMap.PageSize - 1));
-            var length = Math.Min(destination.Length - done, (int)SimulatedMemoryMap.PageSize - within);
+            var within = (int)(at & (X64Paging.PageSize - 1));
+            var length = Math.Min(destination.Length - done, (int)X64Paging.PageSize - within);
             if (_options.MemoryMap.TryTranslate(at, out var physical))
             {
                 ((IPhysicalPageSource)this).ReadPage(physical >> X64Paging.PageShift, _page);

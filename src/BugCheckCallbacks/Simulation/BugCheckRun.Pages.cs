@@ -1,3 +1,4 @@
+using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Registration;
 
 namespace BugCheckCallbacks.Simulation;
@@ -26,7 +27,7 @@ internal sealed partial class BugCheckRun
         var data = _pageData!;
         var site = Site(protocol == Protocol.AddPages ? BugCheckPhase.AddPages : BugCheckPhase.RemovePages, record, position);
         _lastRange = result.Exception is null ? ApplyPageRange(site, data, add: protocol == Protocol.AddPages) : null;
-        Log(site, InvocationPass.None, null, result, (long)((_lastRange?.PageCount ?? 0) * SimulatedMemoryMap.PageSize), state);
+        Log(site, InvocationPass.None, null, result, (long)((_lastRange?.PageCount ?? 0) * X64Paging.PageSize), state);
         if (result.Exception is not null || (data.Flags & PageRangeFlags.AdditionalRangesExist) == 0)
         {
             return false;
@@ -63,7 +64,7 @@ internal sealed partial class BugCheckRun
         }
 
         // The kernel writes whole pages: the page holding Address is the first one.
-        var pageSize = (ulong)SimulatedMemoryMap.PageSize;
+        var pageSize = (ulong)X64Paging.PageSize;
         var firstPage = data.Address / pageSize;
         if (data.Count > ulong.MaxValue / pageSize || !_options.MemoryMap.Contains(addressSpace, firstPage * pageSize, data.Count * pageSize))
         {

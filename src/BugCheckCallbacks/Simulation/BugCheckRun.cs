@@ -339,7 +339,7 @@ internal sealed partial class BugCheckRun
             BugCheckParameter4 = _request.BugCheckParameter4,
             DisplayedStopCode = _displayedStopCode,
             DumpType = _request.DumpType,
-            PageSize = SimulatedMemoryMap.PageSize,
+            PageSize = X64Paging.PageSize,
             Invocations = _invocations.ToArray(),
             TotalCalls = _totalCalls,
             Violations = _violations.ToArray(),

@@ -27,8 +27,7 @@ namespace BugCheckCallbacks.Simulation;
 [DebuggerDisplay("{PhysicalMemoryRuns.Count} physical runs, {_virtual.Length} virtual regions, DTB 0x{DirectoryTableBase,h}")]
 public sealed class SimulatedMemoryMap
 {
-    /// <summary>The page size of the simulated x64 machine.</summary>
-    public const uint PageSize = X64Paging.PageSize;
+    private const uint PageSize = X64Paging.PageSize; // DumpFile.PageSize is the public one
 
     /// <summary>The most physical memory runs a dump header can describe (<c>PHYSICAL_MEMORY_DESCRIPTOR64</c> has room for 42).</summary>
     public const int MaxPhysicalRuns = 42;

@@ -53,6 +53,61 @@ public sealed class DumpFileLayoutTests
     }
 
     [Theory]
+    [InlineData(DumpType.Full)]
+    [InlineData(DumpType.Summary)]
+    [InlineData(DumpType.BitmapFull)]
+    [InlineData(DumpType.BitmapKernel)]
+    public void GetPhysicalFileOffset_is_the_pages_offset_plus_the_offset_in_the_page_and_minus_one_for_a_missing_page(DumpType dumpType)
+    {
+        var file = DumpFileTests.Write(dumpType).File;
+        using var dump = DumpFileTests.Open(file);
+        var run = dump.EnumerateStoredRuns().First();
+        var one = new byte[1];
+        foreach (var within in new[] { 0, 1, 0x7FF, 0xFFF })
+        {
+            var address = DumpFile.AddressOfPage(run.BasePage) + (ulong)within;
+
+            var offset = dump.GetPhysicalFileOffset(address);
+
+            offset.Should().Be(dump.GetPageFileOffset(run.BasePage) + within);
+            dump.ReadPhysical(address, one).Should().Be(1);
+            file[offset].Should().Be(one[0], $"the byte at physical 0x{address:X} is at file offset 0x{offset:X}");
+        }
+
+        dump.GetPhysicalFileOffset((1UL << 51) + 0x123).Should().Be(-1);
+    }
+
+    [Theory]
+    [InlineData(0UL, 0UL, 0)]
+    [InlineData(0xFFFUL, 0UL, 0xFFF)]
+    [InlineData(0x1000UL, 1UL, 0)]
+    [InlineData(0xFFFF_8000_0040_0ABCUL, 0xF_FFF8_0000_0400UL, 0xABC)]
+    [InlineData(ulong.MaxValue, 0xF_FFFF_FFFF_FFFFUL, 0xFFF)]
+    public void PageOf_AddressOfPage_and_OffsetInPage_split_an_address_into_4_KiB_pages(ulong address, ulong page, int within)
+    {
+        DumpFile.PageOf(address).Should().Be(page);
+        DumpFile.OffsetInPage(address).Should().Be(within);
+        (DumpFile.AddressOfPage(page) + (ulong)within).Should().Be(address);
+    }
+
+    [Fact]
+    public void AddressOfPage_refuses_a_page_whose_address_does_not_fit_in_64_bits()
+    {
+        var act = () => DumpFile.AddressOfPage(1UL << 52);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("page");
+    }
+
+    [Fact]
+    public void The_header_and_page_sizes_are_those_of_an_x64_kernel_dump()
+    {
+        DumpFile.HeaderSize.Should().Be(0x2000);
+        DumpFile.PageSize.Should().Be(0x1000);
+        using var dump = DumpFileTests.Open(DumpFileTests.Write(DumpType.Full).File);
+        dump.BodyStart.Should().Be(DumpFile.HeaderSize, "a run-based dump's pages follow the header");
+    }
+
+    [Theory]
     [MemberData(nameof(DumpFileTests.PageDumpTypes), MemberType = typeof(DumpFileTests))]
     public void The_paging_structures_are_the_tables_a_translation_walks_through_each_once(DumpType dumpType)
     {
