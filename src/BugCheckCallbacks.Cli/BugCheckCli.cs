@@ -4,6 +4,7 @@ using System.CommandLine.Invocation;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using BugCheckCallbacks.Cli.Commands;
+using BugCheckCallbacks.Cli.Output;
 using BugCheckCallbacks.Cli.Scenarios;
 using BugCheckCallbacks.Dump;
 

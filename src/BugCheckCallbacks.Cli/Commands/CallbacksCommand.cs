@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BugCheckCallbacks.Cli.Output;
 using BugCheckCallbacks.Cli.Scenarios;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Forensics;

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using BugCheckCallbacks.Checking;
+using BugCheckCallbacks.Cli.Output;
+using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Simulation;
 using Spectre.Console;
 
@@ -87,8 +89,8 @@ internal static class CheckCommand
         }
 
         console.WriteLine(findings == 0
-            ? $"Result: no findings in {results.Sum(r => r.Situations.Count)} situations of {SimulateCommand.Count(results.Count, "reason")}."
-            : $"Result: {SimulateCommand.Count(findings, "finding")}; 'bugcheck check --driver {path} --seed {options.Seed}' runs the same situations again.");
+            ? $"Result: no findings in {results.Sum(r => r.Situations.Count)} situations of {Plural.Count(results.Count, "reason")}."
+            : $"Result: {Plural.Count(findings, "finding")}; 'bugcheck check --driver {path} --seed {options.Seed}' runs the same situations again.");
     }
 
     private static JsonCheckReason Reason(ContractCheckResult result) => new(
@@ -98,9 +100,3 @@ internal static class CheckCommand
         [.. result.NotRun.Select(s => s.ToString())],
         [.. result.Findings.Select(f => new JsonCheckFinding(f.Violation.Code, f.Violation.Kind.ToString(), f.Situation.ToString(), f.OfferedMaximumAllowed ?? f.Situation.MaximumAllowed, f.Violation.Phase.ToString(), f.Violation.CallNumber, f.Violation.Detail))]);
 }
-
-internal sealed record JsonCheckDocument(int SchemaVersion, string Command, string Driver, int Seed, List<JsonCheckReason> Reasons, int Findings);
-
-internal sealed record JsonCheckReason(string Reason, int Seed, int Situations, List<string> NotRun, List<JsonCheckFinding> Findings);
-
-internal sealed record JsonCheckFinding(string Code, string Kind, string Situation, uint? MaximumAllowed, string Phase, int CallNumber, string Detail);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using BugCheckCallbacks.Cli.Output;
 using BugCheckCallbacks.Cli.Scenarios;
 using BugCheckCallbacks.Dump;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BugCheckCallbacks.Cli.Output;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Forensics;
 using Spectre.Console;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using BugCheckCallbacks.Cli.Output;
 
 namespace BugCheckCallbacks.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using BugCheckCallbacks.Cli.Output;
 using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Dump;
 using Spectre.Console;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using BugCheckCallbacks.Cli.Output;
 using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Cli.Scenarios;
 using BugCheckCallbacks.Dump;
@@ -181,15 +182,12 @@ internal static class SimulateCommand
 
         if (unexpected == 0 && missing == 0)
         {
-            return $"Result: {Count(outcome.Violations.Count, "violation")}, each one the scenario expects.";
+            return $"Result: {Plural.Count(outcome.Violations.Count, "violation")}, each one the scenario expects.";
         }
 
         var none = expected == 0 ? " (nothing was expected: a scenario's \"expect\" lists, or --expect CODE@COMPONENT, say what to expect)" : string.Empty;
-        return $"Result: {Count(unexpected, "unexpected violation")}{none}, {Count(missing, "expected violation")} missing.";
+        return $"Result: {Plural.Count(unexpected, "unexpected violation")}{none}, {Plural.Count(missing, "expected violation")} missing.";
     }
-
-    internal static string Count(long count, string noun) =>
-        string.Create(CultureInfo.InvariantCulture, $"{count:N0} {noun}{(count == 1 ? string.Empty : "s")}");
 
     /// <summary>Reads --expect's CODE@COMPONENT; a code that is not a verifier code, or no component, is a usage error.</summary>
     internal static ExpectedViolation ParseExpectation(string text)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BugCheckCallbacks.Cli.Output;
 using BugCheckCallbacks.Cli.Scenarios;
 using BugCheckCallbacks.Dump;
 
@@ -70,7 +71,3 @@ internal static class VtopCommand
 
     private static string Windbg(ulong value) => $"{value >> 32:x8}`{value & 0xFFFFFFFF:x8}";
 }
-
-internal sealed record JsonVtopDocument(int SchemaVersion, string Command, string File, string VirtualAddress, string? PhysicalAddress, string? FileOffset, List<JsonPageTableStep> Steps, string? Failure);
-
-internal sealed record JsonPageTableStep(int Level, string Name, string Table, int Index, string EntryAddress, string? Entry, bool Valid, bool LargePage, bool Writable);

@@ -30,8 +30,9 @@ public sealed class LayeringTests
     /// </summary>
     internal static readonly IReadOnlyDictionary<string, string[]> CliArrows = new Dictionary<string, string[]>
     {
-        ["Cli"] = ["Commands", "Reading", "Scenarios"],
-        ["Commands"] = ["Cli", "Reading", "Report", "Scenarios"],
+        ["Cli"] = ["Commands", "Output", "Reading", "Scenarios"],
+        ["Commands"] = ["Cli", "Output", "Reading", "Report", "Scenarios"],
+        ["Output"] = ["Cli", "Reading"],
         ["Report"] = ["Cli", "Reading"],
         ["Reading"] = ["Cli"],
         ["Scenarios"] = ["Cli"],

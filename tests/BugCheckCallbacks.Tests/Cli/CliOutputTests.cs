@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using BugCheckCallbacks.Cli.Commands;
+using BugCheckCallbacks.Cli.Output;
 using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Cli.Scenarios;
 using BugCheckCallbacks.Dump;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BugCheckCallbacks.Cli.Commands;
+using BugCheckCallbacks.Cli.Output;
 using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Tests.Dump;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BugCheckCallbacks.Cli.Commands;
+using BugCheckCallbacks.Cli.Output;
 using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Simulation;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using BugCheckCallbacks.Cli.Commands;
+using BugCheckCallbacks.Cli.Output;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Simulation;
 using BugCheckCallbacks.Tests.Cli;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using BugCheckCallbacks.Cli.Commands;
 using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Simulation;
 using BugCheckCallbacks.Tests.Cli;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using BugCheckCallbacks.Cli.Commands;
 using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Dump;
 

@@ -1,7 +1,7 @@
 using BugCheckCallbacks.Cli.Reading;
 using Spectre.Console;
 
-namespace BugCheckCallbacks.Cli.Commands;
+namespace BugCheckCallbacks.Cli.Output;
 
 /// <summary>
 /// Expands the FILE arguments of the batch commands (a pattern with * or ? in its file name is matched in its folder, so

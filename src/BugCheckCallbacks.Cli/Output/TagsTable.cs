@@ -1,6 +1,6 @@
 using BugCheckCallbacks.Cli.Reading;
 
-namespace BugCheckCallbacks.Cli.Commands;
+namespace BugCheckCallbacks.Cli.Output;
 
 /// <summary>The tags table enumtag and show print.</summary>
 internal static class TagsTable

@@ -1,7 +1,7 @@
 using BugCheckCallbacks.Native;
 using BugCheckCallbacks.Simulation;
 
-namespace BugCheckCallbacks.Cli.Commands;
+namespace BugCheckCallbacks.Cli.Reading;
 
 /// <summary>The native drivers a run loads (a scenario's <c>driver</c>, <c>--driver</c>), unloaded when the run ends.</summary>
 internal sealed class DriverSet(SimulatedKernel kernel) : IDisposable

@@ -1,7 +1,7 @@
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
-namespace BugCheckCallbacks.Cli.Commands;
+namespace BugCheckCallbacks.Cli.Output;
 
 /// <summary>
 /// A titled table that fits the console: a bordered table when it fits the width, otherwise a narrow layout — one block

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using BugCheckCallbacks.Forensics;
 
-namespace BugCheckCallbacks.Cli.Commands;
+namespace BugCheckCallbacks.Cli.Output;
 
 internal sealed record JsonModule(string Base, string End, string Size, string EntryPoint, string Name, string FullName, string Entry);
 

@@ -3,7 +3,7 @@ using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Simulation;
 using Spectre.Console;
 
-namespace BugCheckCallbacks.Cli.Commands;
+namespace BugCheckCallbacks.Cli.Output;
 
 /// <summary>Renders an outcome as titled tables: calls, blobs, body ranges, triage blocks, violations.</summary>
 internal static class OutcomeView
@@ -25,8 +25,8 @@ internal static class OutcomeView
             console.WriteLine($"    the screen shows the nested stop code, 0x{outcome.DisplayedStopCode:X8}; the dump header keeps 0x{outcome.BugCheckCode:X8}");
         }
 
-        var undecided = outcome.Inconclusive.Count > 0 ? $", {SimulateCommand.Count(outcome.Inconclusive.Count, "inconclusive verdict")}" : string.Empty;
-        console.WriteLine($"{outcome.DumpType} dump, {SimulateCommand.Count(outcome.TotalCalls, "call")}, {SimulateCommand.Count(outcome.Violations.Count, "violation")}{undecided}");
+        var undecided = outcome.Inconclusive.Count > 0 ? $", {Plural.Count(outcome.Inconclusive.Count, "inconclusive verdict")}" : string.Empty;
+        console.WriteLine($"{outcome.DumpType} dump, {Plural.Count(outcome.TotalCalls, "call")}, {Plural.Count(outcome.Violations.Count, "violation")}{undecided}");
         var title = outcome.Invocations.Count == outcome.TotalCalls ? "Calls" : $"Calls, the first {outcome.Invocations.Count:N0} of {outcome.TotalCalls:N0} (--log all keeps every one)";
         var narrow = new CliTable(title, "#", "Step", "Component", "Call", "Bytes", "State"); // what fits 80 columns
         var calls = new CliTable(title, "#", "Phase", "Reason", "Pass / I/O", "Component", "Call", "Bytes", "Alloc", "State") { Narrow = narrow };
@@ -45,7 +45,7 @@ internal static class OutcomeView
 
         if (outcome.Invocations.Count == 0 && outcome.TotalCalls > 0)
         {
-            console.WriteLine($"Calls: {SimulateCommand.Count(outcome.TotalCalls, "call")} made, none logged (--log none keeps the records' summaries and the violations; --log all keeps every call).");
+            console.WriteLine($"Calls: {Plural.Count(outcome.TotalCalls, "call")} made, none logged (--log none keeps the records' summaries and the violations; --log all keeps every call).");
         }
         else
         {

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using BugCheckCallbacks.Cli.Reading;
 using BugCheckCallbacks.Dump;
 
-namespace BugCheckCallbacks.Cli.Commands;
+namespace BugCheckCallbacks.Cli.Output;
 
 /// <summary>
 /// The documents <c>--json</c> prints (docs/cli.md, "JSON output", schema version 1): camelCase, one document per run,
@@ -94,6 +94,16 @@ internal sealed record JsonDbDocument(int SchemaVersion, string Command, string 
 internal sealed record JsonReason(int Value, string Name, string NativeName, string? Data, string MinimumVersion, bool Dispatched, string Meaning);
 
 internal sealed record JsonReasonsDocument(int SchemaVersion, string Command, List<JsonReason> Reasons);
+
+internal sealed record JsonVtopDocument(int SchemaVersion, string Command, string File, string VirtualAddress, string? PhysicalAddress, string? FileOffset, List<JsonPageTableStep> Steps, string? Failure);
+
+internal sealed record JsonPageTableStep(int Level, string Name, string Table, int Index, string EntryAddress, string? Entry, bool Valid, bool LargePage, bool Writable);
+
+internal sealed record JsonCheckDocument(int SchemaVersion, string Command, string Driver, int Seed, List<JsonCheckReason> Reasons, int Findings);
+
+internal sealed record JsonCheckReason(string Reason, int Seed, int Situations, List<string> NotRun, List<JsonCheckFinding> Findings);
+
+internal sealed record JsonCheckFinding(string Code, string Kind, string Situation, uint? MaximumAllowed, string Phase, int CallNumber, string Detail);
 
 [JsonSourceGenerationOptions(
     WriteIndented = true,
