@@ -679,10 +679,24 @@ __declspec(dllimport) int __stdcall SetThreadContext(PVOID Thread, const void *C
 __declspec(dllimport) int __stdcall CloseHandle(PVOID Handle);
 __declspec(dllimport) PVOID __stdcall GetStdHandle(unsigned long StdHandle);
 __declspec(dllimport) int __stdcall WriteFile(PVOID File, const void *Buffer, unsigned long Length, unsigned long *Written, PVOID Overlapped);
+__declspec(dllimport) unsigned long __stdcall TlsAlloc(void);
+__declspec(dllimport) int __stdcall TlsFree(unsigned long Index);
+__declspec(dllimport) PVOID __stdcall TlsGetValue(unsigned long Index);
+__declspec(dllimport) int __stdcall TlsSetValue(unsigned long Index, PVOID Value);
 
+#define BCC_NO_SLOT 0xFFFFFFFFu /* TLS_OUT_OF_INDEXES */
+
+/* A trampoline's landing: where a fault or an interrupt jumps to (__builtin_setjmp's five words), and what it was. */
+typedef struct _BCC_LANDING {
+    void *Jump[5];
+    BCC_FAULT Fault;
+} BCC_LANDING;
+
+/* Each thread's landing, while a routine runs on it, is in a TLS slot of the glue's own: the Win32 slot, not __thread,
+ * which mingw-w64 builds on libgcc's emulated TLS (a libgcc_s DLL that a Windows machine does not have). */
+static unsigned long BccLandingSlot = BCC_NO_SLOT;
 static PVOID BccHandler;
-static __thread void **BccFaultTarget;      /* the trampoline's __builtin_setjmp buffer, while a routine runs */
-static __thread BCC_FAULT BccLastFault;
+static BCC_FAULT BccLastFault;              /* the last fault a trampoline returned, for TakeFault on that thread */
 static unsigned long BccRoutineThread;      /* the thread running one of this driver's routines, while BccInRoutine */
 static volatile LONG BccInRoutine;
 static PVOID volatile BccInterruptedAt;     /* where the interrupt found the routine */
@@ -737,16 +751,18 @@ static int BccIsHardwareFault(uint32_t code)
  * trampoline. Never returns, and is never unwound through. */
 __attribute__((noinline, noreturn)) static void BccLand(void)
 {
-    __builtin_longjmp(BccFaultTarget, 1);
+    BCC_LANDING *landing = (BCC_LANDING *)TlsGetValue(BccLandingSlot);
+    __builtin_longjmp(landing->Jump, 1);
 }
 
 __attribute__((noinline, noreturn)) static void BccLandInterrupted(void)
 {
-    BccLastFault.Signal = (LONG)BCC_INTERRUPT_CODE;
-    BccLastFault.Code = 0;
-    BccLastFault.Address = BccInterruptedAt;
-    BccLastFault.Instruction = BccInterruptedAt;
-    __builtin_longjmp(BccFaultTarget, 1);
+    BCC_LANDING *landing = (BCC_LANDING *)TlsGetValue(BccLandingSlot);
+    landing->Fault.Signal = (LONG)BCC_INTERRUPT_CODE;
+    landing->Fault.Code = 0;
+    landing->Fault.Address = BccInterruptedAt;
+    landing->Fault.Instruction = BccInterruptedAt;
+    __builtin_longjmp(landing->Jump, 1);
 }
 
 /* Points the saved context at landing, on a 16-byte aligned stack below the faulting frame, as if landing were called. */
@@ -762,19 +778,21 @@ static long __stdcall BccOnException(BCC_EXCEPTION_POINTERS *exception)
 {
     BCC_EXCEPTION_RECORD *record = exception->ExceptionRecord;
     char *ip = (char *)record->ExceptionAddress;
-    if (!BccIsHardwareFault(record->ExceptionCode)) {
+    BCC_LANDING *landing;
+    if (!BccIsHardwareFault(record->ExceptionCode) || BccLandingSlot == BCC_NO_SLOT) {
         return 0; /* EXCEPTION_CONTINUE_SEARCH */
     }
 
-    if (BccFaultTarget != NULL) {
-        BccLastFault.Signal = (LONG)record->ExceptionCode;
-        BccLastFault.Instruction = ip;
+    landing = (BCC_LANDING *)TlsGetValue(BccLandingSlot);
+    if (landing != NULL) {
+        landing->Fault.Signal = (LONG)record->ExceptionCode;
+        landing->Fault.Instruction = ip;
         if ((record->ExceptionCode == 0xC0000005u || record->ExceptionCode == 0xC0000006u) && record->NumberParameters >= 2) {
-            BccLastFault.Code = (LONG)record->ExceptionInformation[0]; /* 0 read, 1 write, 8 execute */
-            BccLastFault.Address = (PVOID)record->ExceptionInformation[1];
+            landing->Fault.Code = (LONG)record->ExceptionInformation[0]; /* 0 read, 1 write, 8 execute */
+            landing->Fault.Address = (PVOID)record->ExceptionInformation[1];
         } else {
-            BccLastFault.Code = 0;
-            BccLastFault.Address = ip;
+            landing->Fault.Code = 0;
+            landing->Fault.Address = ip;
         }
         BccRedirect(exception->ContextRecord, BccLand);
         return -1; /* EXCEPTION_CONTINUE_EXECUTION */
@@ -809,8 +827,17 @@ static int BccContainFaults(int install, PVOID imageStart, PVOID imageEnd, const
             BccName[i] = name[i];
         }
         BccName[i] = '\0';
+        BccLandingSlot = TlsAlloc();
+        if (BccLandingSlot == BCC_NO_SLOT) {
+            return 0;
+        }
         BccHandler = AddVectoredExceptionHandler(1, BccOnException);
-        return BccHandler != NULL;
+        if (BccHandler == NULL) {
+            TlsFree(BccLandingSlot);
+            BccLandingSlot = BCC_NO_SLOT;
+            return 0;
+        }
+        return 1;
     }
 
     if (BccHandler != NULL) {
@@ -818,6 +845,8 @@ static int BccContainFaults(int install, PVOID imageStart, PVOID imageEnd, const
             return 0;
         }
         BccHandler = NULL;
+        TlsFree(BccLandingSlot);
+        BccLandingSlot = BCC_NO_SLOT;
     }
     return 1;
 }
@@ -870,17 +899,21 @@ static int BccInterrupt(void)
  */
 #define BCC_TRAMPOLINE(CALL)                              \
     jmp_buf target;                                       \
-    void *faultTarget[5];                                 \
+    BCC_LANDING landing;                                  \
     jmp_buf *volatile outer = BccDriverGlue.BugCheckTarget; \
-    void **volatile outerFault = BccFaultTarget;          \
+    PVOID volatile outerLanding = BccLandingSlot == BCC_NO_SLOT ? NULL : TlsGetValue(BccLandingSlot); \
     volatile LONG outerInRoutine = BccInRoutine;          \
     volatile unsigned long outerThread = BccRoutineThread; \
     int result = 1;                                       \
-    if (__builtin_setjmp(faultTarget) != 0) {             \
+    memset(&landing.Fault, 0, sizeof(landing.Fault));     \
+    if (__builtin_setjmp(landing.Jump) != 0) {            \
         result = 2;                                       \
+        BccLastFault = landing.Fault;                     \
     } else if (setjmp(target) == 0) {                     \
         BccDriverGlue.BugCheckTarget = &target;           \
-        BccFaultTarget = faultTarget;                     \
+        if (BccLandingSlot != BCC_NO_SLOT) {              \
+            TlsSetValue(BccLandingSlot, &landing);        \
+        }                                                 \
         BccRoutineThread = GetCurrentThreadId();          \
         BccInRoutine = 1;                                 \
         CALL;                                             \
@@ -888,7 +921,9 @@ static int BccInterrupt(void)
     }                                                     \
     BccInRoutine = outerInRoutine;                        \
     BccRoutineThread = outerThread;                       \
-    BccFaultTarget = outerFault;                          \
+    if (BccLandingSlot != BCC_NO_SLOT) {                  \
+        TlsSetValue(BccLandingSlot, outerLanding);        \
+    }                                                     \
     BccDriverGlue.BugCheckTarget = outer;                 \
     return result
 #else

@@ -32,7 +32,7 @@ public sealed partial class KernelWalker
         foreach (var (address, frame) in VirtualPageWalker.MappedPages(_dump, budget, () => exhausted = true))
         {
             pages++;
-            _dump.ReadPhysical(frame << X64Paging.PageShift, next);
+            _dump.ReadPhysical(DumpFile.AddressOfPage(frame), next);
             if (held is { } previous)
             {
                 var tail = window.AsSpan(PageSize);

@@ -128,11 +128,11 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
         for (var done = 0; done < destination.Length;)
         {
             var at = address + (ulong)done;
-            var within = (int)(at & (X64Paging.PageSize - 1));
-            var length = Math.Min(destination.Length - done, (int)X64Paging.PageSize - within);
+            var within = DumpFile.OffsetInPage(at);
+            var length = Math.Min(destination.Length - done, DumpFile.PageSize - within);
             if (_options.MemoryMap.TryTranslate(at, out var physical))
             {
-                ((IPhysicalPageSource)this).ReadPage(physical >> X64Paging.PageShift, _page);
+                ((IPhysicalPageSource)this).ReadPage(DumpFile.PageOf(physical), _page);
                 _page.AsSpan(within, length).CopyTo(destination[done..]);
             }
             else

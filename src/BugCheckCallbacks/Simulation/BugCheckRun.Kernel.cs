@@ -50,17 +50,17 @@ internal sealed partial class BugCheckRun
             for (var done = 0; done < bytes.Length;)
             {
                 var at = address + (ulong)done;
-                var length = Math.Min(bytes.Length - done, (int)(X64Paging.PageSize - (at & (X64Paging.PageSize - 1))));
+                var length = Math.Min(bytes.Length - done, DumpFile.PageSize - DumpFile.OffsetInPage(at));
                 if (_options.MemoryMap.TryTranslate(at, out var physical))
                 {
                     _patches ??= [];
-                    var frame = physical >> X64Paging.PageShift;
+                    var frame = DumpFile.PageOf(physical);
                     if (!_patches.TryGetValue(frame, out var list))
                     {
                         _patches[frame] = list = [];
                     }
 
-                    list.Add(((int)(physical & (X64Paging.PageSize - 1)), bytes[done..(done + length)]));
+                    list.Add((DumpFile.OffsetInPage(physical), bytes[done..(done + length)]));
                 }
 
                 done += length;
