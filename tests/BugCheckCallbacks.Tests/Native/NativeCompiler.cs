@@ -64,7 +64,8 @@ internal static class NativeCompiler
     }
 
     /// <summary>Runs <paramref name="program"/> with <paramref name="arguments"/> and returns its exit code and both outputs.</summary>
-    public static (int Code, string Output, string Errors) Execute(string program, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <exception cref="TimeoutException">It ran past <paramref name="timeout"/> (default 10 minutes), and was killed.</exception>
+    public static (int Code, string Output, string Errors) Execute(string program, string[] arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -79,9 +80,15 @@ internal static class NativeCompiler
 
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
+        var output = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} ran past {timeout ?? TimeSpan.FromMinutes(10)} and was killed.");
+        }
+
         process.WaitForExit();
-        return (process.ExitCode, output, errors.Result);
+        return (process.ExitCode, output.Result, errors.Result);
     }
 
     private static string? Find()

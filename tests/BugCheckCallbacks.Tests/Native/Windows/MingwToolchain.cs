@@ -27,12 +27,13 @@ internal static class MingwToolchain
         return code == 0 ? output : throw new InvalidOperationException($"x86_64-w64-mingw32-gcc {sourceFile} failed ({code}):{Environment.NewLine}{text}{errors}");
     }
 
-    /// <summary>Runs a Windows program (under Wine off Windows) and returns its exit code and standard output.</summary>
-    public static (int Code, string Output) Run(string program)
+    /// <summary>Runs a Windows program (under Wine off Windows) and returns its exit code and both outputs, for at most 2 minutes.</summary>
+    public static (int Code, string Output) Run(string program, params string[] arguments)
     {
+        var timeout = TimeSpan.FromMinutes(2);
         var (code, output, errors) = Wine is { } wine
-            ? NativeCompiler.Execute(wine, [program], new Dictionary<string, string> { ["WINEDEBUG"] = "-all" })
-            : NativeCompiler.Execute(program, []);
+            ? NativeCompiler.Execute(wine, [program, .. arguments], new Dictionary<string, string> { ["WINEDEBUG"] = "-all" }, timeout)
+            : NativeCompiler.Execute(program, arguments, timeout: timeout);
         return (code, output + errors);
     }
 }
