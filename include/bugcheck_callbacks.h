@@ -35,9 +35,10 @@
 #endif
 /* Without SA_SIGINFO (a system header came first under a strict -std): the driver loads, but its faults are not contained
  * (the loader says so); include this header first, or build with -D_XOPEN_SOURCE=700. */
-#elif (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__))
-/* Windows x64 built by gcc or clang (mingw-w64, clang): a vectored exception handler and a jump that does not unwind
- * (__builtin_setjmp). MSVC's cl has no such jump: there the driver loads, its faults not contained (the loader says so). */
+#elif defined(__x86_64__) && defined(__MINGW32__)
+/* Windows x64 built against mingw-w64 (by its gcc, or by clang for x86_64-w64-windows-gnu): a vectored exception
+ * handler and msvcrt's jump that does not unwind (_setjmp with no frame). Built for MSVC's runtime (cl, clang-cl), the
+ * driver loads with its faults not contained (the loader says so). */
 #define BCC_CONTAIN_FAULTS_WIN64 1
 #endif
 #include <stddef.h>
@@ -641,8 +642,9 @@ static int BccInterrupt(void)
 /*
  * Fault containment on Windows x64 (docs/native.md, "When a routine faults"). The handler below is a vectored exception
  * handler, called before any other (the .NET runtime's included): a hardware fault on a thread running one of this
- * driver's routines is turned into a jump to BccLand, which jumps to the trampoline (__builtin_longjmp: no unwinding,
- * as siglongjmp on POSIX); every other exception goes on to the handlers after it, as it did before. The interrupt
+ * driver's routines is turned into a jump to BccLand, which jumps to the trampoline (msvcrt's longjmp to a _setjmp
+ * made with no frame: it restores the registers and does not unwind, as siglongjmp on POSIX; clang's __builtin_setjmp
+ * lands with the wrong stack pointer on Win64); every other exception goes on to the handlers after it, as before. The interrupt
  * (Interrupt, "When a routine hangs") suspends the routine's thread and, when it is in the driver's own code, points it
  * at BccLandInterrupted. <windows.h> cannot come in (its ULONG is 32-bit unsigned long, the contract's a fixed-width
  * type), so the few kernel32 routines and structures used are declared here, with the x64 layouts.
@@ -686,11 +688,14 @@ __declspec(dllimport) int __stdcall TlsSetValue(unsigned long Index, PVOID Value
 
 #define BCC_NO_SLOT 0xFFFFFFFFu /* TLS_OUT_OF_INDEXES */
 
-/* A trampoline's landing: where a fault or an interrupt jumps to (__builtin_setjmp's five words), and what it was. */
+/* A trampoline's landing: where a fault or an interrupt jumps to, and what it was. */
 typedef struct _BCC_LANDING {
-    void *Jump[5];
+    jmp_buf Jump;
     BCC_FAULT Fault;
 } BCC_LANDING;
+
+/* mingw-w64's own non-SEH setjmp: with no frame, msvcrt's longjmp restores the registers without unwinding. */
+#define BCC_SET_LANDING(landing) _setjmp((landing).Jump, NULL)
 
 /* Each thread's landing, while a routine runs on it, is in a TLS slot of the glue's own: the Win32 slot, not __thread,
  * which mingw-w64 builds on libgcc's emulated TLS (a libgcc_s DLL that a Windows machine does not have). */
@@ -752,7 +757,7 @@ static int BccIsHardwareFault(uint32_t code)
 __attribute__((noinline, noreturn)) static void BccLand(void)
 {
     BCC_LANDING *landing = (BCC_LANDING *)TlsGetValue(BccLandingSlot);
-    __builtin_longjmp(landing->Jump, 1);
+    longjmp(landing->Jump, 1);
 }
 
 __attribute__((noinline, noreturn)) static void BccLandInterrupted(void)
@@ -762,7 +767,7 @@ __attribute__((noinline, noreturn)) static void BccLandInterrupted(void)
     landing->Fault.Code = 0;
     landing->Fault.Address = BccInterruptedAt;
     landing->Fault.Instruction = BccInterruptedAt;
-    __builtin_longjmp(landing->Jump, 1);
+    longjmp(landing->Jump, 1);
 }
 
 /* Points the saved context at landing, on a 16-byte aligned stack below the faulting frame, as if landing were called. */
@@ -906,7 +911,7 @@ static int BccInterrupt(void)
     volatile unsigned long outerThread = BccRoutineThread; \
     int result = 1;                                       \
     memset(&landing.Fault, 0, sizeof(landing.Fault));     \
-    if (__builtin_setjmp(landing.Jump) != 0) {            \
+    if (BCC_SET_LANDING(landing) != 0) {                  \
         result = 2;                                       \
         BccLastFault = landing.Fault;                     \
     } else if (setjmp(target) == 0) {                     \

@@ -22,7 +22,7 @@ internal sealed class DriverSet(SimulatedKernel kernel) : IDisposable
         if (!driver.ContainsFaults)
         {
             warnings?.WriteLine(OperatingSystem.IsWindows()
-                ? $"warning: {source} \"{path}\": a fault in its routines is not contained and would end bugcheck; build it with include/bugcheck_callbacks.h version 2, for x64, by gcc or clang (mingw-w64, clang), not MSVC's cl."
+                ? $"warning: {source} \"{path}\": a fault in its routines is not contained and would end bugcheck; build it with include/bugcheck_callbacks.h version 2, for x64, against mingw-w64 (x86_64-w64-mingw32-gcc, or clang --target=x86_64-w64-windows-gnu), not MSVC's runtime."
                 : $"warning: {source} \"{path}\": a fault in its routines is not contained and would end bugcheck; build it with include/bugcheck_callbacks.h version 2, included before any system header (or with -D_XOPEN_SOURCE=700).");
         }
 

@@ -70,11 +70,36 @@ internal static unsafe partial class ImageRanges
     /// <summary>A PE image is one range: the module handle is its base, the optional header says its size.</summary>
     private static (nint Start, nint End) FromPortableExecutable(nint module)
     {
-        var dos = new ReadOnlySpan<byte>((void*)module, 0x40);
-        var peOffset = BinaryPrimitives.ReadInt32LittleEndian(dos[0x3C..]);
-        var optionalHeader = new ReadOnlySpan<byte>((byte*)module + peOffset + 24, 0x40);
-        var sizeOfImage = BinaryPrimitives.ReadUInt32LittleEndian(optionalHeader[56..]);
-        return (module, module + (nint)sizeOfImage);
+        var peOffset = BinaryPrimitives.ReadInt32LittleEndian(new ReadOnlySpan<byte>((void*)module, 0x40)[0x3C..]);
+        var headers = new ReadOnlySpan<byte>((void*)module, peOffset + PeHeaderBytes); // the loader maps the headers whole
+        return (module, module + (nint)SizeOfPortableExecutable(headers));
+    }
+
+    private const int PeHeaderBytes = 24 + 0x40; // the signature, IMAGE_FILE_HEADER, and the optional header up to SizeOfImage
+
+    /// <summary>
+    /// Reads <c>SizeOfImage</c> from the headers of a PE32+ image (<c>IMAGE_DOS_HEADER.e_lfanew</c> →
+    /// <c>IMAGE_NT_HEADERS64.OptionalHeader.SizeOfImage</c>), as mapped or as the file's first bytes: both start the same.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not the headers of a PE32+ image.</exception>
+    internal static uint SizeOfPortableExecutable(ReadOnlySpan<byte> headers)
+    {
+        if (headers.Length < 0x40 || headers[0] != (byte)'M' || headers[1] != (byte)'Z')
+        {
+            throw new InvalidDataException("The image does not start with an MZ header.");
+        }
+
+        var peOffset = BinaryPrimitives.ReadUInt32LittleEndian(headers[0x3C..]);
+        if (peOffset > (uint)(headers.Length - PeHeaderBytes) || !headers[(int)peOffset..].StartsWith("PE\0\0"u8))
+        {
+            throw new InvalidDataException($"e_lfanew 0x{peOffset:X} does not point at a PE signature within the 0x{headers.Length:X} bytes given.");
+        }
+
+        var optionalHeader = headers[((int)peOffset + 24)..];
+        var magic = BinaryPrimitives.ReadUInt16LittleEndian(optionalHeader);
+        return magic == 0x20B // PE32+
+            ? BinaryPrimitives.ReadUInt32LittleEndian(optionalHeader[56..])
+            : throw new InvalidDataException($"The optional header's Magic is 0x{magic:X}, not 0x20B (PE32+): not a 64-bit image.");
     }
 
     /// <summary>A Mach-O image: dladdr gives the header of the image holding an export; its LC_SEGMENT_64 commands give the ranges.</summary>

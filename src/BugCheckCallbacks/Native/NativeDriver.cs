@@ -193,8 +193,9 @@ public sealed unsafe class NativeDriver : IDisposable
     /// Gets whether a fault in the driver's routines (SIGSEGV, SIGBUS, SIGILL, SIGFPE; on Windows an access violation, an
     /// illegal instruction, an arithmetic exception) is contained as the kernel's exception handler contains it
     /// (docs/native.md, "When a routine faults"): true for a driver built with version 2 of <c>bugcheck_callbacks.h</c>
-    /// on Linux or macOS, or on Windows x64 by gcc or clang; false for a version 1 driver, one built by MSVC's cl, or one
-    /// that hid POSIX signals (a system header before the header under a strict <c>-std</c>) — then a fault ends the process.
+    /// on Linux or macOS, or on Windows x64 against mingw-w64 (gcc or clang); false for a version 1 driver, one built
+    /// against MSVC's runtime (cl, clang-cl), or one that hid POSIX signals (a system header before the header under a
+    /// strict <c>-std</c>) — then a fault ends the process.
     /// </summary>
     public bool ContainsFaults { get; private set; }
 

@@ -19,3 +19,13 @@ public sealed class MingwTheoryAttribute : TheoryAttribute
         Skip = MingwToolchain.CompileSkipReason;
     }
 }
+
+/// <summary>A fact that runs a program clang built for mingw-w64: reported as skipped, never as passed, where it cannot be built or run.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ClangMingwFactAttribute : FactAttribute
+{
+    public ClangMingwFactAttribute()
+    {
+        Skip = MingwToolchain.ClangSkipReason;
+    }
+}

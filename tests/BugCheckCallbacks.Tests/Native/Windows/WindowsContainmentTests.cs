@@ -25,10 +25,15 @@ public sealed class WindowsContainmentTests
     }
 
     [MingwFact]
-    public void Every_fault_and_a_hang_are_contained_by_the_Windows_glue()
-    {
-        var program = MingwToolchain.Compile(s_source, Path.Combine(Directory.CreateTempSubdirectory("bcc-mingw-").FullName, "containment.exe"));
+    public void Every_fault_and_a_hang_are_contained_by_the_Windows_glue_built_by_mingw_w64s_gcc() =>
+        AllContained(MingwToolchain.Compile(s_source, Path.Combine(Directory.CreateTempSubdirectory("bcc-mingw-").FullName, "containment.exe")));
 
+    [ClangMingwFact]
+    public void Every_fault_and_a_hang_are_contained_by_the_Windows_glue_built_by_clang_for_mingw_w64() =>
+        AllContained(MingwToolchain.CompileWithClang(s_source, Path.Combine(Directory.CreateTempSubdirectory("bcc-clang-").FullName, "containment.exe")));
+
+    private static void AllContained(string program)
+    {
         var (code, output) = MingwToolchain.Run(program);
 
         output.Should().NotContain("FAIL");
