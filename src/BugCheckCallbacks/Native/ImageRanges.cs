@@ -105,41 +105,62 @@ internal static unsafe partial class ImageRanges
     /// <summary>A Mach-O image: dladdr gives the header of the image holding an export; its LC_SEGMENT_64 commands give the ranges.</summary>
     private static List<(nint Start, nint End)> FromMachO(nint export)
     {
-        const uint MachHeader64Magic = 0xFEEDFACF;
-        const uint SegmentCommand64 = 0x19;
         if (dladdr(export, out var info) == 0 || info.FileBase == 0)
         {
             throw new PlatformNotSupportedException("dladdr could not find the driver's image.");
         }
 
-        var header = (byte*)info.FileBase;
-        if (*(uint*)header != MachHeader64Magic)
+        var sizeOfCommands = *(uint*)((byte*)info.FileBase + 20); // mach_header_64.sizeofcmds; the loader maps the commands whole
+        return FromMachOHeader(new ReadOnlySpan<byte>((void*)info.FileBase, MachHeader64Size + (int)sizeOfCommands), info.FileBase);
+    }
+
+    private const int MachHeader64Size = 32;
+
+    /// <summary>
+    /// The ranges of a 64-bit Mach-O image loaded at <paramref name="loadAddress"/>, from its header and load commands
+    /// (<paramref name="image"/>: the file's first bytes, or the mapped header): each LC_SEGMENT_64 but __PAGEZERO, moved
+    /// by the slide that puts __TEXT (the segment at file offset 0) at <paramref name="loadAddress"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not a 64-bit Mach-O header with load commands that fit in them.</exception>
+    internal static List<(nint Start, nint End)> FromMachOHeader(ReadOnlySpan<byte> image, nint loadAddress)
+    {
+        const uint MachHeader64Magic = 0xFEEDFACF;
+        const uint SegmentCommand64 = 0x19;
+        const int SegmentCommand64Size = 72;
+        if (image.Length < MachHeader64Size || BinaryPrimitives.ReadUInt32LittleEndian(image) != MachHeader64Magic)
         {
-            throw new PlatformNotSupportedException("The driver's image is not a 64-bit Mach-O image.");
+            throw new InvalidDataException("The image does not start with a 64-bit Mach-O header (magic 0xFEEDFACF).");
         }
 
-        var commands = *(uint*)(header + 16);
-        var command = header + 32;
+        var commands = BinaryPrimitives.ReadUInt32LittleEndian(image[16..]);
+        var at = MachHeader64Size;
         long slide = 0;
         var segments = new List<(ulong Address, ulong Size)>();
-        for (var i = 0; i < commands; i++)
+        for (var i = 0u; i < commands; i++)
         {
-            if (*(uint*)command == SegmentCommand64)
+            var size = image.Length - at >= 8 ? BinaryPrimitives.ReadUInt32LittleEndian(image[(at + 4)..]) : 0;
+            if (size < 8 || size > (uint)(image.Length - at))
             {
-                var name = Marshal.PtrToStringUTF8((nint)(command + 8), 16).TrimEnd('\0');
-                var (address, size, fileOffset) = (*(ulong*)(command + 24), *(ulong*)(command + 32), *(ulong*)(command + 40));
+                throw new InvalidDataException($"Load command {i} at 0x{at:X} has cmdsize 0x{size:X}, which does not fit in the 0x{image.Length:X} bytes of the header.");
+            }
+
+            var command = image.Slice(at, (int)size);
+            if (BinaryPrimitives.ReadUInt32LittleEndian(command) == SegmentCommand64 && size >= SegmentCommand64Size)
+            {
+                var name = System.Text.Encoding.UTF8.GetString(command.Slice(8, 16)).TrimEnd('\0');
+                var (address, length, fileOffset) = (BinaryPrimitives.ReadUInt64LittleEndian(command[24..]), BinaryPrimitives.ReadUInt64LittleEndian(command[32..]), BinaryPrimitives.ReadUInt64LittleEndian(command[40..]));
                 if (name == "__TEXT" && fileOffset == 0)
                 {
-                    slide = (long)info.FileBase - (long)address;
+                    slide = (long)loadAddress - (long)address;
                 }
 
-                if (name != "__PAGEZERO" && size > 0)
+                if (name != "__PAGEZERO" && length > 0)
                 {
-                    segments.Add((address, size));
+                    segments.Add((address, length));
                 }
             }
 
-            command += *(uint*)(command + 4);
+            at += (int)size;
         }
 
         return segments.ConvertAll(s => ((nint)((long)s.Address + slide), (nint)((long)(s.Address + s.Size) + slide)));
