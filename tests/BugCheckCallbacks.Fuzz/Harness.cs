@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BugCheckCallbacks.Binary;
 using BugCheckCallbacks.Dump;
 using BugCheckCallbacks.Forensics;
 using BugCheckCallbacks.Simulation;
@@ -8,7 +9,7 @@ namespace BugCheckCallbacks.Fuzz;
 /// <summary>
 /// Runs one input through every reader entry point: as a kernel dump and a DumpBlob region, where only
 /// <see cref="InvalidDumpException"/> is an expected failure, and as the outcome report beside a dump, where only
-/// <see cref="JsonException"/> is.
+/// <see cref="JsonException"/> is, and as a driver image, where only <see cref="InvalidImageException"/> is.
 /// </summary>
 internal static class Harness
 {
@@ -18,7 +19,7 @@ internal static class Harness
     /// Reads <paramref name="input"/> as a kernel dump and as a bare region; says which of the two read without
     /// InvalidDumpException. With <paramref name="mappedFile"/>, the dump is read from that file, memory-mapped.
     /// </summary>
-    public static (bool Dump, bool Region, bool Report) ReadEverything(byte[] input, string? mappedFile = null)
+    public static (bool Dump, bool Region, bool Report, bool Image) ReadEverything(byte[] input, string? mappedFile = null)
     {
         bool dump;
         try
@@ -42,7 +43,37 @@ internal static class Harness
             dump = false;
         }
 
-        return (dump, ReadAsRegion(input), ReadAsOutcomeReport(input));
+        return (dump, ReadAsRegion(input), ReadAsOutcomeReport(input), ReadAsDriverImage(input));
+    }
+
+    /// <summary>What inspect does with a driver file: read it, then use every table and the bytes they point at.</summary>
+    private static bool ReadAsDriverImage(byte[] input)
+    {
+        if (input.Length < 2 || input[0] != (byte)'M' || input[1] != (byte)'Z')
+        {
+            return false; // not a PE image at all: the dumps' seeds, which the reader refuses at the first bytes
+        }
+
+        try
+        {
+            var image = DriverImage.Read(input);
+            foreach (var section in image.Sections)
+            {
+                _ = image.GetRawData(section).Length + (section.IsExecutable ? 1 : 0);
+            }
+
+            foreach (var import in image.Imports.Take(Limit))
+            {
+                _ = image.TryReadUInt64(import.AddressTableRva, out _) && image.SectionAt(import.AddressTableRva) is not null;
+            }
+
+            _ = image.Exports.Sum(e => e.Name.Length) + image.Relocations.Count + (image.ReadAsciiString(image.EntryPoint)?.Length ?? 0);
+            return true;
+        }
+        catch (InvalidImageException)
+        {
+            return false;
+        }
     }
 
     /// <summary>What show, enumtag and report do with the report beside a dump: read it, then use every part of it.</summary>

@@ -13,6 +13,7 @@ var seed = args.Length > 1 ? int.Parse(args[1], c) : 20261126;
 var failures = args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), "bugcheck-fuzz-failures");
 const long AllocationBound = 256 << 10; // fixed per-input bound over the input's length: buffers and caches of the reader
 const long ReportBytesPerByte = 64; // an outcome report is a document: its objects and strings grow with it, this much per byte at most
+const long ImageBytesPerByte = 64; // so is a driver image's import, export and relocation tables
 const double SlowMilliseconds = 100;
 
 var seeds = Seeds.Create().Where(s => args.Length < 4 || s.Name.Contains(args[3], StringComparison.OrdinalIgnoreCase)).ToArray();
@@ -34,7 +35,7 @@ foreach (var (_, bytes) in seeds)
 
 
 var exceptions = new Dictionary<string, long>();
-long slow = 0, overAllocated = 0, readDumps = 0, readRegions = 0, readReports = 0, maxExtraBytes = long.MinValue, totalBytes = 0;
+long slow = 0, overAllocated = 0, readDumps = 0, readRegions = 0, readReports = 0, readImages = 0, maxExtraBytes = long.MinValue, totalBytes = 0;
 var maxTime = TimeSpan.Zero;
 var slowest = string.Empty;
 var total = Stopwatch.StartNew();
@@ -47,8 +48,9 @@ for (var i = 0L; i < iterations; i++)
     string? failure = null;
     try
     {
-        var (dump, region, report) = Harness.ReadEverything(input, i % 1000 == 999 ? mappedFile : null); // one input in 1,000 memory-mapped
+        var (dump, region, report, image) = Harness.ReadEverything(input, i % 1000 == 999 ? mappedFile : null); // one input in 1,000 memory-mapped
         readReports += report ? 1 : 0;
+        readImages += image ? 1 : 0;
         readDumps += dump ? 1 : 0;
         readRegions += region ? 1 : 0;
     }
@@ -66,7 +68,8 @@ for (var i = 0L; i < iterations; i++)
         (maxTime, slowest) = (elapsed, string.Create(c, $"input {i}, from {from}{(i % 1000 == 999 ? ", mapped" : string.Empty)}"));
     }
     slow += elapsed.TotalMilliseconds > SlowMilliseconds ? 1 : 0;
-    var bound = AllocationBound + (input.Length > 0 && input[0] == (byte)'{' ? ReportBytesPerByte * input.Length : 0);
+    var bound = AllocationBound + (input.Length > 0 && input[0] == (byte)'{' ? ReportBytesPerByte * input.Length : 0)
+        + (input.Length > 1 && input[0] == (byte)'M' && input[1] == (byte)'Z' ? ImageBytesPerByte * input.Length : 0);
     overAllocated += extra > bound ? 1 : 0;
     if (failure is not null || extra > bound)
     {
@@ -79,9 +82,9 @@ total.Stop();
 File.Delete(mappedFile);
 Console.WriteLine(string.Create(c, $"inputs: {iterations:N0} from {seeds.Length} seeds ({string.Join(", ", seeds.Select(s => $"{s.Name} {s.Bytes.Length:N0} B"))}), random seed {seed}"));
 Console.WriteLine(string.Create(c, $"time: {total.Elapsed.TotalSeconds:F1} s in all, {total.Elapsed.TotalMicroseconds / iterations:F1} µs per input, slowest {maxTime.TotalMilliseconds:F2} ms ({slowest}); inputs over {SlowMilliseconds} ms: {slow}"));
-Console.WriteLine(string.Create(c, $"allocation: at most {maxExtraBytes:N0} bytes over the input's length (bound {AllocationBound:N0}, and {ReportBytesPerByte} per byte more for an outcome report); inputs over the bound: {overAllocated}; mean input {totalBytes / Math.Max(1, iterations):N0} bytes"));
-Console.WriteLine(string.Create(c, $"answers: {readDumps:N0} inputs read as a kernel dump, {readRegions:N0} as a DumpBlob region and {readReports:N0} as an outcome report; the rest gave InvalidDumpException (JsonException for reports)"));
-Console.WriteLine(exceptions.Count == 0 ? "exceptions other than InvalidDumpException and a report's JsonException: none" : "exceptions other than InvalidDumpException and a report's JsonException:");
+Console.WriteLine(string.Create(c, $"allocation: at most {maxExtraBytes:N0} bytes over the input's length (bound {AllocationBound:N0}, and {ReportBytesPerByte} per byte more for an outcome report, {ImageBytesPerByte} for a driver image); inputs over the bound: {overAllocated}; mean input {totalBytes / Math.Max(1, iterations):N0} bytes"));
+Console.WriteLine(string.Create(c, $"answers: {readDumps:N0} inputs read as a kernel dump, {readRegions:N0} as a DumpBlob region and {readReports:N0} as an outcome report and {readImages:N0} as a driver image; the rest gave InvalidDumpException (JsonException for reports, InvalidImageException for images)"));
+Console.WriteLine(exceptions.Count == 0 ? "exceptions other than InvalidDumpException, a report's JsonException and an image's InvalidImageException: none" : "exceptions other than InvalidDumpException, a report's JsonException and an image's InvalidImageException:");
 foreach (var (type, count) in exceptions.OrderByDescending(e => e.Value))
 {
     Console.WriteLine(string.Create(c, $"  {type}: {count:N0}"));

@@ -35,6 +35,13 @@ internal static class Seeds
             seeds.Add(("DumpBlob region", automatic[(int)dump.SecondaryDataOffset..]));
         }
 
+        // Driver images (PE32+) for DriverImage: files someone else's linker wrote (CI builds them with mingw-w64), from the
+        // folder BUGCHECK_FUZZ_IMAGES names; without it the image reader is fuzzed only on what mutations of dumps give.
+        if (Environment.GetEnvironmentVariable("BUGCHECK_FUZZ_IMAGES") is { Length: > 0 } images && Directory.Exists(images))
+        {
+            seeds.AddRange(Directory.EnumerateFiles(images).Order(StringComparer.Ordinal).Select(file => ("image " + Path.GetFileName(file), File.ReadAllBytes(file))));
+        }
+
         return seeds;
     }
 

@@ -18,6 +18,7 @@ public sealed class LayeringTests
         ["Interop"] = ["Contract"],
         ["Registration"] = ["Contract"],
         ["Dump"] = ["Contract"],
+        ["Binary"] = ["Contract"],
         ["Forensics"] = ["Dump"],
         ["Simulation"] = ["Registration", "Dump"],
         ["Native"] = ["Simulation", "Interop"],
