@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using BugCheckCallbacks.Binary;
 using BugCheckCallbacks.Cli.Commands;
 using BugCheckCallbacks.Cli.Output;
 using BugCheckCallbacks.Cli.Scenarios;
@@ -70,6 +71,7 @@ internal static class BugCheckCli
         root.Subcommands.Add(CallbacksCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(CheckCommand.Create(context));
+        root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(ReasonsCommand.Create(context));
         root.Subcommands.Add(ScenarioCommand.Create(context));
         Examples[root] = ["bugcheck simulate", "bugcheck enumtag crash.dmp", "bugcheck db crash.dmp 'ffff8000`00400000'"];
@@ -117,7 +119,7 @@ internal static class BugCheckCli
     /// <summary>The exit code of a failure a user can cause, or null for a bug.</summary>
     public static int? ExitCodeOf(Exception exception) => exception switch
     {
-        InvalidDumpException => ExitCodes.InvalidDump,
+        InvalidDumpException or InvalidImageException => ExitCodes.InvalidDump,
         ScenarioException or UsageException => ExitCodes.Usage,
         FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException => ExitCodes.Usage,
         _ => null,

@@ -12,7 +12,7 @@ internal static class ExitCodes
     /// <summary>Bad usage: unknown option, bad number, GUID or path, unreadable or invalid scenario, missing file or tag.</summary>
     public const int Usage = 2;
 
-    /// <summary>The file is not a valid dump or DumpBlob region.</summary>
+    /// <summary>The file is not a valid dump or DumpBlob region (for inspect: not a valid x64 driver image).</summary>
     public const int InvalidDump = 3;
 
     /// <summary>A bug in bugcheck: an exception no input should cause; one message, no stack trace.</summary>

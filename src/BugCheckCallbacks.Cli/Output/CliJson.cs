@@ -105,6 +105,14 @@ internal sealed record JsonCheckReason(string Reason, int Seed, int Situations, 
 
 internal sealed record JsonCheckFinding(string Code, string Kind, string Situation, uint? MaximumAllowed, string Phase, int CallNumber, string Detail);
 
+internal sealed record JsonInspectDocument(int SchemaVersion, string Command, List<JsonInspectFile> Files);
+
+internal sealed record JsonInspectFile(string File, string? ImageBase, string? SizeOfImage, List<JsonImageSection>? Sections, List<JsonRegistrationCall>? Calls, JsonError? Error);
+
+internal sealed record JsonImageSection(string Name, string VirtualAddress, string VirtualSize, bool Executable, bool Discardable, bool Pageable);
+
+internal sealed record JsonRegistrationCall(string Routine, string CallRva, string CallAt, string? Reason, int? ReasonValue, string? CallbackRva, string? Callback, string? RecordRva, string? Record, string? Component);
+
 [JsonSourceGenerationOptions(
     WriteIndented = true,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -115,5 +123,6 @@ internal sealed record JsonCheckFinding(string Code, string Kind, string Situati
 [JsonSerializable(typeof(JsonDbDocument))]
 [JsonSerializable(typeof(JsonVtopDocument))]
 [JsonSerializable(typeof(JsonCheckDocument))]
+[JsonSerializable(typeof(JsonInspectDocument))]
 [JsonSerializable(typeof(JsonReasonsDocument))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using BugCheckCallbacks.Binary;
+using BugCheckCallbacks.Cli.Output;
+using Spectre.Console;
+
+namespace BugCheckCallbacks.Cli.Commands;
+
+/// <summary>
+/// <c>bugcheck inspect FILE...</c>: a driver binary's bug-check callbacks, read from the file without running it — each
+/// call to the registration routines, with the reason, the routine, the record and the component it passes.
+/// </summary>
+internal static class InspectCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var files = new Argument<string[]>("file") { Description = "x64 kernel-mode driver images (.sys, PE32+); several files or a pattern (*.sys).", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("inspect", "List the bug-check callbacks a driver binary registers and deregisters: for each call, the reason, the callback routine, the record and the component, read from its code.");
+        command.Arguments.Add(files);
+        ParseErrorMessage.RefuseOptionsAsFiles(command, files);
+        var json = BugCheckCli.JsonOption();
+        command.Options.Add(json);
+        BugCheckCli.Examples[command] = ["bugcheck inspect driver.sys", "bugcheck inspect *.sys --json | jq '.files[].calls[]'"];
+        command.SetAction(parse => BugCheckCli.Guard(context, () =>
+        {
+            var paths = DumpFiles.Expand(parse.GetValue(files)!);
+            if (parse.GetValue(json))
+            {
+                return DumpFiles.RunJson(
+                    context,
+                    paths,
+                    (path, _) => Describe(path, DriverImage.Open(path)),
+                    (path, error) => new JsonInspectFile(path, null, null, null, null, error),
+                    entries => BugCheckCli.WriteJson(context, new JsonInspectDocument(CliJson.SchemaVersion, "inspect", [.. entries]), CliJsonContext.Default.JsonInspectDocument));
+            }
+
+            var noColor = parse.GetValue(BugCheckCli.NoColor);
+            return DumpFiles.Run(context, paths, (_, path, file) =>
+            {
+                var image = DriverImage.Open(path);
+                var calls = RegistrationScanner.Scan(image);
+                if (file.Quiet)
+                {
+                    return ExitCodes.Ok;
+                }
+
+                var console = file.CreateConsole(noColor);
+                if (paths.Count > 1)
+                {
+                    console.WriteLine($"== {path}");
+                }
+
+                Render(console, image, calls);
+                return ExitCodes.Ok;
+            });
+        }));
+        return command;
+    }
+
+    private static void Render(IAnsiConsole console, DriverImage image, IReadOnlyList<RegistrationCall> calls)
+    {
+        console.WriteLine(Invariant($"x64 {image.Subsystem} image, base 0x{image.ImageBase:X}, 0x{image.SizeOfImage:X} bytes, sections {string.Join(' ', image.Sections.Select(s => s.Name))}, entry {Place(image, image.EntryPoint)}"));
+        var table = new CliTable("Bug-check callback calls", "#", "Call at", "Routine", "Reason", "Callback", "Record", "Component");
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var call = calls[i];
+            table.Add(
+                Invariant($"{i + 1}"), Place(image, call.CallRva), call.Routine.ToString(),
+                call.Reason is { } reason ? Invariant($"{reason} ({(int)reason})") : call.Routine == RegistrationRoutine.KeRegisterBugCheckReasonCallback ? "unknown" : "-",
+                call.IsRegistration ? Place(image, call.CallbackRva) : "-", Place(image, call.RecordRva), call.IsRegistration ? call.Component ?? "unknown" : "-");
+        }
+
+        table.Render(console);
+        console.WriteLine(Invariant($"{Plural.Count(calls.Count(c => c.IsRegistration), "registration")}, {Plural.Count(calls.Count(c => !c.IsRegistration), "deregistration")}; \"unknown\": not a constant set in the call's basic block (docs/inspect.md)."));
+    }
+
+    private static JsonInspectFile Describe(string path, DriverImage image) => new(
+        path,
+        CliJson.Hex(image.ImageBase),
+        CliJson.Hex(image.SizeOfImage),
+        [.. image.Sections.Select(s => new JsonImageSection(s.Name, CliJson.Hex(s.VirtualAddress), CliJson.Hex(s.VirtualSize), s.IsExecutable, s.IsDiscardable, s.IsPageable))],
+        [.. RegistrationScanner.Scan(image).Select(c => new JsonRegistrationCall(
+            c.Routine.ToString(), CliJson.Hex(c.CallRva), Place(image, c.CallRva), c.Reason?.ToString(), c.Reason is { } r ? (int)r : null,
+            Rva(c.CallbackRva), c.CallbackRva is null ? null : Place(image, c.CallbackRva), Rva(c.RecordRva), c.RecordRva is null ? null : Place(image, c.RecordRva), c.Component))],
+        null);
+
+    private static string? Rva(uint? rva) => rva is { } value ? CliJson.Hex(value) : null;
+
+    /// <summary>Where an RVA is, as a debugger would say it: section+offset, or the RVA where no section holds it; "unknown" for none.</summary>
+    internal static string Place(DriverImage image, uint? rva) => rva is not { } value ? "unknown"
+        : image.SectionAt(value) is { } section ? Invariant($"{section.Name}+0x{value - section.VirtualAddress:X}") : Invariant($"0x{value:X}");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,146 @@
+using Iced.Intel;
+
+namespace BugCheckCallbacks.Binary;
+
+/// <summary>
+/// What the scanner knows of the general registers at one instruction: a constant (an immediate, or an address a
+/// RIP-relative <c>lea</c> computed) set in the current basic block, or a registration routine's address loaded from the
+/// import address table; and the constants stored in the frame's 8-byte slots ([rsp+d], [rbp+d]) in this block — the
+/// fifth argument's slot, and the locals an unoptimised build spills its arguments to and reloads them from.
+/// </summary>
+/// <remarks>
+/// Constants last to the end of the block. An address loaded from the import address table into a callee-saved register
+/// (rbx, rbp, rsi, rdi, r12–r15) lasts across blocks until that register is written again or the function returns: that
+/// is how a compiler keeps a routine it calls in a loop (gcc -O2: <c>mov rsi, [rip+slot]</c> before the loop,
+/// <c>call rsi</c> in it).
+/// </remarks>
+internal sealed class RegisterState
+{
+    private static readonly Register[] s_volatile = [Register.RAX, Register.RCX, Register.RDX, Register.R8, Register.R9, Register.R10, Register.R11];
+    private readonly ulong?[] _values = new ulong?[16];
+    private readonly RegistrationRoutine?[] _imports = new RegistrationRoutine?[16];
+    private readonly InstructionInfoFactory _info = new();
+    private readonly Dictionary<(Register Base, ulong Displacement), ulong?> _frame = [];
+
+    /// <summary>Gets the constant stored at [rsp+0x20] in this block (a call's fifth argument), or null.</summary>
+    public ulong? StackSlot => _frame.GetValueOrDefault((Register.RSP, 0x20UL));
+
+    public ulong? ValueOf(Register register) => Index(register) is { } i ? _values[i] : null;
+
+    public RegistrationRoutine? ImportIn(Register register) => Index(register) is { } i ? _imports[i] : null;
+
+    /// <summary>A block starts: constants are forgotten; imports in callee-saved registers stay.</summary>
+    public void EnterBlock()
+    {
+        Array.Clear(_values);
+        _frame.Clear();
+        foreach (var register in s_volatile)
+        {
+            _imports[Index(register)!.Value] = null;
+        }
+    }
+
+    /// <summary>A call returned: it may have changed every volatile register and the outgoing arguments.</summary>
+    public void AfterCall()
+    {
+        foreach (var register in s_volatile)
+        {
+            var i = Index(register)!.Value;
+            (_values[i], _imports[i]) = (null, null);
+        }
+
+        _frame.Clear(); // the callee may write any local whose address escaped
+    }
+
+    public void LeaveFunction() => Array.Clear(_imports);
+
+    /// <summary>Follows one instruction that is not a call.</summary>
+    public void Apply(in Instruction instruction, Dictionary<ulong, RegistrationRoutine> slots)
+    {
+        var target = instruction.OpCount > 0 && instruction.Op0Kind == OpKind.Register ? Index(instruction.Op0Register) : null;
+        var (value, import, handled) = (default(ulong?), default(RegistrationRoutine?), false);
+        if (target is not null)
+        {
+            (value, import, handled) = instruction.Mnemonic switch
+            {
+                Mnemonic.Lea when instruction.IsIPRelativeMemoryOperand => (instruction.IPRelativeMemoryAddress, null, true),
+                Mnemonic.Mov when instruction.Op1Kind is OpKind.Immediate8 or OpKind.Immediate16 or OpKind.Immediate32 or OpKind.Immediate64 or OpKind.Immediate32to64 =>
+                    (Width(instruction.Op0Register, instruction.GetImmediate(1)), null, true),
+                Mnemonic.Mov when instruction.Op1Kind == OpKind.Memory && instruction.IsIPRelativeMemoryOperand && instruction.Op0Register.GetSize() == 8 =>
+                    (null, slots.TryGetValue(instruction.IPRelativeMemoryAddress, out var routine) ? routine : null, true),
+                Mnemonic.Mov when instruction.Op1Kind == OpKind.Register && instruction.Op0Register.GetSize() == 8 && Index(instruction.Op1Register) is { } from =>
+                    (_values[from], _imports[from], true),
+                Mnemonic.Mov when instruction.Op1Kind == OpKind.Memory && instruction.Op0Register.GetSize() == 8 && FrameSlot(instruction) is { } slot =>
+                    (_frame.GetValueOrDefault(slot), null, true),
+                Mnemonic.Xor when instruction.Op1Kind == OpKind.Register && instruction.Op0Register == instruction.Op1Register => (0UL, null, true),
+                _ => (null, null, false),
+            };
+        }
+
+        if (handled)
+        {
+            (_values[target!.Value], _imports[target.Value]) = (value, import);
+            return;
+        }
+
+        if (instruction.Mnemonic == Mnemonic.Mov && instruction.Op0Kind == OpKind.Memory && instruction.MemorySize is MemorySize.UInt64 or MemorySize.Int64 && FrameSlot(instruction) is { } stored)
+        {
+            _frame[stored] = instruction.Op1Kind == OpKind.Register ? ValueOf(instruction.Op1Register)
+                : instruction.Op1Kind is OpKind.Immediate32to64 ? instruction.GetImmediate(1) : null;
+            return;
+        }
+
+        // Anything else: every register it writes is unknown from here on, and so is every frame slot it may write.
+        var info = _info.GetInfo(instruction);
+        foreach (var used in info.GetUsedRegisters())
+        {
+            if (used.Access is OpAccess.Write or OpAccess.CondWrite or OpAccess.ReadWrite or OpAccess.ReadCondWrite && Index(used.Register) is { } i)
+            {
+                (_values[i], _imports[i]) = (null, null);
+                if (used.Register.GetFullRegister() is Register.RSP or Register.RBP)
+                {
+                    Forget(used.Register.GetFullRegister()); // the frame moved: its slots are elsewhere now
+                }
+            }
+        }
+
+        foreach (var memory in info.GetUsedMemory())
+        {
+            if (memory.Access is OpAccess.Write or OpAccess.CondWrite or OpAccess.ReadWrite or OpAccess.ReadCondWrite && !IsImageGlobal(memory))
+            {
+                _frame.Clear(); // a write through a pointer that may point into the frame
+            }
+        }
+    }
+
+    /// <summary>Whether a memory operand is a global of the image (RIP-relative, or through a register holding a known address), which no frame slot is.</summary>
+    private bool IsImageGlobal(UsedMemory memory) =>
+        memory.Base == Register.RIP || (memory.Index == Register.None && memory.Base is not (Register.RSP or Register.RBP) && ValueOf(memory.Base) is not null);
+
+    private void Forget(Register frameBase)
+    {
+        foreach (var slot in _frame.Keys.Where(k => k.Base == frameBase).ToArray())
+        {
+            _frame.Remove(slot);
+        }
+    }
+
+    /// <summary>The frame slot an 8-byte memory operand names ([rsp+d] or [rbp+d], no index), or null.</summary>
+    private static (Register, ulong)? FrameSlot(in Instruction instruction) =>
+        instruction.MemoryBase is Register.RSP or Register.RBP && instruction.MemoryIndex == Register.None ? (instruction.MemoryBase, instruction.MemoryDisplacement64) : null;
+
+    /// <summary>A write to a 32-bit register zero-extends into the 64-bit one; narrower writes keep the rest, which is unknown.</summary>
+    private static ulong? Width(Register register, ulong immediate) => register.GetSize() switch
+    {
+        8 => immediate,
+        4 => (uint)immediate,
+        _ => null,
+    };
+
+    /// <summary>The index of the 64-bit register <paramref name="register"/> is part of (rax 0 … r15 15), or null for another register.</summary>
+    private static int? Index(Register register)
+    {
+        var full = register.GetFullRegister();
+        return full is >= Register.RAX and <= Register.R15 ? full - Register.RAX : null;
+    }
+}

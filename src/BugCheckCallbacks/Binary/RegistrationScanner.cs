@@ -1,0 +1,144 @@
+using System.Runtime.InteropServices;
+using Iced.Intel;
+
+namespace BugCheckCallbacks.Binary;
+
+/// <summary>
+/// Finds every call a driver image makes to the registration routines, by decoding its code with Iced
+/// (docs/inspect.md, "How calls are found"): through the import address table (<c>call [rip+slot]</c>), through a
+/// register loaded from it (<c>mov rsi, [rip+slot]</c> … <c>call rsi</c>, as gcc -O2 hoists it out of a loop), or
+/// through a jump thunk (<c>call thunk</c>, <c>thunk: jmp [rip+slot]</c>).
+/// </summary>
+public static class RegistrationScanner
+{
+    private const ulong StackArgument5 = 0x20; // the fifth argument's slot, above the four registers' home space
+
+    /// <summary>Finds the registration and deregistration calls in every executable section of <paramref name="image"/>, in address order.</summary>
+    /// <param name="image">The driver image.</param>
+    /// <returns>The calls.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="image"/> is null.</exception>
+    public static IReadOnlyList<RegistrationCall> Scan(DriverImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var slots = new Dictionary<ulong, RegistrationRoutine>();
+        foreach (var import in image.Imports)
+        {
+            if (import.Module.Equals("ntoskrnl.exe", StringComparison.OrdinalIgnoreCase) && Enum.TryParse<RegistrationRoutine>(import.Name, out var routine) && import.Name == routine.ToString())
+            {
+                slots[image.ImageBase + import.AddressTableRva] = routine;
+            }
+        }
+
+        var calls = new List<RegistrationCall>();
+        if (slots.Count == 0)
+        {
+            return calls;
+        }
+
+        var code = image.Sections.Where(s => s.IsExecutable && s.RawSize > 0).ToArray();
+        var targets = new HashSet<ulong>();
+        var thunks = new Dictionary<ulong, RegistrationRoutine>();
+        foreach (var section in code)
+        {
+            var functionStart = true; // the section's first instruction, or one after a return, a jump or padding
+            foreach (var instruction in Decode(image, section))
+            {
+                if (instruction.FlowControl is FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch or FlowControl.Call && instruction.Op0Kind is OpKind.NearBranch64)
+                {
+                    targets.Add(instruction.NearBranchTarget);
+                }
+
+                // A jmp [slot] that starts a function is a thunk (an import library's, say): its callers make the calls.
+                // One after other instructions of its function is that function's tail call.
+                if (functionStart && instruction.Mnemonic == Mnemonic.Jmp && instruction.IsIPRelativeMemoryOperand && slots.TryGetValue(instruction.IPRelativeMemoryAddress, out var thunked))
+                {
+                    thunks[instruction.IP] = thunked;
+                }
+
+                functionStart = instruction.FlowControl is FlowControl.Return or FlowControl.UnconditionalBranch or FlowControl.IndirectBranch
+                    || instruction.Mnemonic is Mnemonic.Nop or Mnemonic.Int3;
+            }
+        }
+
+        foreach (var section in code)
+        {
+            var state = new RegisterState();
+            foreach (var instruction in Decode(image, section))
+            {
+                if (targets.Contains(instruction.IP))
+                {
+                    state.EnterBlock(); // another path may arrive here with other values
+                }
+
+                var tailCall = instruction.FlowControl == FlowControl.IndirectBranch && !thunks.ContainsKey(instruction.IP);
+                if (instruction.FlowControl is FlowControl.Call or FlowControl.IndirectCall || tailCall)
+                {
+                    if (CalledRoutine(instruction, slots, thunks, state) is { } routine)
+                    {
+                        calls.Add(Describe(image, routine, instruction, state));
+                    }
+
+                    state.AfterCall();
+                    if (tailCall)
+                    {
+                        state.EnterBlock();
+                    }
+
+                    continue;
+                }
+
+                state.Apply(instruction, slots);
+                if (instruction.FlowControl is FlowControl.Return or FlowControl.UnconditionalBranch or FlowControl.IndirectBranch or FlowControl.Interrupt)
+                {
+                    state.EnterBlock();
+                    if (instruction.FlowControl == FlowControl.Return)
+                    {
+                        state.LeaveFunction();
+                    }
+                }
+            }
+        }
+
+        return calls;
+    }
+
+    private static RegistrationRoutine? CalledRoutine(in Instruction call, Dictionary<ulong, RegistrationRoutine> slots, Dictionary<ulong, RegistrationRoutine> thunks, RegisterState state) => call.Op0Kind switch
+    {
+        OpKind.Memory when call.IsIPRelativeMemoryOperand => slots.TryGetValue(call.IPRelativeMemoryAddress, out var routine) ? routine : null,
+        OpKind.Register => state.ImportIn(call.Op0Register),
+        OpKind.NearBranch64 => thunks.TryGetValue(call.NearBranchTarget, out var routine) ? routine : null,
+        _ => null,
+    };
+
+    private static RegistrationCall Describe(DriverImage image, RegistrationRoutine routine, in Instruction call, RegisterState state)
+    {
+        uint? Rva(ulong? address) => address is { } a && a >= image.ImageBase && a - image.ImageBase < image.SizeOfImage ? (uint)(a - image.ImageBase) : null;
+        var registration = routine is RegistrationRoutine.KeRegisterBugCheckReasonCallback or RegistrationRoutine.KeRegisterBugCheckCallback;
+        var component = !registration ? null : routine == RegistrationRoutine.KeRegisterBugCheckReasonCallback ? Rva(state.ValueOf(Register.R9)) : Rva(state.StackSlot);
+        return new RegistrationCall(
+            routine,
+            (uint)(call.IP - image.ImageBase),
+            Rva(state.ValueOf(Register.RCX)),
+            registration ? Rva(state.ValueOf(Register.RDX)) : null,
+            routine == RegistrationRoutine.KeRegisterBugCheckReasonCallback && state.ValueOf(Register.R8) is { } reason && reason <= uint.MaxValue ? (BugCheckCallbackReason)(uint)reason : null,
+            component,
+            component is { } at ? image.ReadAsciiString(at) : null);
+    }
+
+    private static IEnumerable<Instruction> Decode(DriverImage image, ImageSection section)
+    {
+        var data = image.GetRawData(section);
+        if (!MemoryMarshal.TryGetArray(data, out var segment))
+        {
+            segment = new ArraySegment<byte>(data.ToArray());
+        }
+
+        var reader = new ByteArrayCodeReader(segment.Array!, segment.Offset, segment.Count);
+        var decoder = Decoder.Create(64, reader, image.ImageBase + section.VirtualAddress);
+        while (reader.CanReadByte)
+        {
+            decoder.Decode(out var instruction);
+            yield return instruction;
+        }
+    }
+}
