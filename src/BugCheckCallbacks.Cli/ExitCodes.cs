@@ -6,7 +6,7 @@ internal static class ExitCodes
     /// <summary>Success; for simulate, no violation beyond those the scenario expects.</summary>
     public const int Ok = 0;
 
-    /// <summary>The simulated crash found unexpected violations (or missed expected ones).</summary>
+    /// <summary>The simulated crash found unexpected violations (or missed expected ones); check, inspect, callbacks and modules found something.</summary>
     public const int Violations = 1;
 
     /// <summary>Bad usage: unknown option, bad number, GUID or path, unreadable or invalid scenario, missing file or tag.</summary>

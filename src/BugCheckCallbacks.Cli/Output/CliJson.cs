@@ -107,11 +107,13 @@ internal sealed record JsonCheckFinding(string Code, string Kind, string Situati
 
 internal sealed record JsonInspectDocument(int SchemaVersion, string Command, List<JsonInspectFile> Files);
 
-internal sealed record JsonInspectFile(string File, string? ImageBase, string? SizeOfImage, List<JsonImageSection>? Sections, List<JsonRegistrationCall>? Calls, JsonError? Error);
+internal sealed record JsonInspectFile(string File, string? ImageBase, string? SizeOfImage, List<JsonImageSection>? Sections, List<JsonRegistrationCall>? Calls, List<JsonInspectionFinding>? Findings, JsonError? Error);
+
+internal sealed record JsonInspectionFinding(string Kind, bool Forensic, string Rva, string Where, string CallAt, string Detail);
 
 internal sealed record JsonImageSection(string Name, string VirtualAddress, string VirtualSize, bool Executable, bool Discardable, bool Pageable);
 
-internal sealed record JsonRegistrationCall(string Routine, string CallRva, string CallAt, string? Reason, int? ReasonValue, string? CallbackRva, string? Callback, string? RecordRva, string? Record, string? Component);
+internal sealed record JsonRegistrationCall(string Routine, string CallRva, string CallAt, string? Reason, int? ReasonValue, string? CallbackRva, string? Callback, string? RecordRva, string? Record, string? Component, bool? ResultUsed);
 
 [JsonSourceGenerationOptions(
     WriteIndented = true,

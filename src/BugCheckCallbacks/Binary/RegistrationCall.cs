@@ -13,6 +13,10 @@ namespace BugCheckCallbacks.Binary;
 /// <param name="Reason">The reason (r8d) of <see cref="RegistrationRoutine.KeRegisterBugCheckReasonCallback"/>; null when unknown or for the others.</param>
 /// <param name="ComponentRva">The component string (r9 for a reason callback, the fifth argument for a classic one), as an RVA; null when unknown.</param>
 /// <param name="Component">The component string the image holds there, or null.</param>
+/// <param name="ResultUsed">
+/// Whether the code reads the BOOLEAN the routine returns (al) after the call: true when it reads it or returns it,
+/// false when it overwrites it or makes another call first, null where the block ends before either.
+/// </param>
 public sealed record RegistrationCall(
     RegistrationRoutine Routine,
     uint CallRva,
@@ -20,7 +24,8 @@ public sealed record RegistrationCall(
     uint? CallbackRva,
     BugCheckCallbackReason? Reason,
     uint? ComponentRva,
-    string? Component)
+    string? Component,
+    bool? ResultUsed = null)
 {
     /// <summary>Gets whether the call registers (true) or deregisters (false).</summary>
     public bool IsRegistration => Routine is RegistrationRoutine.KeRegisterBugCheckReasonCallback or RegistrationRoutine.KeRegisterBugCheckCallback;

@@ -60,14 +60,23 @@ public static class RegistrationScanner
             }
         }
 
+        var info = new InstructionInfoFactory();
         foreach (var section in code)
         {
             var state = new RegisterState();
+            var pending = -1; // the registration call whose result is not yet known to be read or dropped
             foreach (var instruction in Decode(image, section))
             {
                 if (targets.Contains(instruction.IP))
                 {
                     state.EnterBlock(); // another path may arrive here with other values
+                    pending = -1;
+                }
+
+                if (pending >= 0 && ResultUse(instruction, info) is var use && (use is not null || EndsBlock(instruction)))
+                {
+                    calls[pending] = calls[pending] with { ResultUsed = use };
+                    pending = -1;
                 }
 
                 var tailCall = instruction.FlowControl == FlowControl.IndirectBranch && !thunks.ContainsKey(instruction.IP);
@@ -76,6 +85,7 @@ public static class RegistrationScanner
                     if (CalledRoutine(instruction, slots, thunks, state) is { } routine)
                     {
                         calls.Add(Describe(image, routine, instruction, state));
+                        pending = tailCall || !calls[^1].IsRegistration ? -1 : calls.Count - 1; // a tail call's result is its caller's
                     }
 
                     state.AfterCall();
@@ -101,6 +111,35 @@ public static class RegistrationScanner
 
         return calls;
     }
+
+    /// <summary>What <paramref name="instruction"/> does with the result in al: reads or returns it (true), drops it (false), neither (null).</summary>
+    private static bool? ResultUse(in Instruction instruction, InstructionInfoFactory info)
+    {
+        if (instruction.FlowControl == FlowControl.Return)
+        {
+            return true;
+        }
+
+        if (instruction.FlowControl is FlowControl.Call or FlowControl.IndirectCall)
+        {
+            return false; // it clobbers rax before anything read it
+        }
+
+        var (reads, writes) = (false, false);
+        foreach (var used in info.GetInfo(instruction).GetUsedRegisters())
+        {
+            if (used.Register.GetFullRegister() == Register.RAX)
+            {
+                reads |= used.Access is OpAccess.Read or OpAccess.CondRead or OpAccess.ReadWrite or OpAccess.ReadCondWrite;
+                writes |= used.Access is OpAccess.Write or OpAccess.CondWrite;
+            }
+        }
+
+        return reads ? true : writes ? false : null;
+    }
+
+    private static bool EndsBlock(in Instruction instruction) =>
+        instruction.FlowControl is FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch or FlowControl.IndirectBranch or FlowControl.Interrupt;
 
     private static RegistrationRoutine? CalledRoutine(in Instruction call, Dictionary<ulong, RegistrationRoutine> slots, Dictionary<ulong, RegistrationRoutine> thunks, RegisterState state) => call.Op0Kind switch
     {

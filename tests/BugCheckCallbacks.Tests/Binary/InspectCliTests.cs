@@ -15,7 +15,7 @@ public sealed class InspectCliTests
         var result = CliRunner.Run("inspect", driver);
 
         result.Exit.Should().Be(0);
-        result.Out.Should().Contain("8 registrations, 8 deregistrations")
+        result.Out.Should().Contain("8 registrations, 8 deregistrations").And.Contain("Result: 0 defects, 2 flags for an analyst.")
             .And.Contain("SecondaryDumpData (2)").And.Contain("TriageDumpData (7)").And.Contain("clean_driver");
     }
 
@@ -35,6 +35,31 @@ public sealed class InspectCliTests
         secondary.GetProperty("callback").GetString().Should().StartWith(".text+0x");
         secondary.GetProperty("record").GetString().Should().StartWith(".bss+0x");
         secondary.GetProperty("component").GetString().Should().Be("clean_driver");
+    }
+
+    [MingwFact]
+    public void Inspect_lists_a_defect_with_where_and_why_and_exits_1()
+    {
+        var driver = InspectionFixtures.Driver("clean_driver", "-O2", "DEFECT_INIT_CALLBACK");
+
+        var result = CliRunner.Run("inspect", driver);
+
+        result.Exit.Should().Be(1);
+        result.Out.Should().Contain("CallbackInDiscardableSection").And.Contain("INIT+0x0").And.Contain("Result: 1 defect, 2 flags for an analyst.");
+    }
+
+    [MingwFact]
+    public void Inspect_json_has_the_findings_and_the_analysts_flags_and_exits_1_on_a_defect()
+    {
+        var driver = InspectionFixtures.Driver("clean_driver", "-O0", "DEFECT_IGNORED_RESULT");
+
+        var result = CliRunner.Run("inspect", driver, "--json");
+
+        result.Exit.Should().Be(1);
+        using var document = JsonDocument.Parse(result.Out);
+        var findings = document.RootElement.GetProperty("files")[0].GetProperty("findings").EnumerateArray()
+            .Select(f => (f.GetProperty("kind").GetString(), f.GetProperty("forensic").GetBoolean())).ToArray();
+        findings.Should().BeEquivalentTo([("RegistrationResultIgnored", false), ("WatchesDumpWrites", true), ("RemovesPagesFromDump", true)]);
     }
 
     [Fact]

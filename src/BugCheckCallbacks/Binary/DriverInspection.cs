@@ -1,0 +1,78 @@
+using System.Globalization;
+
+namespace BugCheckCallbacks.Binary;
+
+/// <summary>
+/// What a driver binary's code says about its bug-check callbacks (docs/inspect.md): the registration calls
+/// (<see cref="RegistrationScanner"/>) and the findings about where their routines and records are placed, whether
+/// each result is read, whether each record is deregistered, and which registrations an analyst wants to see.
+/// </summary>
+public sealed class DriverInspection
+{
+    private DriverInspection(DriverImage image, IReadOnlyList<RegistrationCall> calls, IReadOnlyList<InspectionFinding> findings) =>
+        (Image, Calls, Findings) = (image, calls, findings);
+
+    /// <summary>Gets the image inspected.</summary>
+    public DriverImage Image { get; }
+
+    /// <summary>Gets the registration and deregistration calls, in address order.</summary>
+    public IReadOnlyList<RegistrationCall> Calls { get; }
+
+    /// <summary>Gets the findings, call by call; <see cref="InspectionFinding.IsForensic"/> ones are flags, the others defects.</summary>
+    public IReadOnlyList<InspectionFinding> Findings { get; }
+
+    /// <summary>Inspects <paramref name="image"/>.</summary>
+    /// <param name="image">The driver image.</param>
+    /// <returns>Its calls and findings.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="image"/> is null.</exception>
+    public static DriverInspection Inspect(DriverImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var calls = RegistrationScanner.Scan(image);
+        var deregistered = calls.Where(c => !c.IsRegistration && c.RecordRva is not null).Select(c => c.RecordRva!.Value).ToHashSet();
+        var anyUnknownDeregistration = calls.Any(c => !c.IsRegistration && c.RecordRva is null);
+        var findings = new List<InspectionFinding>();
+        foreach (var call in calls.Where(c => c.IsRegistration))
+        {
+            if (call.CallbackRva is { } routine && image.SectionAt(routine) is { } code)
+            {
+                if (code.IsDiscardable)
+                {
+                    findings.Add(new(InspectionFindingKind.CallbackInDiscardableSection, routine, call.CallRva, Text($"The callback routine is in {code.Name}, which the kernel frees once DriverEntry returns: at the bug check its code is gone.")));
+                }
+                else if (code.IsPageable)
+                {
+                    findings.Add(new(InspectionFindingKind.CallbackInPageableSection, routine, call.CallRva, Text($"The callback routine is in {code.Name}, which may be paged out: a bug check runs at HIGH_LEVEL, where no page comes back in.")));
+                }
+            }
+
+            if (call.RecordRva is { } record && image.SectionAt(record) is { } data && (data.IsDiscardable || data.IsPageable))
+            {
+                findings.Add(new(InspectionFindingKind.RecordInPageableSection, record, call.CallRva, Text($"The callback record is in {data.Name}: the kernel walks its list through the record at HIGH_LEVEL, so it must be nonpaged memory that stays.")));
+            }
+
+            if (call.ResultUsed == false)
+            {
+                findings.Add(new(InspectionFindingKind.RegistrationResultIgnored, call.CallRva, call.CallRva, Text($"{call.Routine} returns FALSE when it fails (a record already in use, say); the code drops the result.")));
+            }
+
+            if (call.RecordRva is { } registered && !deregistered.Contains(registered) && !anyUnknownDeregistration)
+            {
+                findings.Add(new(InspectionFindingKind.NeverDeregistered, registered, call.CallRva, Text($"No call deregisters this record: after the driver unloads, the kernel's list still runs through its memory.")));
+            }
+
+            if (call.Reason == BugCheckCallbackReason.RemovePages)
+            {
+                findings.Add(new(InspectionFindingKind.RemovesPagesFromDump, call.CallRva, call.CallRva, "A KbCallbackRemovePages callback can take pages out of the dump: memory an analyst will not see."));
+            }
+            else if (call.Reason == BugCheckCallbackReason.DumpIo)
+            {
+                findings.Add(new(InspectionFindingKind.WatchesDumpWrites, call.CallRva, call.CallRva, "A KbCallbackDumpIo callback is handed every write of the dump as it is made."));
+            }
+        }
+
+        return new DriverInspection(image, calls, findings);
+    }
+
+    private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
