@@ -37,7 +37,7 @@ internal static class InspectCommand
                         Interlocked.Add(ref defects, inspection.Findings.Count(f => !f.IsForensic));
                         return Describe(path, inspection);
                     },
-                    (path, error) => new JsonInspectFile(path, null, null, null, null, null, error),
+                    (path, error) => new JsonInspectFile(path, null, null, null, null, null, null, null, null, error),
                     entries => BugCheckCli.WriteJson(context, new JsonInspectDocument(CliJson.SchemaVersion, "inspect", [.. entries]), CliJsonContext.Default.JsonInspectDocument));
                 return exit != ExitCodes.Ok ? exit : defects > 0 ? ExitCodes.Violations : ExitCodes.Ok;
             }
@@ -92,6 +92,16 @@ internal static class InspectCommand
             findings.Render(console);
         }
 
+        if (inspection.UnresolvedCalls.Count > 0)
+        {
+            console.WriteLine(Invariant($"Not followed: {Plural.Count(inspection.UnresolvedCalls.Count, "indirect call")} the callbacks reach, to targets not known from the code ({string.Join(", ", inspection.UnresolvedCalls.Take(8).Select(rva => Place(image, rva)))}{(inspection.UnresolvedCalls.Count > 8 ? ", …" : string.Empty)}): what they call is not judged."));
+        }
+
+        if (inspection.IsWalkTruncated)
+        {
+            console.WriteLine("Not followed: a callback's code past 200,000 instructions; what it reaches beyond is not judged.");
+        }
+
         var defects = inspection.Findings.Count(f => !f.IsForensic);
         console.WriteLine(Invariant($"Result: {Plural.Count(defects, "defect")}, {Plural.Count(inspection.Findings.Count - defects, "flag")} for an analyst."));
     }
@@ -107,6 +117,11 @@ internal static class InspectCommand
             c.Routine.ToString(), CliJson.Hex(c.CallRva), Place(image, c.CallRva), c.Reason?.ToString(), c.Reason is { } r ? (int)r : null,
             Rva(c.CallbackRva), c.CallbackRva is null ? null : Place(image, c.CallbackRva), Rva(c.RecordRva), c.RecordRva is null ? null : Place(image, c.RecordRva), c.Component, c.ResultUsed))],
         [.. inspection.Findings.Select(f => new JsonInspectionFinding(f.Kind.ToString(), f.IsForensic, CliJson.Hex(f.Rva), Place(image, f.Rva), Place(image, f.CallRva), f.Detail))],
+        [.. inspection.Reached.Select(r => new JsonReachedImport(
+            r.Import.Module, r.Import.DisplayName, Place(image, r.CallRva), [.. r.Path.Select(rva => Place(image, rva))],
+            r.Import.Name is { } name && KernelRoutineRules.For(name) is { } rule ? (rule.Forbidden ? "forbidden" : "allowed") : "unknown"))],
+        [.. inspection.UnresolvedCalls.Select(rva => Place(image, rva))],
+        inspection.IsWalkTruncated,
         null);
 
     private static string? Rva(uint? rva) => rva is { } value ? CliJson.Hex(value) : null;

@@ -107,7 +107,11 @@ internal sealed record JsonCheckFinding(string Code, string Kind, string Situati
 
 internal sealed record JsonInspectDocument(int SchemaVersion, string Command, List<JsonInspectFile> Files);
 
-internal sealed record JsonInspectFile(string File, string? ImageBase, string? SizeOfImage, List<JsonImageSection>? Sections, List<JsonRegistrationCall>? Calls, List<JsonInspectionFinding>? Findings, JsonError? Error);
+internal sealed record JsonInspectFile(
+    string File, string? ImageBase, string? SizeOfImage, List<JsonImageSection>? Sections, List<JsonRegistrationCall>? Calls, List<JsonInspectionFinding>? Findings,
+    List<JsonReachedImport>? Reached, List<string>? Unresolved, bool? WalkTruncated, JsonError? Error);
+
+internal sealed record JsonReachedImport(string Module, string Routine, string CallAt, List<string> Path, string Verdict);
 
 internal sealed record JsonInspectionFinding(string Kind, bool Forensic, string Rva, string Where, string CallAt, string Detail);
 

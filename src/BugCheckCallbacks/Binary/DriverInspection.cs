@@ -9,8 +9,8 @@ namespace BugCheckCallbacks.Binary;
 /// </summary>
 public sealed class DriverInspection
 {
-    private DriverInspection(DriverImage image, IReadOnlyList<RegistrationCall> calls, IReadOnlyList<InspectionFinding> findings) =>
-        (Image, Calls, Findings) = (image, calls, findings);
+    private DriverInspection(DriverImage image, IReadOnlyList<RegistrationCall> calls, IReadOnlyList<InspectionFinding> findings, IReadOnlyList<ReachedImport> reached, IReadOnlyList<uint> unresolved, bool truncated) =>
+        (Image, Calls, Findings, Reached, UnresolvedCalls, IsWalkTruncated) = (image, calls, findings, reached, unresolved, truncated);
 
     /// <summary>Gets the image inspected.</summary>
     public DriverImage Image { get; }
@@ -20,6 +20,15 @@ public sealed class DriverInspection
 
     /// <summary>Gets the findings, call by call; <see cref="InspectionFinding.IsForensic"/> ones are flags, the others defects.</summary>
     public IReadOnlyList<InspectionFinding> Findings { get; }
+
+    /// <summary>Gets every import the registered callback routines reach, with the call and the path of functions to it.</summary>
+    public IReadOnlyList<ReachedImport> Reached { get; }
+
+    /// <summary>Gets the RVA of each indirect call or jump those routines reach whose target is not known: not followed, so not judged.</summary>
+    public IReadOnlyList<uint> UnresolvedCalls { get; }
+
+    /// <summary>Gets whether a routine's code ran past the walk's bound (200,000 instructions): what it reaches beyond is not judged.</summary>
+    public bool IsWalkTruncated { get; }
 
     /// <summary>Inspects <paramref name="image"/>.</summary>
     /// <param name="image">The driver image.</param>
@@ -32,8 +41,27 @@ public sealed class DriverInspection
         var deregistered = calls.Where(c => !c.IsRegistration && c.RecordRva is not null).Select(c => c.RecordRva!.Value).ToHashSet();
         var anyUnknownDeregistration = calls.Any(c => !c.IsRegistration && c.RecordRva is null);
         var findings = new List<InspectionFinding>();
+        var imageCode = calls.Count > 0 ? new ImageCode(image) : null;
+        var walked = new Dictionary<uint, (List<ReachedImport> Imports, List<uint> Unresolved, bool Truncated)>();
         foreach (var call in calls.Where(c => c.IsRegistration))
         {
+            if (call.CallbackRva is { } start && imageCode is not null)
+            {
+                if (!walked.TryGetValue(start, out var walk))
+                {
+                    walked[start] = walk = CallReachability.From(image, imageCode, start);
+                }
+
+                foreach (var reached in walk.Imports)
+                {
+                    if (reached.Import.Name is { } name && KernelRoutineRules.For(name) is { Forbidden: true } rule)
+                    {
+                        var path = string.Join(" → ", reached.Path.Select(rva => Place(image, rva)).Append(name));
+                        findings.Add(new(InspectionFindingKind.ReachesForbiddenRoutine, reached.CallRva, call.CallRva, Text($"The callback reaches {name}, which {rule.Why}{(rule.Code is { } bcv ? $" (the simulation reports {bcv})" : string.Empty)}: {path}.")));
+                    }
+                }
+            }
+
             if (call.CallbackRva is { } routine && image.SectionAt(routine) is { } code)
             {
                 if (code.IsDiscardable)
@@ -71,8 +99,11 @@ public sealed class DriverInspection
             }
         }
 
-        return new DriverInspection(image, calls, findings);
+        return new DriverInspection(image, calls, findings, [.. walked.Values.SelectMany(w => w.Imports)], [.. walked.Values.SelectMany(w => w.Unresolved).Distinct()], walked.Values.Any(w => w.Truncated));
     }
+
+    private static string Place(DriverImage image, uint rva) =>
+        image.SectionAt(rva) is { } section ? Text($"{section.Name}+0x{rva - section.VirtualAddress:X}") : Text($"0x{rva:X}");
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

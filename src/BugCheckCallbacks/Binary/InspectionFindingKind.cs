@@ -12,6 +12,12 @@ public enum InspectionFindingKind
     /// <summary>A callback record in a discardable or pageable section: the kernel's list runs through it at HIGH_LEVEL.</summary>
     RecordInPageableSection,
 
+    /// <summary>
+    /// A callback routine whose code reaches, directly or through functions of the image, a kernel routine the rule
+    /// table forbids a callback (<see cref="KernelRoutineRules"/>): an allocation, a wait, a lock, I/O.
+    /// </summary>
+    ReachesForbiddenRoutine,
+
     /// <summary>A registration whose BOOLEAN result the code never reads: a failed registration goes unnoticed.</summary>
     RegistrationResultIgnored,
 

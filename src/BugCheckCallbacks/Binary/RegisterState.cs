@@ -4,7 +4,7 @@ namespace BugCheckCallbacks.Binary;
 
 /// <summary>
 /// What the scanner knows of the general registers at one instruction: a constant (an immediate, or an address a
-/// RIP-relative <c>lea</c> computed) set in the current basic block, or a registration routine's address loaded from the
+/// RIP-relative <c>lea</c> computed) set in the current basic block, or an imported routine's address loaded from the
 /// import address table; and the constants stored in the frame's 8-byte slots ([rsp+d], [rbp+d]) in this block — the
 /// fifth argument's slot, and the locals an unoptimised build spills its arguments to and reloads them from.
 /// </summary>
@@ -18,7 +18,7 @@ internal sealed class RegisterState
 {
     private static readonly Register[] s_volatile = [Register.RAX, Register.RCX, Register.RDX, Register.R8, Register.R9, Register.R10, Register.R11];
     private readonly ulong?[] _values = new ulong?[16];
-    private readonly RegistrationRoutine?[] _imports = new RegistrationRoutine?[16];
+    private readonly ImageImport?[] _imports = new ImageImport?[16];
     private readonly InstructionInfoFactory _info = new();
     private readonly Dictionary<(Register Base, ulong Displacement), ulong?> _frame = [];
 
@@ -27,7 +27,7 @@ internal sealed class RegisterState
 
     public ulong? ValueOf(Register register) => Index(register) is { } i ? _values[i] : null;
 
-    public RegistrationRoutine? ImportIn(Register register) => Index(register) is { } i ? _imports[i] : null;
+    public ImageImport? ImportIn(Register register) => Index(register) is { } i ? _imports[i] : null;
 
     /// <summary>A block starts: constants are forgotten; imports in callee-saved registers stay.</summary>
     public void EnterBlock()
@@ -55,10 +55,10 @@ internal sealed class RegisterState
     public void LeaveFunction() => Array.Clear(_imports);
 
     /// <summary>Follows one instruction that is not a call.</summary>
-    public void Apply(in Instruction instruction, Dictionary<ulong, RegistrationRoutine> slots)
+    public void Apply(in Instruction instruction, Dictionary<ulong, ImageImport> slots)
     {
         var target = instruction.OpCount > 0 && instruction.Op0Kind == OpKind.Register ? Index(instruction.Op0Register) : null;
-        var (value, import, handled) = (default(ulong?), default(RegistrationRoutine?), false);
+        var (value, import, handled) = (default(ulong?), default(ImageImport?), false);
         if (target is not null)
         {
             (value, import, handled) = instruction.Mnemonic switch

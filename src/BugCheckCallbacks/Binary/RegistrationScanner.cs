@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Iced.Intel;
 
 namespace BugCheckCallbacks.Binary;
@@ -11,8 +10,6 @@ namespace BugCheckCallbacks.Binary;
 /// </summary>
 public static class RegistrationScanner
 {
-    private const ulong StackArgument5 = 0x20; // the fifth argument's slot, above the four registers' home space
-
     /// <summary>Finds the registration and deregistration calls in every executable section of <paramref name="image"/>, in address order.</summary>
     /// <param name="image">The driver image.</param>
     /// <returns>The calls.</returns>
@@ -20,52 +17,20 @@ public static class RegistrationScanner
     public static IReadOnlyList<RegistrationCall> Scan(DriverImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var slots = new Dictionary<ulong, RegistrationRoutine>();
-        foreach (var import in image.Imports)
-        {
-            if (import.Module.Equals("ntoskrnl.exe", StringComparison.OrdinalIgnoreCase) && Enum.TryParse<RegistrationRoutine>(import.Name, out var routine) && import.Name == routine.ToString())
-            {
-                slots[image.ImageBase + import.AddressTableRva] = routine;
-            }
-        }
-
         var calls = new List<RegistrationCall>();
-        if (slots.Count == 0)
+        if (!image.Imports.Any(i => RoutineOf(i) is not null))
         {
             return calls;
         }
 
-        var code = image.Sections.Where(s => s.IsExecutable && s.RawSize > 0).ToArray();
-        var targets = new HashSet<ulong>();
-        var thunks = new Dictionary<ulong, RegistrationRoutine>();
-        foreach (var section in code)
-        {
-            var functionStart = true; // the section's first instruction, or one after a return, a jump or padding
-            foreach (var instruction in Decode(image, section))
-            {
-                if (instruction.FlowControl is FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch or FlowControl.Call && instruction.Op0Kind is OpKind.NearBranch64)
-                {
-                    targets.Add(instruction.NearBranchTarget);
-                }
-
-                // A jmp [slot] that starts a function is a thunk (an import library's, say): its callers make the calls.
-                // One after other instructions of its function is that function's tail call.
-                if (functionStart && instruction.Mnemonic == Mnemonic.Jmp && instruction.IsIPRelativeMemoryOperand && slots.TryGetValue(instruction.IPRelativeMemoryAddress, out var thunked))
-                {
-                    thunks[instruction.IP] = thunked;
-                }
-
-                functionStart = instruction.FlowControl is FlowControl.Return or FlowControl.UnconditionalBranch or FlowControl.IndirectBranch
-                    || instruction.Mnemonic is Mnemonic.Nop or Mnemonic.Int3;
-            }
-        }
-
+        var code = new ImageCode(image);
+        var (slots, thunks, targets) = (code.Slots, code.Thunks, code.BranchTargets);
         var info = new InstructionInfoFactory();
-        foreach (var section in code)
+        foreach (var section in code.Sections)
         {
             var state = new RegisterState();
             var pending = -1; // the registration call whose result is not yet known to be read or dropped
-            foreach (var instruction in Decode(image, section))
+            foreach (var instruction in code.Decode(section))
             {
                 if (targets.Contains(instruction.IP))
                 {
@@ -82,7 +47,7 @@ public static class RegistrationScanner
                 var tailCall = instruction.FlowControl == FlowControl.IndirectBranch && !thunks.ContainsKey(instruction.IP);
                 if (instruction.FlowControl is FlowControl.Call or FlowControl.IndirectCall || tailCall)
                 {
-                    if (CalledRoutine(instruction, slots, thunks, state) is { } routine)
+                    if (ImageCode.CalledImport(instruction, slots, thunks, state) is { } import && RoutineOf(import) is { } routine)
                     {
                         calls.Add(Describe(image, routine, instruction, state));
                         pending = tailCall || !calls[^1].IsRegistration ? -1 : calls.Count - 1; // a tail call's result is its caller's
@@ -141,13 +106,10 @@ public static class RegistrationScanner
     private static bool EndsBlock(in Instruction instruction) =>
         instruction.FlowControl is FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch or FlowControl.IndirectBranch or FlowControl.Interrupt;
 
-    private static RegistrationRoutine? CalledRoutine(in Instruction call, Dictionary<ulong, RegistrationRoutine> slots, Dictionary<ulong, RegistrationRoutine> thunks, RegisterState state) => call.Op0Kind switch
-    {
-        OpKind.Memory when call.IsIPRelativeMemoryOperand => slots.TryGetValue(call.IPRelativeMemoryAddress, out var routine) ? routine : null,
-        OpKind.Register => state.ImportIn(call.Op0Register),
-        OpKind.NearBranch64 => thunks.TryGetValue(call.NearBranchTarget, out var routine) ? routine : null,
-        _ => null,
-    };
+    /// <summary>The registration routine <paramref name="import"/> is, or null for any other import.</summary>
+    private static RegistrationRoutine? RoutineOf(ImageImport import) =>
+        import.Module.Equals("ntoskrnl.exe", StringComparison.OrdinalIgnoreCase) && Enum.TryParse<RegistrationRoutine>(import.Name, out var routine) && import.Name == routine.ToString()
+            ? routine : null;
 
     private static RegistrationCall Describe(DriverImage image, RegistrationRoutine routine, in Instruction call, RegisterState state)
     {
@@ -164,20 +126,4 @@ public static class RegistrationScanner
             component is { } at ? image.ReadAsciiString(at) : null);
     }
 
-    private static IEnumerable<Instruction> Decode(DriverImage image, ImageSection section)
-    {
-        var data = image.GetRawData(section);
-        if (!MemoryMarshal.TryGetArray(data, out var segment))
-        {
-            segment = new ArraySegment<byte>(data.ToArray());
-        }
-
-        var reader = new ByteArrayCodeReader(segment.Array!, segment.Offset, segment.Count);
-        var decoder = Decoder.Create(64, reader, image.ImageBase + section.VirtualAddress);
-        while (reader.CanReadByte)
-        {
-            decoder.Decode(out var instruction);
-            yield return instruction;
-        }
-    }
 }

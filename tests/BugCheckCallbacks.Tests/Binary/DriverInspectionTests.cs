@@ -21,6 +21,8 @@ public sealed class DriverInspectionTests
             builds.Add("DEFECT_PAGED_RECORD", InspectionFindingKind.RecordInPageableSection, optimisation);
             builds.Add("DEFECT_IGNORED_RESULT", InspectionFindingKind.RegistrationResultIgnored, optimisation);
             builds.Add("DEFECT_NOT_DEREGISTERED", InspectionFindingKind.NeverDeregistered, optimisation);
+            builds.Add("DEFECT_ALLOCATES", InspectionFindingKind.ReachesForbiddenRoutine, optimisation);
+            builds.Add("DEFECT_WAITS", InspectionFindingKind.ReachesForbiddenRoutine, optimisation);
         }
 
         return builds;
@@ -38,7 +40,14 @@ public sealed class DriverInspectionTests
 
         inspection.Findings.Where(f => !f.IsForensic).Select(f => f.Kind).Should().Equal(expected is { } kind ? [kind] : Array.Empty<InspectionFindingKind>());
         inspection.Findings.Where(f => f.IsForensic).Select(f => f.Kind).Should().BeEquivalentTo([InspectionFindingKind.WatchesDumpWrites, InspectionFindingKind.RemovesPagesFromDump]);
-        if (inspection.Findings.SingleOrDefault(f => !f.IsForensic) is { } finding)
+        if (inspection.Findings.SingleOrDefault(f => !f.IsForensic) is { Kind: InspectionFindingKind.ReachesForbiddenRoutine } reaches)
+        {
+            var (import, from, callee) = defect == "DEFECT_ALLOCATES" ? ("ExAllocatePoolWithTag", "OnAddPages", "Allocate") : ("KeDelayExecutionThread", "OnTriage", "OnTriage");
+            reaches.Detail.Should().Contain($"reaches {import}").And.Contain(Place(image, symbols[from]) + " → ").And.EndWith($"{import}.");
+            reaches.Rva.Should().BeInRange(symbols[callee], symbols[callee] + 0x40, "the call that reaches it is in {0}", callee);
+            inspection.Reached.Should().Contain(r => r.Import.Name == import && r.Path[0] == symbols[from]);
+        }
+        else if (inspection.Findings.SingleOrDefault(f => !f.IsForensic) is { } finding)
         {
             var where = expected switch
             {
@@ -51,5 +60,24 @@ public sealed class DriverInspectionTests
             finding.Rva.Should().Be(where);
             inspection.Calls.Should().Contain(c => c.CallRva == finding.CallRva && c.IsRegistration);
         }
+
+        inspection.UnresolvedCalls.Should().BeEmpty("the fixture's routines call nothing indirectly");
+        inspection.IsWalkTruncated.Should().BeFalse();
     }
+
+    [Fact]
+    public void The_rule_table_forbids_allocations_waits_locks_and_IO_and_leaves_an_unknown_routine_unjudged()
+    {
+        KernelRoutineRules.For("ExAllocatePoolWithTag").Should().BeEquivalentTo(new { Forbidden = true, Code = "BCV0003" });
+        KernelRoutineRules.For("KeWaitForSingleObject")!.Forbidden.Should().BeTrue();
+        KernelRoutineRules.For("KeAcquireSpinLockRaiseToDpc")!.Forbidden.Should().BeTrue();
+        KernelRoutineRules.For("ZwWriteFile")!.Forbidden.Should().BeTrue();
+        KernelRoutineRules.For("IoCallDriver")!.Forbidden.Should().BeTrue();
+        KernelRoutineRules.For("KeGetCurrentIrql")!.Forbidden.Should().BeFalse();
+        KernelRoutineRules.For("KeQuerySystemTimePrecise").Should().BeNull("a routine no row names is unknown");
+        KernelRoutineRules.All.Should().OnlyContain(rule => rule.Source.Length > 0 && rule.Why.Length > 0);
+    }
+
+    private static string Place(DriverImage image, uint rva) =>
+        image.SectionAt(rva) is { } section ? $"{section.Name}+0x{rva - section.VirtualAddress:X}" : $"0x{rva:X}";
 }

@@ -62,6 +62,20 @@ public sealed class InspectCliTests
         findings.Should().BeEquivalentTo([("RegistrationResultIgnored", false), ("WatchesDumpWrites", true), ("RemovesPagesFromDump", true)]);
     }
 
+    [MingwFact]
+    public void Inspect_json_lists_the_imports_a_callback_reaches_with_their_path_and_verdict()
+    {
+        var driver = InspectionFixtures.Driver("clean_driver", "-O2", "DEFECT_ALLOCATES");
+
+        var result = CliRunner.Run("inspect", driver, "--json");
+
+        result.Exit.Should().Be(1);
+        using var document = JsonDocument.Parse(result.Out);
+        var reached = document.RootElement.GetProperty("files")[0].GetProperty("reached").EnumerateArray().Single();
+        (reached.GetProperty("routine").GetString(), reached.GetProperty("verdict").GetString()).Should().Be(("ExAllocatePoolWithTag", "forbidden"));
+        reached.GetProperty("path").GetArrayLength().Should().Be(2, "the routine, then the function that allocates (the one between is a tail jump)");
+    }
+
     [Fact]
     public void Inspect_answers_a_file_that_is_not_a_driver_image_with_exit_code_3_and_one_line_naming_it()
     {

@@ -9,6 +9,8 @@
  *   DEFECT_PAGED_RECORD      the AddPages record in PAGEDATA
  *   DEFECT_IGNORED_RESULT    the SecondaryMultiPartDumpData registration's result dropped
  *   DEFECT_NOT_DEREGISTERED  the TriageDumpData record never deregistered
+ *   DEFECT_ALLOCATES         the AddPages routine allocates pool, two calls deep
+ *   DEFECT_WAITS             the TriageDumpData routine waits (KeDelayExecutionThread)
  */
 #include <ddk/wdm.h>
 
@@ -49,10 +51,45 @@ static UCHAR Blob[64];
 
 ROUTINE(OnReserved1)
 PLACED_ROUTINE(OnDumpIo, DUMPIO_PLACE)
-ROUTINE(OnAddPages)
 ROUTINE(OnMultiPart)
 ROUTINE(OnRemovePages)
+
+#if defined(DEFECT_ALLOCATES)
+__attribute__((noinline)) static PVOID Allocate(SIZE_T size)
+{
+    return ExAllocatePoolWithTag(NonPagedPoolNx, size, 0x74736554); /* 'Test' */
+}
+
+__attribute__((noinline)) static VOID Remember(ULONG length)
+{
+    Blob[1] = (UCHAR)(Allocate(length) != NULL);
+}
+
+static VOID NTAPI OnAddPages(KBUGCHECK_CALLBACK_REASON reason, struct _KBUGCHECK_REASON_CALLBACK_RECORD *record, PVOID data, ULONG length)
+{
+    UNREFERENCED_PARAMETER(reason);
+    UNREFERENCED_PARAMETER(record);
+    UNREFERENCED_PARAMETER(data);
+    Remember(length);
+}
+#else
+ROUTINE(OnAddPages)
+#endif
+
+#if defined(DEFECT_WAITS)
+static VOID NTAPI OnTriage(KBUGCHECK_CALLBACK_REASON reason, struct _KBUGCHECK_REASON_CALLBACK_RECORD *record, PVOID data, ULONG length)
+{
+    LARGE_INTEGER interval;
+    UNREFERENCED_PARAMETER(reason);
+    UNREFERENCED_PARAMETER(record);
+    UNREFERENCED_PARAMETER(data);
+    UNREFERENCED_PARAMETER(length);
+    interval.QuadPart = -10000;
+    KeDelayExecutionThread(KernelMode, FALSE, &interval);
+}
+#else
 ROUTINE(OnTriage)
+#endif
 
 SECONDARY_PLACE static VOID NTAPI OnSecondary(KBUGCHECK_CALLBACK_REASON reason, struct _KBUGCHECK_REASON_CALLBACK_RECORD *record, PVOID data, ULONG length)
 {
