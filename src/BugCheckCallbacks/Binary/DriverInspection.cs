@@ -79,6 +79,11 @@ public sealed class DriverInspection
                 findings.Add(new(InspectionFindingKind.RecordInPageableSection, record, call.CallRva, Text($"The callback record is in {data.Name}: the kernel walks its list through the record at HIGH_LEVEL, so it must be nonpaged memory that stays.")));
             }
 
+            if (call.RecordOnStack)
+            {
+                findings.Add(new(InspectionFindingKind.RecordOnStack, call.CallRva, call.CallRva, "The callback record is a local variable: when the function returns, its stack is reused while the kernel's list still runs through it."));
+            }
+
             if (call.ResultUsed == false)
             {
                 findings.Add(new(InspectionFindingKind.RegistrationResultIgnored, call.CallRva, call.CallRva, Text($"{call.Routine} returns FALSE when it fails (a record already in use, say); the code drops the result.")));

@@ -18,6 +18,9 @@ public enum InspectionFindingKind
     /// </summary>
     ReachesForbiddenRoutine,
 
+    /// <summary>A callback record that is a local variable, on the stack: gone when the registering function returns, while the kernel's list still runs through it.</summary>
+    RecordOnStack,
+
     /// <summary>A registration whose BOOLEAN result the code never reads: a failed registration goes unnoticed.</summary>
     RegistrationResultIgnored,
 

@@ -19,20 +19,25 @@ internal sealed class RegisterState
     private static readonly Register[] s_volatile = [Register.RAX, Register.RCX, Register.RDX, Register.R8, Register.R9, Register.R10, Register.R11];
     private readonly ulong?[] _values = new ulong?[16];
     private readonly ImageImport?[] _imports = new ImageImport?[16];
+    private readonly (Register Base, ulong Displacement)?[] _frameAddresses = new (Register, ulong)?[16]; // lea reg, [rsp+d]: the register holds that frame address
     private readonly InstructionInfoFactory _info = new();
-    private readonly Dictionary<(Register Base, ulong Displacement), ulong?> _frame = [];
+    private readonly Dictionary<(Register Base, ulong Displacement), (ulong? Value, (Register, ulong)? FrameAddress)> _frame = [];
 
     /// <summary>Gets the constant stored at [rsp+0x20] in this block (a call's fifth argument), or null.</summary>
-    public ulong? StackSlot => _frame.GetValueOrDefault((Register.RSP, 0x20UL));
+    public ulong? StackSlot => _frame.GetValueOrDefault((Register.RSP, 0x20UL)).Value;
 
     public ulong? ValueOf(Register register) => Index(register) is { } i ? _values[i] : null;
 
     public ImageImport? ImportIn(Register register) => Index(register) is { } i ? _imports[i] : null;
 
+    /// <summary>Whether <paramref name="register"/> holds an address in the stack frame, set in this block: a local's.</summary>
+    public bool HoldsFrameAddress(Register register) => Index(register) is { } i && _frameAddresses[i] is not null;
+
     /// <summary>A block starts: constants are forgotten; imports in callee-saved registers stay.</summary>
     public void EnterBlock()
     {
         Array.Clear(_values);
+        Array.Clear(_frameAddresses);
         _frame.Clear();
         foreach (var register in s_volatile)
         {
@@ -46,7 +51,7 @@ internal sealed class RegisterState
         foreach (var register in s_volatile)
         {
             var i = Index(register)!.Value;
-            (_values[i], _imports[i]) = (null, null);
+            (_values[i], _imports[i], _frameAddresses[i]) = (null, null, null);
         }
 
         _frame.Clear(); // the callee may write any local whose address escaped
@@ -59,11 +64,18 @@ internal sealed class RegisterState
     {
         var target = instruction.OpCount > 0 && instruction.Op0Kind == OpKind.Register ? Index(instruction.Op0Register) : null;
         var (value, import, handled) = (default(ulong?), default(ImageImport?), false);
+        var frameAddress = default((Register, ulong)?);
         if (target is not null)
         {
+            // A local's address: lea reg, [rsp+d] or [rbp+d], a copy of a register that holds one, or one reloaded from a slot.
+            frameAddress = instruction.Mnemonic == Mnemonic.Lea && FrameSlot(instruction) is { } local ? local
+                : instruction.Mnemonic == Mnemonic.Mov && instruction.Op1Kind == OpKind.Register && instruction.Op0Register.GetSize() == 8 && Index(instruction.Op1Register) is { } source ? _frameAddresses[source]
+                : instruction.Mnemonic == Mnemonic.Mov && instruction.Op1Kind == OpKind.Memory && instruction.Op0Register.GetSize() == 8 && FrameSlot(instruction) is { } spilled ? _frame.GetValueOrDefault(spilled).FrameAddress
+                : null;
             (value, import, handled) = instruction.Mnemonic switch
             {
                 Mnemonic.Lea when instruction.IsIPRelativeMemoryOperand => (instruction.IPRelativeMemoryAddress, null, true),
+                Mnemonic.Lea when FrameSlot(instruction) is not null => (null, null, true),
                 Mnemonic.Mov when instruction.Op1Kind is OpKind.Immediate8 or OpKind.Immediate16 or OpKind.Immediate32 or OpKind.Immediate64 or OpKind.Immediate32to64 =>
                     (Width(instruction.Op0Register, instruction.GetImmediate(1)), null, true),
                 Mnemonic.Mov when instruction.Op1Kind == OpKind.Memory && instruction.IsIPRelativeMemoryOperand && instruction.Op0Register.GetSize() == 8 =>
@@ -71,7 +83,7 @@ internal sealed class RegisterState
                 Mnemonic.Mov when instruction.Op1Kind == OpKind.Register && instruction.Op0Register.GetSize() == 8 && Index(instruction.Op1Register) is { } from =>
                     (_values[from], _imports[from], true),
                 Mnemonic.Mov when instruction.Op1Kind == OpKind.Memory && instruction.Op0Register.GetSize() == 8 && FrameSlot(instruction) is { } slot =>
-                    (_frame.GetValueOrDefault(slot), null, true),
+                    (_frame.GetValueOrDefault(slot).Value, null, true),
                 Mnemonic.Xor when instruction.Op1Kind == OpKind.Register && instruction.Op0Register == instruction.Op1Register => (0UL, null, true),
                 _ => (null, null, false),
             };
@@ -79,14 +91,14 @@ internal sealed class RegisterState
 
         if (handled)
         {
-            (_values[target!.Value], _imports[target.Value]) = (value, import);
+            (_values[target!.Value], _imports[target.Value], _frameAddresses[target.Value]) = (value, import, frameAddress);
             return;
         }
 
         if (instruction.Mnemonic == Mnemonic.Mov && instruction.Op0Kind == OpKind.Memory && instruction.MemorySize is MemorySize.UInt64 or MemorySize.Int64 && FrameSlot(instruction) is { } stored)
         {
-            _frame[stored] = instruction.Op1Kind == OpKind.Register ? ValueOf(instruction.Op1Register)
-                : instruction.Op1Kind is OpKind.Immediate32to64 ? instruction.GetImmediate(1) : null;
+            _frame[stored] = instruction.Op1Kind == OpKind.Register && Index(instruction.Op1Register) is { } from ? (_values[from], _frameAddresses[from])
+                : (instruction.Op1Kind is OpKind.Immediate32to64 ? instruction.GetImmediate(1) : null, null);
             return;
         }
 
@@ -96,7 +108,7 @@ internal sealed class RegisterState
         {
             if (used.Access is OpAccess.Write or OpAccess.CondWrite or OpAccess.ReadWrite or OpAccess.ReadCondWrite && Index(used.Register) is { } i)
             {
-                (_values[i], _imports[i]) = (null, null);
+                (_values[i], _imports[i], _frameAddresses[i]) = (null, null, null);
                 if (used.Register.GetFullRegister() is Register.RSP or Register.RBP)
                 {
                     Forget(used.Register.GetFullRegister()); // the frame moved: its slots are elsewhere now
@@ -106,7 +118,22 @@ internal sealed class RegisterState
 
         foreach (var memory in info.GetUsedMemory())
         {
-            if (memory.Access is OpAccess.Write or OpAccess.CondWrite or OpAccess.ReadWrite or OpAccess.ReadCondWrite && !IsImageGlobal(memory))
+            if (memory.Access is not (OpAccess.Write or OpAccess.CondWrite or OpAccess.ReadWrite or OpAccess.ReadCondWrite) || IsImageGlobal(memory))
+            {
+                continue;
+            }
+
+            if (memory.Index == Register.None && Index(memory.Base) is { } pointer && _frameAddresses[pointer] is { } local)
+            {
+                // A write into a local whose address is known: only the slots it overlaps change.
+                var start = local.Displacement + memory.Displacement;
+                var size = (ulong)Math.Max(1, memory.MemorySize.GetSize());
+                foreach (var slot in _frame.Keys.Where(k => k.Base == local.Base && k.Displacement < start + size && start < k.Displacement + 8).ToArray())
+                {
+                    _frame.Remove(slot);
+                }
+            }
+            else
             {
                 _frame.Clear(); // a write through a pointer that may point into the frame
             }

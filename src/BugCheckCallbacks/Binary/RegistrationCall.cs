@@ -17,6 +17,7 @@ namespace BugCheckCallbacks.Binary;
 /// Whether the code reads the BOOLEAN the routine returns (al) after the call: true when it reads it or returns it,
 /// false when it overwrites it or makes another call first, null where the block ends before either.
 /// </param>
+/// <param name="RecordOnStack">Whether the record (rcx) is an address in the caller's stack frame: a local variable.</param>
 public sealed record RegistrationCall(
     RegistrationRoutine Routine,
     uint CallRva,
@@ -25,7 +26,8 @@ public sealed record RegistrationCall(
     BugCheckCallbackReason? Reason,
     uint? ComponentRva,
     string? Component,
-    bool? ResultUsed = null)
+    bool? ResultUsed = null,
+    bool RecordOnStack = false)
 {
     /// <summary>Gets whether the call registers (true) or deregisters (false).</summary>
     public bool IsRegistration => Routine is RegistrationRoutine.KeRegisterBugCheckReasonCallback or RegistrationRoutine.KeRegisterBugCheckCallback;

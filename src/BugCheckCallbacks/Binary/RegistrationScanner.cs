@@ -123,7 +123,8 @@ public static class RegistrationScanner
             registration ? Rva(state.ValueOf(Register.RDX)) : null,
             routine == RegistrationRoutine.KeRegisterBugCheckReasonCallback && state.ValueOf(Register.R8) is { } reason && reason <= uint.MaxValue ? (BugCheckCallbackReason)(uint)reason : null,
             component,
-            component is { } at ? image.ReadAsciiString(at) : null);
+            component is { } at ? image.ReadAsciiString(at) : null,
+            RecordOnStack: state.HoldsFrameAddress(Register.RCX));
     }
 
 }

@@ -23,6 +23,7 @@ public sealed class DriverInspectionTests
             builds.Add("DEFECT_NOT_DEREGISTERED", InspectionFindingKind.NeverDeregistered, optimisation);
             builds.Add("DEFECT_ALLOCATES", InspectionFindingKind.ReachesForbiddenRoutine, optimisation);
             builds.Add("DEFECT_WAITS", InspectionFindingKind.ReachesForbiddenRoutine, optimisation);
+            builds.Add("DEFECT_STACK_RECORD", InspectionFindingKind.RecordOnStack, optimisation);
         }
 
         return builds;

@@ -11,6 +11,7 @@
  *   DEFECT_NOT_DEREGISTERED  the TriageDumpData record never deregistered
  *   DEFECT_ALLOCATES         the AddPages routine allocates pool, two calls deep
  *   DEFECT_WAITS             the TriageDumpData routine waits (KeDelayExecutionThread)
+ *   DEFECT_STACK_RECORD      the Reserved1 record a local variable of DriverEntry
  */
 #include <ddk/wdm.h>
 
@@ -136,7 +137,12 @@ static VOID NTAPI Unload(PDRIVER_OBJECT driver)
 NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registryPath)
 {
     UNREFERENCED_PARAMETER(registryPath);
+#if defined(DEFECT_STACK_RECORD)
+    KBUGCHECK_REASON_CALLBACK_RECORD local;
+    REGISTER(local, OnReserved1, KbCallbackReserved1);
+#else
     REGISTER(RecordReserved1, OnReserved1, KbCallbackReserved1);
+#endif
     REGISTER(RecordSecondary, OnSecondary, KbCallbackSecondaryDumpData);
     REGISTER(RecordDumpIo, OnDumpIo, KbCallbackDumpIo);
     REGISTER(RecordAddPages, OnAddPages, KbCallbackAddPages);
