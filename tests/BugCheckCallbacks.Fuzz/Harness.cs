@@ -46,7 +46,7 @@ internal static class Harness
         return (dump, ReadAsRegion(input), ReadAsOutcomeReport(input), ReadAsDriverImage(input));
     }
 
-    /// <summary>What inspect does with a driver file: read it, then use every table and the bytes they point at.</summary>
+    /// <summary>What inspect does with a driver file: read it, use every table and the bytes they point at, then inspect it.</summary>
     private static bool ReadAsDriverImage(byte[] input)
     {
         if (input.Length < 2 || input[0] != (byte)'M' || input[1] != (byte)'Z')
@@ -68,6 +68,8 @@ internal static class Harness
             }
 
             _ = image.Exports.Sum(e => e.Name.Length) + image.Relocations.Count + (image.ReadAsciiString(image.EntryPoint)?.Length ?? 0);
+            var inspection = DriverInspection.Inspect(image); // decodes the code of a damaged image, and walks its callbacks
+            _ = inspection.Calls.Count + inspection.Findings.Sum(f => f.Detail.Length) + inspection.Reached.Count + inspection.UnresolvedCalls.Count;
             return true;
         }
         catch (InvalidImageException)

@@ -99,7 +99,7 @@ internal static class InspectCommand
 
         if (inspection.IsWalkTruncated)
         {
-            console.WriteLine("Not followed: a callback's code past 200,000 instructions; what it reaches beyond is not judged.");
+            console.WriteLine("Not followed: a callback's code past 4,000,000 instructions; what it reaches beyond is not judged.");
         }
 
         var defects = inspection.Findings.Count(f => !f.IsForensic);

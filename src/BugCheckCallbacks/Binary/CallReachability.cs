@@ -9,8 +9,8 @@ namespace BugCheckCallbacks.Binary;
 /// </summary>
 internal static class CallReachability
 {
-    /// <summary>The most instructions one walk decodes: a bound on hostile code, far above any callback's.</summary>
-    public const int InstructionLimit = 200_000;
+    /// <summary>The most instructions one walk decodes: a bound on hostile code, above all of a 10 MB driver's code (about 2 million).</summary>
+    public const int InstructionLimit = 4_000_000;
 
     public static (List<ReachedImport> Imports, List<uint> Unresolved, bool Truncated) From(DriverImage image, ImageCode code, uint routine)
     {

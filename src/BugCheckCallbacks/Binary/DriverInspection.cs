@@ -27,7 +27,7 @@ public sealed class DriverInspection
     /// <summary>Gets the RVA of each indirect call or jump those routines reach whose target is not known: not followed, so not judged.</summary>
     public IReadOnlyList<uint> UnresolvedCalls { get; }
 
-    /// <summary>Gets whether a routine's code ran past the walk's bound (200,000 instructions): what it reaches beyond is not judged.</summary>
+    /// <summary>Gets whether a routine's code ran past the walk's bound (4,000,000 instructions): what it reaches beyond is not judged.</summary>
     public bool IsWalkTruncated { get; }
 
     /// <summary>Inspects <paramref name="image"/>.</summary>
