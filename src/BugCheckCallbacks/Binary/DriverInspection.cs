@@ -37,11 +37,12 @@ public sealed class DriverInspection
     public static DriverInspection Inspect(DriverImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var calls = RegistrationScanner.Scan(image);
+        // One decoding of the code for its thunks and branch targets serves the scan and every walk.
+        var imageCode = RegistrationScanner.ImportsRegistration(image) ? new ImageCode(image) : null;
+        var calls = imageCode is null ? [] : RegistrationScanner.Scan(image, imageCode);
         var deregistered = calls.Where(c => !c.IsRegistration && c.RecordRva is not null).Select(c => c.RecordRva!.Value).ToHashSet();
         var anyUnknownDeregistration = calls.Any(c => !c.IsRegistration && c.RecordRva is null);
         var findings = new List<InspectionFinding>();
-        var imageCode = calls.Count > 0 ? new ImageCode(image) : null;
         var walked = new Dictionary<uint, (List<ReachedImport> Imports, List<uint> Unresolved, bool Truncated)>();
         foreach (var call in calls.Where(c => c.IsRegistration))
         {

@@ -17,13 +17,16 @@ public static class RegistrationScanner
     public static IReadOnlyList<RegistrationCall> Scan(DriverImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var calls = new List<RegistrationCall>();
-        if (!image.Imports.Any(i => RoutineOf(i) is not null))
-        {
-            return calls;
-        }
+        return ImportsRegistration(image) ? Scan(image, new ImageCode(image)) : [];
+    }
 
-        var code = new ImageCode(image);
+    /// <summary>Whether the image imports any of the registration routines: when it does not, its code makes no such call.</summary>
+    internal static bool ImportsRegistration(DriverImage image) => image.Imports.Any(i => RoutineOf(i) is not null);
+
+    /// <summary>Finds the calls in <paramref name="code"/>, already decoded once for its thunks and branch targets.</summary>
+    internal static List<RegistrationCall> Scan(DriverImage image, ImageCode code)
+    {
+        var calls = new List<RegistrationCall>();
         var (slots, thunks, targets) = (code.Slots, code.Thunks, code.BranchTargets);
         var info = new InstructionInfoFactory();
         foreach (var section in code.Sections)
