@@ -429,6 +429,27 @@ BCC_SHARED BCC_EXPORT BCC_DRIVER_GLUE BccDriverGlue = {
     BccContainFaults, BccTakeFault, BccInterrupt, BccInvokeDriverUnload
 };
 
+#if defined(BCC_CONTAIN_FAULTS) || defined(BCC_CONTAIN_FAULTS_WIN64)
+/* Writes text to standard error where a fault is handled: each platform's, below (write, or WriteFile; printf is not
+ * safe there). */
+static void BccWriteError(const char *text);
+
+/* Writes value as 0x and 16 hex digits, through BccWriteError. */
+static void BccWriteHex(uintptr_t value)
+{
+    char digits[19];
+    int i;
+    digits[0] = '0';
+    digits[1] = 'x';
+    for (i = 0; i < 16; i++) {
+        int nibble = (int)((value >> (60 - (4 * i))) & 0xF);
+        digits[2 + i] = (char)(nibble < 10 ? '0' + nibble : 'A' + nibble - 10);
+    }
+    digits[18] = '\0';
+    BccWriteError(digits);
+}
+#endif
+
 #if defined(BCC_CONTAIN_FAULTS)
 /*
  * Fault containment (docs/native.md, "When a routine faults"). While a trampoline runs a routine on a thread, that
@@ -460,20 +481,6 @@ static void BccWriteError(const char *text)
     if (write(2, text, length) < 0) {
         return;
     }
-}
-
-static void BccWriteHex(uintptr_t value)
-{
-    char digits[19];
-    int i;
-    digits[0] = '0';
-    digits[1] = 'x';
-    for (i = 0; i < 16; i++) {
-        int nibble = (int)((value >> (60 - (4 * i))) & 0xF);
-        digits[2 + i] = (char)(nibble < 10 ? '0' + nibble : 'A' + nibble - 10);
-    }
-    digits[18] = '\0';
-    BccWriteError(digits);
 }
 
 static PVOID BccInstructionPointer(void *context)
@@ -717,20 +724,6 @@ static void BccWriteError(const char *text)
         length++;
     }
     WriteFile(GetStdHandle((unsigned long)-12), text, length, &written, NULL); /* STD_ERROR_HANDLE */
-}
-
-static void BccWriteHex(uintptr_t value)
-{
-    char digits[19];
-    int i;
-    digits[0] = '0';
-    digits[1] = 'x';
-    for (i = 0; i < 16; i++) {
-        int nibble = (int)((value >> (60 - (4 * i))) & 0xF);
-        digits[2 + i] = (char)(nibble < 10 ? '0' + nibble : 'A' + nibble - 10);
-    }
-    digits[18] = '\0';
-    BccWriteError(digits);
 }
 
 /* The hardware faults the kernel's exception handler would contain; a stack overflow is not one of them here (there is

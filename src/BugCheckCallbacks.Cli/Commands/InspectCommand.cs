@@ -106,29 +106,30 @@ internal static class InspectCommand
         console.WriteLine(Invariant($"Result: {Plural.Count(defects, "defect")}, {Plural.Count(inspection.Findings.Count - defects, "flag")} for an analyst."));
     }
 
-    private static JsonInspectFile Describe(string path, DriverInspection inspection) => Describe(path, inspection.Image, inspection);
-
-    private static JsonInspectFile Describe(string path, DriverImage image, DriverInspection inspection) => new(
-        path,
-        CliJson.Hex(image.ImageBase),
-        CliJson.Hex(image.SizeOfImage),
-        [.. image.Sections.Select(s => new JsonImageSection(s.Name, CliJson.Hex(s.VirtualAddress), CliJson.Hex(s.VirtualSize), s.IsExecutable, s.IsDiscardable, s.IsPageable))],
-        [.. inspection.Calls.Select(c => new JsonRegistrationCall(
-            c.Routine.ToString(), CliJson.Hex(c.CallRva), Place(image, c.CallRva), c.Reason?.ToString(), c.Reason is { } r ? (int)r : null,
-            Rva(c.CallbackRva), c.CallbackRva is null ? null : Place(image, c.CallbackRva), Rva(c.RecordRva), c.RecordRva is null ? null : Place(image, c.RecordRva), c.Component, c.ResultUsed))],
-        [.. inspection.Findings.Select(f => new JsonInspectionFinding(f.Kind.ToString(), f.IsForensic, CliJson.Hex(f.Rva), Place(image, f.Rva), Place(image, f.CallRva), f.Detail))],
-        [.. inspection.Reached.Select(r => new JsonReachedImport(
-            r.Import.Module, r.Import.DisplayName, Place(image, r.CallRva), [.. r.Path.Select(rva => Place(image, rva))],
-            r.Import.Name is { } name && KernelRoutineRules.For(name) is { } rule ? (rule.Forbidden ? "forbidden" : "allowed") : "unknown"))],
-        [.. inspection.UnresolvedCalls.Select(rva => Place(image, rva))],
-        inspection.IsWalkTruncated,
-        null);
+    private static JsonInspectFile Describe(string path, DriverInspection inspection)
+    {
+        var image = inspection.Image;
+        return new(
+            path,
+            CliJson.Hex(image.ImageBase),
+            CliJson.Hex(image.SizeOfImage),
+            [.. image.Sections.Select(s => new JsonImageSection(s.Name, CliJson.Hex(s.VirtualAddress), CliJson.Hex(s.VirtualSize), s.IsExecutable, s.IsDiscardable, s.IsPageable))],
+            [.. inspection.Calls.Select(c => new JsonRegistrationCall(
+                c.Routine.ToString(), CliJson.Hex(c.CallRva), Place(image, c.CallRva), c.Reason?.ToString(), c.Reason is { } r ? (int)r : null,
+                Rva(c.CallbackRva), c.CallbackRva is null ? null : Place(image, c.CallbackRva), Rva(c.RecordRva), c.RecordRva is null ? null : Place(image, c.RecordRva), c.Component, c.ResultUsed))],
+            [.. inspection.Findings.Select(f => new JsonInspectionFinding(f.Kind.ToString(), f.IsForensic, CliJson.Hex(f.Rva), Place(image, f.Rva), Place(image, f.CallRva), f.Detail))],
+            [.. inspection.Reached.Select(r => new JsonReachedImport(
+                r.Import.Module, r.Import.DisplayName, Place(image, r.CallRva), [.. r.Path.Select(rva => Place(image, rva))],
+                r.Import.Name is { } name && KernelRoutineRules.For(name) is { } rule ? (rule.Forbidden ? "forbidden" : "allowed") : "unknown"))],
+            [.. inspection.UnresolvedCalls.Select(rva => Place(image, rva))],
+            inspection.IsWalkTruncated,
+            null);
+    }
 
     private static string? Rva(uint? rva) => rva is { } value ? CliJson.Hex(value) : null;
 
-    /// <summary>Where an RVA is, as a debugger would say it: section+offset, or the RVA where no section holds it; "unknown" for none.</summary>
-    internal static string Place(DriverImage image, uint? rva) => rva is not { } value ? "unknown"
-        : image.SectionAt(value) is { } section ? Invariant($"{section.Name}+0x{value - section.VirtualAddress:X}") : Invariant($"0x{value:X}");
+    /// <summary>Where an RVA is, as a debugger would say it (<see cref="DriverImage.DescribeRva"/>); "unknown" for none.</summary>
+    internal static string Place(DriverImage image, uint? rva) => rva is { } value ? image.DescribeRva(value) : "unknown";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -145,6 +145,13 @@ public sealed partial class DriverImage
         return null;
     }
 
+    /// <summary>Names <paramref name="rva"/> as a debugger would: <c>section+0xoffset</c>, or <c>0xrva</c> where no section holds it.</summary>
+    /// <param name="rva">An address relative to the image base.</param>
+    /// <returns>The name.</returns>
+    public string DescribeRva(ulong rva) => SectionAt(rva) is { } section
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{section.Name}+0x{rva - section.VirtualAddress:X}")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"0x{rva:X}");
+
     /// <summary>Gets the bytes the file holds for <paramref name="section"/> (<c>SizeOfRawData</c> of them; the rest of it is zeros in memory).</summary>
     /// <param name="section">One of <see cref="Sections"/>.</param>
     /// <returns>The bytes, which the image owns.</returns>

@@ -57,7 +57,7 @@ public sealed class DriverInspection
                 {
                     if (reached.Import.Name is { } name && KernelRoutineRules.For(name) is { Forbidden: true } rule)
                     {
-                        var path = string.Join(" → ", reached.Path.Select(rva => Place(image, rva)).Append(name));
+                        var path = string.Join(" → ", reached.Path.Select(rva => image.DescribeRva(rva)).Append(name));
                         findings.Add(new(InspectionFindingKind.ReachesForbiddenRoutine, reached.CallRva, call.CallRva, Text($"The callback reaches {name}, which {rule.Why}{(rule.Code is { } bcv ? $" (the simulation reports {bcv})" : string.Empty)}: {path}.")));
                     }
                 }
@@ -107,9 +107,6 @@ public sealed class DriverInspection
 
         return new DriverInspection(image, calls, findings, [.. walked.Values.SelectMany(w => w.Imports)], [.. walked.Values.SelectMany(w => w.Unresolved).Distinct()], walked.Values.Any(w => w.Truncated));
     }
-
-    private static string Place(DriverImage image, uint rva) =>
-        image.SectionAt(rva) is { } section ? Text($"{section.Name}+0x{rva - section.VirtualAddress:X}") : Text($"0x{rva:X}");
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

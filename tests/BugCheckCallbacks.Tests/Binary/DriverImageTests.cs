@@ -27,6 +27,8 @@ public sealed partial class DriverImageTests
         (text.IsExecutable, text.IsDiscardable, text.IsPageable).Should().Be((true, false, false));
         image.SectionAt(image.EntryPoint).Should().Be(text, "DriverEntry is code");
         image.GetRawData(text).Length.Should().Be((int)text.RawSize);
+        image.DescribeRva(text.VirtualAddress + 0x2A).Should().Be(".text+0x2A");
+        image.DescribeRva(0x10).Should().Be("0x10", "the headers are in no section");
     }
 
     [MingwFact]
