@@ -66,23 +66,44 @@ public sealed partial class DriverImage
     /// <summary>Reads an image from its file.</summary>
     /// <param name="path">The file: a regular file of at most <see cref="MaxFileLength"/> bytes.</param>
     /// <returns>The image.</returns>
-    /// <exception cref="InvalidImageException">The file is not a regular file, or not a well-formed x64 PE32+ image.</exception>
+    /// <exception cref="InvalidImageException">The file is a directory, a link loop, empty or not a regular file, over <see cref="MaxFileLength"/>, or not a well-formed x64 PE32+ image.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static DriverImage Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+
+        // Looked at before it is opened, as DumpFile does: a FIFO's open blocks until a writer comes, a device never ends.
+        // Each has no size, and is refused at once; a file over the limit is refused before a byte is read.
         if (Directory.Exists(path))
         {
             throw new InvalidImageException(0, $"{path} is a directory, not an image file.");
+        }
+
+        var info = new FileInfo(path);
+        try
+        {
+            if (info.LinkTarget is not null)
+            {
+                _ = info.ResolveLinkTarget(returnFinalTarget: true); // a link loop throws here, not at open
+            }
+        }
+        catch (IOException exception) when (exception is not FileNotFoundException)
+        {
+            throw new InvalidImageException(0, $"{path} is a symbolic link that cannot be followed: {exception.Message}");
+        }
+
+        if (info.Exists && (info.Length == 0 || info.Length > MaxFileLength))
+        {
+            throw new InvalidImageException(0, info.Length == 0
+                ? $"{path} is empty or not a regular file (a FIFO, a device, a socket): there is nothing to read."
+                : $"{path} is {info.Length:N0} bytes; an image is read only up to {MaxFileLength:N0}.");
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         var length = stream.Length;
         if (length == 0 || length > MaxFileLength)
         {
-            throw new InvalidImageException(0, length == 0
-                ? $"{path} is empty or not a regular file (a FIFO, a device, a socket): there is nothing to read."
-                : $"{path} is {length:N0} bytes; an image is read only up to {MaxFileLength:N0}.");
+            throw new InvalidImageException(0, $"{path} changed size to {length:N0} bytes while it was opened.");
         }
 
         var bytes = new byte[length];

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
 using BugCheckCallbacks.Binary;
+using BugCheckCallbacks.Tests.Cli;
 using BugCheckCallbacks.Tests.Native.Windows;
 
 namespace BugCheckCallbacks.Tests.Binary;
@@ -140,6 +141,39 @@ public sealed partial class DriverImageTests
 
         ((Action)(() => DriverImage.Open(folder))).Should().Throw<InvalidImageException>().WithMessage("*is a directory*");
         ((Action)(() => DriverImage.Open(empty))).Should().Throw<InvalidImageException>().WithMessage("*empty or not a regular file*");
+    }
+
+    [UnixFact]
+    public void Open_refuses_a_FIFO_at_once_instead_of_blocking()
+    {
+        var fifo = Path.Combine(Directory.CreateTempSubdirectory("bcc-image-").FullName, "pipe.sys");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            mkfifo.ExitCode.Should().Be(0);
+        }
+
+        var open = Task.Run(() => DriverImage.Open(fifo));
+        var wait = () => open.Wait(TimeSpan.FromSeconds(30)); // a blocked open would return false here, and throw nothing
+
+        wait.Should().Throw<AggregateException>().WithInnerException<InvalidImageException>().WithMessage("*empty or not a regular file*");
+    }
+
+    [Fact]
+    public void Open_refuses_a_link_loop_and_a_sparse_file_over_the_limit_before_reading_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("bcc-image-").FullName;
+        var loop = Path.Combine(folder, "loop.sys");
+        File.CreateSymbolicLink(loop, loop);
+        var sparse = Path.Combine(folder, "huge.sys");
+        using (var file = File.Create(sparse))
+        {
+            file.Write(MinimalImage());
+            file.SetLength(4L << 30); // 4 GiB, nearly all holes: refused by its length, never read
+        }
+
+        ((Action)(() => DriverImage.Open(loop))).Should().Throw<InvalidImageException>().Where(e => e.Offset == 0).WithMessage("*cannot be followed*");
+        ((Action)(() => DriverImage.Open(sparse))).Should().Throw<InvalidImageException>().WithMessage("*4,294,967,296 bytes; an image is read only up to 536,870,912*");
     }
 
     [GeneratedRegex(@"^\s+[0-9a-f]+\s+\d+\s+(?<name>\w+)\s*$", RegexOptions.Multiline)]
