@@ -16,15 +16,19 @@ internal static class CallReachability
     {
         var imports = new List<ReachedImport>();
         var unresolved = new List<uint>();
-        var functions = new Queue<(ulong Entry, uint[] Path)>();
-        var seenFunctions = new HashSet<ulong> { image.ImageBase + routine };
-        var seenBlocks = new HashSet<ulong>();
-        functions.Enqueue((image.ImageBase + routine, [routine]));
+        var functions = new Queue<(ulong Entry, CallPath Path)>();
+        var seenFunctions = new CodeAddressSet(image.ImageBase, code.Sections);
+        var seenBlocks = new CodeAddressSet(image.ImageBase, code.Sections);
+        var blocks = new Stack<ulong>();
+        seenFunctions.Add(image.ImageBase + routine);
+        functions.Enqueue((image.ImageBase + routine, new CallPath(routine, null)));
         var budget = InstructionLimit;
+        var cursor = code.Cursor();
+        var state = new RegisterState();
         while (functions.Count > 0)
         {
             var (entry, path) = functions.Dequeue();
-            var blocks = new Stack<ulong>([entry]);
+            blocks.Push(entry);
             while (blocks.Count > 0)
             {
                 var start = blocks.Pop();
@@ -33,15 +37,16 @@ internal static class CallReachability
                     continue;
                 }
 
-                var state = new RegisterState();
-                foreach (var instruction in code.DecodeFrom(start - image.ImageBase))
+                state.Reset();
+                cursor.MoveTo(start - image.ImageBase);
+                while (cursor.TryNext(out var instruction))
                 {
                     if (--budget < 0)
                     {
                         return (imports, unresolved, true);
                     }
 
-                    if (instruction.IP != start && code.BranchTargets.Contains(instruction.IP))
+                    if (instruction.IP != start && code.IsBranchTarget(instruction.IP))
                     {
                         blocks.Push(instruction.IP); // another block starts: walked on its own
                         break;
@@ -59,7 +64,7 @@ internal static class CallReachability
                             {
                                 if (seenFunctions.Add(instruction.NearBranchTarget))
                                 {
-                                    functions.Enqueue((instruction.NearBranchTarget, [.. path, (uint)(instruction.NearBranchTarget - image.ImageBase)]));
+                                    functions.Enqueue((instruction.NearBranchTarget, new CallPath((uint)(instruction.NearBranchTarget - image.ImageBase), path)));
                                 }
                             }
                             else

@@ -10,11 +10,13 @@ namespace BugCheckCallbacks.Binary;
 internal sealed class ImageCode
 {
     private readonly DriverImage _image;
+    private readonly CodeAddressSet _branchTargets;
 
     public ImageCode(DriverImage image)
     {
         _image = image;
         Sections = [.. image.Sections.Where(s => s.IsExecutable && s.RawSize > 0)];
+        _branchTargets = new CodeAddressSet(image.ImageBase, Sections);
         foreach (var import in image.Imports)
         {
             Slots[image.ImageBase + import.AddressTableRva] = import;
@@ -27,7 +29,7 @@ internal sealed class ImageCode
             {
                 if (instruction.FlowControl is FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch or FlowControl.Call && instruction.Op0Kind is OpKind.NearBranch64)
                 {
-                    BranchTargets.Add(instruction.NearBranchTarget);
+                    _branchTargets.Add(instruction.NearBranchTarget);
                 }
 
                 // A jmp [slot] that starts a function is a thunk (an import library's, say): its callers make the calls.
@@ -51,8 +53,22 @@ internal sealed class ImageCode
     /// <summary>Gets the thunks by their absolute address.</summary>
     public Dictionary<ulong, ImageImport> Thunks { get; } = [];
 
-    /// <summary>Gets the absolute address of every direct jump, branch and call target.</summary>
-    public HashSet<ulong> BranchTargets { get; } = [];
+    /// <summary>Whether a direct jump, branch or call in the code lands at <paramref name="address"/> (absolute).</summary>
+    public bool IsBranchTarget(ulong address) => _branchTargets.Contains(address);
+
+    /// <summary>The index in <see cref="Sections"/> of the one whose bytes hold <paramref name="rva"/>, or −1.</summary>
+    private int SectionIndex(ulong rva)
+    {
+        for (var i = 0; i < Sections.Count; i++)
+        {
+            if (rva >= Sections[i].VirtualAddress && rva - Sections[i].VirtualAddress < Sections[i].RawSize)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>The import a call (or a tail jump) reaches: through its slot, a register loaded from it, or a thunk; null for anything else.</summary>
     public static ImageImport? CalledImport(in Instruction call, Dictionary<ulong, ImageImport> slots, Dictionary<ulong, ImageImport> thunks, RegisterState state) => call.Op0Kind switch
@@ -66,11 +82,25 @@ internal sealed class ImageCode
     /// <summary>Decodes a whole section, in address order.</summary>
     public IEnumerable<Instruction> Decode(ImageSection section) => Decode(section, section.VirtualAddress);
 
-    /// <summary>Decodes from <paramref name="rva"/> to the end of its section's bytes (nothing when no executable section holds it).</summary>
-    public IEnumerable<Instruction> DecodeFrom(ulong rva) =>
-        Sections.FirstOrDefault(s => rva >= s.VirtualAddress && rva - s.VirtualAddress < s.RawSize) is { } section ? Decode(section, (uint)rva) : [];
+    /// <summary>
+    /// A cursor that decodes from any address of the executable sections: one decoder per section, moved rather than
+    /// made again, so a walk that visits thousands of blocks allocates nothing per block.
+    /// </summary>
+    public CodeCursor Cursor() => new(this);
 
     private IEnumerable<Instruction> Decode(ImageSection section, uint rva)
+    {
+        var (reader, decoder) = DecoderFor(section);
+        reader.Position = (int)(rva - section.VirtualAddress);
+        decoder.IP = _image.ImageBase + rva;
+        while (reader.CanReadByte)
+        {
+            decoder.Decode(out var instruction);
+            yield return instruction;
+        }
+    }
+
+    private (ByteArrayCodeReader Reader, Decoder Decoder) DecoderFor(ImageSection section)
     {
         var data = _image.GetRawData(section);
         if (!MemoryMarshal.TryGetArray(data, out var segment))
@@ -78,13 +108,47 @@ internal sealed class ImageCode
             segment = new ArraySegment<byte>(data.ToArray());
         }
 
-        var skip = (int)(rva - section.VirtualAddress);
-        var reader = new ByteArrayCodeReader(segment.Array!, segment.Offset + skip, segment.Count - skip);
-        var decoder = Decoder.Create(64, reader, _image.ImageBase + rva);
-        while (reader.CanReadByte)
+        var reader = new ByteArrayCodeReader(segment.Array!, segment.Offset, segment.Count);
+        return (reader, Decoder.Create(64, reader, _image.ImageBase + section.VirtualAddress));
+    }
+
+    /// <summary>Decodes the executable sections from any address, one instruction at a time.</summary>
+    internal sealed class CodeCursor
+    {
+        private readonly ImageCode _code;
+        private readonly (ByteArrayCodeReader Reader, Decoder Decoder)?[] _decoders;
+        private ByteArrayCodeReader? _reader;
+        private Decoder? _decoder;
+
+        public CodeCursor(ImageCode code) => (_code, _decoders) = (code, new (ByteArrayCodeReader, Decoder)?[code.Sections.Count]);
+
+        /// <summary>Moves to <paramref name="rva"/>; false (and nothing to decode) when no executable section's bytes hold it.</summary>
+        public bool MoveTo(ulong rva)
         {
-            decoder.Decode(out var instruction);
-            yield return instruction;
+            (_reader, _decoder) = (null, null);
+            if (_code.SectionIndex(rva) is not (var i and >= 0))
+            {
+                return false;
+            }
+
+            var section = _code.Sections[i];
+            (_reader, _decoder) = _decoders[i] ??= _code.DecoderFor(section);
+            _reader.Position = (int)(rva - section.VirtualAddress);
+            _decoder.IP = _code._image.ImageBase + rva;
+            return true;
+        }
+
+        /// <summary>Decodes the next instruction; false at the end of the section's bytes.</summary>
+        public bool TryNext(out Instruction instruction)
+        {
+            if (_reader is null || !_reader.CanReadByte)
+            {
+                instruction = default;
+                return false;
+            }
+
+            _decoder!.Decode(out instruction);
+            return true;
         }
     }
 }

@@ -22,6 +22,7 @@ internal sealed class RegisterState
     private readonly (Register Base, ulong Displacement)?[] _frameAddresses = new (Register, ulong)?[16]; // lea reg, [rsp+d]: the register holds that frame address
     private readonly InstructionInfoFactory _info = new();
     private readonly Dictionary<(Register Base, ulong Displacement), (ulong? Value, (Register, ulong)? FrameAddress)> _frame = [];
+    private int _known; // bit i: register i holds a value, an import or a frame address; when none does and no slot is known, an instruction has nothing to forget
 
     /// <summary>Gets the constant stored at [rsp+0x20] in this block (a call's fifth argument), or null.</summary>
     public ulong? StackSlot => _frame.GetValueOrDefault((Register.RSP, 0x20UL)).Value;
@@ -43,6 +44,15 @@ internal sealed class RegisterState
         {
             _imports[Index(register)!.Value] = null;
         }
+
+        Recount();
+    }
+
+    /// <summary>Forgets everything: another function's block starts.</summary>
+    public void Reset()
+    {
+        Array.Clear(_imports);
+        EnterBlock();
     }
 
     /// <summary>A call returned: it may have changed every volatile register and the outgoing arguments.</summary>
@@ -50,14 +60,17 @@ internal sealed class RegisterState
     {
         foreach (var register in s_volatile)
         {
-            var i = Index(register)!.Value;
-            (_values[i], _imports[i], _frameAddresses[i]) = (null, null, null);
+            Set(Index(register)!.Value, null, null, null);
         }
 
         _frame.Clear(); // the callee may write any local whose address escaped
     }
 
-    public void LeaveFunction() => Array.Clear(_imports);
+    public void LeaveFunction()
+    {
+        Array.Clear(_imports);
+        Recount();
+    }
 
     /// <summary>Follows one instruction that is not a call.</summary>
     public void Apply(in Instruction instruction, Dictionary<ulong, ImageImport> slots)
@@ -91,7 +104,7 @@ internal sealed class RegisterState
 
         if (handled)
         {
-            (_values[target!.Value], _imports[target.Value], _frameAddresses[target.Value]) = (value, import, frameAddress);
+            Set(target!.Value, value, import, frameAddress);
             return;
         }
 
@@ -103,12 +116,17 @@ internal sealed class RegisterState
         }
 
         // Anything else: every register it writes is unknown from here on, and so is every frame slot it may write.
-        var info = _info.GetInfo(instruction);
+        if (_known == 0 && _frame.Count == 0)
+        {
+            return; // nothing is known, so nothing is forgotten: most instructions, and Iced's analysis of them is the cost
+        }
+
+        var info = _info.GetInfo(instruction, _frame.Count == 0 ? InstructionInfoOptions.NoMemoryUsage : InstructionInfoOptions.None);
         foreach (var used in info.GetUsedRegisters())
         {
             if (used.Access is OpAccess.Write or OpAccess.CondWrite or OpAccess.ReadWrite or OpAccess.ReadCondWrite && Index(used.Register) is { } i)
             {
-                (_values[i], _imports[i], _frameAddresses[i]) = (null, null, null);
+                Set(i, null, null, null);
                 if (used.Register.GetFullRegister() is Register.RSP or Register.RBP)
                 {
                     Forget(used.Register.GetFullRegister()); // the frame moved: its slots are elsewhere now
@@ -137,6 +155,21 @@ internal sealed class RegisterState
             {
                 _frame.Clear(); // a write through a pointer that may point into the frame
             }
+        }
+    }
+
+    private void Set(int i, ulong? value, ImageImport? import, (Register, ulong)? frameAddress)
+    {
+        (_values[i], _imports[i], _frameAddresses[i]) = (value, import, frameAddress);
+        _known = value is null && import is null && frameAddress is null ? _known & ~(1 << i) : _known | (1 << i);
+    }
+
+    private void Recount()
+    {
+        _known = 0;
+        for (var i = 0; i < _values.Length; i++)
+        {
+            _known |= _values[i] is null && _imports[i] is null && _frameAddresses[i] is null ? 0 : 1 << i;
         }
     }
 

@@ -27,7 +27,7 @@ public static class RegistrationScanner
     internal static List<RegistrationCall> Scan(DriverImage image, ImageCode code)
     {
         var calls = new List<RegistrationCall>();
-        var (slots, thunks, targets) = (code.Slots, code.Thunks, code.BranchTargets);
+        var (slots, thunks) = (code.Slots, code.Thunks);
         var info = new InstructionInfoFactory();
         foreach (var section in code.Sections)
         {
@@ -35,7 +35,7 @@ public static class RegistrationScanner
             var pending = -1; // the registration call whose result is not yet known to be read or dropped
             foreach (var instruction in code.Decode(section))
             {
-                if (targets.Contains(instruction.IP))
+                if (code.IsBranchTarget(instruction.IP))
                 {
                     state.EnterBlock(); // another path may arrive here with other values
                     pending = -1;

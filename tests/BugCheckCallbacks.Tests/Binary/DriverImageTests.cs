@@ -188,7 +188,23 @@ public sealed partial class DriverImageTests
     /// </summary>
     internal static byte[] MinimalImage(uint relocationBlockSize = 12)
     {
-        var file = new byte[0x400];
+        var block = new byte[12];
+        Write32(block, 0x1000); // the block: page 0x1000
+        Write32(block.AsSpan(4), relocationBlockSize);
+        Write16(block.AsSpan(8), 0xA010); // DIR64 at +0x10
+        Write16(block.AsSpan(10), 0xA018); // DIR64 at +0x18
+        return ImageWithText(block, (BaseRelocationDirectory, 0x1000, 12));
+    }
+
+    /// <summary>
+    /// A hand-made x64 PE32+ image (winnt.h layouts) whose one section, .text (code, execute, read) at RVA 0x1000 and
+    /// file offset 0x200, holds <paramref name="text"/>; each of <paramref name="directories"/> (index, RVA, size) in the
+    /// optional header's data directories.
+    /// </summary>
+    internal static byte[] ImageWithText(ReadOnlySpan<byte> text, params (int Index, uint Rva, uint Size)[] directories)
+    {
+        var size = (uint)((text.Length + 0x1FF) & ~0x1FF);
+        var file = new byte[0x200 + size];
         "MZ"u8.CopyTo(file);
         file[0x3C] = 0x80;
         var pe = file.AsSpan(0x80);
@@ -203,27 +219,36 @@ public sealed partial class DriverImageTests
         Write64(optional[24..], 0x140000000); // ImageBase
         Write32(optional[32..], 0x1000); // SectionAlignment
         Write32(optional[36..], 0x200); // FileAlignment
-        Write32(optional[56..], 0x2000); // SizeOfImage
+        Write32(optional[56..], 0x1000 + ((size + 0xFFF) & ~0xFFFu)); // SizeOfImage
         Write32(optional[60..], 0x200); // SizeOfHeaders
         Write16(optional[68..], 1); // Subsystem: native
         Write32(optional[108..], 16); // NumberOfRvaAndSizes
-        Write32(optional[(112 + (5 * 8))..], 0x1000); // the base relocation directory
-        Write32(optional[(112 + (5 * 8) + 4)..], 12);
+        foreach (var (index, rva, length) in directories)
+        {
+            Write32(optional[(112 + (index * 8))..], rva);
+            Write32(optional[(112 + (index * 8) + 4)..], length);
+        }
+
         var section = pe[(24 + 240)..];
         ".text"u8.CopyTo(section);
-        Write32(section[8..], 0x200); // VirtualSize
+        Write32(section[8..], size); // VirtualSize
         Write32(section[12..], 0x1000); // VirtualAddress
-        Write32(section[16..], 0x200); // SizeOfRawData
+        Write32(section[16..], size); // SizeOfRawData
         Write32(section[20..], 0x200); // PointerToRawData
         Write32(section[36..], 0x60000020); // code, execute, read
-        Write32(file.AsSpan(0x200), 0x1000); // the block: page 0x1000
-        Write32(file.AsSpan(0x204), relocationBlockSize);
-        Write16(file.AsSpan(0x208), 0xA010); // DIR64 at +0x10
-        Write16(file.AsSpan(0x20A), 0xA018); // DIR64 at +0x18
+        text.CopyTo(file.AsSpan(0x200));
         return file;
-
-        static void Write16(Span<byte> to, ushort value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(to, value);
-        static void Write32(Span<byte> to, uint value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(to, value);
-        static void Write64(Span<byte> to, ulong value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(to, value);
     }
+
+    /// <summary>IMAGE_DIRECTORY_ENTRY_IMPORT.</summary>
+    internal const int ImportDirectory = 1;
+
+    /// <summary>IMAGE_DIRECTORY_ENTRY_BASERELOC.</summary>
+    internal const int BaseRelocationDirectory = 5;
+
+    private static void Write16(Span<byte> to, ushort value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(to, value);
+
+    private static void Write32(Span<byte> to, uint value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(to, value);
+
+    private static void Write64(Span<byte> to, ulong value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(to, value);
 }
