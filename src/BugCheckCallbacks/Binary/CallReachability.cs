@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Iced.Intel;
 
 namespace BugCheckCallbacks.Binary;
@@ -12,6 +13,7 @@ internal static class CallReachability
     /// <summary>The most instructions one walk decodes: a bound on hostile code, above all of a 10 MB driver's code (about 2 million).</summary>
     public const int InstructionLimit = 4_000_000;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // it runs once per routine, over all the code it reaches: tiering would run it unoptimised
     public static (List<ReachedImport> Imports, List<uint> Unresolved, bool Truncated) From(DriverImage image, ImageCode code, uint routine)
     {
         var imports = new List<ReachedImport>();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Iced.Intel;
 
@@ -22,27 +23,7 @@ internal sealed class ImageCode
             Slots[image.ImageBase + import.AddressTableRva] = import;
         }
 
-        foreach (var section in Sections)
-        {
-            var functionStart = true; // the section's first instruction, or one after a return, a jump or padding
-            foreach (var instruction in Decode(section))
-            {
-                if (instruction.FlowControl is FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch or FlowControl.Call && instruction.Op0Kind is OpKind.NearBranch64)
-                {
-                    _branchTargets.Add(instruction.NearBranchTarget);
-                }
-
-                // A jmp [slot] that starts a function is a thunk (an import library's, say): its callers make the calls.
-                // One after other instructions of its function is that function's tail call.
-                if (functionStart && instruction.Mnemonic == Mnemonic.Jmp && instruction.IsIPRelativeMemoryOperand && Slots.TryGetValue(instruction.IPRelativeMemoryAddress, out var thunked))
-                {
-                    Thunks[instruction.IP] = thunked;
-                }
-
-                functionStart = instruction.FlowControl is FlowControl.Return or FlowControl.UnconditionalBranch or FlowControl.IndirectBranch
-                    || instruction.Mnemonic is Mnemonic.Nop or Mnemonic.Int3;
-            }
-        }
+        FindThunksAndTargets();
     }
 
     public IReadOnlyList<ImageSection> Sections { get; }
@@ -79,26 +60,41 @@ internal sealed class ImageCode
         _ => null,
     };
 
-    /// <summary>Decodes a whole section, in address order.</summary>
-    public IEnumerable<Instruction> Decode(ImageSection section) => Decode(section, section.VirtualAddress);
+    /// <summary>One pass over the code: every direct branch target, and the thunks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // it runs once, over every instruction: tiering would run it unoptimised
+    private void FindThunksAndTargets()
+    {
+        var cursor = Cursor();
+        foreach (var section in Sections)
+        {
+            var functionStart = true; // the section's first instruction, or one after a return, a jump or padding
+            cursor.MoveTo(section.VirtualAddress);
+            while (cursor.TryNext(out var instruction))
+            {
+                var flow = instruction.FlowControl;
+                if (flow is FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch or FlowControl.Call && instruction.Op0Kind is OpKind.NearBranch64)
+                {
+                    _branchTargets.Add(instruction.NearBranchTarget);
+                }
+
+                // A jmp [slot] that starts a function is a thunk (an import library's, say): its callers make the calls.
+                // One after other instructions of its function is that function's tail call.
+                var mnemonic = instruction.Mnemonic;
+                if (functionStart && mnemonic == Mnemonic.Jmp && instruction.IsIPRelativeMemoryOperand && Slots.TryGetValue(instruction.IPRelativeMemoryAddress, out var thunked))
+                {
+                    Thunks[instruction.IP] = thunked;
+                }
+
+                functionStart = flow is FlowControl.Return or FlowControl.UnconditionalBranch or FlowControl.IndirectBranch || mnemonic is Mnemonic.Nop or Mnemonic.Int3;
+            }
+        }
+    }
 
     /// <summary>
     /// A cursor that decodes from any address of the executable sections: one decoder per section, moved rather than
     /// made again, so a walk that visits thousands of blocks allocates nothing per block.
     /// </summary>
     public CodeCursor Cursor() => new(this);
-
-    private IEnumerable<Instruction> Decode(ImageSection section, uint rva)
-    {
-        var (reader, decoder) = DecoderFor(section);
-        reader.Position = (int)(rva - section.VirtualAddress);
-        decoder.IP = _image.ImageBase + rva;
-        while (reader.CanReadByte)
-        {
-            decoder.Decode(out var instruction);
-            yield return instruction;
-        }
-    }
 
     private (ByteArrayCodeReader Reader, Decoder Decoder) DecoderFor(ImageSection section)
     {

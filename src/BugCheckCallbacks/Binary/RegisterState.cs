@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Iced.Intel;
 
 namespace BugCheckCallbacks.Binary;
@@ -16,16 +17,20 @@ namespace BugCheckCallbacks.Binary;
 /// </remarks>
 internal sealed class RegisterState
 {
-    private static readonly Register[] s_volatile = [Register.RAX, Register.RCX, Register.RDX, Register.R8, Register.R9, Register.R10, Register.R11];
+    private const int VolatileMask = 0b1111_1111_0000_0111; // rax, rcx, rdx, r8–r11 (and rsp's bit, never set: it holds no constant)
     private readonly ulong?[] _values = new ulong?[16];
     private readonly ImageImport?[] _imports = new ImageImport?[16];
     private readonly (Register Base, ulong Displacement)?[] _frameAddresses = new (Register, ulong)?[16]; // lea reg, [rsp+d]: the register holds that frame address
     private readonly InstructionInfoFactory _info = new();
-    private readonly Dictionary<(Register Base, ulong Displacement), (ulong? Value, (Register, ulong)? FrameAddress)> _frame = [];
-    private int _known; // bit i: register i holds a value, an import or a frame address; when none does and no slot is known, an instruction has nothing to forget
+    private readonly FrameSlots _frame = new();
+    private int _constants; // bit i: register i holds a value or a frame address
+    private int _importsHeld; // bit i: register i holds an import
+
+    /// <summary>Whether any register holds anything: when none does and no slot is known, an instruction has nothing to forget.</summary>
+    private bool KnowsAnything => (_constants | _importsHeld) != 0 || _frame.Count != 0;
 
     /// <summary>Gets the constant stored at [rsp+0x20] in this block (a call's fifth argument), or null.</summary>
-    public ulong? StackSlot => _frame.GetValueOrDefault((Register.RSP, 0x20UL)).Value;
+    public ulong? StackSlot => _frame.Get(Register.RSP, 0x20).Value;
 
     public ulong? ValueOf(Register register) => Index(register) is { } i ? _values[i] : null;
 
@@ -37,55 +42,61 @@ internal sealed class RegisterState
     /// <summary>A block starts: constants are forgotten; imports in callee-saved registers stay.</summary>
     public void EnterBlock()
     {
-        Array.Clear(_values);
-        Array.Clear(_frameAddresses);
-        _frame.Clear();
-        foreach (var register in s_volatile)
+        if (_constants != 0)
         {
-            _imports[Index(register)!.Value] = null;
+            Array.Clear(_values);
+            Array.Clear(_frameAddresses);
+            _constants = 0;
         }
 
-        Recount();
+        _frame.Clear();
+        ForgetImports(VolatileMask);
     }
 
     /// <summary>Forgets everything: another function's block starts.</summary>
     public void Reset()
     {
-        Array.Clear(_imports);
+        ForgetImports(~0);
         EnterBlock();
     }
 
     /// <summary>A call returned: it may have changed every volatile register and the outgoing arguments.</summary>
     public void AfterCall()
     {
-        foreach (var register in s_volatile)
+        for (var i = 0; i < 16; i++)
         {
-            Set(Index(register)!.Value, null, null, null);
+            if ((VolatileMask & (1 << i)) != 0)
+            {
+                Set(i, null, null, null);
+            }
         }
 
         _frame.Clear(); // the callee may write any local whose address escaped
     }
 
-    public void LeaveFunction()
-    {
-        Array.Clear(_imports);
-        Recount();
-    }
+    public void LeaveFunction() => ForgetImports(~0);
 
     /// <summary>Follows one instruction that is not a call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called for every instruction from the first: tiering would run it unoptimised
     public void Apply(in Instruction instruction, Dictionary<ulong, ImageImport> slots)
     {
+        var mnemonic = instruction.Mnemonic;
+        if (!KnowsAnything && mnemonic is not (Mnemonic.Lea or Mnemonic.Mov or Mnemonic.Xor))
+        {
+            return; // nothing is known, so nothing is forgotten, and only lea, mov and xor make something known
+        }
+
         var target = instruction.OpCount > 0 && instruction.Op0Kind == OpKind.Register ? Index(instruction.Op0Register) : null;
         var (value, import, handled) = (default(ulong?), default(ImageImport?), false);
         var frameAddress = default((Register, ulong)?);
         if (target is not null)
         {
             // A local's address: lea reg, [rsp+d] or [rbp+d], a copy of a register that holds one, or one reloaded from a slot.
-            frameAddress = instruction.Mnemonic == Mnemonic.Lea && FrameSlot(instruction) is { } local ? local
-                : instruction.Mnemonic == Mnemonic.Mov && instruction.Op1Kind == OpKind.Register && instruction.Op0Register.GetSize() == 8 && Index(instruction.Op1Register) is { } source ? _frameAddresses[source]
-                : instruction.Mnemonic == Mnemonic.Mov && instruction.Op1Kind == OpKind.Memory && instruction.Op0Register.GetSize() == 8 && FrameSlot(instruction) is { } spilled ? _frame.GetValueOrDefault(spilled).FrameAddress
+            frameAddress = mnemonic == Mnemonic.Lea && FrameSlot(instruction) is { } local ? local
+                : mnemonic == Mnemonic.Mov && instruction.Op1Kind == OpKind.Register && instruction.Op0Register.GetSize() == 8 && Index(instruction.Op1Register) is { } source ? _frameAddresses[source]
+                : mnemonic == Mnemonic.Mov && instruction.Op1Kind == OpKind.Memory && instruction.Op0Register.GetSize() == 8 && FrameSlot(instruction) is { } spilled ? _frame.Get(spilled.Item1, spilled.Item2).FrameAddress
                 : null;
-            (value, import, handled) = instruction.Mnemonic switch
+            (value, import, handled) = mnemonic switch
             {
                 Mnemonic.Lea when instruction.IsIPRelativeMemoryOperand => (instruction.IPRelativeMemoryAddress, null, true),
                 Mnemonic.Lea when FrameSlot(instruction) is not null => (null, null, true),
@@ -96,7 +107,7 @@ internal sealed class RegisterState
                 Mnemonic.Mov when instruction.Op1Kind == OpKind.Register && instruction.Op0Register.GetSize() == 8 && Index(instruction.Op1Register) is { } from =>
                     (_values[from], _imports[from], true),
                 Mnemonic.Mov when instruction.Op1Kind == OpKind.Memory && instruction.Op0Register.GetSize() == 8 && FrameSlot(instruction) is { } slot =>
-                    (_frame.GetValueOrDefault(slot).Value, null, true),
+                    (_frame.Get(slot.Item1, slot.Item2).Value, null, true),
                 Mnemonic.Xor when instruction.Op1Kind == OpKind.Register && instruction.Op0Register == instruction.Op1Register => (0UL, null, true),
                 _ => (null, null, false),
             };
@@ -108,17 +119,18 @@ internal sealed class RegisterState
             return;
         }
 
-        if (instruction.Mnemonic == Mnemonic.Mov && instruction.Op0Kind == OpKind.Memory && instruction.MemorySize is MemorySize.UInt64 or MemorySize.Int64 && FrameSlot(instruction) is { } stored)
+        if (mnemonic == Mnemonic.Mov && instruction.Op0Kind == OpKind.Memory && instruction.MemorySize is MemorySize.UInt64 or MemorySize.Int64 && FrameSlot(instruction) is { } stored)
         {
-            _frame[stored] = instruction.Op1Kind == OpKind.Register && Index(instruction.Op1Register) is { } from ? (_values[from], _frameAddresses[from])
+            var (storedValue, storedAddress) = instruction.Op1Kind == OpKind.Register && Index(instruction.Op1Register) is { } from ? (_values[from], _frameAddresses[from])
                 : (instruction.Op1Kind is OpKind.Immediate32to64 ? instruction.GetImmediate(1) : null, null);
+            _frame.Set(stored.Item1, stored.Item2, storedValue, storedAddress);
             return;
         }
 
         // Anything else: every register it writes is unknown from here on, and so is every frame slot it may write.
-        if (_known == 0 && _frame.Count == 0)
+        if (!KnowsAnything)
         {
-            return; // nothing is known, so nothing is forgotten: most instructions, and Iced's analysis of them is the cost
+            return; // nothing is known, so nothing is forgotten: Iced's analysis of the instruction is the cost
         }
 
         var info = _info.GetInfo(instruction, _frame.Count == 0 ? InstructionInfoOptions.NoMemoryUsage : InstructionInfoOptions.None);
@@ -129,7 +141,7 @@ internal sealed class RegisterState
                 Set(i, null, null, null);
                 if (used.Register.GetFullRegister() is Register.RSP or Register.RBP)
                 {
-                    Forget(used.Register.GetFullRegister()); // the frame moved: its slots are elsewhere now
+                    _frame.Forget(used.Register.GetFullRegister()); // the frame moved: its slots are elsewhere now
                 }
             }
         }
@@ -145,11 +157,7 @@ internal sealed class RegisterState
             {
                 // A write into a local whose address is known: only the slots it overlaps change.
                 var start = local.Displacement + memory.Displacement;
-                var size = (ulong)Math.Max(1, memory.MemorySize.GetSize());
-                foreach (var slot in _frame.Keys.Where(k => k.Base == local.Base && k.Displacement < start + size && start < k.Displacement + 8).ToArray())
-                {
-                    _frame.Remove(slot);
-                }
+                _frame.RemoveOverlapping(local.Base, start, (ulong)Math.Max(1, memory.MemorySize.GetSize()));
             }
             else
             {
@@ -161,29 +169,24 @@ internal sealed class RegisterState
     private void Set(int i, ulong? value, ImageImport? import, (Register, ulong)? frameAddress)
     {
         (_values[i], _imports[i], _frameAddresses[i]) = (value, import, frameAddress);
-        _known = value is null && import is null && frameAddress is null ? _known & ~(1 << i) : _known | (1 << i);
+        _constants = value is null && frameAddress is null ? _constants & ~(1 << i) : _constants | (1 << i);
+        _importsHeld = import is null ? _importsHeld & ~(1 << i) : _importsHeld | (1 << i);
     }
 
-    private void Recount()
+    /// <summary>Forgets the imports held in the registers of <paramref name="mask"/>.</summary>
+    private void ForgetImports(int mask)
     {
-        _known = 0;
-        for (var i = 0; i < _values.Length; i++)
+        for (var held = _importsHeld & mask; held != 0; held &= held - 1)
         {
-            _known |= _values[i] is null && _imports[i] is null && _frameAddresses[i] is null ? 0 : 1 << i;
+            _imports[System.Numerics.BitOperations.TrailingZeroCount(held)] = null;
         }
+
+        _importsHeld &= ~mask;
     }
 
     /// <summary>Whether a memory operand is a global of the image (RIP-relative, or through a register holding a known address), which no frame slot is.</summary>
     private bool IsImageGlobal(UsedMemory memory) =>
         memory.Base == Register.RIP || (memory.Index == Register.None && memory.Base is not (Register.RSP or Register.RBP) && ValueOf(memory.Base) is not null);
-
-    private void Forget(Register frameBase)
-    {
-        foreach (var slot in _frame.Keys.Where(k => k.Base == frameBase).ToArray())
-        {
-            _frame.Remove(slot);
-        }
-    }
 
     /// <summary>The frame slot an 8-byte memory operand names ([rsp+d] or [rbp+d], no index), or null.</summary>
     private static (Register, ulong)? FrameSlot(in Instruction instruction) =>

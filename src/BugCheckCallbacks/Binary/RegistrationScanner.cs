@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Iced.Intel;
 
 namespace BugCheckCallbacks.Binary;
@@ -24,16 +25,19 @@ public static class RegistrationScanner
     internal static bool ImportsRegistration(DriverImage image) => image.Imports.Any(i => RoutineOf(i) is not null);
 
     /// <summary>Finds the calls in <paramref name="code"/>, already decoded once for its thunks and branch targets.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // it runs once, over every instruction: tiering would run it unoptimised
     internal static List<RegistrationCall> Scan(DriverImage image, ImageCode code)
     {
         var calls = new List<RegistrationCall>();
         var (slots, thunks) = (code.Slots, code.Thunks);
         var info = new InstructionInfoFactory();
+        var cursor = code.Cursor();
         foreach (var section in code.Sections)
         {
             var state = new RegisterState();
             var pending = -1; // the registration call whose result is not yet known to be read or dropped
-            foreach (var instruction in code.Decode(section))
+            cursor.MoveTo(section.VirtualAddress);
+            while (cursor.TryNext(out var instruction))
             {
                 if (code.IsBranchTarget(instruction.IP))
                 {
@@ -47,8 +51,9 @@ public static class RegistrationScanner
                     pending = -1;
                 }
 
-                var tailCall = instruction.FlowControl == FlowControl.IndirectBranch && !thunks.ContainsKey(instruction.IP);
-                if (instruction.FlowControl is FlowControl.Call or FlowControl.IndirectCall || tailCall)
+                var flow = instruction.FlowControl;
+                var tailCall = flow == FlowControl.IndirectBranch && !thunks.ContainsKey(instruction.IP);
+                if (flow is FlowControl.Call or FlowControl.IndirectCall || tailCall)
                 {
                     if (ImageCode.CalledImport(instruction, slots, thunks, state) is { } import && RoutineOf(import) is { } routine)
                     {
@@ -66,10 +71,10 @@ public static class RegistrationScanner
                 }
 
                 state.Apply(instruction, slots);
-                if (instruction.FlowControl is FlowControl.Return or FlowControl.UnconditionalBranch or FlowControl.IndirectBranch or FlowControl.Interrupt)
+                if (flow is FlowControl.Return or FlowControl.UnconditionalBranch or FlowControl.IndirectBranch or FlowControl.Interrupt)
                 {
                     state.EnterBlock();
-                    if (instruction.FlowControl == FlowControl.Return)
+                    if (flow == FlowControl.Return)
                     {
                         state.LeaveFunction();
                     }
