@@ -5,7 +5,7 @@ namespace BugCheckCallbacks.Native;
 
 /// <summary>
 /// The kernel routines native drivers call, as one table shared by every loaded driver. Each finds the driver calling it
-/// from the thread (<see cref="NativeKernel.Calling"/>); nothing may throw back into native code, so each catches all.
+/// from the thread (<see cref="CallingDriver.Current"/>); nothing may throw back into native code, so each catches all.
 /// </summary>
 [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "An exception must not unwind into the driver's native frames: the routine fails instead.")]
 internal static unsafe class KernelRoutines
@@ -40,7 +40,7 @@ internal static unsafe class KernelRoutines
     {
         try
         {
-            return NativeKernel.Calling is { } driver && driver.Kernel.RegisterReason(driver, record, routine, (BugCheckCallbackReason)reason, component) ? (byte)1 : (byte)0;
+            return CallingDriver.Current is { } driver && driver.Kernel.RegisterReason(driver, record, routine, (BugCheckCallbackReason)reason, component) ? (byte)1 : (byte)0;
         }
         catch (Exception)
         {
@@ -53,7 +53,7 @@ internal static unsafe class KernelRoutines
     {
         try
         {
-            return NativeKernel.Calling is { } driver && driver.Kernel.DeregisterReason(record) ? (byte)1 : (byte)0;
+            return CallingDriver.Current is { } driver && driver.Kernel.DeregisterReason(record) ? (byte)1 : (byte)0;
         }
         catch (Exception)
         {
@@ -66,7 +66,7 @@ internal static unsafe class KernelRoutines
     {
         try
         {
-            return NativeKernel.Calling is { } driver && driver.Kernel.RegisterClassic(driver, record, routine, buffer, length, component) ? (byte)1 : (byte)0;
+            return CallingDriver.Current is { } driver && driver.Kernel.RegisterClassic(driver, record, routine, buffer, length, component) ? (byte)1 : (byte)0;
         }
         catch (Exception)
         {
@@ -79,7 +79,7 @@ internal static unsafe class KernelRoutines
     {
         try
         {
-            return NativeKernel.Calling is { } driver && driver.Kernel.DeregisterClassic(record) ? (byte)1 : (byte)0;
+            return CallingDriver.Current is { } driver && driver.Kernel.DeregisterClassic(record) ? (byte)1 : (byte)0;
         }
         catch (Exception)
         {
@@ -92,7 +92,7 @@ internal static unsafe class KernelRoutines
     {
         try
         {
-            return NativeKernel.Calling is { } driver ? (int)driver.Kernel.InitializeTriageArray(driver, array, size) : (int)NtStatus.InvalidDeviceState;
+            return CallingDriver.Current is { } driver ? (int)driver.Kernel.TriageArrays.Initialize(driver, array, size) : (int)NtStatus.InvalidDeviceState;
         }
         catch (Exception)
         {
@@ -105,7 +105,7 @@ internal static unsafe class KernelRoutines
     {
         try
         {
-            return NativeKernel.Calling is { } driver ? (int)driver.Kernel.AddTriageBlock(driver, array, address, size) : (int)NtStatus.InvalidDeviceState;
+            return CallingDriver.Current is { } driver ? (int)driver.Kernel.TriageArrays.AddBlock(array, address, size) : (int)NtStatus.InvalidDeviceState;
         }
         catch (Exception)
         {
@@ -119,14 +119,14 @@ internal static unsafe class KernelRoutines
 
     [UnmanagedCallersOnly]
     private static void KeBugCheckEx(uint code, nuint parameter1, nuint parameter2, nuint parameter3, nuint parameter4) =>
-        NativeKernel.Calling?.NoteBugCheck(code, parameter1, parameter2, parameter3, parameter4);
+        CallingDriver.Current?.NoteBugCheck(code, parameter1, parameter2, parameter3, parameter4);
 
     [UnmanagedCallersOnly]
     private static nint ExAllocatePool2(ulong flags, nuint size, uint tag)
     {
         try
         {
-            return NativeKernel.Calling is { } driver ? NativeKernel.AllocatePool(driver, size) : 0;
+            return CallingDriver.Current is { } driver ? NativeKernel.AllocatePool(driver, size) : 0;
         }
         catch (Exception)
         {
@@ -139,7 +139,7 @@ internal static unsafe class KernelRoutines
     {
         try
         {
-            return NativeKernel.Calling is { } driver ? NativeKernel.AllocatePool(driver, size) : 0;
+            return CallingDriver.Current is { } driver ? NativeKernel.AllocatePool(driver, size) : 0;
         }
         catch (Exception)
         {
@@ -152,7 +152,7 @@ internal static unsafe class KernelRoutines
     {
         try
         {
-            NativeKernel.Calling?.Memory.Free(pointer);
+            CallingDriver.Current?.Memory.Free(pointer);
         }
         catch (Exception)
         {

@@ -143,7 +143,7 @@ public sealed unsafe class NativeDriver : IDisposable
             Kernel.DeregisterAll(this);
             if (_driverObject is not null && _driverObject->DriverUnload != 0 && Glue is not null)
             {
-                var outer = NativeKernel.Enter(this);
+                var outer = CallingDriver.Enter(this);
                 try
                 {
                     if (ContainsFaults)
@@ -158,7 +158,7 @@ public sealed unsafe class NativeDriver : IDisposable
                 }
                 finally
                 {
-                    NativeKernel.Leave(outer);
+                    CallingDriver.Leave(outer);
                 }
             }
 
@@ -281,7 +281,7 @@ public sealed unsafe class NativeDriver : IDisposable
         BuildDriverObject(entry);
         ContainsFaults = Glue->Version >= 2 && ContainFaults(); // a version 1 driver's faults are not contained
 
-        var outer = NativeKernel.Enter(this);
+        var outer = CallingDriver.Enter(this);
         int status;
         int bugChecked;
         try
@@ -290,7 +290,7 @@ public sealed unsafe class NativeDriver : IDisposable
         }
         finally
         {
-            NativeKernel.Leave(outer);
+            CallingDriver.Leave(outer);
         }
 
         if (bugChecked == BccDriverGlue.Faulted)

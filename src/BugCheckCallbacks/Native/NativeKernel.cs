@@ -12,41 +12,22 @@ namespace BugCheckCallbacks.Native;
 /// </summary>
 internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
 {
-    private const int DataSize = 0x68; // the largest structure a routine is handed: KBUGCHECK_SECONDARY_DUMP_DATA_EX
-
-    [ThreadStatic]
-    private static NativeDriver? t_calling;
-
     private readonly SimulatedKernel _kernel;
     private readonly List<NativeDriver> _drivers = [];
     private readonly Dictionary<nint, NativeReasonRecord> _reasonRecords = [];
     private readonly Dictionary<nint, NativeClassicRecord> _classicRecords = [];
-    private readonly Dictionary<nint, TriageDumpDataArray> _triageArrays = [];
-    private readonly NativeMemoryView _outBuffer = new();
-    private readonly LIST_ENTRY* _reasonList;
-    private readonly LIST_ENTRY* _classicList;
-    private readonly byte* _data;
-    private byte* _inBuffer;
-    private uint _inBufferCapacity;
-    private uint _inBufferLength;
-    private byte* _ioBuffer;
-    private int _ioBufferCapacity;
+    private readonly NativeListHead _reasonList = new();
+    private readonly NativeListHead _classicList = new();
+    private readonly NativeCallMarshaller _marshaller;
 
     private NativeKernel(SimulatedKernel kernel)
     {
         _kernel = kernel;
-        _reasonList = NewListHead();
-        _classicList = NewListHead();
-        _data = (byte*)NativeMemory.AllocZeroed(DataSize);
-
-        // Never NULL, even for an InBufferLength of 0: the data pass hands OutBuffer == InBuffer, and a routine tells the
-        // sizing pass from the data pass by OutBuffer == NULL.
-        _inBufferCapacity = SecondaryDumpData.DefaultInBufferLength;
-        _inBuffer = (byte*)NativeMemory.AllocZeroed(_inBufferCapacity);
+        _marshaller = new NativeCallMarshaller(TriageArrays);
     }
 
-    /// <summary>Gets the driver whose code runs on this thread (DriverEntry, DriverUnload, or one of its routines), or null.</summary>
-    public static NativeDriver? Calling => t_calling;
+    /// <summary>Gets the triage arrays the drivers initialized, with their managed twins.</summary>
+    public NativeTriageArrays TriageArrays { get; } = new();
 
     /// <summary>Gets the native side of <paramref name="kernel"/>, created with its first driver.</summary>
     public static NativeKernel Of(SimulatedKernel kernel) => (NativeKernel)(kernel.Extension ??= new NativeKernel(kernel));
@@ -59,7 +40,7 @@ internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
     public void RemoveDriver(NativeDriver driver) => _drivers.Remove(driver);
 
     /// <inheritdoc/>
-    public void OnThreadStart() => Touch();
+    public void OnThreadStart() => CallingDriver.Touch();
 
     /// <inheritdoc/>
     public bool InterruptRoutine()
@@ -72,19 +53,6 @@ internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
 
         return running;
     }
-
-    /// <summary>Marks <paramref name="driver"/> as the one running on this thread; returns the one to restore.</summary>
-    public static NativeDriver? Enter(NativeDriver? driver)
-    {
-        var outer = t_calling;
-        t_calling = driver;
-        return outer;
-    }
-
-    public static void Leave(NativeDriver? outer) => t_calling = outer;
-
-    /// <summary>Makes this thread's first access to the calling driver now: it allocates, and must not inside a routine's call.</summary>
-    public static void Touch() => t_calling = null;
 
     public bool RegisterReason(NativeDriver driver, nint address, nint routine, BugCheckCallbackReason reason, nint component)
     {
@@ -107,7 +75,7 @@ internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
         record->Reason = (KBUGCHECK_CALLBACK_REASON)reason;
         record->Checksum = entry.Checksum;
         record->State = (byte)BufferDumpState.Inserted;
-        Link(_reasonList, &record->Entry);
+        _reasonList.Link(&record->Entry, _kernel.Options.Order);
         _reasonRecords[address] = entry;
         driver.Added(twin);
         return true;
@@ -121,7 +89,7 @@ internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
         }
 
         var record = (KBUGCHECK_REASON_CALLBACK_RECORD*)address;
-        Unlink(&record->Entry);
+        NativeListHead.Unlink(&record->Entry);
         record->State = (byte)BufferDumpState.Empty;
         _reasonRecords.Remove(address);
         return true;
@@ -137,7 +105,7 @@ internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
         }
 
         var twin = new BugCheckCallbackRecord();
-        var entry = new NativeClassicRecord(driver, address, routine, buffer, length, twin);
+        var entry = new NativeClassicRecord(driver, address, routine, buffer, length, component, twin);
         var memory = length > 0 ? new NativeMemoryView().Point(buffer, (int)length) : Memory<byte>.Empty;
         if (!_kernel.Callbacks.RegisterClassicHosted(twin, entry.Call, memory, name, ((ulong)routine, (ulong)buffer, (ulong)component)))
         {
@@ -148,9 +116,9 @@ internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
         record->Buffer = buffer;
         record->Length = length;
         record->Component = component;
-        record->Checksum = unchecked((nuint)routine + (nuint)buffer + length + (nuint)component);
+        record->Checksum = entry.Checksum;
         record->State = (byte)BufferDumpState.Inserted;
-        Link(_classicList, &record->Entry);
+        _classicList.Link(&record->Entry, _kernel.Options.Order);
         _classicRecords[address] = entry;
         driver.Added(twin);
         return true;
@@ -164,7 +132,7 @@ internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
         }
 
         var record = (KBUGCHECK_CALLBACK_RECORD*)address;
-        Unlink(&record->Entry);
+        NativeListHead.Unlink(&record->Entry);
         record->State = (byte)BufferDumpState.Empty;
         _classicRecords.Remove(address);
         return true;
@@ -201,48 +169,7 @@ internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
             _classicRecords.Remove(address);
         }
 
-        foreach (var address in _triageArrays.Keys.Where(driver.Memory.Owns).ToArray())
-        {
-            _triageArrays.Remove(address);
-        }
-    }
-
-    /// <summary><c>KeInitializeTriageDumpDataArray</c>: the managed rules, applied to the driver's array in its memory.</summary>
-    public NtStatus InitializeTriageArray(NativeDriver driver, nint address, uint size)
-    {
-        if (size < TriageDumpDataArray.MinimumSize || !driver.Memory.Owns(address, size))
-        {
-            return NtStatus.InvalidParameter2;
-        }
-
-        var twin = new TriageDumpDataArray(size);
-        _triageArrays[address] = twin;
-        var array = (KTRIAGE_DUMP_DATA_ARRAY*)address;
-        array->List.Flink = array->List.Blink = (nint)(&array->List);
-        array->ComponentNameBufferLength = 0;
-        array->ComponentName = 0;
-        WriteTriageHeader(array, twin);
-        return NtStatus.Success;
-    }
-
-    /// <summary><c>KeAddTriageDumpDataBlock</c>: the managed rules, then the block and counts written into the driver's array.</summary>
-    public NtStatus AddTriageBlock(NativeDriver driver, nint address, nint block, nuint size)
-    {
-        if (!_triageArrays.TryGetValue(address, out var twin))
-        {
-            return NtStatus.InvalidDeviceState;
-        }
-
-        var status = twin.AddBlock((ulong)block, size);
-        if (status == NtStatus.Success)
-        {
-            var array = (KTRIAGE_DUMP_DATA_ARRAY*)address;
-            var blocks = (KADDRESS_RANGE*)&array->Blocks;
-            blocks[twin.NumBlocksUsed - 1] = new KADDRESS_RANGE { Address = block, Size = size };
-            WriteTriageHeader(array, twin);
-        }
-
-        return status;
+        TriageArrays.ForgetOwnedBy(driver);
     }
 
     /// <summary>Pool before the crash; during it (HIGH_LEVEL) the call is noted as a violation and fails.</summary>
@@ -260,11 +187,11 @@ internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
     /// <summary>Calls a native reason routine: the structure into native memory, the routine, then what it set back.</summary>
     public void CallReason(NativeReasonRecord entry, BugCheckCallbackReason reason, ReasonCallbackData? data)
     {
-        var outer = Enter(entry.Driver);
+        var outer = CallingDriver.Enter(entry.Driver);
         try
         {
             ((KBUGCHECK_REASON_CALLBACK_RECORD*)entry.Address)->State = (byte)entry.Twin.State;
-            var (structure, length) = HandOver(data);
+            var (structure, length) = _marshaller.HandOver(data);
             switch (entry.Driver.Glue->InvokeReasonRoutine(entry.Routine, (int)reason, entry.Address, structure, length))
             {
                 case 0:
@@ -275,17 +202,17 @@ internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
                     throw entry.Driver.TakeBugCheck();
             }
 
-            TakeBack(entry.Driver, data);
+            _marshaller.TakeBack(entry.Driver, data);
         }
         finally
         {
-            Leave(outer);
+            CallingDriver.Leave(outer);
         }
     }
 
     public void CallClassic(NativeClassicRecord entry)
     {
-        var outer = Enter(entry.Driver);
+        var outer = CallingDriver.Enter(entry.Driver);
         try
         {
             switch (entry.Driver.Glue->InvokeClassicRoutine(entry.Routine, entry.Buffer, entry.Length))
@@ -300,7 +227,7 @@ internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
         }
         finally
         {
-            Leave(outer);
+            CallingDriver.Leave(outer);
         }
     }
 
@@ -378,35 +305,9 @@ internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
 
     public void Dispose()
     {
-        NativeMemory.Free(_reasonList);
-        NativeMemory.Free(_classicList);
-        NativeMemory.Free(_data);
-        NativeMemory.Free(_inBuffer);
-        NativeMemory.Free(_ioBuffer);
-    }
-
-    private static LIST_ENTRY* NewListHead()
-    {
-        var head = (LIST_ENTRY*)NativeMemory.AllocZeroed((nuint)sizeof(LIST_ENTRY));
-        head->Flink = head->Blink = (nint)head;
-        return head;
-    }
-
-    private static void Unlink(LIST_ENTRY* entry)
-    {
-        var next = (LIST_ENTRY*)entry->Flink;
-        var previous = (LIST_ENTRY*)entry->Blink;
-        previous->Flink = (nint)next;
-        next->Blink = (nint)previous;
-        entry->Flink = entry->Blink = 0;
-    }
-
-    private static void WriteTriageHeader(KTRIAGE_DUMP_DATA_ARRAY* array, TriageDumpDataArray twin)
-    {
-        array->NumBlocksUsed = twin.NumBlocksUsed;
-        array->NumBlocksTotal = twin.NumBlocksTotal;
-        array->DataSize = (uint)twin.DataSize;
-        array->MaxDataSize = twin.MaxDataSize;
+        _reasonList.Dispose();
+        _classicList.Dispose();
+        _marshaller.Dispose();
     }
 
     /// <summary>The component name (<c>PUCHAR</c>, ASCII, NUL-terminated, at most 256 bytes in the driver's memory); "" for NULL, null when unreadable.</summary>
@@ -426,212 +327,5 @@ internal sealed unsafe class NativeKernel : IKernelExtension, IDisposable
         var text = new ReadOnlySpan<byte>((void*)component, (int)Math.Min(available, 256));
         var end = text.IndexOf((byte)0);
         return end < 0 ? null : Encoding.ASCII.GetString(text[..end]);
-    }
-
-    /// <summary>Inserts at the head (newest first, as Windows) or the tail (oldest first), as the kernel's order says.</summary>
-    private void Link(LIST_ENTRY* head, LIST_ENTRY* entry)
-    {
-        if (_kernel.Options.Order == CallbackOrder.NewestFirst)
-        {
-            var first = (LIST_ENTRY*)head->Flink;
-            entry->Flink = (nint)first;
-            entry->Blink = (nint)head;
-            first->Blink = (nint)entry;
-            head->Flink = (nint)entry;
-        }
-        else
-        {
-            var last = (LIST_ENTRY*)head->Blink;
-            entry->Flink = (nint)head;
-            entry->Blink = (nint)last;
-            last->Flink = (nint)entry;
-            head->Blink = (nint)entry;
-        }
-    }
-
-    /// <summary>Writes the managed structure into native memory as the routine's <c>ReasonSpecificData</c>; returns it and its length.</summary>
-    private (nint Structure, uint Length) HandOver(ReasonCallbackData? data)
-    {
-        switch (data)
-        {
-            case null:
-                return (0, 0);
-            case SecondaryDumpDataEx multiPart:
-            {
-                var native = (KBUGCHECK_SECONDARY_DUMP_DATA_EX*)_data;
-                *native = default;
-                HandOverSecondary(multiPart);
-                native->Context = multiPart.Context;
-                native->Flags = (uint)multiPart.Flags;
-                native->DumpType = (uint)multiPart.DumpType;
-                native->BugCheckCode = multiPart.BugCheckCode;
-                native->BugCheckParameter1 = (nuint)multiPart.BugCheckParameter1;
-                native->BugCheckParameter2 = (nuint)multiPart.BugCheckParameter2;
-                native->BugCheckParameter3 = (nuint)multiPart.BugCheckParameter3;
-                native->BugCheckParameter4 = (nuint)multiPart.BugCheckParameter4;
-                return ((nint)native, SecondaryDumpDataEx.NativeSize);
-            }
-
-            case SecondaryDumpData secondary:
-                *(KBUGCHECK_SECONDARY_DUMP_DATA*)_data = default;
-                HandOverSecondary(secondary);
-                return ((nint)_data, SecondaryDumpData.NativeSize);
-
-            case PageRangeData pages:
-            {
-                var native = (KBUGCHECK_ADD_PAGES*)_data;
-                native->Context = pages.Context;
-                native->Flags = (uint)pages.Flags;
-                native->BugCheckCode = pages.BugCheckCode;
-                native->Address = (nuint)pages.Address;
-                native->Count = (nuint)pages.Count;
-                return ((nint)native, PageRangeData.NativeSize);
-            }
-
-            case DumpIoData io:
-            {
-                var native = (KBUGCHECK_DUMP_IO*)_data;
-                native->Offset = (ulong)io.Offset;
-                native->Buffer = io.Buffer.IsEmpty ? 0 : IoBuffer(io.Buffer.Span);
-                native->BufferLength = io.BufferLength;
-                native->Type = (KBUGCHECK_DUMP_IO_TYPE)io.Type;
-                return ((nint)native, DumpIoData.NativeSize);
-            }
-
-            default:
-            {
-                var triage = (TriageDumpData)data;
-                var native = (KBUGCHECK_TRIAGE_DUMP_DATA*)_data;
-                native->DataArray = 0;
-                native->Flags = (uint)triage.Flags;
-                native->MaxVirtMemSize = triage.MaxVirtMemSize;
-                native->BugCheckCode = triage.BugCheckCode;
-                native->BugCheckParameter1 = (nuint)triage.BugCheckParameter1;
-                native->BugCheckParameter2 = (nuint)triage.BugCheckParameter2;
-                native->BugCheckParameter3 = (nuint)triage.BugCheckParameter3;
-                native->BugCheckParameter4 = (nuint)triage.BugCheckParameter4;
-                return ((nint)native, TriageDumpData.NativeSize);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The fields the two secondary-data structures share, at the same offsets: the system buffer, and OutBuffer pointing
-    /// at it in a data call (NULL in the sizing pass).
-    /// </summary>
-    private void HandOverSecondary(SecondaryDumpData data)
-    {
-        var native = (KBUGCHECK_SECONDARY_DUMP_DATA*)_data;
-        native->InBuffer = InBuffer(data.InBufferLength);
-        native->InBufferLength = data.InBufferLength;
-        native->MaximumAllowed = data.MaximumAllowed;
-        native->OutBuffer = data.IsSizeQuery ? 0 : native->InBuffer;
-    }
-
-    /// <summary>Reads back what the routine set, checking every pointer before it is read.</summary>
-    private void TakeBack(NativeDriver driver, ReasonCallbackData? data)
-    {
-        switch (data)
-        {
-            case SecondaryDumpDataEx multiPart:
-            {
-                TakeOutput(driver, multiPart);
-                var native = (KBUGCHECK_SECONDARY_DUMP_DATA_EX*)_data;
-                multiPart.Context = native->Context;
-                multiPart.Flags = (SecondaryDataFlags)native->Flags;
-                break;
-            }
-
-            case SecondaryDumpData secondary:
-                TakeOutput(driver, secondary);
-                break;
-
-            case PageRangeData pages:
-            {
-                var native = (KBUGCHECK_ADD_PAGES*)_data;
-                pages.Context = native->Context;
-                pages.Flags = (PageRangeFlags)native->Flags;
-                pages.Address = native->Address;
-                pages.Count = native->Count;
-                break;
-            }
-
-            case TriageDumpData triage:
-            {
-                var array = ((KBUGCHECK_TRIAGE_DUMP_DATA*)_data)->DataArray;
-                if (array == 0)
-                {
-                    triage.DataArray = null;
-                }
-                else if (_triageArrays.TryGetValue(array, out var twin))
-                {
-                    triage.DataArray = twin;
-                }
-                else
-                {
-                    throw new InvalidPointerException(driver.Memory.Owns(array, TriageDumpDataArray.MinimumSize)
-                        ? $"DataArray 0x{array:X} was never initialized with KeInitializeTriageDumpDataArray; the kernel did not read it."
-                        : $"DataArray 0x{array:X} is not in memory {driver.Name} owns; the kernel did not read it.");
-                }
-
-                break;
-            }
-        }
-    }
-
-    /// <summary>The output of a secondary-data call (the shared fields); OutBuffer is shown to the checks as the memory it points into, up to that memory's end.</summary>
-    private void TakeOutput(NativeDriver driver, SecondaryDumpData data)
-    {
-        var native = (KBUGCHECK_SECONDARY_DUMP_DATA*)_data;
-        var (outBuffer, outBufferLength) = (native->OutBuffer, native->OutBufferLength);
-        data.Guid = native->Guid;
-        data.OutBufferLength = outBufferLength;
-        if (data.IsSizeQuery)
-        {
-            return;
-        }
-
-        if (outBufferLength == 0 || outBuffer == 0)
-        {
-            data.OutBuffer = ReadOnlyMemory<byte>.Empty;
-            return;
-        }
-
-        var inBuffer = (nint)_inBuffer;
-        var available = outBuffer >= inBuffer && outBuffer < inBuffer + (nint)_inBufferLength
-            ? inBuffer + (nint)_inBufferLength - outBuffer
-            : driver.Memory.Available(outBuffer);
-        if (available < 0)
-        {
-            throw new InvalidPointerException($"OutBuffer 0x{outBuffer:X} (OutBufferLength 0x{outBufferLength:X}) is not in memory {driver.Name} owns, nor in InBuffer; the kernel did not read it.");
-        }
-
-        data.OutBuffer = _outBuffer.Point(outBuffer, (int)Math.Min(available, int.MaxValue));
-    }
-
-    /// <summary>The system buffer, zeroed, of <paramref name="length"/> bytes (grown, never per call, when a larger one is asked for).</summary>
-    private nint InBuffer(uint length)
-    {
-        if (length > _inBufferCapacity)
-        {
-            _inBuffer = (byte*)NativeMemory.Realloc(_inBuffer, length);
-            _inBufferCapacity = length;
-        }
-
-        _inBufferLength = length;
-        new Span<byte>(_inBuffer, (int)length).Clear();
-        return (nint)_inBuffer;
-    }
-
-    private nint IoBuffer(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length > _ioBufferCapacity)
-        {
-            _ioBuffer = (byte*)NativeMemory.Realloc(_ioBuffer, (nuint)bytes.Length);
-            _ioBufferCapacity = bytes.Length;
-        }
-
-        bytes.CopyTo(new Span<byte>(_ioBuffer, bytes.Length));
-        return (nint)_ioBuffer;
     }
 }

@@ -17,8 +17,8 @@ internal sealed class NativeReasonRecord(NativeDriver driver, nint address, nint
 
     public BugCheckReasonCallbackRecord Twin { get; } = twin;
 
-    /// <summary>The checksum Windows stores: routine + reason + component, as address arithmetic.</summary>
-    public nuint Checksum => unchecked((nuint)Routine + (nuint)Reason + (nuint)Component);
+    /// <summary>The checksum Windows stores (<see cref="SimulatedAddresses.Checksum(ulong, BugCheckCallbackReason, ulong)"/>).</summary>
+    public nuint Checksum => (nuint)SimulatedAddresses.Checksum((ulong)Routine, Reason, (ulong)Component);
 
     /// <summary>The routine the registry calls: hands the call to the driver's native routine.</summary>
     public void Call(BugCheckCallbackReason reason, BugCheckReasonCallbackRecord record, ReasonCallbackData? data) => Driver.Kernel.CallReason(this, reason, data);
