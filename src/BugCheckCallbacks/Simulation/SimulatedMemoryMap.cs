@@ -106,6 +106,8 @@ public sealed class SimulatedMemoryMap
             throw new ArgumentException($"The virtual regions need more page frames (page tables included) than physical memory has (0x{frameCount:X}).", nameof(regions));
         }
 
+        UsedFrameCount = neededFrames;
+
         // The machine's own regions first (their tables, then their frames), then the simulated kernel's: what a map declares
         // keeps its frames whatever the kernel adds.
         var extents = new List<VirtualExtent>(_virtual.Length);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using BugCheckCallbacks.Dump;
+using BugCheckCallbacks.Registration;
 using BugCheckCallbacks.Simulation;
 
 namespace BugCheckCallbacks.Tests.Simulation;
@@ -26,6 +27,30 @@ public sealed class SimulatedMemoryMapTests
     [InlineData(AddressSpace.Virtual, 0xFFFFFFFFFFFFFFF0ul, 0x20ul, false)]
     public void Contains_requires_every_byte_in_regions_of_the_space(AddressSpace space, ulong address, ulong length, bool expected) =>
         s_map.Contains(space, address, length).Should().Be(expected);
+
+    [Theory]
+    [InlineData(0UL, false)] // no virtual region: the kernel's images and pool fit in the 256 frames
+    [InlineData(0xF0UL, true)] // a region of 240 of the 256 frames: they no longer fit
+    [InlineData(0xFBUL, true)] // 251, with its PML4, PDPT, page directory and page table: one frame left
+    public void A_map_whose_virtual_regions_fill_physical_memory_still_bug_checks_with_its_kernel(ulong virtualPages, bool grows)
+    {
+        var regions = new List<MemoryRegion> { new(AddressSpace.Physical, new AddressRange(0x100000, 0x100000)) };
+        if (virtualPages > 0)
+        {
+            regions.Add(new MemoryRegion(AddressSpace.Virtual, new AddressRange(0xFFFF_8000_0000_0000, virtualPages * 0x1000)));
+        }
+
+        var map = new SimulatedMemoryMap(regions);
+        var kernel = new SimulatedKernel(new SimulationOptions { DumpType = DumpType.Full, MemoryMap = map, DetectAllocations = false });
+        kernel.Register(BugCheckCallbackReason.SecondaryDumpData, "storport.sys", Callbacks.SecondaryWriter(Guid.NewGuid(), new byte[64]));
+        var sink = new InMemoryDumpSink();
+
+        var outcome = kernel.KeBugCheckEx(0xD1, 1, 2, 3, 4, sink);
+
+        outcome.Violations.Should().BeEmpty();
+        using var dump = DumpFile.Open(new MemoryStream(sink.ToArray(), writable: false));
+        (dump.Header.NumberOfPages > 0x100).Should().Be(grows, "the top run grows by the frames the kernel needs, and only when they are missing");
+    }
 
     [Fact]
     public void Read_returns_content_then_the_address_pattern()
