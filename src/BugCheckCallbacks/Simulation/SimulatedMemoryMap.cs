@@ -42,7 +42,7 @@ public sealed class SimulatedMemoryMap
     internal const ulong PreferredPml4Frame = 0x1AD;
 
     private const int PageShift = X64Paging.PageShift;
-    private const ulong SelfMapStart = 0xFFFF_0000_0000_0000 | ((ulong)SelfMapIndex << 39);
+    internal const ulong SelfMapStart = 0xFFFF_0000_0000_0000 | ((ulong)SelfMapIndex << 39);
 
     private readonly MemoryRegion[] _regions;
     private readonly MemoryRegion[] _physical; // sorted by address
@@ -73,7 +73,7 @@ public sealed class SimulatedMemoryMap
         for (var i = 0; i < _regions.Length; i++)
         {
             var region = _regions[i] ?? throw new ArgumentNullException(nameof(regions), $"regions[{i}] is null.");
-            CheckRegion(region, i, nameof(regions));
+            MemoryRegionChecks.CheckRegion(region, i, nameof(regions));
             (region.Space == AddressSpace.Physical ? physical : virtualRegions).Add((region, i));
         }
 
@@ -82,8 +82,8 @@ public sealed class SimulatedMemoryMap
             throw new ArgumentException($"The map has {physical.Count} physical regions; a dump header describes from 1 to {MaxPhysicalRuns} physical memory runs.", nameof(regions));
         }
 
-        _physical = SortAndCheckOverlaps(physical, nameof(regions));
-        _virtual = SortAndCheckOverlaps(virtualRegions, nameof(regions));
+        _physical = MemoryRegionChecks.SortAndCheckOverlaps(physical, nameof(regions));
+        _virtual = MemoryRegionChecks.SortAndCheckOverlaps(virtualRegions, nameof(regions));
         _runs = Array.ConvertAll(_physical, r => new PhysicalMemoryRun(r.Range.Address >> PageShift, r.Range.Size >> PageShift));
 
         // The PML4 at the frame Volatility looks at when the machine has it; otherwise the highest frame, as before.
@@ -93,12 +93,12 @@ public sealed class SimulatedMemoryMap
         var neededFrames = 1UL; // the PML4
         foreach (var region in _virtual)
         {
-            neededFrames = SaturatingAdd(neededFrames, region.Range.Size >> PageShift);
+            neededFrames = PageTableShape.SaturatingAdd(neededFrames, region.Range.Size >> PageShift);
         }
 
         for (var level = 3; level >= 1; level--)
         {
-            ForEachTableIndex(_virtual, level, () => neededFrames = SaturatingAdd(neededFrames, 1), stopWhen: () => neededFrames > frameCount);
+            PageTableShape.ForEachTableIndex(_virtual, level, () => neededFrames = PageTableShape.SaturatingAdd(neededFrames, 1), stopWhen: () => neededFrames > frameCount);
         }
 
         if (neededFrames > frameCount)
@@ -113,11 +113,11 @@ public sealed class SimulatedMemoryMap
         var extents = new List<VirtualExtent>(_virtual.Length);
         foreach (var kernel in (ReadOnlySpan<bool>)[false, true])
         {
-            foreach (var key in TableKeys(_virtual.Where(r => r.IsKernel == kernel).ToArray()))
+            foreach (var key in PageTableShape.TableKeys(_virtual.Where(r => r.IsKernel == kernel).ToArray()))
             {
                 if (!_tableFrameByKey.ContainsKey(key))
                 {
-                    var frame = key == TableKey(4, 0) && pml4 is { } reserved ? reserved : allocator.TakeOne();
+                    var frame = key == PageTableShape.TableKey(4, 0) && pml4 is { } reserved ? reserved : allocator.TakeOne();
                     _tableFrameByKey.Add(key, frame);
                     _tableKeyByFrame.Add(frame, key);
                 }
@@ -142,7 +142,7 @@ public sealed class SimulatedMemoryMap
         extents.Sort((a, b) => a.VirtualPage.CompareTo(b.VirtualPage));
         _byVirtualPage = extents.ToArray();
         _byFrame = extents.OrderBy(e => e.Frame).ToArray();
-        DirectoryTableBase = _tableFrameByKey[TableKey(4, 0)] << PageShift;
+        DirectoryTableBase = _tableFrameByKey[PageTableShape.TableKey(4, 0)] << PageShift;
     }
 
     /// <summary>
@@ -271,14 +271,14 @@ public sealed class SimulatedMemoryMap
         {
             var region = _virtual[extent.Region];
             var virtualAddress = (extent.VirtualPage + (frame - extent.Frame)) << PageShift;
-            Fill(region, virtualAddress - region.Range.Address, virtualAddress, page);
+            PagePattern.Fill(region, virtualAddress - region.Range.Address, virtualAddress, page);
             return;
         }
 
         var index = FindRegion(_physical, frame << PageShift);
         Debug.Assert(index >= 0, "The frame exists.");
         var physical = _physical[index];
-        Fill(physical, (frame << PageShift) - physical.Range.Address, frame << PageShift, page);
+        PagePattern.Fill(physical, (frame << PageShift) - physical.Range.Address, frame << PageShift, page);
     }
 
     /// <summary>Appends every page frame the page tables use, as single-frame ranges.</summary>
@@ -322,47 +322,6 @@ public sealed class SimulatedMemoryMap
         }
     }
 
-    private static ulong TableKey(int level, ulong index) => ((ulong)level << 56) | index;
-
-    /// <summary>The tables every virtual region needs, PML4 first, then by level and address.</summary>
-    private static List<ulong> TableKeys(MemoryRegion[] regions)
-    {
-        var keys = new List<ulong> { TableKey(4, 0) };
-        for (var level = 3; level >= 1; level--)
-        {
-            var current = level;
-            ForEachTableIndex(regions, level, index => keys.Add(TableKey(current, index)));
-        }
-
-        return keys;
-    }
-
-    /// <summary>Calls <paramref name="action"/> once for each distinct level-<paramref name="level"/> table index the regions need, ascending.</summary>
-    private static void ForEachTableIndex(MemoryRegion[] regions, int level, Action<ulong> action, Func<bool>? stopWhen = null)
-    {
-        var shift = PageShift + (9 * level); // a level-n table covers 2^shift bytes
-        var previous = (ulong?)null;
-        foreach (var region in regions) // sorted and disjoint, so the indexes come out ascending
-        {
-            var first = (region.Range.Address & 0x0000_FFFF_FFFF_FFFF) >> shift;
-            var last = ((region.Range.Address + region.Range.Size - 1) & 0x0000_FFFF_FFFF_FFFF) >> shift;
-            for (var index = previous is { } p && first <= p ? p + 1 : first; index <= last; index++)
-            {
-                action(index);
-                previous = index;
-                if (stopWhen?.Invoke() == true)
-                {
-                    return;
-                }
-            }
-        }
-    }
-
-    private static void ForEachTableIndex(MemoryRegion[] regions, int level, Action action, Func<bool> stopWhen) =>
-        ForEachTableIndex(regions, level, _ => action(), stopWhen);
-
-    private static ulong SaturatingAdd(ulong a, ulong b) => a > ulong.MaxValue - b ? ulong.MaxValue : a + b;
-
     private void WriteTable(ulong key, Span<ulong> entries)
     {
         var level = (int)(key >> 56);
@@ -371,32 +330,18 @@ public sealed class SimulatedMemoryMap
         {
             var child = (index << 9) | (uint)i;
             ulong? frame = level > 1
-                ? (_tableFrameByKey.TryGetValue(TableKey(level - 1, child), out var table) ? table : null)
+                ? (_tableFrameByKey.TryGetValue(PageTableShape.TableKey(level - 1, child), out var table) ? table : null)
                 : FindExtent(X64Paging.Canonical(child << PageShift) >> PageShift) is { } extent
                     ? extent.Frame + ((X64Paging.Canonical(child << PageShift) >> PageShift) - extent.VirtualPage)
                     : null;
             if (level == 4 && i == SelfMapIndex)
             {
-                frame = _tableFrameByKey[TableKey(4, 0)]; // the self-reference: the tables map themselves
+                frame = _tableFrameByKey[PageTableShape.TableKey(4, 0)]; // the self-reference: the tables map themselves
             }
 
             var entry = frame is { } f ? (f << PageShift) | X64Paging.EntryFlags : 0;
             entries[i] = BitConverter.IsLittleEndian ? entry : BinaryPrimitives.ReverseEndianness(entry);
         }
-    }
-
-    private static void Fill(MemoryRegion region, ulong offset, ulong address, Span<byte> page)
-    {
-        if (region.Renderer is { } render)
-        {
-            render(offset, page);
-            return;
-        }
-
-        var content = region.Content.Span;
-        var fromContent = offset < (ulong)content.Length ? Math.Min(page.Length, content.Length - (int)offset) : 0;
-        content.Slice((int)Math.Min(offset, (ulong)content.Length), fromContent).CopyTo(page);
-        FillPattern(address + (ulong)fromContent, page[fromContent..]);
     }
 
     private VirtualExtent? FindExtent(ulong virtualPage)
@@ -436,98 +381,6 @@ public sealed class SimulatedMemoryMap
     {
         var i = LowerBound(regions, address, static r => r.Range.Address + (r.Range.Size - 1));
         return i < regions.Length && regions[i].Range.Address <= address ? i : -1;
-    }
-
-    private static void CheckRegion(MemoryRegion region, int i, string paramName)
-    {
-        if (region.Space is not (AddressSpace.Virtual or AddressSpace.Physical))
-        {
-            throw new ArgumentException($"regions[{i}].Space {(int)region.Space} is not a defined AddressSpace.", paramName);
-        }
-
-        var (address, size) = (region.Range.Address, region.Range.Size);
-        if (size == 0 || size - 1 > ulong.MaxValue - address)
-        {
-            throw new ArgumentException($"regions[{i}] (0x{address:X}, 0x{size:X} bytes) is empty or wraps the address space.", paramName);
-        }
-
-        if ((address | size) % PageSize != 0)
-        {
-            throw new ArgumentException($"regions[{i}] (0x{address:X}, 0x{size:X} bytes) is not page-aligned: address and size must be multiples of 0x{PageSize:X}.", paramName);
-        }
-
-        if ((ulong)region.Content.Length > size)
-        {
-            throw new ArgumentException($"regions[{i}] has {region.Content.Length} bytes of content for a {size}-byte range.", paramName);
-        }
-
-        var last = address + size - 1;
-        if (region.Space == AddressSpace.Physical && last >= X64Paging.PhysicalAddressLimit)
-        {
-            throw new ArgumentException($"regions[{i}] ends at 0x{last:X}; x64 physical addresses stop below 2^52 (0x{X64Paging.PhysicalAddressLimit:X}).", paramName);
-        }
-
-        if (region.Space == AddressSpace.Virtual && last >= SelfMapStart && address < SelfMapStart + (1UL << 39))
-        {
-            throw new ArgumentException($"regions[{i}] (0x{address:X}..0x{last:X}) overlaps 0x{SelfMapStart:X}..0x{SelfMapStart + (1UL << 39) - 1:X}, where the page tables map themselves (PML4 entry 0x{SelfMapIndex:X}).", paramName);
-        }
-
-        if (region.Space == AddressSpace.Virtual && !(X64Paging.IsCanonical(address) && X64Paging.IsCanonical(last) && (address >> 63) == (last >> 63)))
-        {
-            throw new ArgumentException($"regions[{i}] (0x{address:X}..0x{last:X}) is not canonical: it must lie below 0x0000800000000000 or from 0xFFFF800000000000.", paramName);
-        }
-    }
-
-    /// <summary>A region's first and last byte, as the overlap error names them.</summary>
-    private static string Span(MemoryRegion region) => $"0x{region.Range.Address:X}..0x{region.Range.Address + (region.Range.Size - 1):X}";
-
-    private static MemoryRegion[] SortAndCheckOverlaps(List<(MemoryRegion Region, int Index)> regions, string paramName)
-    {
-        regions.Sort((a, b) => a.Region.Range.Address.CompareTo(b.Region.Range.Address));
-        for (var i = 1; i < regions.Count; i++)
-        {
-            var (previous, current) = (regions[i - 1], regions[i]);
-            if (current.Region.Range.Address - previous.Region.Range.Address < previous.Region.Range.Size)
-            {
-                throw new ArgumentException($"regions[{current.Index}] ({Span(current.Region)}) overlaps regions[{previous.Index}] ({Span(previous.Region)}) in {current.Region.Space} space.", paramName);
-            }
-        }
-
-        return regions.ConvertAll(r => r.Region).ToArray();
-    }
-
-    private static void FillPattern(ulong address, Span<byte> destination)
-    {
-        // Every aligned 8-byte word holds its own address: recognizable in a hex dump and checkable by readers.
-        var head = (int)Math.Min((ulong)destination.Length, (8 - (address & 7)) & 7);
-        FillPatternSlow(address, destination[..head]);
-        address += (ulong)head;
-        destination = destination[head..];
-
-        var words = MemoryMarshal.Cast<byte, ulong>(destination);
-        for (var i = 0; i < words.Length; i++)
-        {
-            var value = address + ((ulong)i * 8);
-            words[i] = BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value);
-        }
-
-        var done = words.Length * 8;
-        FillPatternSlow(address + (ulong)done, destination[done..]);
-    }
-
-    private static void FillPatternSlow(ulong address, Span<byte> destination)
-    {
-        Span<byte> word = stackalloc byte[8];
-        for (var i = 0; i < destination.Length;)
-        {
-            var current = address + (ulong)i;
-            var wordStart = current & ~7UL;
-            BinaryPrimitives.WriteUInt64LittleEndian(word, wordStart);
-            var from = (int)(current - wordStart);
-            var take = Math.Min(8 - from, destination.Length - i);
-            word.Slice(from, take).CopyTo(destination[i..]);
-            i += take;
-        }
     }
 
     /// <summary>Virtual pages [VirtualPage, +Count) are backed by frames [Frame, +Count) and belong to virtual region Region.</summary>
