@@ -8,7 +8,7 @@ namespace BugCheckCallbacks.Registration;
 /// </summary>
 /// <remarks>Creating the record is <c>KeInitializeCallbackRecord</c>: its <see cref="State"/> is <see cref="BufferDumpState.Empty"/>.</remarks>
 [DebuggerDisplay("classic {Component,nq} {State}")]
-public sealed class BugCheckCallbackRecord
+public sealed class BugCheckCallbackRecord : IRegistryRecord
 {
     private RecordStateCell _state;
 
@@ -37,6 +37,12 @@ public sealed class BugCheckCallbackRecord
     internal BugCheckCallbackRegistry? Owner { get; private set; }
 
     internal ref RecordStateCell StateCell => ref _state;
+
+    /// <inheritdoc/>
+    BugCheckCallbackRegistry? IRegistryRecord.Owner => Owner;
+
+    /// <inheritdoc/>
+    ref RecordStateCell IRegistryRecord.StateCell => ref _state;
 
     /// <summary>Gets the simulated address of the routine (<c>CallbackRoutine</c>).</summary>
     internal ulong CallbackRoutineAddress { get; private set; }

@@ -120,26 +120,7 @@ public sealed class BugCheckCallbackRegistry
     public bool Deregister(BugCheckReasonCallbackRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        // The registry's own allocations (a new published array) are not the calling callback's.
-        var ledger = KernelAllocationLedger.Begin();
-        try
-        {
-            lock (_gate)
-            {
-                if (record.Owner != this || !record.StateCell.TryDeregister())
-                {
-                    return false;
-                }
-
-                _byReason[(int)record.Reason].Removed();
-                Volatile.Write(ref _count, _count - 1);
-                return true;
-            }
-        }
-        finally
-        {
-            KernelAllocationLedger.End(ledger);
-        }
+        return Deregister(record, _byReason[(int)record.Reason], counted: true);
     }
 
     /// <summary>Registers a classic callback (<c>KeRegisterBugCheckCallback</c>).</summary>
@@ -190,6 +171,13 @@ public sealed class BugCheckCallbackRegistry
     public bool DeregisterClassic(BugCheckCallbackRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        return Deregister(record, _classic, counted: false);
+    }
+
+    /// <summary>Takes <paramref name="record"/> out of <paramref name="list"/> when this registry holds it registered; <paramref name="counted"/>: reason records count in <see cref="Count"/>.</summary>
+    private bool Deregister<TRecord>(TRecord record, CallbackList<TRecord> list, bool counted)
+        where TRecord : class, IRegistryRecord
+    {
         // The registry's own allocations (a new published array) are not the calling callback's.
         var ledger = KernelAllocationLedger.Begin();
         try
@@ -201,7 +189,12 @@ public sealed class BugCheckCallbackRegistry
                     return false;
                 }
 
-                _classic.Removed();
+                list.Removed();
+                if (counted)
+                {
+                    Volatile.Write(ref _count, _count - 1);
+                }
+
                 return true;
             }
         }

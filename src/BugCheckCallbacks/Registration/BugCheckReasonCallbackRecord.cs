@@ -11,7 +11,7 @@ namespace BugCheckCallbacks.Registration;
 /// <see cref="BufferDumpState.Empty"/>. Registration fills the other members; they are read-only to callers.
 /// </remarks>
 [DebuggerDisplay("{Reason} {Component,nq} {State}")]
-public sealed class BugCheckReasonCallbackRecord
+public sealed class BugCheckReasonCallbackRecord : IRegistryRecord
 {
     private RecordStateCell _state;
 
@@ -43,6 +43,12 @@ public sealed class BugCheckReasonCallbackRecord
     internal BugCheckCallbackRegistry? Owner { get; private set; }
 
     internal ref RecordStateCell StateCell => ref _state;
+
+    /// <inheritdoc/>
+    BugCheckCallbackRegistry? IRegistryRecord.Owner => Owner;
+
+    /// <inheritdoc/>
+    ref RecordStateCell IRegistryRecord.StateCell => ref _state;
 
     /// <summary>Whether the stored checksum still matches the registration (the kernel skips a record whose checksum does not).</summary>
     internal bool IsChecksumValid => Checksum == SimulatedAddresses.Checksum(CallbackRoutineAddress, Reason, ComponentAddress);

@@ -62,46 +62,24 @@ public sealed class InspectionScaleTests
         inspection.IsWalkTruncated.Should().BeFalse();
     }
 
-    [Fact]
-    public void A_walk_follows_a_chain_of_100000_functions_to_the_call_at_its_end()
+    [Theory]
+    [InlineData(new byte[] { 0xE8, 1, 0, 0, 0, 0xC3 })] // function i: call function i+1 (past this one's ret); ret
+    [InlineData(new byte[] { 0x75, 0 })] // jne +0: a conditional branch to the next instruction, which starts a block
+    public void A_walk_follows_100000_functions_in_a_chain_or_blocks_in_a_row_to_the_call_at_their_end(byte[] step)
     {
-        // Function i: call function i+1; ret. The last: call [rip+0] (a slot that is no import: unresolved); ret.
-        var text = new byte[(Count * 6) + 7];
+        // step ×100,000, then call [rip+0] (a slot that is no import: unresolved); ret.
+        var end = Count * step.Length;
+        var text = new byte[end + 7];
         for (var i = 0; i < Count; i++)
         {
-            text[i * 6] = 0xE8;
-            Write32(text, (uint)(i * 6) + 1, 1); // to the next function, past this one's ret
-            text[(i * 6) + 5] = 0xC3;
+            step.CopyTo(text, i * step.Length);
         }
 
-        text[Count * 6] = 0xFF;
-        text[(Count * 6) + 1] = 0x15;
-        text[(Count * 6) + 6] = 0xC3;
+        (text[end], text[end + 1], text[end + 6]) = (0xFF, 0x15, 0xC3);
 
         var (imports, unresolved, truncated) = Walk(text);
 
-        unresolved.Should().Equal(Text + (Count * 6));
-        imports.Should().BeEmpty();
-        truncated.Should().BeFalse();
-    }
-
-    [Fact]
-    public void A_walk_follows_100000_blocks_of_one_function_to_the_call_at_its_end()
-    {
-        // jne +0 ×100,000: each a conditional branch to the next instruction, which starts a block; then call [rip+0].
-        var text = new byte[(Count * 2) + 7];
-        for (var i = 0; i < Count; i++)
-        {
-            text[i * 2] = 0x75;
-        }
-
-        text[Count * 2] = 0xFF;
-        text[(Count * 2) + 1] = 0x15;
-        text[(Count * 2) + 6] = 0xC3;
-
-        var (imports, unresolved, truncated) = Walk(text);
-
-        unresolved.Should().Equal(Text + (Count * 2));
+        unresolved.Should().Equal(Text + (uint)end);
         imports.Should().BeEmpty();
         truncated.Should().BeFalse();
     }
