@@ -69,7 +69,7 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
         }
 
         _file.ReadAt(0, header, "the DUMP_HEADER64");
-        Header = ReadHeader(header);
+        Header = DumpHeader64.Read(header);
         if (Header.DumpType == DumpHeader64.DumpTypeFull)
         {
             Layout = DumpBodyLayout.RunBased;
@@ -319,7 +319,7 @@ public sealed partial class DumpFile : ITaggedDataReader, IDisposable
 
     private static ulong U64(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt64LittleEndian(bytes[offset..]);
 
-    private static string Ascii(ReadOnlySpan<byte> bytes)
+    internal static string Ascii(ReadOnlySpan<byte> bytes)
     {
         var text = new StringBuilder(bytes.Length + 2).Append('"');
         foreach (var b in bytes)

@@ -183,6 +183,154 @@ internal static class DumpHeader64
         BinaryPrimitives.WriteUInt32LittleEndian(destination[WriterStatus..], header.WriterStatus);
     }
 
+    /// <summary>
+    /// Reads a <c>DUMP_HEADER64</c>, every field as <see cref="Write"/> lays it out, with "PAGE" — the filler Windows
+    /// leaves where it has no value — read as absent (<see cref="DumpFileHeader.AbsentFields"/>).
+    /// </summary>
+    /// <exception cref="InvalidDumpException">The header is not an x64 kernel dump's, or a field is out of range; with its offset.</exception>
+    public static DumpFileHeader Read(ReadOnlySpan<byte> header)
+    {
+        if (header.StartsWith("MDMP"u8))
+        {
+            throw new InvalidDumpException(Signature, "The file starts with \"MDMP\": a user-mode minidump, not a kernel dump. Kernel dumps start with \"PAGE\".");
+        }
+
+        if (!header.StartsWith(Page))
+        {
+            throw new InvalidDumpException(Signature, "The file does not start with \"PAGE\": it is not a Windows kernel dump.");
+        }
+
+        var validDump = header.Slice(ValidDump, 4);
+        if (validDump.SequenceEqual(ValidDump32))
+        {
+            throw new InvalidDumpException(ValidDump, "ValidDump is \"DUMP\": a 32-bit kernel dump. Only x64 dumps (\"DU64\") are read.");
+        }
+
+        if (!validDump.SequenceEqual(ValidDump64))
+        {
+            throw new InvalidDumpException(ValidDump, $"ValidDump is {DumpFile.Ascii(validDump)}; an x64 kernel dump has \"DU64\".");
+        }
+
+        var dumpType = BinaryPrimitives.ReadUInt32LittleEndian(header[DumpType..]);
+        if (dumpType is not (DumpTypeFull or TriageDumpFormat.DumpType or DumpTypeBitmap or DumpTypeLiveKernelBitmap) &&
+            dumpType is not (>= DumpTypeKernelRdmp and <= DumpTypeCompleteRdmp))
+        {
+            throw new InvalidDumpException(DumpType, $"DumpType {dumpType} ({DumpFile.DescribeDumpType(dumpType)}) is not read: only 1 (full), 4 (small memory dump), 5 (bitmap), 6 (live kernel bitmap) and 8, 9, 10 (the debugger's .dump /k, /ka, /f) have a public layout.");
+        }
+
+        var absent = new List<string>();
+        // Windows fills every header field it does not use with "PAGE": a small memory dump's PhysicalMemoryBlock reads
+        // "PAGE" (KERNEL-DUMP.md §8, verified on real files). Filler is "not there", never a count.
+        var runCount = Field32(header, absent, PhysicalMemoryBlock, "NumberOfRuns");
+        if (runCount > MaxRunsRead)
+        {
+            throw new InvalidDumpException(PhysicalMemoryBlock, $"NumberOfRuns is {runCount}; the header has room for at most {MaxRunsRead}.");
+        }
+
+        var runs = new PhysicalMemoryRun[runCount];
+        var pages = 0UL;
+        for (var i = 0; i < runs.Length; i++)
+        {
+            var at = RunsOffset + (i * RunSize);
+            var run = new PhysicalMemoryRun(BinaryPrimitives.ReadUInt64LittleEndian(header[at..]), BinaryPrimitives.ReadUInt64LittleEndian(header[(at + 8)..]));
+            const ulong FrameLimit = X64Paging.PhysicalAddressLimit >> X64Paging.PageShift;
+            if (run.BasePage > FrameLimit || run.PageCount > FrameLimit - run.BasePage)
+            {
+                throw new InvalidDumpException(at, $"Run {i} (BasePage 0x{run.BasePage:X}, 0x{run.PageCount:X} pages) goes past the 52-bit physical address space.");
+            }
+
+            if (i > 0 && run.BasePage < runs[i - 1].EndPage)
+            {
+                throw new InvalidDumpException(at, $"Run {i} starts at page 0x{run.BasePage:X}, before the end of run {i - 1} (0x{runs[i - 1].EndPage:X}): runs must ascend without overlapping.");
+            }
+
+            runs[i] = run;
+            pages += run.PageCount;
+        }
+
+        var numberOfPages = Field64(header, absent, NumberOfPages, "NumberOfPages");
+        if (numberOfPages != pages)
+        {
+            throw new InvalidDumpException(NumberOfPages, $"NumberOfPages is 0x{numberOfPages:X}; the runs hold 0x{pages:X}.");
+        }
+
+        var comment = header.Slice(Comment, CommentSize);
+        var commentLength = comment.IndexOf((byte)0) is var nul and >= 0 ? nul : comment.Length;
+        if (commentLength > 0 && IsAllFiller(comment[..commentLength]))
+        {
+            commentLength = 0;
+            absent.Add("Comment");
+        }
+
+        var machine = Field32(header, absent, MachineImageType, "MachineImageType");
+        var context = header.Slice(ContextRecord, ContextSize);
+        return new DumpFileHeader
+        {
+            MajorVersion = Field32(header, absent, MajorVersion, "MajorVersion"),
+            MinorVersion = Field32(header, absent, MinorVersion, "MinorVersion"),
+            DirectoryTableBase = Field64(header, absent, DirectoryTableBase, "DirectoryTableBase"),
+            PfnDataBase = Field64(header, absent, PfnDataBase, "PfnDataBase"),
+            PsLoadedModuleList = Field64(header, absent, PsLoadedModuleList, "PsLoadedModuleList"),
+            PsActiveProcessHead = Field64(header, absent, PsActiveProcessHead, "PsActiveProcessHead"),
+            MachineImageType = machine,
+            NumberProcessors = Field32(header, absent, NumberProcessors, "NumberProcessors"),
+            BugCheckCode = Field32(header, absent, BugCheckCode, "BugCheckCode"),
+            BugCheckParameter1 = Field64(header, absent, BugCheckParameter1, "BugCheckParameter1"),
+            BugCheckParameter2 = Field64(header, absent, BugCheckParameter1 + 8, "BugCheckParameter2"),
+            BugCheckParameter3 = Field64(header, absent, BugCheckParameter1 + 16, "BugCheckParameter3"),
+            BugCheckParameter4 = Field64(header, absent, BugCheckParameter1 + 24, "BugCheckParameter4"),
+            KdDebuggerDataBlock = Field64(header, absent, KdDebuggerDataBlock, "KdDebuggerDataBlock"),
+            PhysicalMemoryRuns = runs,
+            NumberOfPages = numberOfPages,
+            DumpType = dumpType,
+            RequiredDumpSpace = (long)Field64(header, absent, RequiredDumpSpace, "RequiredDumpSpace"),
+            SystemTime = (long)Field64(header, absent, SystemTime, "SystemTime"),
+            Comment = string.Create(commentLength, comment[..commentLength].ToArray(), static (chars, bytes) => { for (var i = 0; i < bytes.Length; i++) { chars[i] = bytes[i] is >= 0x20 and < 0x7F ? (char)bytes[i] : '?'; } }),
+            SystemUpTime = (long)Field64(header, absent, SystemUpTime, "SystemUpTime"),
+            MiniDumpFields = Field32(header, absent, MiniDumpFields, "MiniDumpFields"),
+            SecondaryDataState = Field32(header, absent, SecondaryDataState, "SecondaryDataState"),
+            ProductType = Field32(header, absent, ProductType, "ProductType"),
+            SuiteMask = Field32(header, absent, SuiteMask, "SuiteMask"),
+            WriterStatus = Field32(header, absent, WriterStatus, "WriterStatus"),
+            Context = machine == Arm64Context.MachineType ? new ProcessorContext() : ProcessorContext.Read(context),
+            Arm64Context = machine == Arm64Context.MachineType ? Arm64Context.Read(context) : null,
+            AbsentFields = absent,
+            Exception = ExceptionRecord64.Read(header.Slice(Exception, KernelStructures.ExceptionRecord.Size)),
+        };
+    }
+
+    private static uint Field32(ReadOnlySpan<byte> header, List<string> absent, int offset, string name) =>
+        IsFiller(header.Slice(offset, sizeof(uint)), absent, name) ? 0 : BinaryPrimitives.ReadUInt32LittleEndian(header[offset..]);
+
+    private static ulong Field64(ReadOnlySpan<byte> header, List<string> absent, int offset, string name) =>
+        IsFiller(header.Slice(offset, sizeof(ulong)), absent, name) ? 0 : BinaryPrimitives.ReadUInt64LittleEndian(header[offset..]);
+
+    /// <summary>Whether a header field holds only the "PAGE" filler Windows writes where it has no value; if so, names it absent.</summary>
+    private static bool IsFiller(ReadOnlySpan<byte> field, List<string> absent, string name)
+    {
+        if (!IsAllFiller(field))
+        {
+            return false;
+        }
+
+        absent.Add(name);
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="bytes"/> are "PAGE" repeated (a trailing part of it included).</summary>
+    private static bool IsAllFiller(ReadOnlySpan<byte> bytes)
+    {
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] != Page[i % 4])
+            {
+                return false;
+            }
+        }
+
+        return bytes.Length >= 4;
+    }
+
     /// <summary>Writes the bitmap header of a bitmap dump: signature, "DUMP", first page offset, page count, bit count.</summary>
     public static void WriteBitmapHeader(Span<byte> destination, DumpBodyLayout layout, ulong firstPage, ulong presentPages, ulong bits)
     {
