@@ -86,53 +86,66 @@ internal sealed class RegisterState
             return; // nothing is known, so nothing is forgotten, and only lea, mov and xor make something known
         }
 
-        var target = instruction.OpCount > 0 && instruction.Op0Kind == OpKind.Register ? Index(instruction.Op0Register) : null;
-        var (value, import, handled) = (default(ulong?), default(ImageImport?), false);
-        var frameAddress = default((Register, ulong)?);
-        if (target is not null)
+        if (!TrackRegister(instruction, mnemonic, slots) && !TrackStore(instruction, mnemonic) && KnowsAnything)
+        {
+            ForgetWrites(instruction); // nothing known, nothing to forget: Iced's analysis of the instruction is the cost
+        }
+    }
+
+    /// <summary>A register set to what can be followed (a constant, an import, a local's address) or a copy of one; false for any other instruction.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // as Apply: called for every instruction from the first
+    private bool TrackRegister(in Instruction instruction, Mnemonic mnemonic, Dictionary<ulong, ImageImport> slots)
+    {
+        if (instruction.OpCount == 0 || instruction.Op0Kind != OpKind.Register || Index(instruction.Op0Register) is not { } target)
+        {
+            return false;
+        }
+
+        var wide = instruction.Op0Register.GetSize() == 8;
+        (ulong? Value, ImageImport? Import, (Register, ulong)? FrameAddress)? tracked = mnemonic switch
         {
             // A local's address: lea reg, [rsp+d] or [rbp+d], a copy of a register that holds one, or one reloaded from a slot.
-            frameAddress = mnemonic == Mnemonic.Lea && FrameSlot(instruction) is { } local ? local
-                : mnemonic == Mnemonic.Mov && instruction.Op1Kind == OpKind.Register && instruction.Op0Register.GetSize() == 8 && Index(instruction.Op1Register) is { } source ? _frameAddresses[source]
-                : mnemonic == Mnemonic.Mov && instruction.Op1Kind == OpKind.Memory && instruction.Op0Register.GetSize() == 8 && FrameSlot(instruction) is { } spilled ? _frame.Get(spilled.Item1, spilled.Item2).FrameAddress
-                : null;
-            (value, import, handled) = mnemonic switch
-            {
-                Mnemonic.Lea when instruction.IsIPRelativeMemoryOperand => (instruction.IPRelativeMemoryAddress, null, true),
-                Mnemonic.Lea when FrameSlot(instruction) is not null => (null, null, true),
-                Mnemonic.Mov when instruction.Op1Kind is OpKind.Immediate8 or OpKind.Immediate16 or OpKind.Immediate32 or OpKind.Immediate64 or OpKind.Immediate32to64 =>
-                    (Width(instruction.Op0Register, instruction.GetImmediate(1)), null, true),
-                Mnemonic.Mov when instruction.Op1Kind == OpKind.Memory && instruction.IsIPRelativeMemoryOperand && instruction.Op0Register.GetSize() == 8 =>
-                    (null, slots.TryGetValue(instruction.IPRelativeMemoryAddress, out var routine) ? routine : null, true),
-                Mnemonic.Mov when instruction.Op1Kind == OpKind.Register && instruction.Op0Register.GetSize() == 8 && Index(instruction.Op1Register) is { } from =>
-                    (_values[from], _imports[from], true),
-                Mnemonic.Mov when instruction.Op1Kind == OpKind.Memory && instruction.Op0Register.GetSize() == 8 && FrameSlot(instruction) is { } slot =>
-                    (_frame.Get(slot.Item1, slot.Item2).Value, null, true),
-                Mnemonic.Xor when instruction.Op1Kind == OpKind.Register && instruction.Op0Register == instruction.Op1Register => (0UL, null, true),
-                _ => (null, null, false),
-            };
-        }
-
-        if (handled)
+            Mnemonic.Lea when instruction.IsIPRelativeMemoryOperand => (instruction.IPRelativeMemoryAddress, null, null),
+            Mnemonic.Lea when FrameSlot(instruction) is { } local => (null, null, local),
+            Mnemonic.Mov when instruction.Op1Kind is OpKind.Immediate8 or OpKind.Immediate16 or OpKind.Immediate32 or OpKind.Immediate64 or OpKind.Immediate32to64 =>
+                (Width(instruction.Op0Register, instruction.GetImmediate(1)), null, null),
+            Mnemonic.Mov when wide && instruction.Op1Kind == OpKind.Memory && instruction.IsIPRelativeMemoryOperand =>
+                (null, slots.GetValueOrDefault(instruction.IPRelativeMemoryAddress), null),
+            Mnemonic.Mov when wide && instruction.Op1Kind == OpKind.Register && Index(instruction.Op1Register) is { } from =>
+                (_values[from], _imports[from], _frameAddresses[from]),
+            Mnemonic.Mov when wide && instruction.Op1Kind == OpKind.Memory && FrameSlot(instruction) is { } slot =>
+                (_frame.Get(slot.Item1, slot.Item2).Value, null, _frame.Get(slot.Item1, slot.Item2).FrameAddress),
+            Mnemonic.Xor when instruction.Op1Kind == OpKind.Register && instruction.Op0Register == instruction.Op1Register => (0UL, null, null),
+            _ => null,
+        };
+        if (tracked is not { } known)
         {
-            Set(target!.Value, value, import, frameAddress);
-            return;
+            return false;
         }
 
-        if (mnemonic == Mnemonic.Mov && instruction.Op0Kind == OpKind.Memory && instruction.MemorySize is MemorySize.UInt64 or MemorySize.Int64 && FrameSlot(instruction) is { } stored)
+        Set(target, known.Value, known.Import, known.FrameAddress);
+        return true;
+    }
+
+    /// <summary>An 8-byte store into a frame slot (<c>mov [rsp+d], reg</c> or an immediate); false for any other instruction.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // as Apply: called for every instruction from the first
+    private bool TrackStore(in Instruction instruction, Mnemonic mnemonic)
+    {
+        if (mnemonic != Mnemonic.Mov || instruction.Op0Kind != OpKind.Memory || instruction.MemorySize is not (MemorySize.UInt64 or MemorySize.Int64) || FrameSlot(instruction) is not { } stored)
         {
-            var (storedValue, storedAddress) = instruction.Op1Kind == OpKind.Register && Index(instruction.Op1Register) is { } from ? (_values[from], _frameAddresses[from])
-                : (instruction.Op1Kind is OpKind.Immediate32to64 ? instruction.GetImmediate(1) : null, null);
-            _frame.Set(stored.Item1, stored.Item2, storedValue, storedAddress);
-            return;
+            return false;
         }
 
-        // Anything else: every register it writes is unknown from here on, and so is every frame slot it may write.
-        if (!KnowsAnything)
-        {
-            return; // nothing is known, so nothing is forgotten: Iced's analysis of the instruction is the cost
-        }
+        var (value, frameAddress) = instruction.Op1Kind == OpKind.Register && Index(instruction.Op1Register) is { } from ? (_values[from], _frameAddresses[from])
+            : (instruction.Op1Kind is OpKind.Immediate32to64 ? instruction.GetImmediate(1) : null, null);
+        _frame.Set(stored.Item1, stored.Item2, value, frameAddress);
+        return true;
+    }
 
+    /// <summary>Any other instruction: every register it writes is unknown from here on, and so is every frame slot it may write.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // as Apply: called for every instruction from the first
+    private void ForgetWrites(in Instruction instruction)
+    {
         var info = _info.GetInfo(instruction, _frame.Count == 0 ? InstructionInfoOptions.NoMemoryUsage : InstructionInfoOptions.None);
         foreach (var used in info.GetUsedRegisters())
         {
@@ -156,8 +169,7 @@ internal sealed class RegisterState
             if (memory.Index == Register.None && Index(memory.Base) is { } pointer && _frameAddresses[pointer] is { } local)
             {
                 // A write into a local whose address is known: only the slots it overlaps change.
-                var start = local.Displacement + memory.Displacement;
-                _frame.RemoveOverlapping(local.Base, start, (ulong)Math.Max(1, memory.MemorySize.GetSize()));
+                _frame.RemoveOverlapping(local.Base, local.Displacement + memory.Displacement, (ulong)Math.Max(1, memory.MemorySize.GetSize()));
             }
             else
             {
