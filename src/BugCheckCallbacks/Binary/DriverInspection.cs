@@ -53,59 +53,81 @@ public sealed class DriverInspection
                     walked[start] = walk = CallReachability.From(image, imageCode, start);
                 }
 
-                foreach (var reached in walk.Imports)
-                {
-                    if (reached.Import.Name is { } name && KernelRoutineRules.For(name) is { Forbidden: true } rule)
-                    {
-                        var path = string.Join(" → ", reached.Path.Select(rva => image.DescribeRva(rva)).Append(name));
-                        findings.Add(new(InspectionFindingKind.ReachesForbiddenRoutine, reached.CallRva, call.CallRva, Text($"The callback reaches {name}, which {rule.Why}{(rule.Code is { } bcv ? $" (the simulation reports {bcv})" : string.Empty)}: {path}.")));
-                    }
-                }
+                findings.AddRange(ForbiddenReached(image, call, walk.Imports));
             }
 
-            if (call.CallbackRva is { } routine && image.SectionAt(routine) is { } code)
-            {
-                if (code.IsDiscardable)
-                {
-                    findings.Add(new(InspectionFindingKind.CallbackInDiscardableSection, routine, call.CallRva, Text($"The callback routine is in {code.Name}, which the kernel frees once DriverEntry returns: at the bug check its code is gone.")));
-                }
-                else if (code.IsPageable)
-                {
-                    findings.Add(new(InspectionFindingKind.CallbackInPageableSection, routine, call.CallRva, Text($"The callback routine is in {code.Name}, which may be paged out: a bug check runs at HIGH_LEVEL, where no page comes back in.")));
-                }
-            }
-
-            if (call.RecordRva is { } record && image.SectionAt(record) is { } data && (data.IsDiscardable || data.IsPageable))
-            {
-                findings.Add(new(InspectionFindingKind.RecordInPageableSection, record, call.CallRva, Text($"The callback record is in {data.Name}: the kernel walks its list through the record at HIGH_LEVEL, so it must be nonpaged memory that stays.")));
-            }
-
-            if (call.RecordOnStack)
-            {
-                findings.Add(new(InspectionFindingKind.RecordOnStack, call.CallRva, call.CallRva, "The callback record is a local variable: when the function returns, its stack is reused while the kernel's list still runs through it."));
-            }
-
-            if (call.ResultUsed == false)
-            {
-                findings.Add(new(InspectionFindingKind.RegistrationResultIgnored, call.CallRva, call.CallRva, Text($"{call.Routine} returns FALSE when it fails (a record already in use, say); the code drops the result.")));
-            }
-
-            if (call.RecordRva is { } registered && !deregistered.Contains(registered) && !anyUnknownDeregistration)
-            {
-                findings.Add(new(InspectionFindingKind.NeverDeregistered, registered, call.CallRva, Text($"No call deregisters this record: after the driver unloads, the kernel's list still runs through its memory.")));
-            }
-
-            if (call.Reason == BugCheckCallbackReason.RemovePages)
-            {
-                findings.Add(new(InspectionFindingKind.RemovesPagesFromDump, call.CallRva, call.CallRva, "A KbCallbackRemovePages callback can take pages out of the dump: memory an analyst will not see."));
-            }
-            else if (call.Reason == BugCheckCallbackReason.DumpIo)
-            {
-                findings.Add(new(InspectionFindingKind.WatchesDumpWrites, call.CallRva, call.CallRva, "A KbCallbackDumpIo callback is handed every write of the dump as it is made."));
-            }
+            findings.AddRange(Placement(image, call));
+            findings.AddRange(Lifetime(call, call.RecordRva is not { } record || deregistered.Contains(record) || anyUnknownDeregistration));
+            findings.AddRange(Forensic(call));
         }
 
         return new DriverInspection(image, calls, findings, [.. walked.Values.SelectMany(w => w.Imports)], [.. walked.Values.SelectMany(w => w.Unresolved).Distinct()], walked.Values.Any(w => w.Truncated));
+    }
+
+    /// <summary>Each forbidden routine the callback reaches, with the path to it.</summary>
+    private static IEnumerable<InspectionFinding> ForbiddenReached(DriverImage image, RegistrationCall call, List<ReachedImport> reachedImports)
+    {
+        foreach (var reached in reachedImports)
+        {
+            if (reached.Import.Name is { } name && KernelRoutineRules.For(name) is { Forbidden: true } rule)
+            {
+                var path = string.Join(" → ", reached.Path.Select(rva => image.DescribeRva(rva)).Append(name));
+                yield return new(InspectionFindingKind.ReachesForbiddenRoutine, reached.CallRva, call.CallRva, Text($"The callback reaches {name}, which {rule.Why}{(rule.Code is { } bcv ? $" (the simulation reports {bcv})" : string.Empty)}: {path}."));
+            }
+        }
+    }
+
+    /// <summary>Where the routine and the record are: code that is freed or paged out, a record that is, or one on the stack.</summary>
+    private static IEnumerable<InspectionFinding> Placement(DriverImage image, RegistrationCall call)
+    {
+        if (call.CallbackRva is { } routine && image.SectionAt(routine) is { } code)
+        {
+            if (code.IsDiscardable)
+            {
+                yield return new(InspectionFindingKind.CallbackInDiscardableSection, routine, call.CallRva, Text($"The callback routine is in {code.Name}, which the kernel frees once DriverEntry returns: at the bug check its code is gone."));
+            }
+            else if (code.IsPageable)
+            {
+                yield return new(InspectionFindingKind.CallbackInPageableSection, routine, call.CallRva, Text($"The callback routine is in {code.Name}, which may be paged out: a bug check runs at HIGH_LEVEL, where no page comes back in."));
+            }
+        }
+
+        if (call.RecordRva is { } record && image.SectionAt(record) is { } data && (data.IsDiscardable || data.IsPageable))
+        {
+            yield return new(InspectionFindingKind.RecordInPageableSection, record, call.CallRva, Text($"The callback record is in {data.Name}: the kernel walks its list through the record at HIGH_LEVEL, so it must be nonpaged memory that stays."));
+        }
+
+        if (call.RecordOnStack)
+        {
+            yield return new(InspectionFindingKind.RecordOnStack, call.CallRva, call.CallRva, "The callback record is a local variable: when the function returns, its stack is reused while the kernel's list still runs through it.");
+        }
+    }
+
+    /// <summary>The registration's result dropped, and a record no call deregisters (<paramref name="mayBeDeregistered"/> false).</summary>
+    private static IEnumerable<InspectionFinding> Lifetime(RegistrationCall call, bool mayBeDeregistered)
+    {
+        if (call.ResultUsed == false)
+        {
+            yield return new(InspectionFindingKind.RegistrationResultIgnored, call.CallRva, call.CallRva, Text($"{call.Routine} returns FALSE when it fails (a record already in use, say); the code drops the result."));
+        }
+
+        if (!mayBeDeregistered)
+        {
+            yield return new(InspectionFindingKind.NeverDeregistered, call.RecordRva!.Value, call.CallRva, Text($"No call deregisters this record: after the driver unloads, the kernel's list still runs through its memory."));
+        }
+    }
+
+    /// <summary>What an analyst wants flagged: a way to hide memory from the dump, or to watch it written.</summary>
+    private static IEnumerable<InspectionFinding> Forensic(RegistrationCall call)
+    {
+        if (call.Reason == BugCheckCallbackReason.RemovePages)
+        {
+            yield return new(InspectionFindingKind.RemovesPagesFromDump, call.CallRva, call.CallRva, "A KbCallbackRemovePages callback can take pages out of the dump: memory an analyst will not see.");
+        }
+        else if (call.Reason == BugCheckCallbackReason.DumpIo)
+        {
+            yield return new(InspectionFindingKind.WatchesDumpWrites, call.CallRva, call.CallRva, "A KbCallbackDumpIo callback is handed every write of the dump as it is made.");
+        }
     }
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
