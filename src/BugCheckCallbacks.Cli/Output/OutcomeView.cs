@@ -14,7 +14,7 @@ internal static class OutcomeView
     /// <param name="outcome">The outcome.</param>
     public static void Render(IAnsiConsole console, BugCheckOutcome outcome)
     {
-        console.WriteLine($"*** STOP 0x{outcome.BugCheckCode:X8} (0x{outcome.BugCheckParameter1:X}, 0x{outcome.BugCheckParameter2:X}, 0x{outcome.BugCheckParameter3:X}, 0x{outcome.BugCheckParameter4:X})");
+        console.WriteLine($"*** {outcome.BugCheck}");
         foreach (var nested in outcome.Violations.Where(v => v.Kind == ViolationKind.NestedBugCheck))
         {
             console.WriteLine($"    nested bug check from {nested.Component}: {nested.Detail}"); // its own code and parameters, never mixed with the first crash's

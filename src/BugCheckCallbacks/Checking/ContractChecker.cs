@@ -293,7 +293,7 @@ public static class ContractChecker
                 kernel.Callbacks.Register(peer, Faulting, reason, "faulting-peer.sys");
             }
 
-            var outcome = kernel.KeBugCheckEx(situation.BugCheckCode, situation.BugCheckParameter1, situation.BugCheckParameter2, situation.BugCheckParameter3, situation.BugCheckParameter4);
+            var outcome = kernel.KeBugCheckEx(situation.BugCheck.Code, situation.BugCheck.Parameter1, situation.BugCheck.Parameter2, situation.BugCheck.Parameter3, situation.BugCheck.Parameter4);
             foreach (var violation in outcome.Violations)
             {
                 if (Array.IndexOf(records, violation.Record) is var index and >= 0)

@@ -31,20 +31,24 @@ public sealed record ContractSituation(BugCheckCallbackReason Reason, DumpType D
     /// <summary>Gets how many records the callback is registered with: 2 models a driver registering once per device.</summary>
     public int Instances { get; init; } = 1;
 
-    /// <summary>Gets the stop code of the bug check.</summary>
-    public uint BugCheckCode { get; init; } = 0xE2;
+    /// <summary>Gets the stop code and its four parameters, as one value.</summary>
+    /// <value>0xE2 (<c>MANUALLY_INITIATED_CRASH</c>) with zero parameters.</value>
+    public BugCheckParameters BugCheck { get; init; } = new(0xE2, 0, 0, 0, 0);
+
+    /// <summary>Gets the stop code of the bug check (<see cref="BugCheck"/>'s <see cref="BugCheckParameters.Code"/>).</summary>
+    public uint BugCheckCode { get => BugCheck.Code; init => BugCheck = BugCheck with { Code = value }; }
 
     /// <summary>Gets the first stop parameter.</summary>
-    public ulong BugCheckParameter1 { get; init; }
+    public ulong BugCheckParameter1 { get => BugCheck.Parameter1; init => BugCheck = BugCheck with { Parameter1 = value }; }
 
     /// <summary>Gets the second stop parameter.</summary>
-    public ulong BugCheckParameter2 { get; init; }
+    public ulong BugCheckParameter2 { get => BugCheck.Parameter2; init => BugCheck = BugCheck with { Parameter2 = value }; }
 
     /// <summary>Gets the third stop parameter.</summary>
-    public ulong BugCheckParameter3 { get; init; }
+    public ulong BugCheckParameter3 { get => BugCheck.Parameter3; init => BugCheck = BugCheck with { Parameter3 = value }; }
 
     /// <summary>Gets the fourth stop parameter.</summary>
-    public ulong BugCheckParameter4 { get; init; }
+    public ulong BugCheckParameter4 { get => BugCheck.Parameter4; init => BugCheck = BugCheck with { Parameter4 = value }; }
 
     /// <summary>
     /// Gets a value indicating whether the data pass offers the whole budget whatever the sizing answer was: a situation the
@@ -57,9 +61,9 @@ public sealed record ContractSituation(BugCheckCallbackReason Reason, DumpType D
     public override string ToString()
     {
         var text = new StringBuilder(Name).Append(": ").Append(DumpType).Append(" dump");
-        if (BugCheckCode != 0xE2 || BugCheckParameter1 != 0 || BugCheckParameter2 != 0 || BugCheckParameter3 != 0 || BugCheckParameter4 != 0)
+        if (BugCheck != new BugCheckParameters(0xE2, 0, 0, 0, 0))
         {
-            text.Append(CultureInfo.InvariantCulture, $", stop 0x{BugCheckCode:X8} (0x{BugCheckParameter1:X}, 0x{BugCheckParameter2:X}, 0x{BugCheckParameter3:X}, 0x{BugCheckParameter4:X})");
+            text.Append(", ").Append(BugCheck.ToString());
         }
 
         if (MaximumAllowed is { } maximum)

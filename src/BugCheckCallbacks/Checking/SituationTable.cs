@@ -90,11 +90,7 @@ internal static class SituationTable
         {
             var situation = new ContractSituation(reason, dumpTypes[random.Next(dumpTypes.Length)], string.Create(CultureInfo.InvariantCulture, $"generated #{i} (seed {options.Seed})"))
             {
-                BugCheckCode = (uint)random.NextInt64(1, 0x1_0000_0000),
-                BugCheckParameter1 = (ulong)random.NextInt64(),
-                BugCheckParameter2 = (ulong)random.NextInt64(),
-                BugCheckParameter3 = (ulong)random.NextInt64(),
-                BugCheckParameter4 = (ulong)random.NextInt64(),
+                BugCheck = new((uint)random.NextInt64(1, 0x1_0000_0000), (ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64()),
                 FaultBefore = random.Next(4) == 0,
             };
             if (IsSecondary(reason))

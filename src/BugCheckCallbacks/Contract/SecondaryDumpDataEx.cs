@@ -51,11 +51,7 @@ public sealed class SecondaryDumpDataEx : SecondaryDumpData
         var data = new SecondaryDumpDataEx(CheckInBufferLength(inBufferLength))
         {
             DumpType = dumpType,
-            BugCheckCode = bugCheckCode,
-            BugCheckParameter1 = bugCheckParameter1,
-            BugCheckParameter2 = bugCheckParameter2,
-            BugCheckParameter3 = bugCheckParameter3,
-            BugCheckParameter4 = bugCheckParameter4,
+            BugCheck = new(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4),
         };
         data.PrepareDataCall(maximumAllowed);
         data.Context = context;
@@ -89,17 +85,20 @@ public sealed class SecondaryDumpDataEx : SecondaryDumpData
     public DumpType DumpType { get; internal set; }
 
     /// <summary>Gets the bug-check code (<c>BugCheckCode</c>).</summary>
-    public uint BugCheckCode { get; internal set; }
+    public uint BugCheckCode => BugCheck.Code;
 
     /// <summary>Gets the first bug-check parameter (<c>BugCheckParameter1</c>).</summary>
-    public ulong BugCheckParameter1 { get; internal set; }
+    public ulong BugCheckParameter1 => BugCheck.Parameter1;
 
     /// <summary>Gets the second bug-check parameter (<c>BugCheckParameter2</c>).</summary>
-    public ulong BugCheckParameter2 { get; internal set; }
+    public ulong BugCheckParameter2 => BugCheck.Parameter2;
 
     /// <summary>Gets the third bug-check parameter (<c>BugCheckParameter3</c>).</summary>
-    public ulong BugCheckParameter3 { get; internal set; }
+    public ulong BugCheckParameter3 => BugCheck.Parameter3;
 
     /// <summary>Gets the fourth bug-check parameter (<c>BugCheckParameter4</c>).</summary>
-    public ulong BugCheckParameter4 { get; internal set; }
+    public ulong BugCheckParameter4 => BugCheck.Parameter4;
+
+    /// <summary>Gets the stop code and its four parameters as one value: the five fields above.</summary>
+    public BugCheckParameters BugCheck { get; internal set; }
 }

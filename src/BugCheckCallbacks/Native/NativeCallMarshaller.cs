@@ -56,11 +56,7 @@ internal sealed unsafe class NativeCallMarshaller : IDisposable
                 native->Context = multiPart.Context;
                 native->Flags = (uint)multiPart.Flags;
                 native->DumpType = (uint)multiPart.DumpType;
-                native->BugCheckCode = multiPart.BugCheckCode;
-                native->BugCheckParameter1 = (nuint)multiPart.BugCheckParameter1;
-                native->BugCheckParameter2 = (nuint)multiPart.BugCheckParameter2;
-                native->BugCheckParameter3 = (nuint)multiPart.BugCheckParameter3;
-                native->BugCheckParameter4 = (nuint)multiPart.BugCheckParameter4;
+                WriteStop(&native->BugCheckCode, &native->BugCheckParameter1, multiPart.BugCheck);
                 return ((nint)native, SecondaryDumpDataEx.NativeSize);
             }
 
@@ -97,14 +93,20 @@ internal sealed unsafe class NativeCallMarshaller : IDisposable
                 native->DataArray = 0;
                 native->Flags = (uint)triage.Flags;
                 native->MaxVirtMemSize = triage.MaxVirtMemSize;
-                native->BugCheckCode = triage.BugCheckCode;
-                native->BugCheckParameter1 = (nuint)triage.BugCheckParameter1;
-                native->BugCheckParameter2 = (nuint)triage.BugCheckParameter2;
-                native->BugCheckParameter3 = (nuint)triage.BugCheckParameter3;
-                native->BugCheckParameter4 = (nuint)triage.BugCheckParameter4;
+                WriteStop(&native->BugCheckCode, &native->BugCheckParameter1, triage.BugCheck);
                 return ((nint)native, TriageDumpData.NativeSize);
             }
         }
+    }
+
+    /// <summary>
+    /// The stop code and its parameters, where both structures that carry them (<c>KBUGCHECK_SECONDARY_DUMP_DATA_EX</c>,
+    /// <c>KBUGCHECK_TRIAGE_DUMP_DATA</c>) hold them: <c>BugCheckCode</c>, and <c>BugCheckParameter1</c>–<c>4</c> in a row.
+    /// </summary>
+    private static void WriteStop(uint* code, nuint* parameters, BugCheckParameters stop)
+    {
+        *code = stop.Code;
+        (parameters[0], parameters[1], parameters[2], parameters[3]) = ((nuint)stop.Parameter1, (nuint)stop.Parameter2, (nuint)stop.Parameter3, (nuint)stop.Parameter4);
     }
 
     /// <summary>

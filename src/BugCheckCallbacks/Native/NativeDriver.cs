@@ -186,7 +186,7 @@ public sealed unsafe class NativeDriver : IDisposable
     {
         var (code, p1, p2, p3, p4) = _bugCheck ?? default;
         _bugCheck = null;
-        return new NestedBugCheckException(code, p1, p2, p3, p4);
+        return new NestedBugCheckException(new(code, p1, p2, p3, p4));
     }
 
     /// <summary>

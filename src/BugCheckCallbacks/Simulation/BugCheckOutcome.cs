@@ -23,19 +23,23 @@ public sealed class BugCheckOutcome
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
     /// <summary>Gets the stop code passed to <c>KeBugCheckEx</c>.</summary>
-    public uint BugCheckCode { get; init; }
+    public uint BugCheckCode { get => BugCheck.Code; init => BugCheck = BugCheck with { Code = value }; }
 
     /// <summary>Gets the first bug-check parameter.</summary>
-    public ulong BugCheckParameter1 { get; init; }
+    public ulong BugCheckParameter1 { get => BugCheck.Parameter1; init => BugCheck = BugCheck with { Parameter1 = value }; }
 
     /// <summary>Gets the second bug-check parameter.</summary>
-    public ulong BugCheckParameter2 { get; init; }
+    public ulong BugCheckParameter2 { get => BugCheck.Parameter2; init => BugCheck = BugCheck with { Parameter2 = value }; }
 
     /// <summary>Gets the third bug-check parameter.</summary>
-    public ulong BugCheckParameter3 { get; init; }
+    public ulong BugCheckParameter3 { get => BugCheck.Parameter3; init => BugCheck = BugCheck with { Parameter3 = value }; }
 
     /// <summary>Gets the fourth bug-check parameter.</summary>
-    public ulong BugCheckParameter4 { get; init; }
+    public ulong BugCheckParameter4 { get => BugCheck.Parameter4; init => BugCheck = BugCheck with { Parameter4 = value }; }
+
+    /// <summary>Gets the stop code and its four parameters as one value: the five fields above.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] // the five fields above are the document's
+    public BugCheckParameters BugCheck { get; init; }
 
     /// <summary>Gets the stop code shown on screen: the nested one when a callback bug-checked, else <see cref="BugCheckCode"/>.</summary>
     public uint DisplayedStopCode { get; init; }
@@ -135,11 +139,7 @@ public sealed class BugCheckOutcome
         return new BugCheckOutcome
         {
             SchemaVersion = SchemaVersion,
-            BugCheckCode = BugCheckCode,
-            BugCheckParameter1 = BugCheckParameter1,
-            BugCheckParameter2 = BugCheckParameter2,
-            BugCheckParameter3 = BugCheckParameter3,
-            BugCheckParameter4 = BugCheckParameter4,
+            BugCheck = BugCheck,
             DisplayedStopCode = DisplayedStopCode,
             DumpType = DumpType,
             PageSize = PageSize,
@@ -199,7 +199,7 @@ public sealed class BugCheckOutcome
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(c, $"*** STOP 0x{BugCheckCode:X8} (0x{BugCheckParameter1:X}, 0x{BugCheckParameter2:X}, 0x{BugCheckParameter3:X}, 0x{BugCheckParameter4:X})");
+        text.Append("*** ").Append(BugCheck.ToString()).AppendLine();
         foreach (var nested in Violations.Where(v => v.Kind == ViolationKind.NestedBugCheck))
         {
             text.AppendLine(c, $"    (nested bug check from {nested.Component}: {nested.Detail})");

@@ -83,11 +83,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
             MinorVersion = _options.BuildNumber,
             DirectoryTableBase = map.DirectoryTableBase,
             NumberProcessors = _options.NumberOfProcessors,
-            BugCheckCode = _request.BugCheckCode,
-            BugCheckParameter1 = _request.BugCheckParameter1,
-            BugCheckParameter2 = _request.BugCheckParameter2,
-            BugCheckParameter3 = _request.BugCheckParameter3,
-            BugCheckParameter4 = _request.BugCheckParameter4,
+            BugCheck = _request.BugCheck,
             KdDebuggerDataBlock = DumpHoldsKernel ? _kernel!.KdDebuggerDataBlock : 0,
             PsLoadedModuleList = DumpHoldsKernel ? _kernel!.PsLoadedModuleList : 0,
             PsActiveProcessHead = DumpHoldsKernel ? _kernel!.PsActiveProcessHead : 0,
@@ -111,7 +107,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
     /// </summary>
     private TriageContent TriageContent()
     {
-        ulong[] parameters = [_request.BugCheckParameter1, _request.BugCheckParameter2, _request.BugCheckParameter3, _request.BugCheckParameter4];
+        ulong[] parameters = [_request.BugCheck.Parameter1, _request.BugCheck.Parameter2, _request.BugCheck.Parameter3, _request.BugCheck.Parameter4];
         var dataPage = parameters.FirstOrDefault(p => p != 0 && _options.MemoryMap.Contains(AddressSpace.Virtual, p & ~(ulong)(X64Paging.PageSize - 1), X64Paging.PageSize));
         return new TriageContent(
             this,

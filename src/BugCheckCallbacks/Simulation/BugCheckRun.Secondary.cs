@@ -146,11 +146,7 @@ internal sealed partial class BugCheckRun
         _multiPartData = new SecondaryDumpDataEx(_options.InBufferSize)
         {
             DumpType = _request.DumpType,
-            BugCheckCode = _request.BugCheckCode,
-            BugCheckParameter1 = _request.BugCheckParameter1,
-            BugCheckParameter2 = _request.BugCheckParameter2,
-            BugCheckParameter3 = _request.BugCheckParameter3,
-            BugCheckParameter4 = _request.BugCheckParameter4,
+            BugCheck = _request.BugCheck,
         };
         Walk(Reason, Protocol.MultiPart, finish: false);
         FinishReason(Reason);

@@ -14,11 +14,7 @@ internal sealed partial class BugCheckRun
         {
             Flags = TriageDumpDataFlags.BugCheckActive,
             MaxVirtMemSize = _options.TriageMaxVirtMemSize,
-            BugCheckCode = _request.BugCheckCode,
-            BugCheckParameter1 = _request.BugCheckParameter1,
-            BugCheckParameter2 = _request.BugCheckParameter2,
-            BugCheckParameter3 = _request.BugCheckParameter3,
-            BugCheckParameter4 = _request.BugCheckParameter4,
+            BugCheck = _request.BugCheck,
         };
         Walk(BugCheckCallbackReason.TriageDumpData, Protocol.Triage, finish: true);
     }

@@ -40,7 +40,7 @@ internal sealed partial class BugCheckRun
         _snapshot = snapshot;
         _request = request;
         _sink = sink;
-        _displayedStopCode = request.BugCheckCode;
+        _displayedStopCode = request.BugCheck.Code;
         _classicCalls = new int[snapshot.ClassicCallbacks.Length];
         for (var reason = 0; reason < ReasonCount; reason++)
         {
@@ -161,7 +161,7 @@ internal sealed partial class BugCheckRun
             case Protocol.AddPages or Protocol.RemovePages:
                 if (call == 1)
                 {
-                    _pageData!.PrepareFirstCall(_request.BugCheckCode);
+                    _pageData!.PrepareFirstCall(_request.BugCheck.Code);
                 }
                 else
                 {
@@ -244,7 +244,7 @@ internal sealed partial class BugCheckRun
                 Violate(site, ViolationKind.InvalidPointer, pointer.Message);
                 break;
             case NestedBugCheckException nested:
-                _displayedStopCode = nested.BugCheckCode;
+                _displayedStopCode = nested.BugCheck.Code;
                 Violate(site, ViolationKind.NestedBugCheck, $"{nested.Call} was called from inside the callback.");
                 break;
             case { } exception:
@@ -332,11 +332,7 @@ internal sealed partial class BugCheckRun
 
         return new BugCheckOutcome
         {
-            BugCheckCode = _request.BugCheckCode,
-            BugCheckParameter1 = _request.BugCheckParameter1,
-            BugCheckParameter2 = _request.BugCheckParameter2,
-            BugCheckParameter3 = _request.BugCheckParameter3,
-            BugCheckParameter4 = _request.BugCheckParameter4,
+            BugCheck = _request.BugCheck,
             DisplayedStopCode = _displayedStopCode,
             DumpType = _request.DumpType,
             PageSize = X64Paging.PageSize,

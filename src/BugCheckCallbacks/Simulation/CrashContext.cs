@@ -16,21 +16,21 @@ internal static class CrashContext
     {
         Rip = keBugCheckEx,
         Rsp = stackPointer,
-        Rcx = request.BugCheckCode,
-        Rdx = request.BugCheckParameter1,
-        R8 = request.BugCheckParameter2,
-        R9 = request.BugCheckParameter3,
+        Rcx = request.BugCheck.Code,
+        Rdx = request.BugCheck.Parameter1,
+        R8 = request.BugCheck.Parameter2,
+        R9 = request.BugCheck.Parameter3,
     };
 
-    public static ExceptionRecord64 ExceptionFor(BugCheckRequest request, ulong keBugCheckEx) => request.BugCheckCode switch
+    public static ExceptionRecord64 ExceptionFor(BugCheckRequest request, ulong keBugCheckEx) => request.BugCheck.Code switch
     {
         // IRQL_NOT_LESS_OR_EQUAL, DRIVER_IRQL_NOT_LESS_OR_EQUAL: P1 the address referenced, P3 the access, P4 the code.
-        0x0A or 0xD1 => AccessViolation(request.BugCheckParameter4, request.BugCheckParameter3, request.BugCheckParameter1),
+        0x0A or 0xD1 => AccessViolation(request.BugCheck.Parameter4, request.BugCheck.Parameter3, request.BugCheck.Parameter1),
         // PAGE_FAULT_IN_NONPAGED_AREA: P1 the address referenced, P2 the access, P3 the code.
-        0x50 => AccessViolation(request.BugCheckParameter3, request.BugCheckParameter2, request.BugCheckParameter1),
+        0x50 => AccessViolation(request.BugCheck.Parameter3, request.BugCheck.Parameter2, request.BugCheck.Parameter1),
         // KMODE_EXCEPTION_NOT_HANDLED, SYSTEM_SERVICE_EXCEPTION, SYSTEM_THREAD_EXCEPTION_NOT_HANDLED(_M), KERNEL_MODE_EXCEPTION_NOT_HANDLED(_M):
         // P1 the exception code, P2 the address it was raised at.
-        0x1E or 0x3B or 0x7E or 0x8E or 0x1000007E or 0x1000008E => new ExceptionRecord64 { Code = (uint)request.BugCheckParameter1, Address = request.BugCheckParameter2 },
+        0x1E or 0x3B or 0x7E or 0x8E or 0x1000007E or 0x1000008E => new ExceptionRecord64 { Code = (uint)request.BugCheck.Parameter1, Address = request.BugCheck.Parameter2 },
         _ => new ExceptionRecord64 { Code = StatusBreakpoint, Address = keBugCheckEx },
     };
 

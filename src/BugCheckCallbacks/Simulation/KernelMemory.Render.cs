@@ -49,13 +49,13 @@ internal sealed partial class KernelMemory
         WriteU64(data[((int)ProcessListOffset + 8)..], PsActiveProcessHead);
 
         // KiBugCheckData: the stop code and its parameters; KeBugCheckEx's fifth argument on the crashing thread's stack.
-        ReadOnlySpan<ulong> stop = [request.BugCheckCode, request.BugCheckParameter1, request.BugCheckParameter2, request.BugCheckParameter3, request.BugCheckParameter4];
+        ReadOnlySpan<ulong> stop = [request.BugCheck.Code, request.BugCheck.Parameter1, request.BugCheck.Parameter2, request.BugCheck.Parameter3, request.BugCheck.Parameter4];
         for (var i = 0; i < stop.Length; i++)
         {
             WriteU64(data[((int)BugCheckDataOffset + (i * 8))..], stop[i]);
         }
 
-        WriteU64(_pool.AsSpan((int)StackTopOffset + 0x28), request.BugCheckParameter4);
+        WriteU64(_pool.AsSpan((int)StackTopOffset + 0x28), request.BugCheck.Parameter4);
         _pool[UnbackedCodeOffset] = 0xC3;
 
         RenderModules();

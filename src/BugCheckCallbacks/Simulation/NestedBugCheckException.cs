@@ -5,12 +5,12 @@ namespace BugCheckCallbacks.Simulation;
 /// and records <see cref="ViolationKind.NestedBugCheck"/>.
 /// </summary>
 #pragma warning disable CA1064 // Internal by design: only the simulated kernel throws and catches it.
-internal sealed class NestedBugCheckException(uint bugCheckCode, ulong parameter1, ulong parameter2, ulong parameter3, ulong parameter4)
-    : Exception($"Nested bug check 0x{bugCheckCode:X8} during a bug check.")
+internal sealed class NestedBugCheckException(BugCheckParameters bugCheck)
+    : Exception($"Nested bug check 0x{bugCheck.Code:X8} during a bug check.")
 #pragma warning restore CA1064
 {
-    public uint BugCheckCode { get; } = bugCheckCode;
+    public BugCheckParameters BugCheck { get; } = bugCheck;
 
     /// <summary>The nested call as the driver made it, its own four parameters with its own code (never the first crash's).</summary>
-    public string Call => FormattableString.Invariant($"KeBugCheckEx(0x{BugCheckCode:X8}, 0x{parameter1:X}, 0x{parameter2:X}, 0x{parameter3:X}, 0x{parameter4:X})");
+    public string Call => FormattableString.Invariant($"KeBugCheckEx(0x{BugCheck.Code:X8}, 0x{BugCheck.Parameter1:X}, 0x{BugCheck.Parameter2:X}, 0x{BugCheck.Parameter3:X}, 0x{BugCheck.Parameter4:X})");
 }

@@ -89,7 +89,7 @@ public sealed class SimulatedKernel
         {
             case Running when Volatile.Read(ref _bugCheckThread) == Environment.CurrentManagedThreadId:
                 // Called from inside a callback: unwind it; the running bug check records the nested stop code.
-                throw new NestedBugCheckException(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4);
+                throw new NestedBugCheckException(new(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4));
             case Running:
                 throw new InvalidOperationException("The simulated kernel is bug-checking on another thread; a kernel bug-checks once, so this call cannot run.");
             case Done or Hung:
@@ -99,7 +99,7 @@ public sealed class SimulatedKernel
         var finished = true;
         try
         {
-            var request = new BugCheckRequest(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4, Options.DumpType);
+            var request = new BugCheckRequest(new(bugCheckCode, bugCheckParameter1, bugCheckParameter2, bugCheckParameter3, bugCheckParameter4), Options.DumpType);
             Extension?.BeforeRun();
             var run = new BugCheckRun(Extension?.OptionsFor(Options) ?? Options, Callbacks.Snapshot(), request, sink);
             finished = RunOnItsThread(run, run.Run, run.BuildOutcome, out var outcome, out var failure);
@@ -185,7 +185,7 @@ public sealed class SimulatedKernel
         var finished = true;
         try
         {
-            var request = new BugCheckRequest(0, 0, 0, 0, 0, Options.DumpType);
+            var request = new BugCheckRequest(default, Options.DumpType);
             var run = new BugCheckRun((Extension?.OptionsFor(Options) ?? Options) with { Log = InvocationLog.All }, RegistrySnapshot.Of(record, generation), request, sink: null);
             finished = RunOnItsThread(run, () => run.RunSingleCall(record, data), run.AbandonedSingleCall, out var outcome, out var failure);
             failure?.Throw();

@@ -334,7 +334,7 @@ public sealed class ContractCheckerTests
         };
 
         plain.ToString().Should().Be("defaults: Full dump");
-        full.ToString().Should().Be("everything: Full dump, stop 0x000000D1 (0x1, 0x0, 0x0, 0x0), MaximumAllowed 0x8, InBufferLength 0x10, MaxVirtMemSize 0x1000, sequential DumpIo offsets, after another driver's callback faulted, registered 2 times (one record per device)");
+        full.ToString().Should().Be("everything: Full dump, STOP 0x000000D1 (0x1, 0x0, 0x0, 0x0), MaximumAllowed 0x8, InBufferLength 0x10, MaxVirtMemSize 0x1000, sequential DumpIo offsets, after another driver's callback faulted, registered 2 times (one record per device)");
     }
 
     private static ContractCheckOptions Fast(TimeSpan? hangTimeout = null, TimeSpan? callTimeBudget = null) => new()

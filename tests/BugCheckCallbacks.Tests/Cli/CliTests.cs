@@ -7,7 +7,7 @@ using BugCheckCallbacks.Tests.Dump;
 
 namespace BugCheckCallbacks.Tests.Cli;
 
-public sealed class CliTests : IDisposable
+public sealed partial class CliTests : IDisposable
 {
     private static readonly Guid s_storportTag = Guid.Parse("5707e5a1-0000-4000-8000-000000000001");
     private readonly List<string> _files = [];
@@ -36,8 +36,11 @@ public sealed class CliTests : IDisposable
         result.Exit.Should().Be(0, result.Error);
         CliRunner.MatchSnapshot(CliRunner.Scrub(result.Out, path), "simulate-default");
         File.Exists(OutcomeReport.PathFor(path)).Should().BeTrue("the outcome report goes beside the dump");
+        // The report byte for byte, but for the time each call took: a change of structure must not change the document.
+        CliRunner.MatchSnapshot(CallDuration().Replace(File.ReadAllText(OutcomeReport.PathFor(path)), "\"duration\": \"<t>\"").ReplaceLineEndings("\n"), "simulate-default-outcome");
         using var dump = DumpFile.Open(path);
         dump.Header.BugCheckCode.Should().Be(0xD1);
+        dump.Header.BugCheck.Should().Be(new BugCheckParameters(0xD1, dump.Header.BugCheckParameter1, dump.Header.BugCheckParameter2, dump.Header.BugCheckParameter3, dump.Header.BugCheckParameter4));
         dump.EnumerateTags().Should().HaveCount(4);
     }
 
@@ -376,4 +379,7 @@ public sealed class CliTests : IDisposable
         _files.Add(OutcomeReport.PathFor(path));
         return path;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("\"duration\": \"[^\"]*\"")]
+    private static partial System.Text.RegularExpressions.Regex CallDuration();
 }

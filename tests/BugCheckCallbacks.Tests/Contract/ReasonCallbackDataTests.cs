@@ -42,11 +42,7 @@ public sealed class ReasonCallbackDataTests
     {
         var data = new SecondaryDumpDataEx(16) { Context = 42, Flags = SecondaryDataFlags.AdditionalData };
         data.DumpType = DumpType.Full;
-        data.BugCheckCode = 0xD1;
-        data.BugCheckParameter1 = 1;
-        data.BugCheckParameter2 = 2;
-        data.BugCheckParameter3 = 3;
-        data.BugCheckParameter4 = 4;
+        data.BugCheck = new BugCheckParameters(0xD1, 1, 2, 3, 4);
         data.PrepareDataCall(10);
         data.Context.Should().Be(42, "Context survives between calls");
         data.Flags.Should().Be(SecondaryDataFlags.AdditionalData);
@@ -89,15 +85,23 @@ public sealed class ReasonCallbackDataTests
         {
             Flags = TriageDumpDataFlags.BugCheckActive,
             MaxVirtMemSize = 0x1000,
-            BugCheckCode = 0x9F,
-            BugCheckParameter1 = 1,
-            BugCheckParameter2 = 2,
-            BugCheckParameter3 = 3,
-            BugCheckParameter4 = 4,
+            BugCheck = new BugCheckParameters(0x9F, 1, 2, 3, 4),
             DataArray = array,
         };
         data.DataArray.Should().BeSameAs(array);
-        (data.Flags, data.MaxVirtMemSize, data.BugCheckCode, data.BugCheckParameter4).Should().Be((TriageDumpDataFlags.BugCheckActive, 0x1000u, 0x9Fu, 4ul));
+        (data.Flags, data.MaxVirtMemSize, data.BugCheckCode, data.BugCheckParameter1, data.BugCheckParameter4).Should().Be((TriageDumpDataFlags.BugCheckActive, 0x1000u, 0x9Fu, 1ul, 4ul));
+    }
+
+    [Theory]
+    [InlineData(0xD1u, 0xFFFFD00012345678UL, 2UL, 0UL, 0xFFFFF80012345678UL, "STOP 0x000000D1 (0xFFFFD00012345678, 0x2, 0x0, 0xFFFFF80012345678)")]
+    [InlineData(0u, 0UL, 0UL, 0UL, 0UL, "STOP 0x00000000 (0x0, 0x0, 0x0, 0x0)")]
+    [InlineData(0xFFFFFFFFu, ulong.MaxValue, 1UL, 0x10UL, 0xABCUL, "STOP 0xFFFFFFFF (0xFFFFFFFFFFFFFFFF, 0x1, 0x10, 0xABC)")]
+    public void BugCheckParameters_reads_as_the_blue_screen_shows_a_stop(uint code, ulong p1, ulong p2, ulong p3, ulong p4, string expected)
+    {
+        var stop = new BugCheckParameters(code, p1, p2, p3, p4);
+
+        stop.ToString().Should().Be(expected);
+        stop.Should().Be(new BugCheckParameters(code, p1, p2, p3, p4)).And.NotBe(stop with { Parameter3 = p3 + 1 });
     }
 
     [Fact]

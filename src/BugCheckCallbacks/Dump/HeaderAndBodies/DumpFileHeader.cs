@@ -34,19 +34,22 @@ public sealed record DumpFileHeader
     public uint NumberProcessors { get; init; }
 
     /// <summary>Gets the stop code (<c>BugCheckCode</c>).</summary>
-    public uint BugCheckCode { get; init; }
+    public uint BugCheckCode { get => BugCheck.Code; init => BugCheck = BugCheck with { Code = value }; }
 
     /// <summary>Gets the first bug-check parameter (<c>BugCheckParameter1</c>).</summary>
-    public ulong BugCheckParameter1 { get; init; }
+    public ulong BugCheckParameter1 { get => BugCheck.Parameter1; init => BugCheck = BugCheck with { Parameter1 = value }; }
 
     /// <summary>Gets the second bug-check parameter (<c>BugCheckParameter2</c>).</summary>
-    public ulong BugCheckParameter2 { get; init; }
+    public ulong BugCheckParameter2 { get => BugCheck.Parameter2; init => BugCheck = BugCheck with { Parameter2 = value }; }
 
     /// <summary>Gets the third bug-check parameter (<c>BugCheckParameter3</c>).</summary>
-    public ulong BugCheckParameter3 { get; init; }
+    public ulong BugCheckParameter3 { get => BugCheck.Parameter3; init => BugCheck = BugCheck with { Parameter3 = value }; }
 
     /// <summary>Gets the fourth bug-check parameter (<c>BugCheckParameter4</c>).</summary>
-    public ulong BugCheckParameter4 { get; init; }
+    public ulong BugCheckParameter4 { get => BugCheck.Parameter4; init => BugCheck = BugCheck with { Parameter4 = value }; }
+
+    /// <summary>Gets the stop code and its four parameters as one value: the five fields above.</summary>
+    public BugCheckParameters BugCheck { get; init; }
 
     /// <summary>Gets the virtual address of the kernel debugger data block (<c>KdDebuggerDataBlock</c>); 0 in simulated dumps.</summary>
     public ulong KdDebuggerDataBlock { get; init; }
