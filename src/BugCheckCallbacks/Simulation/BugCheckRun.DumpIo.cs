@@ -113,7 +113,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
             this,
             _kernel?.KdDebuggerDataBlock ?? 0,
             _kernel?.ModuleEntries() ?? [],
-            [.. _triageBlocks.Select(b => (b.Address, (uint)b.Size))],
+            [.. _triage.Blocks.Select(b => (b.Address, (uint)b.Size))],
             dataPage,
             _kernel is null ? 0 : KernelMemory.StackPointer);
     }

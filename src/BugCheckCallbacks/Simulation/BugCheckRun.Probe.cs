@@ -61,5 +61,5 @@ internal sealed partial class BugCheckRun
 
     private readonly record struct CallProbe(int Sequence, long AllocatedBefore, int Collections, TimeSpan Paused, long StartTimestamp);
 
-    private readonly record struct CallResult(int Sequence, Exception? Exception, TimeSpan Duration, long AllocatedBytes, int PoolCalls = 0, ulong PoolBytes = 0, bool RuntimeSuspended = false);
+    internal readonly record struct CallResult(int Sequence, Exception? Exception, TimeSpan Duration, long AllocatedBytes, int PoolCalls = 0, ulong PoolBytes = 0, bool RuntimeSuspended = false);
 }

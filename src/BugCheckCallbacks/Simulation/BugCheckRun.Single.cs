@@ -18,7 +18,7 @@ internal sealed partial class BugCheckRun
         Walk(record.Reason, protocol, finish: protocol is Protocol.Entry or Protocol.Triage);
         var call = _invocations[0];
         PageRange[] ranges = protocol is Protocol.AddPages or Protocol.RemovePages && _lastRange is { } range ? [range] : [];
-        return new CallOutcome(record, call, _violations.ToArray(), _asksAgain, _blobs.Count > 0 ? _blobs[0] : null, ranges, _triageBlocks.ToArray())
+        return new CallOutcome(record, call, _violations.ToArray(), _asksAgain, _blobs.Count > 0 ? _blobs[0] : null, ranges, [.. _triage.Blocks])
         {
             Inconclusive = _inconclusive.ToArray(),
         };
@@ -58,7 +58,7 @@ internal sealed partial class BugCheckRun
                 _io = new IoWrite(io.Type, PhaseOfWrite(io.Type), io.Offset, io.Buffer);
                 return Protocol.DumpIo;
             default:
-                _triageData = (TriageDumpData)data;
+                _triage.Adopt((TriageDumpData)data);
                 return Protocol.Triage;
         }
     }

@@ -22,6 +22,7 @@ internal sealed partial class BugCheckRun
     private readonly int[] _classicCalls;
     private readonly List<CallbackInvocation> _invocations = [];
     private readonly List<Violation> _violations = [];
+    private readonly TriageProtocol _triage;
     private DumpIoData _dumpIo = new();
     private int _sequence;
     private CallProbe _probe;
@@ -41,6 +42,7 @@ internal sealed partial class BugCheckRun
         _request = request;
         _sink = sink;
         _displayedStopCode = request.BugCheck.Code;
+        _triage = new TriageProtocol(this);
         _classicCalls = new int[snapshot.ClassicCallbacks.Length];
         for (var reason = 0; reason < ReasonCount; reason++)
         {
@@ -58,12 +60,16 @@ internal sealed partial class BugCheckRun
         }
     }
 
+    /// <summary>Gets the options the run uses (the kernel's memory added to the map).</summary>
+    internal SimulationOptions Options => _options;
+
     public BugCheckOutcome Run()
     {
         RunEntry();
         if (DumpTypes.Dispatches(_options.DumpType, BugCheckCallbackReason.TriageDumpData))
         {
-            RunTriage();
+            _triage.Start(_options.TriageMaxVirtMemSize, _request.BugCheck);
+            Walk(BugCheckCallbackReason.TriageDumpData, Protocol.Triage, finish: true);
         }
 
         if (DumpTypes.Dispatches(_options.DumpType, BugCheckCallbackReason.AddPages))
@@ -137,7 +143,7 @@ internal sealed partial class BugCheckRun
     private ReasonCallbackData? Adopted(Protocol protocol) => protocol switch
     {
         Protocol.Entry => null,
-        Protocol.Triage => _triageData,
+        Protocol.Triage => _triage.Data,
         Protocol.AddPages or Protocol.RemovePages => _pageData,
         Protocol.DumpIo => _dumpIo,
         Protocol.SecondarySizing or Protocol.SecondaryData => _secondaryData,
@@ -156,8 +162,7 @@ internal sealed partial class BugCheckRun
             case Protocol.Entry:
                 return null;
             case Protocol.Triage:
-                _triageData!.DataArray = null;
-                return _triageData;
+                return _triage.Prepare();
             case Protocol.AddPages or Protocol.RemovePages:
                 if (call == 1)
                 {
@@ -198,12 +203,8 @@ internal sealed partial class BugCheckRun
                 Log(Site(BugCheckPhase.Entry, record, position), InvocationPass.None, null, result, 0, state);
                 return false;
             case Protocol.Triage:
-            {
-                var site = Site(BugCheckPhase.TriageDumpData, record, position);
-                var accepted = result.Exception is null && _triageData!.DataArray is { } array ? AcceptTriageBlocks(site, array) : 0UL;
-                Log(site, InvocationPass.None, null, result, (long)accepted, state);
+                _triage.Conclude(Site(BugCheckPhase.TriageDumpData, record, position), result, state);
                 return false;
-            }
 
             case Protocol.AddPages or Protocol.RemovePages:
                 return ConcludePageCall(protocol, record, position, call, result, state);
@@ -222,7 +223,7 @@ internal sealed partial class BugCheckRun
     }
 
     /// <summary>Records a call and the violations every call can commit (fault, time, allocation).</summary>
-    private void Log(CallSite site, InvocationPass pass, DumpIoType? ioType, CallResult call, long bytesProduced, BufferDumpState stateAfter)
+    internal void Log(CallSite site, InvocationPass pass, DumpIoType? ioType, CallResult call, long bytesProduced, BufferDumpState stateAfter)
     {
         // Every call is logged when it returns and before anything else is called, so the log is already in call order.
         Debug.Assert(_invocations.Count == 0 || _invocations[^1].Sequence < call.Sequence, "Calls are logged in call order.");
@@ -269,7 +270,7 @@ internal sealed partial class BugCheckRun
         }
     }
 
-    private void Violate(CallSite site, ViolationKind kind, string detail, uint? offered = null) =>
+    internal void Violate(CallSite site, ViolationKind kind, string detail, uint? offered = null) =>
         _violations.Add(new Violation(kind, site.Phase, site.Reason, site.Component, site.Index, site.CallNumber, detail)
         {
             Record = site.Record,
@@ -343,7 +344,7 @@ internal sealed partial class BugCheckRun
             Blobs = _blobs.ToArray(),
             Shortfalls = _shortfalls.ToArray(),
             BodyRanges = _bodyRanges.ToArray(),
-            TriageBlocks = _triageBlocks.ToArray(),
+            TriageBlocks = [.. _triage.Blocks],
             Records = records.ToArray(),
             Kernel = _kernel?.IsRendered == true ? _kernel.Info() : null,
         };
@@ -351,7 +352,7 @@ internal sealed partial class BugCheckRun
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private readonly record struct CallSite(
+    internal readonly record struct CallSite(
         BugCheckPhase Phase,
         BugCheckCallbackReason? Reason,
         string Component,
