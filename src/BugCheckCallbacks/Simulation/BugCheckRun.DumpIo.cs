@@ -8,6 +8,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
     private const uint SuiteTerminalSingleUser = 0x110; // winnt.h VER_SUITE_TERMINAL | VER_SUITE_SINGLEUSERTS
 
     private KernelDumpWriter? _writer;
+    private readonly List<PageRange> _bodyRanges = [];
     private IoWrite _io;
     private BugCheckPhase _writePhase;
     private byte[]? _page; // one page read for a small memory dump's copies
@@ -19,7 +20,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
     /// </summary>
     private void WriteHeader()
     {
-        _bodyRanges.AddRange(_body.Ranges(X64Paging.PageSize));
+        _bodyRanges.AddRange(_pages.Body.Ranges(X64Paging.PageSize));
         if (_sink is null && _snapshot.GetCallbacks(BugCheckCallbackReason.DumpIo).IsEmpty)
         {
             return;
@@ -66,12 +67,12 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
             default:
                 map.AddPageTableFrames(frames);
                 map.AddMappedFrames(frames);
-                _body.AddFrames(map, removed: false, frames);
+                _pages.Body.AddFrames(map, removed: false, frames);
                 break;
         }
 
         var removed = new List<(ulong Start, ulong End)>();
-        _body.AddFrames(map, removed: true, removed);
+        _pages.Body.AddFrames(map, removed: true, removed);
         return PageRanges.Subtract(PageRanges.Normalize(frames), PageRanges.Normalize(removed));
     }
 

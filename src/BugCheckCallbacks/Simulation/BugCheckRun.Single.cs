@@ -17,7 +17,7 @@ internal sealed partial class BugCheckRun
         var protocol = Adopt(data);
         Walk(record.Reason, protocol, finish: protocol is Protocol.Entry or Protocol.Triage);
         var call = _invocations[0];
-        PageRange[] ranges = protocol is Protocol.AddPages or Protocol.RemovePages && _lastRange is { } range ? [range] : [];
+        PageRange[] ranges = protocol is Protocol.AddPages or Protocol.RemovePages && _pages.LastRange is { } range ? [range] : [];
         return new CallOutcome(record, call, _violations.ToArray(), _asksAgain, _blobs.Count > 0 ? _blobs[0] : null, ranges, [.. _triage.Blocks])
         {
             Inconclusive = _inconclusive.ToArray(),
@@ -51,7 +51,7 @@ internal sealed partial class BugCheckRun
                 _secondaryData = secondary;
                 return secondary.IsSizeQuery ? Protocol.SecondarySizing : Protocol.SecondaryData;
             case AddPagesData or RemovePagesData:
-                _pageData = (PageRangeData)data;
+                _pages.Start((PageRangeData)data);
                 return data is AddPagesData ? Protocol.AddPages : Protocol.RemovePages;
             case DumpIoData io:
                 _dumpIo = io;

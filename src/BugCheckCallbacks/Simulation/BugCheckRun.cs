@@ -23,6 +23,7 @@ internal sealed partial class BugCheckRun
     private readonly List<CallbackInvocation> _invocations = [];
     private readonly List<Violation> _violations = [];
     private readonly TriageProtocol _triage;
+    private readonly PageProtocol _pages;
     private DumpIoData _dumpIo = new();
     private int _sequence;
     private CallProbe _probe;
@@ -43,6 +44,7 @@ internal sealed partial class BugCheckRun
         _sink = sink;
         _displayedStopCode = request.BugCheck.Code;
         _triage = new TriageProtocol(this);
+        _pages = new PageProtocol(this);
         _classicCalls = new int[snapshot.ClassicCallbacks.Length];
         for (var reason = 0; reason < ReasonCount; reason++)
         {
@@ -91,6 +93,13 @@ internal sealed partial class BugCheckRun
     }
 
     private void RunEntry() => Walk(BugCheckCallbackReason.Reserved1, Protocol.Entry, finish: true);
+
+    private void RunPageProtocol(BugCheckCallbackReason reason, PageRangeData data)
+    {
+        _pages.Start(data);
+        Walk(reason, reason == BugCheckCallbackReason.AddPages ? Protocol.AddPages : Protocol.RemovePages, finish: false);
+        FinishReason(reason);
+    }
 
     /// <summary>The classic callbacks, after the dump is written, through the engine's classic walk.</summary>
     private void RunClassic()
@@ -144,7 +153,7 @@ internal sealed partial class BugCheckRun
     {
         Protocol.Entry => null,
         Protocol.Triage => _triage.Data,
-        Protocol.AddPages or Protocol.RemovePages => _pageData,
+        Protocol.AddPages or Protocol.RemovePages => _pages.Data,
         Protocol.DumpIo => _dumpIo,
         Protocol.SecondarySizing or Protocol.SecondaryData => _secondaryData,
         _ => _multiPartData,
@@ -164,16 +173,7 @@ internal sealed partial class BugCheckRun
             case Protocol.Triage:
                 return _triage.Prepare();
             case Protocol.AddPages or Protocol.RemovePages:
-                if (call == 1)
-                {
-                    _pageData!.PrepareFirstCall(_request.BugCheck.Code);
-                }
-                else
-                {
-                    _pageData!.PrepareNextCall();
-                }
-
-                return _pageData;
+                return _pages.Prepare(call, _request.BugCheck.Code);
             case Protocol.DumpIo:
                 _dumpIo.Prepare(_io.Type, _options.SequentialDumpIo ? DumpIoData.SequentialOffset : _io.Offset, _io.Buffer);
                 return _dumpIo;
@@ -207,7 +207,7 @@ internal sealed partial class BugCheckRun
                 return false;
 
             case Protocol.AddPages or Protocol.RemovePages:
-                return ConcludePageCall(protocol, record, position, call, result, state);
+                return _pages.Conclude(Site(protocol == Protocol.AddPages ? BugCheckPhase.AddPages : BugCheckPhase.RemovePages, record, position), call, result, state);
             case Protocol.DumpIo:
                 Log(Site(_io.Phase, record, position), InvocationPass.None, _io.Type, result, _io.Buffer.Length, state);
                 return false;
