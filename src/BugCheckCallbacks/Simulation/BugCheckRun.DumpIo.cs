@@ -9,7 +9,6 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
 
     private KernelDumpWriter? _writer;
     private readonly List<PageRange> _bodyRanges = [];
-    private IoWrite _io;
     private BugCheckPhase _writePhase;
     private byte[]? _page; // one page read for a small memory dump's copies
 
@@ -151,10 +150,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
     /// <summary>Shows one write of the dump to every DumpIo callback.</summary>
     private void DumpIoWrite(DumpIoType type, BugCheckPhase phase, long offset, ReadOnlyMemory<byte> buffer)
     {
-        _io = new IoWrite(type, phase, offset, buffer);
+        _dumpIo.Show(type, phase, offset, buffer);
         Walk(BugCheckCallbackReason.DumpIo, Protocol.DumpIo, finish: false);
     }
-
-    /// <summary>The write DumpIo callbacks are being shown.</summary>
-    private readonly record struct IoWrite(DumpIoType Type, BugCheckPhase Phase, long Offset, ReadOnlyMemory<byte> Buffer);
 }

@@ -18,7 +18,7 @@ internal sealed partial class BugCheckRun
     private long _routineStart;
     private CallSite _routineSite;
 
-    private BugCheckPhase PhaseOf(Protocol protocol) => protocol == Protocol.DumpIo ? _io.Phase : s_phaseOf[(int)protocol];
+    private BugCheckPhase PhaseOf(Protocol protocol) => protocol == Protocol.DumpIo ? _dumpIo.Phase : s_phaseOf[(int)protocol];
 
     /// <summary>Gets whether the run's thread is inside a routine that has run longer than <paramref name="timeout"/>.</summary>
     public bool IsHung(TimeSpan timeout) =>

@@ -54,8 +54,7 @@ internal sealed partial class BugCheckRun
                 _pages.Start((PageRangeData)data);
                 return data is AddPagesData ? Protocol.AddPages : Protocol.RemovePages;
             case DumpIoData io:
-                _dumpIo = io;
-                _io = new IoWrite(io.Type, PhaseOfWrite(io.Type), io.Offset, io.Buffer);
+                _dumpIo.Adopt(io, PhaseOfWrite(io.Type));
                 return Protocol.DumpIo;
             default:
                 _triage.Adopt((TriageDumpData)data);

@@ -24,7 +24,7 @@ internal sealed partial class BugCheckRun
     private readonly List<Violation> _violations = [];
     private readonly TriageProtocol _triage;
     private readonly PageProtocol _pages;
-    private DumpIoData _dumpIo = new();
+    private readonly DumpIoProtocol _dumpIo;
     private int _sequence;
     private CallProbe _probe;
     private long _totalCalls;
@@ -45,6 +45,7 @@ internal sealed partial class BugCheckRun
         _displayedStopCode = request.BugCheck.Code;
         _triage = new TriageProtocol(this);
         _pages = new PageProtocol(this);
+        _dumpIo = new DumpIoProtocol(this);
         _classicCalls = new int[snapshot.ClassicCallbacks.Length];
         for (var reason = 0; reason < ReasonCount; reason++)
         {
@@ -154,7 +155,7 @@ internal sealed partial class BugCheckRun
         Protocol.Entry => null,
         Protocol.Triage => _triage.Data,
         Protocol.AddPages or Protocol.RemovePages => _pages.Data,
-        Protocol.DumpIo => _dumpIo,
+        Protocol.DumpIo => _dumpIo.Data,
         Protocol.SecondarySizing or Protocol.SecondaryData => _secondaryData,
         _ => _multiPartData,
     };
@@ -175,8 +176,7 @@ internal sealed partial class BugCheckRun
             case Protocol.AddPages or Protocol.RemovePages:
                 return _pages.Prepare(call, _request.BugCheck.Code);
             case Protocol.DumpIo:
-                _dumpIo.Prepare(_io.Type, _options.SequentialDumpIo ? DumpIoData.SequentialOffset : _io.Offset, _io.Buffer);
-                return _dumpIo;
+                return _dumpIo.Prepare();
             case Protocol.SecondarySizing:
                 _secondaryData!.PrepareSizeQuery(Allowance(_options.SecondaryDataBudget, _regionSize));
                 return _secondaryData;
@@ -209,7 +209,7 @@ internal sealed partial class BugCheckRun
             case Protocol.AddPages or Protocol.RemovePages:
                 return _pages.Conclude(Site(protocol == Protocol.AddPages ? BugCheckPhase.AddPages : BugCheckPhase.RemovePages, record, position), call, result, state);
             case Protocol.DumpIo:
-                Log(Site(_io.Phase, record, position), InvocationPass.None, _io.Type, result, _io.Buffer.Length, state);
+                _dumpIo.Conclude(Site(_dumpIo.Phase, record, position), result, state);
                 return false;
             case Protocol.SecondarySizing:
                 ConcludeSizingCall(Site(BugCheckPhase.SecondaryDataSizing, record, position), result, state);
