@@ -27,7 +27,7 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
 
         RenderKernel();
         var triage = _request.DumpType == DumpType.Triage ? new TriageLayout(TriageContent()) : null;
-        _writer = new KernelDumpWriter(BuildHeader(triage), _request.DumpType, StoredFrames(), this, this, (long)_regionSize, triage);
+        _writer = new KernelDumpWriter(BuildHeader(triage), _request.DumpType, StoredFrames(), this, this, (long)_region.Size, triage);
         _writePhase = BugCheckPhase.DumpHeader;
         _writer.WriteHeader();
     }

@@ -18,7 +18,7 @@ internal sealed partial class BugCheckRun
         Walk(record.Reason, protocol, finish: protocol is Protocol.Entry or Protocol.Triage);
         var call = _invocations[0];
         PageRange[] ranges = protocol is Protocol.AddPages or Protocol.RemovePages && _pages.LastRange is { } range ? [range] : [];
-        return new CallOutcome(record, call, _violations.ToArray(), _asksAgain, _blobs.Count > 0 ? _blobs[0] : null, ranges, [.. _triage.Blocks])
+        return new CallOutcome(record, call, _violations.ToArray(), _asksAgain, _region.Blobs.Count > 0 ? _region.Blobs[0] : null, ranges, [.. _triage.Blocks])
         {
             Inconclusive = _inconclusive.ToArray(),
         };
@@ -45,10 +45,10 @@ internal sealed partial class BugCheckRun
             case null:
                 return Protocol.Entry;
             case SecondaryDumpDataEx multiPart:
-                _multiPartData = multiPart;
+                _multiPart.Adopt(multiPart);
                 return Protocol.MultiPart;
             case SecondaryDumpData secondary:
-                _secondaryData = secondary;
+                _secondary.Adopt(secondary);
                 return secondary.IsSizeQuery ? Protocol.SecondarySizing : Protocol.SecondaryData;
             case AddPagesData or RemovePagesData:
                 _pages.Start((PageRangeData)data);

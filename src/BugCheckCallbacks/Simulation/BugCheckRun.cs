@@ -25,6 +25,9 @@ internal sealed partial class BugCheckRun
     private readonly TriageProtocol _triage;
     private readonly PageProtocol _pages;
     private readonly DumpIoProtocol _dumpIo;
+    private readonly SecondaryRegion _region;
+    private readonly SecondaryProtocol _secondary;
+    private readonly MultiPartProtocol _multiPart;
     private int _sequence;
     private CallProbe _probe;
     private long _totalCalls;
@@ -46,6 +49,9 @@ internal sealed partial class BugCheckRun
         _triage = new TriageProtocol(this);
         _pages = new PageProtocol(this);
         _dumpIo = new DumpIoProtocol(this);
+        _region = new SecondaryRegion(this);
+        _secondary = new SecondaryProtocol(this, _region);
+        _multiPart = new MultiPartProtocol(this, _region);
         _classicCalls = new int[snapshot.ClassicCallbacks.Length];
         for (var reason = 0; reason < ReasonCount; reason++)
         {
@@ -156,8 +162,8 @@ internal sealed partial class BugCheckRun
         Protocol.Triage => _triage.Data,
         Protocol.AddPages or Protocol.RemovePages => _pages.Data,
         Protocol.DumpIo => _dumpIo.Data,
-        Protocol.SecondarySizing or Protocol.SecondaryData => _secondaryData,
-        _ => _multiPartData,
+        Protocol.SecondarySizing or Protocol.SecondaryData => _secondary.Data,
+        _ => _multiPart.Data,
     };
 
     private ReasonCallbackData? Prepare(Protocol protocol, int position, int call)
@@ -178,20 +184,11 @@ internal sealed partial class BugCheckRun
             case Protocol.DumpIo:
                 return _dumpIo.Prepare();
             case Protocol.SecondarySizing:
-                _secondaryData!.PrepareSizeQuery(Allowance(_options.SecondaryDataBudget, _regionSize));
-                return _secondaryData;
+                return _secondary.PrepareSizing(_options.SecondaryDataBudget);
             case Protocol.SecondaryData:
-                _secondaryData!.PrepareDataCall(_options.IgnoreSizingAnswers ? Allowance(_regionSize, _regionUsed) : _reservations[position]);
-                return _secondaryData;
+                return _secondary.PrepareData(position, _options.IgnoreSizingAnswers);
             default:
-                if (call == 1)
-                {
-                    _multiPartData!.Context = 0;
-                }
-
-                _multiPartData!.Flags = SecondaryDataFlags.None;
-                _multiPartData.PrepareDataCall(Allowance(_regionSize, _regionUsed));
-                return _multiPartData;
+                return _multiPart.Prepare(call);
         }
     }
 
@@ -212,13 +209,13 @@ internal sealed partial class BugCheckRun
                 _dumpIo.Conclude(Site(_dumpIo.Phase, record, position), result, state);
                 return false;
             case Protocol.SecondarySizing:
-                ConcludeSizingCall(Site(BugCheckPhase.SecondaryDataSizing, record, position), result, state);
+                _secondary.ConcludeSizing(Site(BugCheckPhase.SecondaryDataSizing, record, position), result, state);
                 return false;
             case Protocol.SecondaryData:
-                LogAndWriteBlob(Site(BugCheckPhase.SecondaryData, record, position), InvocationPass.Data, result, _secondaryData!, state);
+                _secondary.ConcludeData(Site(BugCheckPhase.SecondaryData, record, position), result, state);
                 return false;
             default:
-                return ConcludeMultiPartCall(record, position, call, result, state);
+                return _multiPart.Conclude(Site(BugCheckPhase.SecondaryMultiPartData, record, position), call, result, state);
         }
     }
 
@@ -277,8 +274,8 @@ internal sealed partial class BugCheckRun
             ClassicRecord = site.ClassicRecord,
             OfferedMaximumAllowed = offered ?? site.Phase switch
             {
-                BugCheckPhase.SecondaryDataSizing or BugCheckPhase.SecondaryData => _secondaryData?.MaximumAllowed,
-                BugCheckPhase.SecondaryMultiPartData => _multiPartData?.MaximumAllowed,
+                BugCheckPhase.SecondaryDataSizing or BugCheckPhase.SecondaryData => _secondary.Data?.MaximumAllowed,
+                BugCheckPhase.SecondaryMultiPartData => _multiPart.Data?.MaximumAllowed,
                 _ => null,
             },
         });
@@ -341,8 +338,8 @@ internal sealed partial class BugCheckRun
             TotalCalls = _totalCalls,
             Violations = _violations.ToArray(),
             Inconclusive = _inconclusive.ToArray(),
-            Blobs = _blobs.ToArray(),
-            Shortfalls = _shortfalls.ToArray(),
+            Blobs = [.. _region.Blobs],
+            Shortfalls = [.. _secondary.Shortfalls],
             BodyRanges = _bodyRanges.ToArray(),
             TriageBlocks = [.. _triage.Blocks],
             Records = records.ToArray(),
