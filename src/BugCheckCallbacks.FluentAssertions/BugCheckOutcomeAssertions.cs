@@ -1,13 +1,12 @@
 using FluentAssertions;
 using FluentAssertions.Execution;
-using FluentAssertions.Primitives;
 using BugCheckCallbacks.Registration;
 using BugCheckCallbacks.Simulation;
 
 namespace BugCheckCallbacks.FluentAssertions;
 
 /// <summary>Assertions on a simulated bug check's <see cref="BugCheckOutcome"/>.</summary>
-public sealed class BugCheckOutcomeAssertions : ReferenceTypeAssertions<BugCheckOutcome, BugCheckOutcomeAssertions>
+public sealed class BugCheckOutcomeAssertions : ViolationSubjectAssertions<BugCheckOutcome, BugCheckOutcomeAssertions>
 {
     /// <summary>Initializes the assertions on <paramref name="subject"/>.</summary>
     /// <param name="subject">The outcome.</param>
@@ -19,25 +18,8 @@ public sealed class BugCheckOutcomeAssertions : ReferenceTypeAssertions<BugCheck
     /// <inheritdoc/>
     protected override string Identifier => "outcome";
 
-    /// <summary>Asserts that no callback broke the contract; the failure lists every violation.</summary>
-    /// <param name="because">A phrase explaining why the assertion is needed.</param>
-    /// <param name="becauseArgs">Values for <paramref name="because"/>.</param>
-    /// <returns>A constraint to chain more assertions.</returns>
-    [CustomAssertion]
-    public AndConstraint<BugCheckOutcomeAssertions> HaveNoViolations(string because = "", params object[] becauseArgs)
-    {
-        ViolationAssertions.HaveNone(Subject.Violations, Identifier, because, becauseArgs);
-        return new AndConstraint<BugCheckOutcomeAssertions>(this);
-    }
-
-    /// <summary>Asserts that a violation of <paramref name="kind"/> was reported; narrow it with <c>By(record)</c> or <c>InPhase(phase)</c>.</summary>
-    /// <param name="kind">The kind.</param>
-    /// <param name="because">A phrase explaining why the assertion is needed.</param>
-    /// <param name="becauseArgs">Values for <paramref name="because"/>.</param>
-    /// <returns>A constraint over the violations of that kind.</returns>
-    [CustomAssertion]
-    public ViolationConstraint<BugCheckOutcomeAssertions> HaveViolation(ViolationKind kind, string because = "", params object[] becauseArgs) =>
-        ViolationAssertions.HaveKind(this, Subject.Violations, kind, Identifier, because, becauseArgs);
+    /// <inheritdoc/>
+    protected override IReadOnlyList<Violation> Violations => Subject.Violations;
 
     /// <summary>Asserts that no violation of <paramref name="kind"/> was reported.</summary>
     /// <param name="kind">The kind.</param>
