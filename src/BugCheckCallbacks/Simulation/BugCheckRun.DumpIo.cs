@@ -151,6 +151,6 @@ internal sealed partial class BugCheckRun : IDumpWriteTarget, IPhysicalPageSourc
     private void DumpIoWrite(DumpIoType type, BugCheckPhase phase, long offset, ReadOnlyMemory<byte> buffer)
     {
         _dumpIo.Show(type, phase, offset, buffer);
-        Walk(BugCheckCallbackReason.DumpIo, Protocol.DumpIo, finish: false);
+        Walk(BugCheckCallbackReason.DumpIo, _dumpIo, finish: false);
     }
 }

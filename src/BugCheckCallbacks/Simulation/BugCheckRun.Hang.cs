@@ -8,17 +8,9 @@ internal sealed partial class BugCheckRun
     private const int InRoutine = 1;
     private const int Abandoned = 2;
 
-    private static readonly BugCheckPhase[] s_phaseOf =
-    [
-        BugCheckPhase.Entry, BugCheckPhase.TriageDumpData, BugCheckPhase.AddPages, BugCheckPhase.RemovePages, BugCheckPhase.DumpBody,
-        BugCheckPhase.SecondaryDataSizing, BugCheckPhase.SecondaryData, BugCheckPhase.SecondaryMultiPartData,
-    ];
-
     private int _where; // Working, InRoutine or Abandoned: who may touch the run's state
     private long _routineStart;
     private CallSite _routineSite;
-
-    private BugCheckPhase PhaseOf(Protocol protocol) => protocol == Protocol.DumpIo ? _dumpIo.Phase : s_phaseOf[(int)protocol];
 
     /// <summary>Gets whether the run's thread is inside a routine that has run longer than <paramref name="timeout"/>.</summary>
     public bool IsHung(TimeSpan timeout) =>

@@ -18,7 +18,7 @@ internal sealed partial class BugCheckRun
         if (secondary > 0)
         {
             _secondary.Start(secondary, _options.InBufferSize);
-            Walk(BugCheckCallbackReason.SecondaryDumpData, Protocol.SecondarySizing, finish: false);
+            Walk(BugCheckCallbackReason.SecondaryDumpData, _secondary.Sizing, finish: false);
         }
 
         if (_options.IgnoreSizingAnswers && room)
@@ -50,7 +50,7 @@ internal sealed partial class BugCheckRun
             return;
         }
 
-        Walk(Reason, Protocol.SecondaryData, finish: false);
+        Walk(Reason, _secondary.DataPass, finish: false);
         FinishReason(Reason);
     }
 
@@ -64,7 +64,7 @@ internal sealed partial class BugCheckRun
         }
 
         _multiPart.Start(_options.InBufferSize, _request.DumpType, _request.BugCheck);
-        Walk(Reason, Protocol.MultiPart, finish: false);
+        Walk(Reason, _multiPart, finish: false);
         FinishReason(Reason);
     }
 

@@ -15,9 +15,9 @@ internal sealed partial class BugCheckRun
     {
         _singleCall = true;
         var protocol = Adopt(data);
-        Walk(record.Reason, protocol, finish: protocol is Protocol.Entry or Protocol.Triage);
+        Walk(record.Reason, protocol, finish: protocol is EntryProtocol or TriageProtocol);
         var call = _invocations[0];
-        PageRange[] ranges = protocol is Protocol.AddPages or Protocol.RemovePages && _pages.LastRange is { } range ? [range] : [];
+        PageRange[] ranges = protocol is PageProtocol && _pages.LastRange is { } range ? [range] : [];
         return new CallOutcome(record, call, _violations.ToArray(), _asksAgain, _region.Blobs.Count > 0 ? _region.Blobs[0] : null, ranges, [.. _triage.Blocks])
         {
             Inconclusive = _inconclusive.ToArray(),
@@ -38,27 +38,27 @@ internal sealed partial class BugCheckRun
     }
 
     /// <summary>Puts the caller's structure where its protocol reads it; returns that protocol.</summary>
-    private Protocol Adopt(ReasonCallbackData? data)
+    private IReasonProtocol Adopt(ReasonCallbackData? data)
     {
         switch (data)
         {
             case null:
-                return Protocol.Entry;
+                return _entry;
             case SecondaryDumpDataEx multiPart:
                 _multiPart.Adopt(multiPart);
-                return Protocol.MultiPart;
+                return _multiPart;
             case SecondaryDumpData secondary:
                 _secondary.Adopt(secondary);
-                return secondary.IsSizeQuery ? Protocol.SecondarySizing : Protocol.SecondaryData;
+                return secondary.IsSizeQuery ? _secondary.Sizing : _secondary.DataPass;
             case AddPagesData or RemovePagesData:
                 _pages.Start((PageRangeData)data);
-                return data is AddPagesData ? Protocol.AddPages : Protocol.RemovePages;
+                return _pages;
             case DumpIoData io:
                 _dumpIo.Adopt(io, PhaseOfWrite(io.Type));
-                return Protocol.DumpIo;
+                return _dumpIo;
             default:
                 _triage.Adopt((TriageDumpData)data);
-                return Protocol.Triage;
+                return _triage;
         }
     }
 

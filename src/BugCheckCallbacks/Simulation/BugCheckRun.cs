@@ -22,6 +22,7 @@ internal sealed partial class BugCheckRun
     private readonly int[] _classicCalls;
     private readonly List<CallbackInvocation> _invocations = [];
     private readonly List<Violation> _violations = [];
+    private readonly EntryProtocol _entry;
     private readonly TriageProtocol _triage;
     private readonly PageProtocol _pages;
     private readonly DumpIoProtocol _dumpIo;
@@ -46,6 +47,7 @@ internal sealed partial class BugCheckRun
         _request = request;
         _sink = sink;
         _displayedStopCode = request.BugCheck.Code;
+        _entry = new EntryProtocol(this);
         _triage = new TriageProtocol(this);
         _pages = new PageProtocol(this);
         _dumpIo = new DumpIoProtocol(this);
@@ -72,13 +74,16 @@ internal sealed partial class BugCheckRun
     /// <summary>Gets the options the run uses (the kernel's memory added to the map).</summary>
     internal SimulationOptions Options => _options;
 
+    /// <summary>Gets the stop code and parameters the bug check was asked for.</summary>
+    internal BugCheckParameters BugCheck => _request.BugCheck;
+
     public BugCheckOutcome Run()
     {
         RunEntry();
         if (DumpTypes.Dispatches(_options.DumpType, BugCheckCallbackReason.TriageDumpData))
         {
             _triage.Start(_options.TriageMaxVirtMemSize, _request.BugCheck);
-            Walk(BugCheckCallbackReason.TriageDumpData, Protocol.Triage, finish: true);
+            Walk(BugCheckCallbackReason.TriageDumpData, _triage, finish: true);
         }
 
         if (DumpTypes.Dispatches(_options.DumpType, BugCheckCallbackReason.AddPages))
@@ -99,12 +104,12 @@ internal sealed partial class BugCheckRun
         return BuildOutcome();
     }
 
-    private void RunEntry() => Walk(BugCheckCallbackReason.Reserved1, Protocol.Entry, finish: true);
+    private void RunEntry() => Walk(BugCheckCallbackReason.Reserved1, _entry, finish: true);
 
     private void RunPageProtocol(BugCheckCallbackReason reason, PageRangeData data)
     {
         _pages.Start(data);
-        Walk(reason, reason == BugCheckCallbackReason.AddPages ? Protocol.AddPages : Protocol.RemovePages, finish: false);
+        Walk(reason, _pages, finish: false);
         FinishReason(reason);
     }
 
@@ -130,93 +135,31 @@ internal sealed partial class BugCheckRun
     }
 
     /// <summary>Walks the frozen list of <paramref name="reason"/> through the dispatch engine, the protocol's hook around each call.</summary>
-    private void Walk(BugCheckCallbackReason reason, Protocol protocol, bool finish)
+    private void Walk(BugCheckCallbackReason reason, IReasonProtocol protocol, bool finish)
     {
         var observer = new RunObserver(this, protocol);
         DispatchEngine.Walk(_snapshot.GetSlots(reason), reverse: false, reason, finish, ref observer);
     }
 
     /// <summary>Before a call: the protocol prepares the data, the call is counted, and the probe starts — last, so it times only the routine.</summary>
-    private ReasonCallbackData? BeforeCall(Protocol protocol, BugCheckReasonCallbackRecord record, int position, int call)
+    private ReasonCallbackData? BeforeCall(IReasonProtocol protocol, BugCheckReasonCallbackRecord record, int position, int call)
     {
-        var data = Prepare(protocol, position, call);
+        // A single call hands over the structure the caller built, as the kernel would hand it over: nothing prepares it.
+        var data = _singleCall ? protocol.Data : protocol.Prepare(position, call);
         _calls[(int)record.Reason][position]++;
-        EnterRoutine(Site(PhaseOf(protocol), record, position));
+        EnterRoutine(Site(protocol.Phase, record, position));
         _probe = BeginProbe(); // last: the probe's window holds the routine and nothing of the kernel's
         return data;
     }
 
     /// <summary>After a call: the probe ends first, then the protocol checks and logs the call; true asks for another call.</summary>
-    private bool AfterCall(Protocol protocol, BugCheckReasonCallbackRecord record, int position, int call, Exception? exception, BufferDumpState state)
+    private bool AfterCall(IReasonProtocol protocol, BugCheckReasonCallbackRecord record, int position, int call, Exception? exception, BufferDumpState state)
     {
         var result = EndProbe(_probe, exception);
         LeaveRoutine();
-        var again = Conclude(protocol, record, position, call, result, DispatchEngine.StateAfterCall(record, state));
+        var again = protocol.Conclude(Site(protocol.Phase, record, position), call, result, DispatchEngine.StateAfterCall(record, state));
         _asksAgain = again;
         return again && !_singleCall;
-    }
-
-    private ReasonCallbackData? Adopted(Protocol protocol) => protocol switch
-    {
-        Protocol.Entry => null,
-        Protocol.Triage => _triage.Data,
-        Protocol.AddPages or Protocol.RemovePages => _pages.Data,
-        Protocol.DumpIo => _dumpIo.Data,
-        Protocol.SecondarySizing or Protocol.SecondaryData => _secondary.Data,
-        _ => _multiPart.Data,
-    };
-
-    private ReasonCallbackData? Prepare(Protocol protocol, int position, int call)
-    {
-        if (_singleCall)
-        {
-            return Adopted(protocol); // the caller built the structure as the kernel would hand it over
-        }
-
-        switch (protocol)
-        {
-            case Protocol.Entry:
-                return null;
-            case Protocol.Triage:
-                return _triage.Prepare();
-            case Protocol.AddPages or Protocol.RemovePages:
-                return _pages.Prepare(call, _request.BugCheck.Code);
-            case Protocol.DumpIo:
-                return _dumpIo.Prepare();
-            case Protocol.SecondarySizing:
-                return _secondary.PrepareSizing(_options.SecondaryDataBudget);
-            case Protocol.SecondaryData:
-                return _secondary.PrepareData(position, _options.IgnoreSizingAnswers);
-            default:
-                return _multiPart.Prepare(call);
-        }
-    }
-
-    private bool Conclude(Protocol protocol, BugCheckReasonCallbackRecord record, int position, int call, CallResult result, BufferDumpState state)
-    {
-        switch (protocol)
-        {
-            case Protocol.Entry:
-                Log(Site(BugCheckPhase.Entry, record, position), InvocationPass.None, null, result, 0, state);
-                return false;
-            case Protocol.Triage:
-                _triage.Conclude(Site(BugCheckPhase.TriageDumpData, record, position), result, state);
-                return false;
-
-            case Protocol.AddPages or Protocol.RemovePages:
-                return _pages.Conclude(Site(protocol == Protocol.AddPages ? BugCheckPhase.AddPages : BugCheckPhase.RemovePages, record, position), call, result, state);
-            case Protocol.DumpIo:
-                _dumpIo.Conclude(Site(_dumpIo.Phase, record, position), result, state);
-                return false;
-            case Protocol.SecondarySizing:
-                _secondary.ConcludeSizing(Site(BugCheckPhase.SecondaryDataSizing, record, position), result, state);
-                return false;
-            case Protocol.SecondaryData:
-                _secondary.ConcludeData(Site(BugCheckPhase.SecondaryData, record, position), result, state);
-                return false;
-            default:
-                return _multiPart.Conclude(Site(BugCheckPhase.SecondaryMultiPartData, record, position), call, result, state);
-        }
     }
 
     /// <summary>Records a call and the violations every call can commit (fault, time, allocation).</summary>
@@ -360,18 +303,6 @@ internal sealed partial class BugCheckRun
 
 
     /// <summary>Which protocol a walk runs: it says how to prepare each call and what to check after it.</summary>
-    private enum Protocol
-    {
-        Entry,
-        Triage,
-        AddPages,
-        RemovePages,
-        DumpIo,
-        SecondarySizing,
-        SecondaryData,
-        MultiPart,
-    }
-
     /// <summary>The simulation's hook into the engine's classic walk.</summary>
     private readonly struct ClassicObserver(BugCheckRun run) : IClassicDispatchObserver
     {
@@ -381,7 +312,7 @@ internal sealed partial class BugCheckRun
     }
 
     /// <summary>The simulation's hook into the dispatch engine: a struct that forwards to the run, so it allocates nothing.</summary>
-    private readonly struct RunObserver(BugCheckRun run, Protocol protocol) : IDispatchObserver
+    private readonly struct RunObserver(BugCheckRun run, IReasonProtocol protocol) : IDispatchObserver
     {
         public ReasonCallbackData? BeforeCall(BugCheckReasonCallbackRecord record, int position, int call) => run.BeforeCall(protocol, record, position, call);
 

@@ -5,10 +5,16 @@ namespace BugCheckCallbacks.Simulation;
 /// ADDITIONAL_DATA; Context is kept, Flags are cleared on every entry, each call's output is one blob of the region,
 /// and a call that asks again without output, or past the call budget, is stopped.
 /// </summary>
-internal sealed class MultiPartProtocol(BugCheckRun run, SecondaryRegion region)
+internal sealed class MultiPartProtocol(BugCheckRun run, SecondaryRegion region) : IReasonProtocol
 {
     /// <summary>Gets the structure every call is handed; null when no multi-part callback is registered.</summary>
     public SecondaryDumpDataEx? Data { get; private set; }
+
+    /// <inheritdoc/>
+    public BugCheckPhase Phase => BugCheckPhase.SecondaryMultiPartData;
+
+    /// <inheritdoc/>
+    ReasonCallbackData? IReasonProtocol.Data => Data;
 
     /// <summary>A bug check's walk starts with the kernel's inputs.</summary>
     public void Start(int inBufferSize, DumpType dumpType, BugCheckParameters bugCheck) => Data = new SecondaryDumpDataEx(inBufferSize)
@@ -21,7 +27,7 @@ internal sealed class MultiPartProtocol(BugCheckRun run, SecondaryRegion region)
     public void Adopt(SecondaryDumpDataEx data) => Data = data;
 
     /// <summary>Before a call: Context zero on the first, Flags cleared on every one, MaximumAllowed what the region has left.</summary>
-    public SecondaryDumpDataEx Prepare(int call)
+    public ReasonCallbackData? Prepare(int position, int call)
     {
         if (call == 1)
         {

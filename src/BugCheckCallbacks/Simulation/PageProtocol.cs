@@ -7,13 +7,19 @@ namespace BugCheckCallbacks.Simulation;
 /// zeroed on every entry, exactly one of VIRTUAL/PHYSICAL, ADDITIONAL_RANGES_EXIST to be called again, cut at the call
 /// budget; each accepted range added to (or removed from) the pages the dump's body holds.
 /// </summary>
-internal sealed class PageProtocol(BugCheckRun run)
+internal sealed class PageProtocol(BugCheckRun run) : IReasonProtocol
 {
     /// <summary>Gets the pages the callbacks added to the body and took out of it.</summary>
     public BodyRangeSet Body { get; } = new();
 
     /// <summary>Gets the structure the calls are handed (<c>KBUGCHECK_ADD_PAGES</c>, or its RemovePages twin).</summary>
     public PageRangeData? Data { get; private set; }
+
+    /// <inheritdoc/>
+    public BugCheckPhase Phase => Data is RemovePagesData ? BugCheckPhase.RemovePages : BugCheckPhase.AddPages;
+
+    /// <inheritdoc/>
+    ReasonCallbackData? IReasonProtocol.Data => Data;
 
     /// <summary>Gets the range the last call got accepted, if any: what a single call reports.</summary>
     public PageRange? LastRange { get; private set; }
@@ -22,11 +28,11 @@ internal sealed class PageProtocol(BugCheckRun run)
     public void Start(PageRangeData data) => Data = data;
 
     /// <summary>Before a call: Context zero on the first call, kept after; Flags zeroed on every entry.</summary>
-    public PageRangeData Prepare(int call, uint bugCheckCode)
+    public ReasonCallbackData? Prepare(int position, int call)
     {
         if (call == 1)
         {
-            Data!.PrepareFirstCall(bugCheckCode);
+            Data!.PrepareFirstCall(run.BugCheck.Code);
         }
         else
         {

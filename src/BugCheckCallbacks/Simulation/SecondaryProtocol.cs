@@ -16,6 +16,14 @@ internal sealed class SecondaryProtocol(BugCheckRun run, SecondaryRegion region)
     /// <summary>Gets the structure both passes hand over; null when no SecondaryDumpData callback is registered.</summary>
     public SecondaryDumpData? Data { get; private set; }
 
+    private SimulationOptions Options => run.Options;
+
+    /// <summary>Gets the sizing pass, as the run drives it.</summary>
+    public IReasonProtocol Sizing => field ??= new Pass(this, sizing: true);
+
+    /// <summary>Gets the data pass, as the run drives it.</summary>
+    public IReasonProtocol DataPass => field ??= new Pass(this, sizing: false);
+
     /// <summary>Gets the callbacks offered less than they asked for, with why.</summary>
     public IReadOnlyList<SecondaryDataShortfall> Shortfalls => _shortfalls;
 
@@ -118,5 +126,31 @@ internal sealed class SecondaryProtocol(BugCheckRun run, SecondaryRegion region)
 
         _shortfallAt[site.Index] = _shortfalls.Count;
         _shortfalls.Add(new SecondaryDataShortfall(site.Component, asked, offered, why, _overAsker is { } cause && cause.Site.Index != site.Index ? cause.Site.Component : null));
+    }
+
+    /// <summary>One of the two passes: the same structure, prepared and concluded the pass's way, one call each.</summary>
+    private sealed class Pass(SecondaryProtocol protocol, bool sizing) : IReasonProtocol
+    {
+        public BugCheckPhase Phase => sizing ? BugCheckPhase.SecondaryDataSizing : BugCheckPhase.SecondaryData;
+
+        public ReasonCallbackData? Data => protocol.Data;
+
+        public ReasonCallbackData? Prepare(int position, int call) => sizing
+            ? protocol.PrepareSizing(protocol.Options.SecondaryDataBudget)
+            : protocol.PrepareData(position, protocol.Options.IgnoreSizingAnswers);
+
+        public bool Conclude(BugCheckRun.CallSite site, int call, BugCheckRun.CallResult result, BufferDumpState state)
+        {
+            if (sizing)
+            {
+                protocol.ConcludeSizing(site, result, state);
+            }
+            else
+            {
+                protocol.ConcludeData(site, result, state);
+            }
+
+            return false;
+        }
     }
 }

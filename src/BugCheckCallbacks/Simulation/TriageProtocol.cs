@@ -4,12 +4,18 @@ namespace BugCheckCallbacks.Simulation;
 /// The TriageDumpData protocol of one bug check: one call per callback with <c>KBUGCHECK_TRIAGE_DUMP_DATA</c>, and
 /// the blocks of the array each returns checked against the memory map and the <c>MaxVirtMemSize</c> budget, and kept.
 /// </summary>
-internal sealed class TriageProtocol(BugCheckRun run)
+internal sealed class TriageProtocol(BugCheckRun run) : IReasonProtocol
 {
     private readonly List<TriageBlockInfo> _blocks = [];
 
     /// <summary>Gets the structure every call is handed: the kernel's inputs, and the DataArray the callback sets.</summary>
     public TriageDumpData? Data { get; private set; }
+
+    /// <inheritdoc/>
+    public BugCheckPhase Phase => BugCheckPhase.TriageDumpData;
+
+    /// <inheritdoc/>
+    ReasonCallbackData? IReasonProtocol.Data => Data;
 
     /// <summary>Gets the blocks accepted so far, in call order.</summary>
     public IReadOnlyList<TriageBlockInfo> Blocks => _blocks;
@@ -26,17 +32,18 @@ internal sealed class TriageProtocol(BugCheckRun run)
     public void Adopt(TriageDumpData data) => Data = data;
 
     /// <summary>Before a call: the array is the callback's to set, so it starts null.</summary>
-    public TriageDumpData Prepare()
+    public ReasonCallbackData? Prepare(int position, int call)
     {
         Data!.DataArray = null;
         return Data;
     }
 
-    /// <summary>After a call: the blocks of the array it set, when it returned; logged with the bytes accepted.</summary>
-    public void Conclude(BugCheckRun.CallSite site, BugCheckRun.CallResult result, BufferDumpState state)
+    /// <summary>After a call: the blocks of the array it set, when it returned; logged with the bytes accepted. One call each.</summary>
+    public bool Conclude(BugCheckRun.CallSite site, int call, BugCheckRun.CallResult result, BufferDumpState state)
     {
         var accepted = result.Exception is null && Data!.DataArray is { } array ? Accept(site, array) : 0UL;
         run.Log(site, InvocationPass.None, null, result, (long)accepted, state);
+        return false;
     }
 
     private ulong Accept(BugCheckRun.CallSite site, TriageDumpDataArray array)
