@@ -190,70 +190,9 @@ internal static class DumpHeader64
     /// <exception cref="InvalidDumpException">The header is not an x64 kernel dump's, or a field is out of range; with its offset.</exception>
     public static DumpFileHeader Read(ReadOnlySpan<byte> header)
     {
-        if (header.StartsWith("MDMP"u8))
-        {
-            throw new InvalidDumpException(Signature, "The file starts with \"MDMP\": a user-mode minidump, not a kernel dump. Kernel dumps start with \"PAGE\".");
-        }
-
-        if (!header.StartsWith(Page))
-        {
-            throw new InvalidDumpException(Signature, "The file does not start with \"PAGE\": it is not a Windows kernel dump.");
-        }
-
-        var validDump = header.Slice(ValidDump, 4);
-        if (validDump.SequenceEqual(ValidDump32))
-        {
-            throw new InvalidDumpException(ValidDump, "ValidDump is \"DUMP\": a 32-bit kernel dump. Only x64 dumps (\"DU64\") are read.");
-        }
-
-        if (!validDump.SequenceEqual(ValidDump64))
-        {
-            throw new InvalidDumpException(ValidDump, $"ValidDump is {DumpFile.Ascii(validDump)}; an x64 kernel dump has \"DU64\".");
-        }
-
-        var dumpType = BinaryPrimitives.ReadUInt32LittleEndian(header[DumpType..]);
-        if (dumpType is not (DumpTypeFull or TriageDumpFormat.DumpType or DumpTypeBitmap or DumpTypeLiveKernelBitmap) &&
-            dumpType is not (>= DumpTypeKernelRdmp and <= DumpTypeCompleteRdmp))
-        {
-            throw new InvalidDumpException(DumpType, $"DumpType {dumpType} ({DumpFile.DescribeDumpType(dumpType)}) is not read: only 1 (full), 4 (small memory dump), 5 (bitmap), 6 (live kernel bitmap) and 8, 9, 10 (the debugger's .dump /k, /ka, /f) have a public layout.");
-        }
-
+        var dumpType = CheckKind(header);
         var absent = new List<string>();
-        // Windows fills every header field it does not use with "PAGE": a small memory dump's PhysicalMemoryBlock reads
-        // "PAGE" (KERNEL-DUMP.md §8, verified on real files). Filler is "not there", never a count.
-        var runCount = Field32(header, absent, PhysicalMemoryBlock, "NumberOfRuns");
-        if (runCount > MaxRunsRead)
-        {
-            throw new InvalidDumpException(PhysicalMemoryBlock, $"NumberOfRuns is {runCount}; the header has room for at most {MaxRunsRead}.");
-        }
-
-        var runs = new PhysicalMemoryRun[runCount];
-        var pages = 0UL;
-        for (var i = 0; i < runs.Length; i++)
-        {
-            var at = RunsOffset + (i * RunSize);
-            var run = new PhysicalMemoryRun(BinaryPrimitives.ReadUInt64LittleEndian(header[at..]), BinaryPrimitives.ReadUInt64LittleEndian(header[(at + 8)..]));
-            const ulong FrameLimit = X64Paging.PhysicalAddressLimit >> X64Paging.PageShift;
-            if (run.BasePage > FrameLimit || run.PageCount > FrameLimit - run.BasePage)
-            {
-                throw new InvalidDumpException(at, $"Run {i} (BasePage 0x{run.BasePage:X}, 0x{run.PageCount:X} pages) goes past the 52-bit physical address space.");
-            }
-
-            if (i > 0 && run.BasePage < runs[i - 1].EndPage)
-            {
-                throw new InvalidDumpException(at, $"Run {i} starts at page 0x{run.BasePage:X}, before the end of run {i - 1} (0x{runs[i - 1].EndPage:X}): runs must ascend without overlapping.");
-            }
-
-            runs[i] = run;
-            pages += run.PageCount;
-        }
-
-        var numberOfPages = Field64(header, absent, NumberOfPages, "NumberOfPages");
-        if (numberOfPages != pages)
-        {
-            throw new InvalidDumpException(NumberOfPages, $"NumberOfPages is 0x{numberOfPages:X}; the runs hold 0x{pages:X}.");
-        }
-
+        var (runs, numberOfPages) = ReadRuns(header, absent);
         var comment = header.Slice(Comment, CommentSize);
         var commentLength = comment.IndexOf((byte)0) is var nul and >= 0 ? nul : comment.Length;
         if (commentLength > 0 && IsAllFiller(comment[..commentLength]))
@@ -297,6 +236,81 @@ internal static class DumpHeader64
             AbsentFields = absent,
             Exception = ExceptionRecord64.Read(header.Slice(Exception, KernelStructures.ExceptionRecord.Size)),
         };
+    }
+
+    /// <summary>The signature, ValidDump and DumpType of an x64 kernel dump with a public layout; returns the DumpType.</summary>
+    private static uint CheckKind(ReadOnlySpan<byte> header)
+    {
+        if (header.StartsWith("MDMP"u8))
+        {
+            throw new InvalidDumpException(Signature, "The file starts with \"MDMP\": a user-mode minidump, not a kernel dump. Kernel dumps start with \"PAGE\".");
+        }
+
+        if (!header.StartsWith(Page))
+        {
+            throw new InvalidDumpException(Signature, "The file does not start with \"PAGE\": it is not a Windows kernel dump.");
+        }
+
+        var validDump = header.Slice(ValidDump, 4);
+        if (validDump.SequenceEqual(ValidDump32))
+        {
+            throw new InvalidDumpException(ValidDump, "ValidDump is \"DUMP\": a 32-bit kernel dump. Only x64 dumps (\"DU64\") are read.");
+        }
+
+        if (!validDump.SequenceEqual(ValidDump64))
+        {
+            throw new InvalidDumpException(ValidDump, $"ValidDump is {DumpFile.Ascii(validDump)}; an x64 kernel dump has \"DU64\".");
+        }
+
+        var dumpType = BinaryPrimitives.ReadUInt32LittleEndian(header[DumpType..]);
+        if (dumpType is not (DumpTypeFull or TriageDumpFormat.DumpType or DumpTypeBitmap or DumpTypeLiveKernelBitmap) &&
+            dumpType is not (>= DumpTypeKernelRdmp and <= DumpTypeCompleteRdmp))
+        {
+            throw new InvalidDumpException(DumpType, $"DumpType {dumpType} ({DumpFile.DescribeDumpType(dumpType)}) is not read: only 1 (full), 4 (small memory dump), 5 (bitmap), 6 (live kernel bitmap) and 8, 9, 10 (the debugger's .dump /k, /ka, /f) have a public layout.");
+        }
+
+        return dumpType;
+    }
+
+    /// <summary>The physical memory runs and the page count, checked against each other and the 52-bit physical space.</summary>
+    private static (PhysicalMemoryRun[] Runs, ulong NumberOfPages) ReadRuns(ReadOnlySpan<byte> header, List<string> absent)
+    {
+        // Windows fills every header field it does not use with "PAGE": a small memory dump's PhysicalMemoryBlock reads
+        // "PAGE" (KERNEL-DUMP.md §8, verified on real files). Filler is "not there", never a count.
+        var runCount = Field32(header, absent, PhysicalMemoryBlock, "NumberOfRuns");
+        if (runCount > MaxRunsRead)
+        {
+            throw new InvalidDumpException(PhysicalMemoryBlock, $"NumberOfRuns is {runCount}; the header has room for at most {MaxRunsRead}.");
+        }
+
+        var runs = new PhysicalMemoryRun[runCount];
+        var pages = 0UL;
+        for (var i = 0; i < runs.Length; i++)
+        {
+            var at = RunsOffset + (i * RunSize);
+            var run = new PhysicalMemoryRun(BinaryPrimitives.ReadUInt64LittleEndian(header[at..]), BinaryPrimitives.ReadUInt64LittleEndian(header[(at + 8)..]));
+            const ulong FrameLimit = X64Paging.PhysicalAddressLimit >> X64Paging.PageShift;
+            if (run.BasePage > FrameLimit || run.PageCount > FrameLimit - run.BasePage)
+            {
+                throw new InvalidDumpException(at, $"Run {i} (BasePage 0x{run.BasePage:X}, 0x{run.PageCount:X} pages) goes past the 52-bit physical address space.");
+            }
+
+            if (i > 0 && run.BasePage < runs[i - 1].EndPage)
+            {
+                throw new InvalidDumpException(at, $"Run {i} starts at page 0x{run.BasePage:X}, before the end of run {i - 1} (0x{runs[i - 1].EndPage:X}): runs must ascend without overlapping.");
+            }
+
+            runs[i] = run;
+            pages += run.PageCount;
+        }
+
+        var numberOfPages = Field64(header, absent, NumberOfPages, "NumberOfPages");
+        if (numberOfPages != pages)
+        {
+            throw new InvalidDumpException(NumberOfPages, $"NumberOfPages is 0x{numberOfPages:X}; the runs hold 0x{pages:X}.");
+        }
+
+        return (runs, numberOfPages);
     }
 
     private static uint Field32(ReadOnlySpan<byte> header, List<string> absent, int offset, string name) =>
