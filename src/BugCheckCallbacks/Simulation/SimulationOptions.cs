@@ -124,6 +124,19 @@ public sealed record SimulationOptions
     public void Validate()
     {
         var errors = new List<string>();
+        AddMachineErrors(errors);
+        AddTamperingErrors(errors);
+        AddRunErrors(errors);
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid SimulationOptions: " + string.Join(" ", errors), "options");
+        }
+    }
+
+    /// <summary>The machine: its dump type, list order, processors, clock, buffers and memory map.</summary>
+    private void AddMachineErrors(List<string> errors)
+    {
         if (!DumpTypes.IsWritten(DumpType))
         {
             errors.Add($"DumpType {(int)DumpType} is not a dump type the kernel writes (1..7).");
@@ -158,7 +171,11 @@ public sealed record SimulationOptions
         {
             errors.Add("MemoryMap must not be null.");
         }
+    }
 
+    /// <summary>Each tampering names one record and a defined kind.</summary>
+    private void AddTamperingErrors(List<string> errors)
+    {
         if (Tampering is null)
         {
             errors.Add("Tampering must not be null.");
@@ -177,7 +194,11 @@ public sealed record SimulationOptions
                 }
             }
         }
+    }
 
+    /// <summary>The run: its repeat budget, its log, its hang timeout, its clock and its time budget.</summary>
+    private void AddRunErrors(List<string> errors)
+    {
         if (RepeatCallBudget < 1)
         {
             errors.Add($"RepeatCallBudget {RepeatCallBudget} must be at least 1.");
@@ -206,11 +227,6 @@ public sealed record SimulationOptions
         if (CallTimeBudget <= TimeSpan.Zero)
         {
             errors.Add($"CallTimeBudget {CallTimeBudget} must be positive.");
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid SimulationOptions: " + string.Join(" ", errors), "options");
         }
     }
 }
