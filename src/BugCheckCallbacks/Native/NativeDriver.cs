@@ -248,34 +248,8 @@ public sealed unsafe class NativeDriver : IDisposable
     /// <summary>Maps the library, fills its glue, and runs DriverEntry through the header's trampoline.</summary>
     private void Start()
     {
-        try
-        {
-            _library = NativeLibrary.Load(_copy);
-        }
-        catch (Exception exception) when (exception is DllNotFoundException or BadImageFormatException)
-        {
-            // The runtime's message is several lines of advice; the loader's own reason is its last line.
-            var reason = exception.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1].Replace(_copy, Path, StringComparison.Ordinal);
-            throw new NativeDriverException($"{Path}: cannot be loaded as a driver on this host: {reason}", exception);
-        }
-
-        if (!NativeLibrary.TryGetExport(_library, "BccDriverGlue", out var glue))
-        {
-            throw new NativeDriverException($"{Path}: does not export BccDriverGlue; build the driver with include/bugcheck_callbacks.h (docs/native.md).");
-        }
-
-        if (!NativeLibrary.TryGetExport(_library, "DriverEntry", out var entry))
-        {
-            throw new NativeDriverException($"{Path}: does not export DriverEntry.");
-        }
-
-        Glue = (BccDriverGlue*)glue;
-        var known = (Glue->Version == BccDriverGlue.CurrentVersion && Glue->Size == sizeof(BccDriverGlue)) || (Glue->Version == 1 && Glue->Size == BccDriverGlue.Version1Size);
-        if (!known)
-        {
-            throw new NativeDriverException($"{Path}: was built with another version of bugcheck_callbacks.h (glue version {Glue->Version}, size 0x{Glue->Size:X}; this kernel needs version {BccDriverGlue.CurrentVersion}, size 0x{sizeof(BccDriverGlue):X}).");
-        }
-
+        var (glue, entry) = LoadLibrary();
+        TakeGlue(glue);
         Glue->Kernel = KernelRoutines.Table;
         Memory = new DriverMemory(ImageRanges.Find(_copy, _library, glue));
         BuildDriverObject(entry);
@@ -307,6 +281,44 @@ public sealed unsafe class NativeDriver : IDisposable
         if (status < 0)
         {
             throw new NativeDriverException($"{Path}: DriverEntry returned 0x{status:X8}; the driver was unloaded.");
+        }
+    }
+
+    /// <summary>Loads the library and finds its two exports: the glue the header defines and DriverEntry.</summary>
+    private (nint Glue, nint Entry) LoadLibrary()
+    {
+        try
+        {
+            _library = NativeLibrary.Load(_copy);
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or BadImageFormatException)
+        {
+            // The runtime's message is several lines of advice; the loader's own reason is its last line.
+            var reason = exception.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1].Replace(_copy, Path, StringComparison.Ordinal);
+            throw new NativeDriverException($"{Path}: cannot be loaded as a driver on this host: {reason}", exception);
+        }
+
+        if (!NativeLibrary.TryGetExport(_library, "BccDriverGlue", out var glue))
+        {
+            throw new NativeDriverException($"{Path}: does not export BccDriverGlue; build the driver with include/bugcheck_callbacks.h (docs/native.md).");
+        }
+
+        if (!NativeLibrary.TryGetExport(_library, "DriverEntry", out var entry))
+        {
+            throw new NativeDriverException($"{Path}: does not export DriverEntry.");
+        }
+
+        return (glue, entry);
+    }
+
+    /// <summary>Takes the driver's glue, whose version and size must be this kernel's, or version 1's (which loads without fault containment).</summary>
+    private void TakeGlue(nint glue)
+    {
+        Glue = (BccDriverGlue*)glue;
+        var known = (Glue->Version == BccDriverGlue.CurrentVersion && Glue->Size == sizeof(BccDriverGlue)) || (Glue->Version == 1 && Glue->Size == BccDriverGlue.Version1Size);
+        if (!known)
+        {
+            throw new NativeDriverException($"{Path}: was built with another version of bugcheck_callbacks.h (glue version {Glue->Version}, size 0x{Glue->Size:X}; this kernel needs version {BccDriverGlue.CurrentVersion}, size 0x{sizeof(BccDriverGlue):X}).");
         }
     }
 
