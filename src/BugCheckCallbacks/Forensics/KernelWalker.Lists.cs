@@ -155,29 +155,50 @@ public sealed partial class KernelWalker
         var routine = U64(bytes, classic ? ClassicRecord.CallbackRoutine : ReasonRecord.CallbackRoutine);
         var componentAddress = U64(bytes, classic ? ClassicRecord.Component : ReasonRecord.Component);
         var checksum = U64(bytes, classic ? ClassicRecord.Checksum : ReasonRecord.Checksum);
-        var state = bytes[classic ? ClassicRecord.State : ReasonRecord.State];
         var reason = classic ? 0 : BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(ReasonRecord.Reason));
         var buffer = classic ? U64(bytes, ClassicRecord.Buffer) : 0;
         var length = classic ? BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(ClassicRecord.Length)) : 0;
         var expected = classic ? unchecked(routine + buffer + length + componentAddress) : unchecked(routine + (ulong)(long)reason + componentAddress);
-        var reasonName = classic ? "Classic" : BugCheckReasons.IsDefined((BugCheckCallbackReason)reason) ? BugCheckReasons.Get((BugCheckCallbackReason)reason).NativeName : reason.ToString(CultureInfo.InvariantCulture);
-
-        if (expected != checksum)
+        var record = new CallbackRecordInfo
         {
-            findings.Add(new IntegrityFinding(IntegrityFindingKind.ChecksumMismatch, address, $"Checksum 0x{checksum:X16} is not the kernel's 0x{expected:X16} ({(classic ? "routine + buffer + length + component" : "routine + reason + component")})."));
+            Address = address,
+            List = list,
+            IsClassic = classic,
+            Reason = reason,
+            ReasonName = classic ? "Classic" : BugCheckReasons.IsDefined((BugCheckCallbackReason)reason) ? BugCheckReasons.Get((BugCheckCallbackReason)reason).NativeName : reason.ToString(CultureInfo.InvariantCulture),
+            Routine = routine,
+            RoutineModule = ModuleAt(routine),
+            ComponentAddress = componentAddress,
+            Component = componentAddress == 0 ? null : ReadAscii(componentAddress),
+            Buffer = buffer,
+            Length = length,
+            State = bytes[classic ? ClassicRecord.State : ReasonRecord.State],
+            Checksum = checksum,
+            ChecksumValid = expected == checksum,
+            Findings = findings,
+        };
+        AddFindings(record, expected, findings);
+        return record;
+    }
+
+    /// <summary>What in a record the kernel would not have written: its checksum, routine, component, reason, list and state.</summary>
+    private void AddFindings(CallbackRecordInfo record, ulong expected, List<IntegrityFinding> findings)
+    {
+        var (address, classic, reason, list) = (record.Address, record.IsClassic, record.Reason, record.List);
+        if (!record.ChecksumValid)
+        {
+            findings.Add(new IntegrityFinding(IntegrityFindingKind.ChecksumMismatch, address, $"Checksum 0x{record.Checksum:X16} is not the kernel's 0x{expected:X16} ({(classic ? "routine + buffer + length + component" : "routine + reason + component")})."));
         }
 
-        var module = ModuleAt(routine);
-        if (module is null)
+        if (record.RoutineModule is null)
         {
-            findings.Add(new IntegrityFinding(IntegrityFindingKind.UnbackedRoutine, address, $"CallbackRoutine 0x{routine:X16} is in no loaded module: code no image backs."));
+            findings.Add(new IntegrityFinding(IntegrityFindingKind.UnbackedRoutine, address, $"CallbackRoutine 0x{record.Routine:X16} is in no loaded module: code no image backs."));
         }
 
-        var component = componentAddress == 0 ? null : ReadAscii(componentAddress);
-        var absent = _dump.Layout == DumpBodyLayout.Triage && componentAddress != 0 && X64Paging.IsCanonical(componentAddress);
-        if (component is null && !absent) // a small memory dump holds only the blocks it copied: a string it lacks is not a lie
+        var absent = _dump.Layout == DumpBodyLayout.Triage && record.ComponentAddress != 0 && X64Paging.IsCanonical(record.ComponentAddress);
+        if (record.Component is null && !absent) // a small memory dump holds only the blocks it copied: a string it lacks is not a lie
         {
-            findings.Add(new IntegrityFinding(IntegrityFindingKind.UnreadableComponent, address, $"Component 0x{componentAddress:X16} cannot be read."));
+            findings.Add(new IntegrityFinding(IntegrityFindingKind.UnreadableComponent, address, $"Component 0x{record.ComponentAddress:X16} cannot be read."));
         }
 
         if (!classic && (!BugCheckReasons.IsDefined((BugCheckCallbackReason)reason) || reason == 0))
@@ -186,32 +207,13 @@ public sealed partial class KernelWalker
         }
         else if (list is CallbackListKind.Reason or CallbackListKind.AddRemovePages && IsPageReason(reason) != (list == CallbackListKind.AddRemovePages))
         {
-            findings.Add(new IntegrityFinding(IntegrityFindingKind.WrongList, address, $"A {reasonName} record is on the {list} list; Windows 10 and later keep {(IsPageReason(reason) ? "it on the AddRemovePages list" : "only AddPages and RemovePages records there")}."));
+            findings.Add(new IntegrityFinding(IntegrityFindingKind.WrongList, address, $"A {record.ReasonName} record is on the {list} list; Windows 10 and later keep {(IsPageReason(reason) ? "it on the AddRemovePages list" : "only AddPages and RemovePages records there")}."));
         }
 
-        if (state > (byte)BufferDumpState.Incomplete)
+        if (record.State > (byte)BufferDumpState.Incomplete)
         {
-            findings.Add(new IntegrityFinding(IntegrityFindingKind.InvalidState, address, $"State {state} is not a KBUGCHECK_BUFFER_DUMP_STATE (0..4)."));
+            findings.Add(new IntegrityFinding(IntegrityFindingKind.InvalidState, address, $"State {record.State} is not a KBUGCHECK_BUFFER_DUMP_STATE (0..4)."));
         }
-
-        return new CallbackRecordInfo
-        {
-            Address = address,
-            List = list,
-            IsClassic = classic,
-            Reason = reason,
-            ReasonName = reasonName,
-            Routine = routine,
-            RoutineModule = module,
-            ComponentAddress = componentAddress,
-            Component = component,
-            Buffer = buffer,
-            Length = length,
-            State = state,
-            Checksum = checksum,
-            ChecksumValid = expected == checksum,
-            Findings = findings,
-        };
     }
 
     private static bool IsPageReason(int reason) => reason is (int)BugCheckCallbackReason.AddPages or (int)BugCheckCallbackReason.RemovePages;

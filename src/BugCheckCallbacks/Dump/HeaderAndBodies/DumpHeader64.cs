@@ -138,16 +138,7 @@ internal static class DumpHeader64
 
         if (!(isTriage && header.PhysicalMemoryRuns.Count == 0)) // a small dump without runs keeps the filler
         {
-            var block = destination.Slice(PhysicalMemoryBlock, PhysicalMemoryBlockSize);
-            block.Clear();
-            BinaryPrimitives.WriteUInt32LittleEndian(block, (uint)header.PhysicalMemoryRuns.Count);
-            BinaryPrimitives.WriteUInt64LittleEndian(block[8..], header.NumberOfPages);
-            for (var i = 0; i < header.PhysicalMemoryRuns.Count; i++)
-            {
-                var run = block[(0x10 + (i * RunSize))..];
-                BinaryPrimitives.WriteUInt64LittleEndian(run, header.PhysicalMemoryRuns[i].BasePage);
-                BinaryPrimitives.WriteUInt64LittleEndian(run[8..], header.PhysicalMemoryRuns[i].PageCount);
-            }
+            WriteRuns(header, destination.Slice(PhysicalMemoryBlock, PhysicalMemoryBlockSize));
         }
 
         WriteContext(destination.Slice(ContextRecord, ContextSize));
@@ -164,11 +155,9 @@ internal static class DumpHeader64
 
         BinaryPrimitives.WriteInt64LittleEndian(destination[RequiredDumpSpace..], header.RequiredDumpSpace);
         BinaryPrimitives.WriteInt64LittleEndian(destination[SystemTime..], header.SystemTime);
-        if (!(isTriage && header.Comment.Length == 0))
+        if (!(isTriage && header.Comment.Length == 0)) // nor without a comment
         {
-            var comment = destination.Slice(Comment, CommentSize);
-            comment.Clear();
-            Encoding.ASCII.GetBytes(header.Comment.AsSpan(0, Math.Min(header.Comment.Length, CommentSize - 1)), comment);
+            WriteComment(header.Comment, destination.Slice(Comment, CommentSize));
         }
 
         BinaryPrimitives.WriteInt64LittleEndian(destination[SystemUpTime..], header.SystemUpTime);
@@ -181,6 +170,27 @@ internal static class DumpHeader64
         BinaryPrimitives.WriteUInt32LittleEndian(destination[ProductType..], header.ProductType);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[SuiteMask..], header.SuiteMask);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[WriterStatus..], header.WriterStatus);
+    }
+
+    /// <summary>PHYSICAL_MEMORY_DESCRIPTOR64: the run count, the page count, then each run's first page and page count.</summary>
+    private static void WriteRuns(DumpFileHeader header, Span<byte> block)
+    {
+        block.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(block, (uint)header.PhysicalMemoryRuns.Count);
+        BinaryPrimitives.WriteUInt64LittleEndian(block[8..], header.NumberOfPages);
+        for (var i = 0; i < header.PhysicalMemoryRuns.Count; i++)
+        {
+            var run = block[(0x10 + (i * RunSize))..];
+            BinaryPrimitives.WriteUInt64LittleEndian(run, header.PhysicalMemoryRuns[i].BasePage);
+            BinaryPrimitives.WriteUInt64LittleEndian(run[8..], header.PhysicalMemoryRuns[i].PageCount);
+        }
+    }
+
+    /// <summary>The comment, ASCII, NUL-terminated within its 128 bytes.</summary>
+    private static void WriteComment(string text, Span<byte> comment)
+    {
+        comment.Clear();
+        Encoding.ASCII.GetBytes(text.AsSpan(0, Math.Min(text.Length, CommentSize - 1)), comment);
     }
 
     /// <summary>
