@@ -41,6 +41,14 @@ internal sealed class RdmpBody
     public static RdmpBody Read(StreamRegion file, uint dumpType)
     {
         Span<byte> header = stackalloc byte[0x30];
+        var (metadataSize, firstPage) = ReadHeader(file, header);
+        var (ranges, counted) = ReadRanges(file, metadataSize, firstPage, dumpType == DumpTypeComplete ? BinaryPrimitives.ReadUInt64LittleEndian(header[0x28..]) : ulong.MaxValue);
+        return Index(ranges, (long)firstPage, counted);
+    }
+
+    /// <summary>The RDMP header at 0x2000: its marker and signatures, and MetadataSize and FirstPageOffset, which must agree with each other and the file.</summary>
+    private static (ulong MetadataSize, ulong FirstPage) ReadHeader(StreamRegion file, Span<byte> header)
+    {
         if (file.Length < RangesOffset)
         {
             throw new InvalidDumpException(HeaderOffset, $"The file ends at 0x{file.Length:X}, inside the RDMP header at 0x{HeaderOffset:X}.");
@@ -64,7 +72,12 @@ internal sealed class RdmpBody
             throw new InvalidDumpException(FirstPageField, $"FirstPageOffset 0x{firstPage:X} is past the end of the 0x{file.Length:X}-byte file.");
         }
 
-        var total = dumpType == DumpTypeComplete ? BinaryPrimitives.ReadUInt64LittleEndian(header[0x28..]) : ulong.MaxValue;
+        return (metadataSize, firstPage);
+    }
+
+    /// <summary>The PFN ranges up to the zero PFN that ends them (or, in a complete dump, TotalNumberOfPages), each checked against 2^52 and the pages the file holds.</summary>
+    private static (List<PhysicalMemoryRun> Ranges, ulong Counted) ReadRanges(StreamRegion file, ulong metadataSize, ulong firstPage, ulong total)
+    {
         var maxPages = ((ulong)file.Length - firstPage) / X64Paging.PageSize;
         var ranges = new List<PhysicalMemoryRun>();
         var counted = 0UL;
@@ -110,7 +123,7 @@ internal sealed class RdmpBody
             counted += count;
         }
 
-        return Index(ranges, (long)firstPage, counted);
+        return (ranges, counted);
     }
 
     /// <summary>The file offset of page frame <paramref name="frame"/>, or −1 when no range holds it.</summary>
