@@ -12,6 +12,16 @@ public sealed partial class DumpFile
 
     private (DumpBodyLayout Layout, long FirstPage, ulong Pages, ulong[] Bitmap, long[] Rank) ReadBitmap()
     {
+        var (layout, bits, bitmapBytes, firstPage, present) = ReadBitmapHeader();
+        var words = ReadBitmapWords(DumpHeader64.BitmapHeaderOffset + DumpHeader64.BitmapHeaderSize, bitmapBytes, bits, present);
+        var rank = Ranks(words, out var counted);
+        Debug.Assert((ulong)counted == present, "the second pass reads what the first counted");
+        return (layout, (long)firstPage, present, words, rank);
+    }
+
+    /// <summary>The bitmap header after DUMP_HEADER64: its signature, and its counts checked against each other and the file before anything is sized by them.</summary>
+    private (DumpBodyLayout Layout, ulong Bits, long BitmapBytes, ulong FirstPage, ulong Present) ReadBitmapHeader()
+    {
         const int At = DumpHeader64.BitmapHeaderOffset;
         Span<byte> header = stackalloc byte[DumpHeader64.BitmapHeaderSize];
         _file.ReadAt(At, header, "the bitmap header");
@@ -53,9 +63,15 @@ public sealed partial class DumpFile
             throw new InvalidDumpException(At + DumpHeader64.BitmapBits, $"The bitmap claims 0x{bits:X} bits (0x{bitmapBytes:X} bytes), but the header counts only 0x{present:X} stored pages: a bitmap past 0x{MaxBitmapBytesWithoutPages:X} bytes may be no larger than the pages it stores.");
         }
 
+        return (layout, bits, bitmapBytes, firstPage, present);
+    }
+
+    /// <summary>The bitmap's words up to the last one with a bit set, once its bits are counted and match the header's page count.</summary>
+    private ulong[] ReadBitmapWords(long start, long bitmapBytes, ulong bits, ulong present)
+    {
+        const int At = DumpHeader64.BitmapHeaderOffset;
         // First pass, 1 MiB at a time and nothing kept: the bits set and the last word that has one. A sparse file's zeros
         // then cost reading time, not memory: the words kept end at the last page stored.
-        var start = At + DumpHeader64.BitmapHeaderSize;
         var totalWords = (bitmapBytes + 7) / 8;
         var (set, usedWords) = ScanBitmap(start, bitmapBytes, bits, totalWords);
         if ((ulong)set != present)
@@ -80,8 +96,14 @@ public sealed partial class DumpFile
             words[^1] &= (1UL << (int)(bits % 64)) - 1; // bits past the count are not pages
         }
 
+        return words;
+    }
+
+    /// <summary>The pages stored before each group of <see cref="RankWords"/> words: a page's place in the file is its group's rank plus the bits before it.</summary>
+    private static long[] Ranks(ulong[] words, out long counted)
+    {
         var rank = new long[(words.Length + RankWords - 1) / RankWords];
-        var counted = 0L;
+        counted = 0L;
         for (var i = 0; i < words.Length; i++)
         {
             if (i % RankWords == 0)
@@ -92,8 +114,7 @@ public sealed partial class DumpFile
             counted += BitOperations.PopCount(words[i]);
         }
 
-        Debug.Assert(counted == set, "the second pass reads what the first counted");
-        return (layout, (long)firstPage, present, words, rank);
+        return rank;
     }
 
     /// <summary>Counts the bits set in the bitmap and finds the word just past the last one that has any, without keeping it.</summary>
