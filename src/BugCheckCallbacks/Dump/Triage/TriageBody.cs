@@ -28,32 +28,8 @@ internal sealed class TriageBody
 
     public static TriageBody Read(StreamRegion file, DumpFileHeader header)
     {
-        const int At = TriageDumpFormat.Offset;
-        if (file.Length < At + TriageDumpFormat.Size)
-        {
-            throw new InvalidDumpException(At, $"The file ends at 0x{file.Length:X}, inside the PAGEDUMP_TRIAGE structure at 0x{At:X} (0x{TriageDumpFormat.Size:X} bytes).");
-        }
-
         Span<byte> t = stackalloc byte[TriageDumpFormat.Size];
-        file.ReadAt(At, t, "the PAGEDUMP_TRIAGE structure");
-        // Every offset is from the start of the file, SizeOfDump too: it is where the triage part ends, ValidOffset + 4
-        // (KERNEL-DUMP.md §8, verified on real files).
-        var sizeOfDump = U32(t, TriageDumpFormat.SizeOfDump);
-        if (sizeOfDump < TriageDumpFormat.End + sizeof(uint) || sizeOfDump > (ulong)file.Length)
-        {
-            throw Field(TriageDumpFormat.SizeOfDump, $"SizeOfDump 0x{sizeOfDump:X} must be a file offset past the PAGEDUMP_TRIAGE structure (0x{TriageDumpFormat.End:X}) and the TRGD marker, and inside the 0x{file.Length:X}-byte file.");
-        }
-
-        var parts = new TriageBounds(file.Length, sizeOfDump);
-        var valid = U32(t, TriageDumpFormat.ValidOffset);
-        parts.Check(TriageDumpFormat.ValidOffset, valid, sizeof(uint), "ValidOffset");
-        Span<byte> marker = stackalloc byte[sizeof(uint)];
-        file.ReadAt(valid, marker, "the TRIAGE_DUMP_VALID marker");
-        if (BinaryPrimitives.ReadUInt32LittleEndian(marker) is not (TriageDumpFormat.ValidMarker or TriageDumpFormat.ValidMarkerSwapped))
-        {
-            throw new InvalidDumpException(valid, $"The u32 at ValidOffset 0x{valid:X} is not TRIAGE_DUMP_VALID (\"TRGD\"): not a whole small memory dump.");
-        }
-
+        var (parts, sizeOfDump, valid) = ReadStructure(file, t);
         // Windows points ContextOffset and ExceptionOffset at the header's own CONTEXT (0x348) and EXCEPTION_RECORD64
         // (0xF00): those two may lie anywhere in the file; every other part lies in the triage part.
         var fields = (TriageDumpFields)header.MiniDumpFields;
@@ -84,7 +60,49 @@ internal sealed class TriageBody
         }
 
         var drivers = fields.HasFlag(TriageDumpFields.DriverList) ? ReadDrivers(file, parts, t) : [];
-        var info = new TriageDumpInfo
+        var info = ReadInfo(t, fields, sizeOfDump, valid, drivers, blocks, dataPage);
+
+        // KDDEBUGGER_DATA64's copy answers reads at the header's KdDebuggerDataBlock too: it is that memory.
+        var kdbg = fields.HasFlag(TriageDumpFields.DebuggerData) && debuggerSize > 0 && header.KdDebuggerDataBlock != 0 && header.KdDebuggerDataBlock <= ulong.MaxValue - debuggerSize + 1
+            ? new TriageDumpBlock(header.KdDebuggerDataBlock, debugger, debuggerSize)
+            : (TriageDumpBlock?)null;
+        return new TriageBody(info, kdbg, stack);
+    }
+
+    /// <summary>PAGEDUMP_TRIAGE at 0x1000 into <paramref name="t"/>: SizeOfDump, which bounds every part, and the TRGD marker at ValidOffset, which says the dump is whole.</summary>
+    private static (TriageBounds Parts, uint SizeOfDump, uint Valid) ReadStructure(StreamRegion file, Span<byte> t)
+    {
+        const int At = TriageDumpFormat.Offset;
+        if (file.Length < At + TriageDumpFormat.Size)
+        {
+            throw new InvalidDumpException(At, $"The file ends at 0x{file.Length:X}, inside the PAGEDUMP_TRIAGE structure at 0x{At:X} (0x{TriageDumpFormat.Size:X} bytes).");
+        }
+
+        file.ReadAt(At, t, "the PAGEDUMP_TRIAGE structure");
+        // Every offset is from the start of the file, SizeOfDump too: it is where the triage part ends, ValidOffset + 4
+        // (KERNEL-DUMP.md §8, verified on real files).
+        var sizeOfDump = U32(t, TriageDumpFormat.SizeOfDump);
+        if (sizeOfDump < TriageDumpFormat.End + sizeof(uint) || sizeOfDump > (ulong)file.Length)
+        {
+            throw Field(TriageDumpFormat.SizeOfDump, $"SizeOfDump 0x{sizeOfDump:X} must be a file offset past the PAGEDUMP_TRIAGE structure (0x{TriageDumpFormat.End:X}) and the TRGD marker, and inside the 0x{file.Length:X}-byte file.");
+        }
+
+        var parts = new TriageBounds(file.Length, sizeOfDump);
+        var valid = U32(t, TriageDumpFormat.ValidOffset);
+        parts.Check(TriageDumpFormat.ValidOffset, valid, sizeof(uint), "ValidOffset");
+        Span<byte> marker = stackalloc byte[sizeof(uint)];
+        file.ReadAt(valid, marker, "the TRIAGE_DUMP_VALID marker");
+        if (BinaryPrimitives.ReadUInt32LittleEndian(marker) is not (TriageDumpFormat.ValidMarker or TriageDumpFormat.ValidMarkerSwapped))
+        {
+            throw new InvalidDumpException(valid, $"The u32 at ValidOffset 0x{valid:X} is not TRIAGE_DUMP_VALID (\"TRGD\"): not a whole small memory dump.");
+        }
+
+        return (parts, sizeOfDump, valid);
+    }
+
+    /// <summary>Every field of PAGEDUMP_TRIAGE as the file holds it, with the parts read from it.</summary>
+    private static TriageDumpInfo ReadInfo(ReadOnlySpan<byte> t, TriageDumpFields fields, uint sizeOfDump, uint valid, IReadOnlyList<TriageDumpDriver> drivers, IReadOnlyList<TriageDumpBlock> blocks, TriageDumpBlock? dataPage) =>
+        new()
         {
             Fields = fields,
             ServicePackBuild = U32(t, TriageDumpFormat.ServicePackBuild),
@@ -105,28 +123,21 @@ internal sealed class TriageBody
             StringPoolSize = U32(t, TriageDumpFormat.StringPoolSize),
             BrokenDriverOffset = U32(t, TriageDumpFormat.BrokenDriverOffset),
             TriageOptions = U32(t, TriageDumpFormat.TriageOptions),
-            TopOfStack = topOfStack,
+            TopOfStack = U64(t, TriageDumpFormat.TopOfStack),
             BStoreOffset = U32(t, TriageDumpFormat.BStoreOffset),
             BStoreSize = U32(t, TriageDumpFormat.BStoreSize),
             BStoreLimit = U64(t, TriageDumpFormat.BStoreLimit),
             DataPageAddress = U64(t, TriageDumpFormat.DataPageAddress),
             DataPageOffset = U32(t, TriageDumpFormat.DataPageOffset),
             DataPageSize = U32(t, TriageDumpFormat.DataPageSize),
-            DebuggerDataOffset = debugger,
-            DebuggerDataSize = debuggerSize,
+            DebuggerDataOffset = U32(t, TriageDumpFormat.DebuggerDataOffset),
+            DebuggerDataSize = U32(t, TriageDumpFormat.DebuggerDataSize),
             DataBlocksOffset = U32(t, TriageDumpFormat.DataBlocksOffset),
             DataBlocksCount = U32(t, TriageDumpFormat.DataBlocksCount),
             Drivers = drivers,
             DataBlocks = blocks,
             DataPage = dataPage,
         };
-
-        // KDDEBUGGER_DATA64's copy answers reads at the header's KdDebuggerDataBlock too: it is that memory.
-        var kdbg = fields.HasFlag(TriageDumpFields.DebuggerData) && debuggerSize > 0 && header.KdDebuggerDataBlock != 0 && header.KdDebuggerDataBlock <= ulong.MaxValue - debuggerSize + 1
-            ? new TriageDumpBlock(header.KdDebuggerDataBlock, debugger, debuggerSize)
-            : (TriageDumpBlock?)null;
-        return new TriageBody(info, kdbg, stack);
-    }
 
     /// <summary>Reads virtual memory from the blocks, stopping at the first byte no block holds.</summary>
     public int ReadVirtual(StreamRegion file, ulong address, Span<byte> destination)
