@@ -109,39 +109,54 @@ internal sealed class TriageLayout
     public void Write(Action<ReadOnlySpan<byte>> append)
     {
         Span<byte> buffer = stackalloc byte[PageSize];
-        var at = (long)TriageDumpFormat.Offset;
+        var output = new Output(append, _content.Memory);
         WriteStructure(buffer[..TriageDumpFormat.Size]);
-        Emit(buffer[..TriageDumpFormat.Size]);
-        Pad(_thread + PlaceholderSize); // MMINFO, the unloaded drivers, KPRCB, EPROCESS and ETHREAD: placeholders of zeros
+        output.Emit(buffer[..TriageDumpFormat.Size]);
+        output.Pad(_thread + PlaceholderSize); // MMINFO, the unloaded drivers, KPRCB, EPROCESS and ETHREAD: placeholders of zeros
         if (_stackSize != 0)
         {
-            Pad(_stack);
-            Copy(_content.TopOfStack, _stackSize);
+            output.Pad(_stack);
+            output.Copy(_content.TopOfStack, _stackSize);
         }
 
         if (_debuggerData != 0)
         {
-            Pad(_debuggerData);
-            Copy(_content.DebuggerData, TriageDumpFormat.DebuggerDataLength);
+            output.Pad(_debuggerData);
+            output.Copy(_content.DebuggerData, TriageDumpFormat.DebuggerDataLength);
         }
 
-        Pad(_driverList);
+        WriteDrivers(output, buffer);
+        WriteBlocks(output, buffer);
+        output.Pad(_valid);
+        Span<byte> marker = stackalloc byte[sizeof(uint)];
+        BinaryPrimitives.WriteUInt32LittleEndian(marker, TriageDumpFormat.ValidMarker);
+        output.Emit(marker);
+    }
+
+    /// <summary>The driver list (one entry per driver, its KLDR_DATA_TABLE_ENTRY copied after the name's offset), then each name as a DUMP_STRING.</summary>
+    private void WriteDrivers(Output output, Span<byte> buffer)
+    {
+        output.Pad(_driverList);
         var entry = buffer[..TriageDumpFormat.DriverStride];
         for (var i = 0; i < _content.Drivers.Count; i++)
         {
             entry.Clear();
             BinaryPrimitives.WriteUInt32LittleEndian(entry, _nameOffsets[i]);
             _content.Memory.ReadVirtual(_content.Drivers[i].Entry, entry[TriageDumpFormat.DriverEntryHeader..]);
-            Emit(entry);
+            output.Emit(entry);
         }
 
         for (var i = 0; i < _content.Drivers.Count; i++)
         {
-            Pad(_nameOffsets[i]);
-            WriteString(_content.Drivers[i].Name, buffer);
+            output.Pad(_nameOffsets[i]);
+            output.WriteString(_content.Drivers[i].Name, buffer);
         }
+    }
 
-        Pad(_dataBlocks);
+    /// <summary>The data block table (a row per block asked for, zeros for those that did not fit), the data page, then each block's bytes.</summary>
+    private void WriteBlocks(Output output, Span<byte> buffer)
+    {
+        output.Pad(_dataBlocks);
         var row = buffer[..TriageDumpFormat.DataBlockSize];
         for (var i = 0; i < _content.Blocks.Count; i++)
         {
@@ -153,53 +168,54 @@ internal sealed class TriageLayout
                 BinaryPrimitives.WriteUInt32LittleEndian(row[12..], _content.Blocks[i].Size);
             }
 
-            Emit(row);
+            output.Emit(row);
         }
 
         if (_dataPage != 0)
         {
-            Pad(_dataPage);
-            Copy(_content.DataPage & ~(ulong)(PageSize - 1), PageSize);
+            output.Pad(_dataPage);
+            output.Copy(_content.DataPage & ~(ulong)(PageSize - 1), PageSize);
         }
 
         for (var i = 0; i < _blockCount; i++)
         {
-            Pad(_blockOffsets[i]);
-            Copy(_content.Blocks[i].Address, _content.Blocks[i].Size);
+            output.Pad(_blockOffsets[i]);
+            output.Copy(_content.Blocks[i].Address, _content.Blocks[i].Size);
         }
+    }
 
-        Pad(_valid);
-        Span<byte> marker = stackalloc byte[sizeof(uint)];
-        BinaryPrimitives.WriteUInt32LittleEndian(marker, TriageDumpFormat.ValidMarker);
-        Emit(marker);
+    /// <summary>The small dump's bytes as they are appended, from the triage structure's offset: zeros up to a part, a part's bytes from memory, a string.</summary>
+    private sealed class Output(Action<ReadOnlySpan<byte>> append, IVirtualMemorySource memory)
+    {
+        private long _at = TriageDumpFormat.Offset;
 
-        void Emit(ReadOnlySpan<byte> bytes)
+        public void Emit(ReadOnlySpan<byte> bytes)
         {
             append(bytes);
-            at += bytes.Length;
+            _at += bytes.Length;
         }
 
-        void Pad(uint to)
+        public void Pad(uint to)
         {
-            while (at < to)
+            while (_at < to)
             {
-                Emit(s_zeros.AsSpan(0, (int)Math.Min(PageSize, to - at)));
+                Emit(s_zeros.AsSpan(0, (int)Math.Min(PageSize, to - _at)));
             }
         }
 
-        void Copy(ulong address, uint size)
+        public void Copy(ulong address, uint size)
         {
             Span<byte> page = stackalloc byte[PageSize];
             for (var done = 0U; done < size;)
             {
                 var length = (int)Math.Min(PageSize, size - done);
-                _content.Memory.ReadVirtual(address + done, page[..length]);
+                memory.ReadVirtual(address + done, page[..length]);
                 Emit(page[..length]);
                 done += (uint)length;
             }
         }
 
-        void WriteString(string name, Span<byte> scratch)
+        public void WriteString(string name, Span<byte> scratch)
         {
             // DUMP_STRING: u32 Length in UTF-16 code units (the NUL not counted), the units, a NUL.
             BinaryPrimitives.WriteUInt32LittleEndian(scratch, (uint)name.Length);
