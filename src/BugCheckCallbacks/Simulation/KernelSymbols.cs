@@ -69,6 +69,20 @@ public static class KernelSymbols
 
     private static IsfDocument Document(string guid)
     {
+        return new IsfDocument(
+            new IsfMetadata("6.2.0", new IsfProducer("BugCheckCallbacks", "1"), new IsfWindows(new IsfPdb(guid, PdbAge, PdbName, MachineAmd64))),
+            BaseTypes(),
+            UserTypes(),
+            new SortedDictionary<string, IsfEnum>(StringComparer.Ordinal)
+            {
+                ["_NT_PRODUCT_TYPE"] = new(4, "long", new SortedDictionary<string, long>(StringComparer.Ordinal) { ["NtProductWinNt"] = 1, ["NtProductLanManNt"] = 2, ["NtProductServer"] = 3 }),
+            },
+            Symbols());
+    }
+
+    /// <summary>The structures the dump's kernel holds, with their x64 offsets, and the stubs Volatility needs to load the table.</summary>
+    private static SortedDictionary<string, IsfUserType> UserTypes()
+    {
         var types = new SortedDictionary<string, IsfUserType>(StringComparer.Ordinal)
         {
             ["_LIST_ENTRY"] = Struct(ListEntrySize, ("Flink", 0, Pointer(Named("_LIST_ENTRY"))), ("Blink", 8, Pointer(Named("_LIST_ENTRY")))),
@@ -139,6 +153,12 @@ public static class KernelSymbols
             types[stub] = Struct(0);
         }
 
+        return types;
+    }
+
+    /// <summary>The kernel's variables, as offsets from KernBase into the image's data page, and KeBugCheckEx in its text.</summary>
+    private static SortedDictionary<string, IsfSymbol> Symbols()
+    {
         var data = X64Paging.PageSize; // the kernel image's data page: the variables' offsets from KernBase
         var symbols = new SortedDictionary<string, IsfSymbol>(StringComparer.Ordinal)
         {
@@ -155,6 +175,12 @@ public static class KernelSymbols
             ["KeBugCheckEx"] = new(SimulatedAddresses.SectionOffsets(0, SimulatedAddresses.KernelImageName.Length).Text),
         };
 
+        return symbols;
+    }
+
+    /// <summary>The base types the structures name.</summary>
+    private static SortedDictionary<string, IsfBaseType> BaseTypes()
+    {
         var baseTypes = new SortedDictionary<string, IsfBaseType>(StringComparer.Ordinal)
         {
             ["pointer"] = new("int", 8, false, "little"),
@@ -169,12 +195,7 @@ public static class KernelSymbols
             ["unsigned long long"] = new("int", 8, false, "little"),
         };
 
-        var metadata = new IsfMetadata("6.2.0", new IsfProducer("BugCheckCallbacks", "1"), new IsfWindows(new IsfPdb(guid, PdbAge, PdbName, MachineAmd64)));
-        var enums = new SortedDictionary<string, IsfEnum>(StringComparer.Ordinal)
-        {
-            ["_NT_PRODUCT_TYPE"] = new(4, "long", new SortedDictionary<string, long>(StringComparer.Ordinal) { ["NtProductWinNt"] = 1, ["NtProductLanManNt"] = 2, ["NtProductServer"] = 3 }),
-        };
-        return new IsfDocument(metadata, baseTypes, types, enums, symbols);
+        return baseTypes;
     }
 
     private static readonly string[] s_stubs =
