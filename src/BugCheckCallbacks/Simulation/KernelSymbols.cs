@@ -118,34 +118,12 @@ public static class KernelSymbols
                 ("Component", ClassicRecord.Component, Pointer(Base("unsigned char"))),
                 ("Checksum", ClassicRecord.Checksum, Base("unsigned long long")),
                 ("State", ClassicRecord.State, Base("unsigned char"))),
-
-            // windows.callbacks maps object types through ObTypeIndexTable (zeroed memory here: no types).
-            ["_OBJECT_TYPE"] = Struct(0x20, ("Name", 0x10, Named("_UNICODE_STRING"))),
-
-            // windows.info: the version block, the shared user page (wdm.h KUSER_SHARED_DATA) and its time.
-            ["_DBGKD_GET_VERSION64"] = Struct(
-                0x28,
-                ("MajorVersion", 0, Base("unsigned short")),
-                ("MinorVersion", 2, Base("unsigned short")),
-                ("ProtocolVersion", 4, Base("unsigned char")),
-                ("KdSecondaryVersion", 5, Base("unsigned char")),
-                ("Flags", 6, Base("unsigned short")),
-                ("MachineType", 8, Base("unsigned short")),
-                ("KernBase", 0x10, Base("unsigned long long")),
-                ("PsLoadedModuleList", 0x18, Base("unsigned long long")),
-                ("DebuggerDataList", 0x20, Base("unsigned long long"))),
-            ["_KSYSTEM_TIME"] = Struct(0xC, ("LowPart", 0, Base("unsigned long")), ("High1Time", 4, Base("long")), ("High2Time", 8, Base("long"))),
-            ["_KUSER_SHARED_DATA"] = Struct(
-                0x1000,
-                ("SystemTime", 0x14, Named("_KSYSTEM_TIME")),
-                ("NtSystemRoot", 0x30, new IsfTypeReference("array", Subtype: Base("wchar"), Count: 260)),
-                ("NtBuildNumber", 0x260, Base("unsigned long")),
-                ("NtProductType", 0x264, new IsfTypeReference("enum", "_NT_PRODUCT_TYPE")),
-                ("ProductTypeIsValid", 0x268, Base("unsigned char")),
-                ("NativeProcessorArchitecture", 0x26A, Base("unsigned short")),
-                ("NtMajorVersion", 0x26C, Base("unsigned long")),
-                ("NtMinorVersion", 0x270, Base("unsigned long"))),
         };
+
+        foreach (var (name, type) in InfoTypes())
+        {
+            types[name] = type;
+        }
 
         // Volatility's kernel symbol table refuses to load without these types; nothing in our dumps uses them.
         foreach (var stub in s_stubs)
@@ -155,6 +133,37 @@ public static class KernelSymbols
 
         return types;
     }
+
+    /// <summary>The structures windows.info and windows.callbacks read besides the lists: object types, the version block, the shared user page.</summary>
+    private static SortedDictionary<string, IsfUserType> InfoTypes() => new(StringComparer.Ordinal)
+    {
+        // windows.callbacks maps object types through ObTypeIndexTable (zeroed memory here: no types).
+        ["_OBJECT_TYPE"] = Struct(0x20, ("Name", 0x10, Named("_UNICODE_STRING"))),
+
+        // windows.info: the version block, the shared user page (wdm.h KUSER_SHARED_DATA) and its time.
+        ["_DBGKD_GET_VERSION64"] = Struct(
+            0x28,
+            ("MajorVersion", 0, Base("unsigned short")),
+            ("MinorVersion", 2, Base("unsigned short")),
+            ("ProtocolVersion", 4, Base("unsigned char")),
+            ("KdSecondaryVersion", 5, Base("unsigned char")),
+            ("Flags", 6, Base("unsigned short")),
+            ("MachineType", 8, Base("unsigned short")),
+            ("KernBase", 0x10, Base("unsigned long long")),
+            ("PsLoadedModuleList", 0x18, Base("unsigned long long")),
+            ("DebuggerDataList", 0x20, Base("unsigned long long"))),
+        ["_KSYSTEM_TIME"] = Struct(0xC, ("LowPart", 0, Base("unsigned long")), ("High1Time", 4, Base("long")), ("High2Time", 8, Base("long"))),
+        ["_KUSER_SHARED_DATA"] = Struct(
+            0x1000,
+            ("SystemTime", 0x14, Named("_KSYSTEM_TIME")),
+            ("NtSystemRoot", 0x30, new IsfTypeReference("array", Subtype: Base("wchar"), Count: 260)),
+            ("NtBuildNumber", 0x260, Base("unsigned long")),
+            ("NtProductType", 0x264, new IsfTypeReference("enum", "_NT_PRODUCT_TYPE")),
+            ("ProductTypeIsValid", 0x268, Base("unsigned char")),
+            ("NativeProcessorArchitecture", 0x26A, Base("unsigned short")),
+            ("NtMajorVersion", 0x26C, Base("unsigned long")),
+            ("NtMinorVersion", 0x270, Base("unsigned long"))),
+    };
 
     /// <summary>The kernel's variables, as offsets from KernBase into the image's data page, and KeBugCheckEx in its text.</summary>
     private static SortedDictionary<string, IsfSymbol> Symbols()

@@ -49,4 +49,21 @@ internal static class PageTableShape
         ForEachTableIndex(regions, level, _ => action(), stopWhen);
 
     public static ulong SaturatingAdd(ulong a, ulong b) => a > ulong.MaxValue - b ? ulong.MaxValue : a + b;
+
+    /// <summary>The frames the virtual regions need, their page tables and the PML4 included; counting stops past <paramref name="limit"/>.</summary>
+    public static ulong FramesNeeded(MemoryRegion[] virtualRegions, ulong limit)
+    {
+        var needed = 1UL; // the PML4
+        foreach (var region in virtualRegions)
+        {
+            needed = SaturatingAdd(needed, region.Range.Size >> X64Paging.PageShift);
+        }
+
+        for (var level = 3; level >= 1; level--)
+        {
+            ForEachTableIndex(virtualRegions, level, () => needed = SaturatingAdd(needed, 1), stopWhen: () => needed > limit);
+        }
+
+        return needed;
+    }
 }

@@ -90,7 +90,7 @@ public sealed class SimulatedMemoryMap
         ulong? pml4 = _runs.Any(r => r.BasePage <= PreferredPml4Frame && PreferredPml4Frame < r.EndPage) ? PreferredPml4Frame : null;
         var allocator = new FrameAllocator(_runs, pml4);
         var frameCount = PhysicalPageCount;
-        var neededFrames = FramesNeeded(_virtual, frameCount);
+        var neededFrames = PageTableShape.FramesNeeded(_virtual, frameCount);
         if (neededFrames > frameCount)
         {
             throw new ArgumentException($"The virtual regions need more page frames (page tables included) than physical memory has (0x{frameCount:X}).", nameof(regions));
@@ -102,23 +102,6 @@ public sealed class SimulatedMemoryMap
         _byVirtualPage = extents.ToArray();
         _byFrame = extents.OrderBy(e => e.Frame).ToArray();
         DirectoryTableBase = _tableFrameByKey[PageTableShape.TableKey(4, 0)] << PageShift;
-    }
-
-    /// <summary>The frames the virtual regions need, their page tables and the PML4 included; counting stops past <paramref name="limit"/>.</summary>
-    private static ulong FramesNeeded(MemoryRegion[] virtualRegions, ulong limit)
-    {
-        var needed = 1UL; // the PML4
-        foreach (var region in virtualRegions)
-        {
-            needed = PageTableShape.SaturatingAdd(needed, region.Range.Size >> PageShift);
-        }
-
-        for (var level = 3; level >= 1; level--)
-        {
-            PageTableShape.ForEachTableIndex(virtualRegions, level, () => needed = PageTableShape.SaturatingAdd(needed, 1), stopWhen: () => needed > limit);
-        }
-
-        return needed;
     }
 
     /// <summary>Takes the page tables' frames and the virtual regions' frames from <paramref name="allocator"/>, in the documented order.</summary>

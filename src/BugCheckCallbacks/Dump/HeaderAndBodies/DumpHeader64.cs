@@ -121,19 +121,7 @@ internal static class DumpHeader64
         BinaryPrimitives.WriteUInt32LittleEndian(destination[MachineImageType..], header.MachineImageType);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[NumberProcessors..], header.NumberProcessors);
         var isTriage = header.DumpType == TriageDumpFormat.DumpType;
-        if (isTriage)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(destination[BugCheckCode..], header.BugCheckCode);
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(destination[BugCheckCode..], header.BugCheckCode); // and its 4-byte padding
-        }
-
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[BugCheckParameter1..], header.BugCheckParameter1);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[(BugCheckParameter1 + 8)..], header.BugCheckParameter2);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[(BugCheckParameter1 + 16)..], header.BugCheckParameter3);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[(BugCheckParameter1 + 24)..], header.BugCheckParameter4);
+        WriteStop(header.BugCheck, destination, isTriage);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[KdDebuggerDataBlock..], header.KdDebuggerDataBlock);
 
         if (!(isTriage && header.PhysicalMemoryRuns.Count == 0)) // a small dump without runs keeps the filler
@@ -170,6 +158,24 @@ internal static class DumpHeader64
         BinaryPrimitives.WriteUInt32LittleEndian(destination[ProductType..], header.ProductType);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[SuiteMask..], header.SuiteMask);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[WriterStatus..], header.WriterStatus);
+    }
+
+    /// <summary>BugCheckCode and its four parameters; a small dump leaves the code's 4-byte padding as filler, the others zero it.</summary>
+    private static void WriteStop(BugCheckParameters stop, Span<byte> destination, bool isTriage)
+    {
+        if (isTriage)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(destination[BugCheckCode..], stop.Code);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[BugCheckCode..], stop.Code); // and its 4-byte padding
+        }
+
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[BugCheckParameter1..], stop.Parameter1);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[(BugCheckParameter1 + 8)..], stop.Parameter2);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[(BugCheckParameter1 + 16)..], stop.Parameter3);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[(BugCheckParameter1 + 24)..], stop.Parameter4);
     }
 
     /// <summary>PHYSICAL_MEMORY_DESCRIPTOR64: the run count, the page count, then each run's first page and page count.</summary>

@@ -60,7 +60,7 @@ internal sealed class TriageBody
         }
 
         var drivers = fields.HasFlag(TriageDumpFields.DriverList) ? ReadDrivers(file, parts, t) : [];
-        var info = ReadInfo(t, fields, sizeOfDump, valid, drivers, blocks, dataPage);
+        var info = TriageDumpInfoReader.Read(t, fields, sizeOfDump, valid, drivers, blocks, dataPage);
 
         // KDDEBUGGER_DATA64's copy answers reads at the header's KdDebuggerDataBlock too: it is that memory.
         var kdbg = fields.HasFlag(TriageDumpFields.DebuggerData) && debuggerSize > 0 && header.KdDebuggerDataBlock != 0 && header.KdDebuggerDataBlock <= ulong.MaxValue - debuggerSize + 1
@@ -99,45 +99,6 @@ internal sealed class TriageBody
 
         return (parts, sizeOfDump, valid);
     }
-
-    /// <summary>Every field of PAGEDUMP_TRIAGE as the file holds it, with the parts read from it.</summary>
-    private static TriageDumpInfo ReadInfo(ReadOnlySpan<byte> t, TriageDumpFields fields, uint sizeOfDump, uint valid, IReadOnlyList<TriageDumpDriver> drivers, IReadOnlyList<TriageDumpBlock> blocks, TriageDumpBlock? dataPage) =>
-        new()
-        {
-            Fields = fields,
-            ServicePackBuild = U32(t, TriageDumpFormat.ServicePackBuild),
-            SizeOfDump = sizeOfDump,
-            ValidOffset = valid,
-            ContextOffset = U32(t, TriageDumpFormat.ContextOffset),
-            ExceptionOffset = U32(t, TriageDumpFormat.ExceptionOffset),
-            MmOffset = U32(t, TriageDumpFormat.MmOffset),
-            UnloadedDriversOffset = U32(t, TriageDumpFormat.UnloadedDriversOffset),
-            PrcbOffset = U32(t, TriageDumpFormat.PrcbOffset),
-            ProcessOffset = U32(t, TriageDumpFormat.ProcessOffset),
-            ThreadOffset = U32(t, TriageDumpFormat.ThreadOffset),
-            CallStackOffset = U32(t, TriageDumpFormat.CallStackOffset),
-            CallStackSize = U32(t, TriageDumpFormat.CallStackSize),
-            DriverListOffset = U32(t, TriageDumpFormat.DriverListOffset),
-            DriverCount = U32(t, TriageDumpFormat.DriverCount),
-            StringPoolOffset = U32(t, TriageDumpFormat.StringPoolOffset),
-            StringPoolSize = U32(t, TriageDumpFormat.StringPoolSize),
-            BrokenDriverOffset = U32(t, TriageDumpFormat.BrokenDriverOffset),
-            TriageOptions = U32(t, TriageDumpFormat.TriageOptions),
-            TopOfStack = U64(t, TriageDumpFormat.TopOfStack),
-            BStoreOffset = U32(t, TriageDumpFormat.BStoreOffset),
-            BStoreSize = U32(t, TriageDumpFormat.BStoreSize),
-            BStoreLimit = U64(t, TriageDumpFormat.BStoreLimit),
-            DataPageAddress = U64(t, TriageDumpFormat.DataPageAddress),
-            DataPageOffset = U32(t, TriageDumpFormat.DataPageOffset),
-            DataPageSize = U32(t, TriageDumpFormat.DataPageSize),
-            DebuggerDataOffset = U32(t, TriageDumpFormat.DebuggerDataOffset),
-            DebuggerDataSize = U32(t, TriageDumpFormat.DebuggerDataSize),
-            DataBlocksOffset = U32(t, TriageDumpFormat.DataBlocksOffset),
-            DataBlocksCount = U32(t, TriageDumpFormat.DataBlocksCount),
-            Drivers = drivers,
-            DataBlocks = blocks,
-            DataPage = dataPage,
-        };
 
     /// <summary>Reads virtual memory from the blocks, stopping at the first byte no block holds.</summary>
     public int ReadVirtual(StreamRegion file, ulong address, Span<byte> destination)
