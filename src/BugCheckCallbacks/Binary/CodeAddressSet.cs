@@ -45,17 +45,14 @@ internal sealed class CodeAddressSet
     private ref ulong Word(ulong address, out ulong bit)
     {
         var rva = address - _imageBase;
-        for (var i = 0; i < _sections.Count; i++)
+        if (ImageCode.SectionIndex(_sections, rva) is not (var i and >= 0))
         {
-            var offset = rva - _sections[i].VirtualAddress;
-            if (rva >= _sections[i].VirtualAddress && offset < _sections[i].RawSize)
-            {
-                bit = 1UL << (int)(offset % 64);
-                return ref _bits[i][offset / 64];
-            }
+            bit = 0;
+            return ref Unsafe.NullRef<ulong>();
         }
 
-        bit = 0;
-        return ref Unsafe.NullRef<ulong>();
+        var offset = rva - _sections[i].VirtualAddress;
+        bit = 1UL << (int)(offset % 64);
+        return ref _bits[i][offset / 64];
     }
 }

@@ -37,12 +37,12 @@ internal sealed class ImageCode
     /// <summary>Whether a direct jump, branch or call in the code lands at <paramref name="address"/> (absolute).</summary>
     public bool IsBranchTarget(ulong address) => _branchTargets.Contains(address);
 
-    /// <summary>The index in <see cref="Sections"/> of the one whose bytes hold <paramref name="rva"/>, or −1.</summary>
-    private int SectionIndex(ulong rva)
+    /// <summary>The index in <paramref name="sections"/> of the one whose bytes hold <paramref name="rva"/>, or −1.</summary>
+    public static int SectionIndex(IReadOnlyList<ImageSection> sections, ulong rva)
     {
-        for (var i = 0; i < Sections.Count; i++)
+        for (var i = 0; i < sections.Count; i++)
         {
-            if (rva >= Sections[i].VirtualAddress && rva - Sections[i].VirtualAddress < Sections[i].RawSize)
+            if (rva >= sections[i].VirtualAddress && rva - sections[i].VirtualAddress < sections[i].RawSize)
             {
                 return i;
             }
@@ -122,7 +122,7 @@ internal sealed class ImageCode
         public bool MoveTo(ulong rva)
         {
             (_reader, _decoder) = (null, null);
-            if (_code.SectionIndex(rva) is not (var i and >= 0))
+            if (SectionIndex(_code.Sections, rva) is not (var i and >= 0))
             {
                 return false;
             }
