@@ -52,11 +52,35 @@ internal sealed class FrameSlots
     }
 
     /// <summary>Forgets every slot of <paramref name="frameBase"/> that a write of <paramref name="size"/> bytes at <paramref name="start"/> overlaps.</summary>
-    public void RemoveOverlapping(Register frameBase, ulong start, ulong size) =>
-        RemoveWhere(slot => slot.Base == frameBase && slot.Displacement < start + size && start < slot.Displacement + 8);
+    public void RemoveOverlapping(Register frameBase, ulong start, ulong size)
+    {
+        var kept = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            var slot = _slots[i];
+            if (!(slot.Base == frameBase && slot.Displacement < start + size && start < slot.Displacement + 8))
+            {
+                _slots[kept++] = slot;
+            }
+        }
+
+        Count = kept;
+    }
 
     /// <summary>Forgets every slot addressed from <paramref name="frameBase"/>: that register moved.</summary>
-    public void Forget(Register frameBase) => RemoveWhere(slot => slot.Base == frameBase);
+    public void Forget(Register frameBase)
+    {
+        var kept = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            if (_slots[i].Base != frameBase)
+            {
+                _slots[kept++] = _slots[i];
+            }
+        }
+
+        Count = kept;
+    }
 
     public void Clear() => Count = 0;
 
@@ -71,20 +95,6 @@ internal sealed class FrameSlots
         }
 
         return -1;
-    }
-
-    private void RemoveWhere(Func<Slot, bool> forget)
-    {
-        var kept = 0;
-        for (var i = 0; i < Count; i++)
-        {
-            if (!forget(_slots[i]))
-            {
-                _slots[kept++] = _slots[i];
-            }
-        }
-
-        Count = kept;
     }
 
     private readonly record struct Slot(Register Base, ulong Displacement, ulong? Value, (Register, ulong)? FrameAddress);

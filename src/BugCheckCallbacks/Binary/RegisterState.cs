@@ -113,8 +113,8 @@ internal sealed class RegisterState
                 (null, slots.GetValueOrDefault(instruction.IPRelativeMemoryAddress), null),
             Mnemonic.Mov when wide && instruction.Op1Kind == OpKind.Register && Index(instruction.Op1Register) is { } from =>
                 (_values[from], _imports[from], _frameAddresses[from]),
-            Mnemonic.Mov when wide && instruction.Op1Kind == OpKind.Memory && FrameSlot(instruction) is { } slot =>
-                (_frame.Get(slot.Item1, slot.Item2).Value, null, _frame.Get(slot.Item1, slot.Item2).FrameAddress),
+            Mnemonic.Mov when wide && instruction.Op1Kind == OpKind.Memory && FrameSlot(instruction) is { } slot && _frame.Get(slot.Item1, slot.Item2) is var stored =>
+                (stored.Value, null, stored.FrameAddress),
             Mnemonic.Xor when instruction.Op1Kind == OpKind.Register && instruction.Op0Register == instruction.Op1Register => (0UL, null, null),
             _ => null,
         };
